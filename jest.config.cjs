@@ -1,0 +1,16 @@
+// Jest runs the TypeScript sources through ts-jest as CommonJS (transpile only; `npm run lint`
+// does the type checking). `.js` suffixes in ESM-style imports map back to the .ts files.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  moduleNameMapper: {
+    '^#platform$': '<rootDir>/src/platform/node.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testTimeout: 20000,
+};
