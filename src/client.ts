@@ -1,0 +1,407 @@
+import createClient, { type Client } from 'openapi-fetch';
+import { platform } from '#platform';
+import type { paths } from '../generated/schema.js';
+import { createAuthMiddleware } from './auth.js';
+import { readText } from './body.js';
+import {
+  optionsFromEnv,
+  resolveConfig,
+  type OktaSessionsOptions,
+  type ResolvedConfig,
+  type RetryInfo,
+} from './config.js';
+import { createErrorMiddleware, SECRETS_KEY } from './error-middleware.js';
+import { OktaApiError } from './errors/api-error.js';
+import { rateLimitOf } from './errors/factory.js';
+import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
+import { OktaNetworkError } from './errors/network-error.js';
+import { isOktaError } from './errors/okta-error.js';
+import { OktaTimeoutError } from './errors/timeout-error.js';
+import { OktaValidationError } from './errors/validation-error.js';
+import { operations, type OperationId } from './operations.js';
+import { BodyTooLargeError, MAX_BODY_BYTES } from './platform/body-limit.js';
+import { readRateLimit, resetWaitMs, type RateLimitState } from './rate-limit.js';
+import { parseSession, type Session } from './session.js';
+import { sleep, withRetries } from './retry.js';
+import { assertCookie, assertHeaders, assertSessionId, assertSessionToken } from './validate.js';
+import { VERSION } from './version.js';
+
+/**
+ * Options every operation accepts as its last argument.
+ *
+ * @example
+ * ```ts
+ * await okta.getSession(id, { signal: AbortSignal.timeout(2_000), headers: { 'X-Trace': traceId } });
+ * ```
+ */
+export interface CallOptions {
+  /** Cancels the call, including any wait between retries; the call rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout for this call, overriding the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Extra headers for this call. Credential headers cannot be set this way. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The cookie of the user whose session a `/me` operation acts on.
+ *
+ * @example
+ * ```ts
+ * await okta.getCurrentSession({ cookie: req.headers.cookie });
+ * ```
+ */
+export interface CurrentSessionArgs {
+  /** The user's `sid=...` or `idx=...` cookie (server-side only; browsers send it themselves). */
+  cookie?: string;
+}
+
+/**
+ * What createSession takes.
+ *
+ * @example
+ * ```ts
+ * await okta.createSession({ sessionToken });
+ * ```
+ */
+export interface CreateSessionArgs {
+  /** The one-time session token from the Authentication API. */
+  sessionToken: string;
+}
+
+interface Prepared {
+  path?: { sessionId: string };
+  cookie?: string;
+  body?: CreateSessionArgs;
+  secrets?: string[];
+}
+
+// createSession spends a single-use session token: repeating it after it may have reached
+// Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
+const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie']);
+
+function checkCallOptions(options: CallOptions | undefined): void {
+  if (!options) return;
+  assertHeaders(options.headers, 'options.headers');
+  for (const name of Object.keys(options.headers ?? {})) {
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+      throw new OktaValidationError(
+        'options.headers',
+        `${name} cannot be set per call; configure apiToken/accessToken or pass { cookie }`,
+      );
+    }
+  }
+  if (
+    options.timeoutMs !== undefined &&
+    !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0)
+  ) {
+    throw new OktaValidationError('options.timeoutMs', 'must be a positive number');
+  }
+}
+
+/**
+ * A client for Okta's Sessions API: the seven session operations, with authentication per
+ * operation as the spec defines it, typed errors, retries on rate limits, timeouts and
+ * cancellation.
+ *
+ * @example
+ * ```ts
+ * import { OktaSessions, OktaNotFoundError } from 'okta-sessions';
+ *
+ * const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', apiToken: process.env.OKTA_API_TOKEN });
+ * const session = await okta.createSession({ sessionToken });
+ * console.log(session.id, session.expiresAt?.toISOString());
+ * await okta.revokeSession(session.id);
+ * ```
+ */
+export class OktaSessions {
+  /**
+   * The underlying openapi-fetch client, typed by the spec's paths and wired with the same
+   * authentication and error mapping (no retries, no date conversion), for anything the
+   * façade does not cover.
+   */
+  readonly raw: Client<paths>;
+  readonly #config: ResolvedConfig;
+  readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly #credentials: RequestCredentials | undefined;
+  #throttleUntil = 0;
+
+  /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
+  constructor(options: OktaSessionsOptions) {
+    this.#config = resolveConfig(options);
+    this.#onRetry = options.onRetry;
+    this.#credentials = options.credentials;
+    const userAgent = [options.userAgent, `okta-sessions/${VERSION}`, platform.runtime]
+      .filter(Boolean)
+      .join(' ');
+    const custom = options.fetch;
+    this.raw = createClient<paths>({
+      baseUrl: this.#config.orgUrl,
+      // A caller's fetch gets standard Request objects, exactly as it would without us.
+      fetch: custom ? (request: Request) => custom(request) : platform.fetch,
+      Request: custom ? globalThis.Request : platform.Request,
+      headers: {
+        Accept: 'application/json',
+        ...(platform.isBrowser ? {} : { 'User-Agent': userAgent }),
+        ...options.headers,
+      },
+    });
+    this.raw.use(createAuthMiddleware(this.#config.credential), createErrorMiddleware());
+  }
+
+  /**
+   * A client configured from the variables the official Okta SDKs read: `OKTA_CLIENT_ORGURL`
+   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`).
+   *
+   * @example
+   * ```ts
+   * const okta = OktaSessions.fromEnv();
+   * ```
+   */
+  static fromEnv(
+    env: Record<string, string | undefined> = (
+      globalThis as { process?: { env: Record<string, string | undefined> } }
+    ).process?.env ?? {},
+    overrides: Partial<OktaSessionsOptions> = {},
+  ): OktaSessions {
+    return new OktaSessions({ ...optionsFromEnv(env), ...overrides });
+  }
+
+  /**
+   * Exchanges a one-time session token for a session. Needs an API token. Never retried once
+   * the request may have reached Okta (the token is single-use), except on a 429.
+   *
+   * @example
+   * ```ts
+   * const session = await okta.createSession({ sessionToken });
+   * ```
+   */
+  async createSession(args: CreateSessionArgs, options?: CallOptions): Promise<Session> {
+    const sessionToken = (args as Partial<CreateSessionArgs> | undefined)?.sessionToken;
+    assertSessionToken(sessionToken);
+    return this.#session(
+      'createSession',
+      { body: { sessionToken }, secrets: [sessionToken] },
+      options,
+    );
+  }
+
+  /**
+   * Gets a session by id.
+   *
+   * @example
+   * ```ts
+   * const session = await okta.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ');
+   * ```
+   */
+  async getSession(sessionId: string, options?: CallOptions): Promise<Session> {
+    assertSessionId(sessionId);
+    return this.#session('getSession', { path: { sessionId } }, options);
+  }
+
+  /**
+   * Extends a session by id, as if the user had just been active.
+   *
+   * @example
+   * ```ts
+   * const { expiresAt } = await okta.refreshSession(session.id);
+   * ```
+   */
+  async refreshSession(sessionId: string, options?: CallOptions): Promise<Session> {
+    assertSessionId(sessionId);
+    return this.#session('refreshSession', { path: { sessionId } }, options);
+  }
+
+  /**
+   * Ends a session by id. Later calls for it answer 404 ({@link OktaNotFoundError}).
+   *
+   * @example
+   * ```ts
+   * await okta.revokeSession(session.id);
+   * ```
+   */
+  async revokeSession(sessionId: string, options?: CallOptions): Promise<void> {
+    assertSessionId(sessionId);
+    await this.#call('revokeSession', { path: { sessionId } }, options);
+  }
+
+  /**
+   * Gets the session named by the user's cookie. Sends no API token or access token.
+   *
+   * @example
+   * ```ts
+   * const session = await okta.getCurrentSession({ cookie: 'sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ' });
+   * ```
+   */
+  async getCurrentSession(args: CurrentSessionArgs = {}, options?: CallOptions): Promise<Session> {
+    return this.#session('getCurrentSession', this.#cookieArgs(args), options);
+  }
+
+  /**
+   * Extends the session named by the user's cookie. Sends no API token or access token.
+   *
+   * @example
+   * ```ts
+   * await okta.refreshCurrentSession({ cookie: 'sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ' });
+   * ```
+   */
+  async refreshCurrentSession(
+    args: CurrentSessionArgs = {},
+    options?: CallOptions,
+  ): Promise<Session> {
+    return this.#session('refreshCurrentSession', this.#cookieArgs(args), options);
+  }
+
+  /**
+   * Ends the session named by the user's cookie (signs the user out). Sends no API token.
+   *
+   * @example
+   * ```ts
+   * await okta.closeCurrentSession({ cookie: 'sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ' });
+   * ```
+   */
+  async closeCurrentSession(args: CurrentSessionArgs = {}, options?: CallOptions): Promise<void> {
+    await this.#call('closeCurrentSession', this.#cookieArgs(args), options);
+  }
+
+  /** Shown by `util.inspect` and `JSON.stringify` instead of the fields: no credential in sight. */
+  toJSON(): { orgUrl: string; auth: string } {
+    return { orgUrl: this.#config.orgUrl, auth: this.#config.credential?.scheme ?? 'cookie' };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const { orgUrl, auth } = this.toJSON();
+    return `OktaSessions { orgUrl: '${orgUrl}', auth: '${auth}' }`;
+  }
+
+  #cookieArgs(args: CurrentSessionArgs): Prepared {
+    const cookie = (args as CurrentSessionArgs | undefined)?.cookie;
+    if (cookie === undefined) return {};
+    if (platform.isBrowser) {
+      throw new OktaValidationError(
+        'cookie',
+        'browsers forbid setting the Cookie header; leave it out and create the client with credentials: "include" so the browser sends the Okta cookie itself',
+      );
+    }
+    assertCookie(cookie);
+    return { cookie, secrets: [cookie] };
+  }
+
+  async #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
+    const { text, response } = await this.#call(id, prepared, options);
+    const session = parseSession(text);
+    if (typeof session !== 'string') return session;
+    throw new OktaInvalidResponseError(
+      {
+        status: response.status,
+        requestId: response.headers.get('x-okta-request-id') ?? undefined,
+        method: operations[id].method,
+        url: this.#urlOf(id, prepared),
+      },
+      session,
+    );
+  }
+
+  async #call(
+    id: OperationId,
+    prepared: Prepared,
+    options: CallOptions | undefined,
+  ): Promise<{ text: string; response: Response }> {
+    checkCallOptions(options);
+    const signal = options?.signal;
+    if (signal?.aborted) throw signal.reason;
+    return withRetries(
+      {
+        operationId: id,
+        maxRetries: this.#config.maxRetries,
+        maxDelayMs: this.#config.maxDelayMs,
+        repeatable: !NOT_REPEATABLE.has(id),
+        signal,
+        onRetry: this.#onRetry,
+      },
+      (retryHeaders) => this.#attempt(id, prepared, options, retryHeaders),
+    );
+  }
+
+  async #attempt(
+    id: OperationId,
+    prepared: Prepared,
+    options: CallOptions | undefined,
+    retryHeaders: Record<string, string> | undefined,
+  ): Promise<{ text: string; response: Response }> {
+    const signal = options?.signal;
+    if (this.#config.throttle) await this.#waitForWindow(signal);
+    const op = operations[id];
+    const timeoutMs = options?.timeoutMs ?? this.#config.timeoutMs;
+    // One controller per attempt carries both the caller's abort and our timeout, and is
+    // released (timer cleared, listener removed) before the attempt settles.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new OktaTimeoutError(op.method, this.#urlOf(id, prepared), timeoutMs));
+    }, timeoutMs);
+    try {
+      const { response } = await this.raw[op.method as 'GET'](
+        op.path as never,
+        {
+          params: {
+            ...(prepared.path ? { path: prepared.path } : {}),
+            ...(prepared.cookie ? { header: { Cookie: prepared.cookie } } : {}),
+          },
+          body: prepared.body,
+          headers:
+            retryHeaders || options?.headers ? { ...options?.headers, ...retryHeaders } : undefined,
+          signal: controller.signal,
+          parseAs: 'stream',
+          ...(op.security.length === 0 && this.#credentials
+            ? { credentials: this.#credentials }
+            : {}),
+          ...(prepared.secrets ? { [SECRETS_KEY]: prepared.secrets } : {}),
+        } as never,
+      );
+      const text = await readText(response, MAX_BODY_BYTES, 'throw');
+      if (this.#config.throttle) this.#noteWindow(readRateLimit(response.headers));
+      return { text, response };
+    } catch (error) {
+      if (this.#config.throttle && error instanceof OktaApiError)
+        this.#noteWindow(rateLimitOf(error));
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) throw controller.signal.reason;
+      if (error instanceof BodyTooLargeError) {
+        throw new OktaInvalidResponseError(
+          { status: 200, requestId: undefined, method: op.method, url: this.#urlOf(id, prepared) },
+          error.message,
+        );
+      }
+      if (isOktaError(error)) throw error;
+      throw new OktaNetworkError(op.method, this.#urlOf(id, prepared), error);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #waitForWindow(signal: AbortSignal | undefined): Promise<void> {
+    const wait = this.#throttleUntil - Date.now();
+    if (wait > 0) await sleep(Math.min(wait, this.#config.maxDelayMs), signal);
+  }
+
+  #noteWindow(state: RateLimitState | undefined): void {
+    const wait = state && state.remaining === 0 ? resetWaitMs(state) : undefined;
+    if (wait !== undefined) this.#throttleUntil = Math.max(this.#throttleUntil, Date.now() + wait);
+  }
+
+  /** The request URL, built only on error paths. */
+  #urlOf(id: OperationId, prepared: Prepared): string {
+    let path: string = operations[id].path;
+    for (const name of operations[id].pathParams) {
+      const value = (prepared.path as Record<string, string> | undefined)?.[name] ?? '';
+      path = path.replace(`{${name}}`, encodeURIComponent(value));
+    }
+    return this.#config.orgUrl + path;
+  }
+}

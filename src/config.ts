@@ -1,0 +1,224 @@
+import { OktaConfigError } from './errors/config-error.js';
+import { assertHeaders } from './validate.js';
+
+/** A bearer access token, or a function that returns a fresh one for each request. */
+export type AccessTokenSource = string | (() => string | Promise<string>);
+
+/** What {@link OktaSessions} reports before each retry. Contains no secrets. */
+export interface RetryInfo {
+  /** The operation being retried, e.g. `getSession`. */
+  operationId: string;
+  /** 1 for the first retry, 2 for the second... */
+  attempt: number;
+  /** How long the client waits before the retry. */
+  delayMs: number;
+  /** The status that caused the retry; undefined for network failures. */
+  status?: number;
+  /** `X-Okta-Request-Id` of the failed attempt, if any. */
+  requestId?: string;
+  /** Why the call is retried. */
+  reason: 'rate-limit' | 'server-error' | 'network';
+}
+
+/** Retry settings; see the README's retry table for what is retried. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
+  maxRetries?: number;
+  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
+  maxDelayMs?: number;
+}
+
+/**
+ * Options of {@link OktaSessions}.
+ *
+ * @example
+ * ```ts
+ * const options: OktaSessionsOptions = { orgUrl: 'https://acme.okta.com', apiToken: process.env.OKTA_API_TOKEN };
+ * ```
+ */
+export interface OktaSessionsOptions {
+  /** Your org's URL, e.g. `https://acme.okta.com` (no path; `http://` only for loopback hosts). */
+  orgUrl: string;
+  /** An Okta API token, sent as `Authorization: SSWS <token>`. Give this or `accessToken`. */
+  apiToken?: string | undefined;
+  /** An OAuth 2.0 access token (or a function returning one), sent as `Authorization: Bearer <token>`. */
+  accessToken?: AccessTokenSource | undefined;
+  /** A WHATWG `fetch` to use instead of the built-in transport. It receives one `Request`. */
+  fetch?: typeof globalThis.fetch;
+  /** Your application's name/version, put in front of the package's own `User-Agent`. */
+  userAgent?: string;
+  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Retry settings. */
+  retry?: RetryOptions;
+  /** Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default false. */
+  throttle?: boolean;
+  /** Called before each retry, e.g. for logging or metrics. */
+  onRetry?: (info: RetryInfo) => void;
+  /**
+   * Browsers: the `credentials` mode of the cookie (`/me`) operations. `'include'` lets the
+   * browser attach the user's Okta cookie cross-origin; a client with only this set needs no token.
+   */
+  credentials?: RequestCredentials;
+  /** Headers added to every request. Credential headers cannot be set this way. */
+  headers?: Record<string, string>;
+}
+
+/** The validated, normalised configuration the client runs on. */
+export interface ResolvedConfig {
+  orgUrl: string;
+  credential:
+    | { scheme: 'apiToken'; token: string }
+    | { scheme: 'oauth2'; token: AccessTokenSource }
+    | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  maxDelayMs: number;
+  throttle: boolean;
+}
+
+const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function fail(problem: string, fix: string): never {
+  throw new OktaConfigError(`${problem}. ${fix}`);
+}
+
+function checkOrgUrl(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    fail('orgUrl is required', 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }');
+  }
+  const value = raw.trim();
+  if (value.includes('{yourOktaDomain}')) {
+    fail('orgUrl still contains the {yourOktaDomain} placeholder', 'Replace it with your org host');
+  }
+  if (value.split('://').length !== 2) {
+    fail(`orgUrl "${value}" is not a URL with one scheme`, 'Use the form https://acme.okta.com');
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(`orgUrl "${value}" is not a valid URL`, 'Use the form https://acme.okta.com');
+  }
+  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    fail(
+      `orgUrl must use https:// (got ${url.protocol}//)`,
+      'Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
+    );
+  }
+  if (url.username || url.password)
+    fail('orgUrl must not contain credentials', 'Remove user:pass@');
+  if (ADMIN_DOMAIN.test(`${url.hostname}.`)) {
+    fail(
+      `orgUrl "${url.origin}" is an admin domain`,
+      'Use your org domain without "-admin", e.g. https://acme.okta.com',
+    );
+  }
+  if (url.hostname.includes('.com.com')) {
+    fail(`orgUrl "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    fail(
+      `orgUrl must not have a path, query or fragment (got "${value}")`,
+      `Use only the origin, e.g. ${url.origin}`,
+    );
+  }
+  return url.origin;
+}
+
+function checkToken(name: string, value: string): string {
+  if (value.trim() === '') fail(`${name} is empty`, `Pass a real ${name} or leave it out`);
+  if (value.includes('{apiToken}') || value.includes('{accessToken}')) {
+    fail(`${name} still contains a placeholder`, `Replace it with a real ${name}`);
+  }
+  if (/[\r\n\u0000]/.test(value)) fail(`${name} contains CR, LF or NUL`, 'Check how it was read');
+  if (/^(SSWS|Bearer)\s/i.test(value)) {
+    fail(
+      `${name} starts with an authorization scheme`,
+      'Pass the bare token; the client adds the scheme',
+    );
+  }
+  return value;
+}
+
+function checkPositive(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    fail(`${name} must be a finite number >= ${min}`, `Got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
+export function resolveConfig(options: OktaSessionsOptions): ResolvedConfig {
+  if (typeof options !== 'object' || options === null) {
+    fail('options are required', 'Pass { orgUrl, apiToken } or { orgUrl, accessToken }');
+  }
+  const orgUrl = checkOrgUrl(options.orgUrl);
+  const { apiToken, accessToken } = options;
+  if (apiToken !== undefined && accessToken !== undefined) {
+    fail('Both apiToken and accessToken were given', 'Pass exactly one of them');
+  }
+  let credential: ResolvedConfig['credential'];
+  if (apiToken !== undefined) {
+    if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
+    credential = { scheme: 'apiToken', token: checkToken('apiToken', apiToken) };
+  } else if (accessToken !== undefined) {
+    if (typeof accessToken === 'string') {
+      credential = { scheme: 'oauth2', token: checkToken('accessToken', accessToken) };
+    } else if (typeof accessToken === 'function') {
+      credential = { scheme: 'oauth2', token: accessToken };
+    } else {
+      fail(
+        'accessToken must be a string or a function',
+        'Pass the token or a function returning it',
+      );
+    }
+  } else if (options.credentials !== 'include') {
+    fail(
+      'No credential given',
+      'Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a browser client that only uses the /me operations can pass credentials: "include" instead',
+    );
+  }
+  assertHeaders(options.headers, 'headers');
+  for (const name of Object.keys(options.headers ?? {})) {
+    if (['authorization', 'cookie'].includes(name.toLowerCase())) {
+      fail(
+        `headers must not set ${name}`,
+        'Use apiToken/accessToken, or the cookie argument of the /me operations',
+      );
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    fail('fetch must be a function', 'Pass a WHATWG fetch implementation');
+  }
+  return {
+    orgUrl,
+    credential,
+    timeoutMs: checkPositive('timeoutMs', options.timeoutMs, 30_000, 1),
+    maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
+    maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
+    throttle: options.throttle === true,
+  };
+}
+
+/** The environment variables the official Okta SDKs read. */
+export function optionsFromEnv(env: Record<string, string | undefined>): OktaSessionsOptions {
+  const orgUrl = env['OKTA_CLIENT_ORGURL'];
+  if (!orgUrl) {
+    fail('OKTA_CLIENT_ORGURL is not set', 'Set it to your org URL, e.g. https://acme.okta.com');
+  }
+  const apiToken = env['OKTA_CLIENT_TOKEN'] || undefined;
+  const accessToken = env['OKTA_CLIENT_ACCESS_TOKEN'] || undefined;
+  if (!apiToken && !accessToken) {
+    fail('Neither OKTA_CLIENT_TOKEN nor OKTA_CLIENT_ACCESS_TOKEN is set', 'Set one of them');
+  }
+  return { orgUrl, apiToken, accessToken };
+}

@@ -1,0 +1,91 @@
+import { OktaError } from './okta-error.js';
+
+/** One detail of an Okta error, e.g. which field failed validation. */
+export interface OktaErrorCause {
+  errorSummary?: string;
+}
+
+/** What every {@link OktaApiError} is built from. */
+export interface OktaApiErrorInit {
+  status: number;
+  errorCode: string | undefined;
+  errorSummary: string | undefined;
+  errorLink: string | undefined;
+  errorId: string | undefined;
+  errorCauses: OktaErrorCause[];
+  requestId: string | undefined;
+  method: string;
+  url: string;
+}
+
+const MAX_SUMMARY_IN_MESSAGE = 300;
+
+/**
+ * Okta answered with a non-2xx status. The subclass tells the status family
+ * ({@link OktaNotFoundError}, {@link OktaRateLimitError}, ...); `errorCode` is the stable value
+ * to branch on, `requestId` is what Okta support asks for.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) {
+ *   if (err instanceof OktaApiError) console.error(err.status, err.errorCode, err.requestId);
+ * }
+ * ```
+ */
+export class OktaApiError extends OktaError {
+  static override readonly kind: string = 'OktaApiError';
+  /** The HTTP status code. */
+  readonly status: number;
+  /** Okta's error code, e.g. `E0000007`; undefined when the body was not an Okta error. */
+  readonly errorCode: string | undefined;
+  /** Okta's human-readable summary; its wording may change, so do not branch on it. */
+  readonly errorSummary: string | undefined;
+  /** Okta's error link (currently the same as `errorCode`). */
+  readonly errorLink: string | undefined;
+  /** Unique id of this error occurrence, for Okta support. */
+  readonly errorId: string | undefined;
+  /** Details of the error; always an array, even when Okta sends a single object. */
+  readonly errorCauses: OktaErrorCause[];
+  /** The `X-Okta-Request-Id` response header. */
+  readonly requestId: string | undefined;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request. */
+  readonly url: string;
+
+  constructor(init: OktaApiErrorInit) {
+    super(describe(init));
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+    this.errorSummary = init.errorSummary;
+    this.errorLink = init.errorLink;
+    this.errorId = init.errorId;
+    this.errorCauses = init.errorCauses;
+    this.requestId = init.requestId;
+    this.method = init.method;
+    this.url = init.url;
+  }
+}
+
+function describe(init: OktaApiErrorInit): string {
+  let summary = init.errorSummary ?? '';
+  if (summary.length > MAX_SUMMARY_IN_MESSAGE)
+    summary = `${summary.slice(0, MAX_SUMMARY_IN_MESSAGE)}…`;
+  const head = [`Okta HTTP ${init.status}`, init.errorCode, summary].filter(Boolean).join(' ');
+  const request = init.requestId ? `, request ${init.requestId}` : '';
+  return `${head} (${init.method} ${new URL(init.url).pathname}${request})`;
+}
+
+/**
+ * True for any {@link OktaApiError}, from any copy of the package.
+ *
+ * @example
+ * ```ts
+ * if (isOktaApiError(err) && err.errorCode === 'E0000007') return null;
+ * ```
+ */
+export function isOktaApiError(value: unknown): value is OktaApiError {
+  return value instanceof OktaApiError;
+}

@@ -1,0 +1,19 @@
+import { OktaError } from './okta-error.js';
+
+/**
+ * The client was configured wrongly (bad `orgUrl`, missing or conflicting credentials), or an
+ * operation needs a credential the client was not given. Thrown before any request is made;
+ * the message says how to fix it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new OktaSessions({ orgUrl: 'http://acme.okta.com', apiToken });
+ * } catch (err) {
+ *   if (err instanceof OktaConfigError) console.error(err.message); // says to use https://
+ * }
+ * ```
+ */
+export class OktaConfigError extends OktaError {
+  static override readonly kind: string = 'OktaConfigError';
+}

@@ -1,0 +1,103 @@
+import { OktaApiError, type OktaApiErrorInit, type OktaErrorCause } from './api-error.js';
+import { OktaRateLimitError } from './rate-limit-error.js';
+import {
+  OktaAuthenticationError,
+  OktaBadRequestError,
+  OktaForbiddenError,
+  OktaNotFoundError,
+  OktaServerError,
+} from './status-errors.js';
+import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit.js';
+import { scrub } from '../redact.js';
+
+const MAX_TEXT = 2_000;
+const MAX_CAUSES = 20;
+
+/** The error class for a non-2xx status: the one place where status decides the class. */
+export function errorClassFor(status: number): typeof OktaApiError {
+  switch (status) {
+    case 400:
+      return OktaBadRequestError;
+    case 401:
+      return OktaAuthenticationError;
+    case 403:
+      return OktaForbiddenError;
+    case 404:
+      return OktaNotFoundError;
+    case 429:
+      return OktaRateLimitError;
+    default:
+      return status >= 500 ? OktaServerError : OktaApiError;
+  }
+}
+
+// Rate-limit state rides along with the error for the retry logic without becoming API.
+const rateLimits = new WeakMap<object, RateLimitState>();
+
+/** The rate-limit headers of the response an error was made from. */
+export function rateLimitOf(error: object): RateLimitState | undefined {
+  return rateLimits.get(error);
+}
+
+function text(value: unknown, secrets: readonly string[]): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const clean = scrub(value, secrets);
+  return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean;
+}
+
+function causes(value: unknown, secrets: readonly string[]): OktaErrorCause[] {
+  // Okta documents an array; some endpoints send a single object.
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
+  return list.slice(0, MAX_CAUSES).map((cause: unknown) => {
+    const summary = text((cause as { errorSummary?: unknown } | null)?.errorSummary, secrets);
+    return summary === undefined ? {} : { errorSummary: summary };
+  });
+}
+
+/**
+ * Builds the typed error for a non-2xx response. The class comes from the status alone, so an
+ * empty, HTML or otherwise non-JSON body still gives the right class. Anything the server
+ * echoes back is scrubbed of the request's secrets.
+ */
+export function createApiError(input: {
+  status: number;
+  bodyText: string;
+  headers: HeaderReader;
+  method: string;
+  url: string;
+  secrets: readonly string[];
+}): OktaApiError {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(input.bodyText);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      body = parsed as Record<string, unknown>;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, an empty body): the status still tells the class.
+  }
+  const init: OktaApiErrorInit = {
+    status: input.status,
+    errorCode: text(body['errorCode'], input.secrets),
+    errorSummary: text(body['errorSummary'], input.secrets),
+    errorLink: text(body['errorLink'], input.secrets),
+    errorId: text(body['errorId'], input.secrets),
+    errorCauses: causes(body['errorCauses'], input.secrets),
+    requestId: input.headers.get('x-okta-request-id') ?? undefined,
+    method: input.method,
+    url: input.url,
+  };
+  const rateLimit = readRateLimit(input.headers);
+  const Class = errorClassFor(input.status);
+  const error =
+    Class === OktaRateLimitError
+      ? new OktaRateLimitError({
+          ...init,
+          limit: rateLimit.limit,
+          remaining: rateLimit.remaining,
+          resetAt: rateLimit.resetAt,
+        })
+      : new Class(init);
+  rateLimits.set(error, rateLimit);
+  return error;
+}

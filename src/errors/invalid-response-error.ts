@@ -1,0 +1,38 @@
+import { OktaError } from './okta-error.js';
+
+/**
+ * Okta answered with a success status but a body that is not the JSON the operation promises
+ * (HTML from a proxy, truncated JSON, an empty body where a Session was expected).
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
+ * ```
+ */
+export class OktaInvalidResponseError extends OktaError {
+  static override readonly kind: string = 'OktaInvalidResponseError';
+  /** The HTTP status of the response. */
+  readonly status: number;
+  /** `X-Okta-Request-Id` of the response, if any. */
+  readonly requestId: string | undefined;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request. */
+  readonly url: string;
+
+  constructor(
+    init: { status: number; requestId: string | undefined; method: string; url: string },
+    problem: string,
+    cause?: unknown,
+  ) {
+    const request = init.requestId ? `, request ${init.requestId}` : '';
+    super(
+      `Okta HTTP ${init.status} with an unusable body: ${problem} (${init.method} ${new URL(init.url).pathname}${request})`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.method = init.method;
+    this.url = init.url;
+  }
+}

@@ -1,0 +1,22 @@
+// The package's public surface: explicit named exports only.
+export { OktaSessions } from './client.js';
+export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
+export type { OktaSessionsOptions, AccessTokenSource, RetryOptions, RetryInfo } from './config.js';
+export type { Session, Open } from './session.js';
+export { OktaError, isOktaError } from './errors/okta-error.js';
+export { OktaApiError, isOktaApiError } from './errors/api-error.js';
+export type { OktaErrorCause } from './errors/api-error.js';
+export {
+  OktaBadRequestError,
+  OktaAuthenticationError,
+  OktaForbiddenError,
+  OktaNotFoundError,
+  OktaServerError,
+} from './errors/status-errors.js';
+export { OktaRateLimitError } from './errors/rate-limit-error.js';
+export { OktaNetworkError } from './errors/network-error.js';
+export { OktaTimeoutError } from './errors/timeout-error.js';
+export { OktaInvalidResponseError } from './errors/invalid-response-error.js';
+export { OktaValidationError } from './errors/validation-error.js';
+export { OktaConfigError } from './errors/config-error.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,13 @@
+import type { Platform } from './types.js';
+
+// Browsers, Deno, Bun and workers: their own fetch is the fast path there.
+const isBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
+/** The platform of fetch-native runtimes. */
+export const platform: Platform = {
+  // Looked up per call so that a fetch installed after import (a polyfill, a test shim) is used.
+  fetch: (request) => globalThis.fetch(request),
+  Request: globalThis.Request,
+  isBrowser,
+  runtime: '',
+};

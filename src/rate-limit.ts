@@ -1,0 +1,70 @@
+/** Anything with a WHATWG-style `get`: a `Headers` object or our light transport's headers. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** What Okta's rate-limit headers say about the current window. */
+export interface RateLimitState {
+  limit: number | undefined;
+  remaining: number | undefined;
+  /** When the window resets, by the server's clock. */
+  resetAt: Date | undefined;
+  /** The response's `Date` header, to turn `resetAt` into a wait without trusting our clock. */
+  serverDate: Date | undefined;
+  /** `Retry-After` in milliseconds, when it is given as seconds or an HTTP date. */
+  retryAfterMs: number | undefined;
+}
+
+// A repeated header arrives comma-joined; Okta's SDKs in .NET and Python take the smallest
+// value, which is the safe reading (we never wait less than the earliest reset... and never
+// wait for a window that is not ours).
+function smallestNumber(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  let best: number | undefined;
+  for (const part of value.split(',')) {
+    const trimmed = part.trim();
+    if (!/^\d+$/.test(trimmed)) continue;
+    const n = Number(trimmed);
+    if (Number.isSafeInteger(n) && (best === undefined || n < best)) best = n;
+  }
+  return best;
+}
+
+function httpDate(value: string | null): Date | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+function retryAfterMs(value: string | null, serverDate: Date | undefined): number | undefined {
+  if (value === null) return undefined;
+  const seconds = smallestNumber(value);
+  if (seconds !== undefined) return seconds * 1000;
+  const at = httpDate(value);
+  if (!at) return undefined;
+  return at.getTime() - (serverDate ?? new Date()).getTime();
+}
+
+/** Reads Okta's rate-limit headers (and `Date`, `Retry-After`) off a response. */
+export function readRateLimit(headers: HeaderReader): RateLimitState {
+  const reset = smallestNumber(headers.get('x-rate-limit-reset'));
+  const serverDate = httpDate(headers.get('date'));
+  return {
+    limit: smallestNumber(headers.get('x-rate-limit-limit')),
+    remaining: smallestNumber(headers.get('x-rate-limit-remaining')),
+    resetAt: reset === undefined ? undefined : new Date(reset * 1000),
+    serverDate,
+    retryAfterMs: retryAfterMs(headers.get('retry-after'), serverDate),
+  };
+}
+
+/**
+ * How long to wait for the window to reset, as Okta documents it: reset − Date + 1 s.
+ * Undefined when the headers are missing or make no sense (a reset in the past, no Date).
+ */
+export function resetWaitMs(state: RateLimitState): number | undefined {
+  if (!state.resetAt || !state.serverDate) return undefined;
+  const wait = state.resetAt.getTime() - state.serverDate.getTime() + 1000;
+  // Okta's reset is whole seconds, so a reset equal to the Date's second still means "soon".
+  return wait > 0 ? wait : undefined;
+}

@@ -1,0 +1,136 @@
+import type { RetryInfo } from './config.js';
+import { OktaApiError } from './errors/api-error.js';
+import { rateLimitOf } from './errors/factory.js';
+import { OktaNetworkError } from './errors/network-error.js';
+import { OktaRateLimitError } from './errors/rate-limit-error.js';
+import { resetWaitMs } from './rate-limit.js';
+
+const BACKOFF_BASE_MS = 250;
+// Statuses where the server (or a gateway in front of it) did not do the work.
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+// Connection-phase failures: the request never reached the server, so even a
+// non-repeatable operation may be sent again.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export interface RetryPolicy {
+  operationId: string;
+  maxRetries: number;
+  maxDelayMs: number;
+  /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */
+  repeatable: boolean;
+  signal: AbortSignal | undefined;
+  onRetry: ((info: RetryInfo) => void) | undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
+export function backoffMs(retry: number): number {
+  const ceiling = BACKOFF_BASE_MS * 2 ** (retry - 1);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Okta's documented wait for a 429, with the fallbacks for missing or nonsensical headers. */
+export function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
+  const state = rateLimitOf(error);
+  const fromReset = state && resetWaitMs(state);
+  if (fromReset !== undefined) return fromReset;
+  const retryAfter = state?.retryAfterMs;
+  if (retryAfter !== undefined && retryAfter >= 0) return retryAfter;
+  return backoffMs(retry);
+}
+
+function decide(
+  error: unknown,
+  retry: number,
+  policy: RetryPolicy,
+): Omit<RetryInfo, 'operationId' | 'attempt'> | undefined {
+  if (error instanceof OktaRateLimitError) {
+    return {
+      delayMs: rateLimitDelayMs(error, retry),
+      status: 429,
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      reason: 'rate-limit',
+    };
+  }
+  if (error instanceof OktaApiError) {
+    if (!policy.repeatable || !TRANSIENT_STATUSES.has(error.status)) return undefined;
+    return {
+      delayMs: backoffMs(retry),
+      status: error.status,
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      reason: 'server-error',
+    };
+  }
+  if (error instanceof OktaNetworkError) {
+    const notSent = NOT_SENT_CODES.has(errorCode(error.cause) ?? '');
+    if (!policy.repeatable && !notSent) return undefined;
+    return { delayMs: backoffMs(retry), reason: 'network' };
+  }
+  return undefined;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason the moment it aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs `attempt` until it succeeds, the error is not worth retrying, or retries run out.
+ * Retries carry Okta's X-Okta-Retry-For (the request id of the first 429) and X-Okta-Retry-Count.
+ */
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (retryHeaders: Record<string, string> | undefined) => Promise<T>,
+): Promise<T> {
+  let retryFor: string | undefined;
+  for (let retry = 0; ; retry++) {
+    let headers: Record<string, string> | undefined;
+    if (retry > 0) {
+      headers = { 'X-Okta-Retry-Count': String(retry) };
+      if (retryFor) headers['X-Okta-Retry-For'] = retryFor;
+    }
+    try {
+      return await attempt(headers);
+    } catch (error) {
+      if (retry >= policy.maxRetries || policy.signal?.aborted) throw error;
+      const decision = decide(error, retry + 1, policy);
+      if (!decision) throw error;
+      if (decision.reason === 'rate-limit' && retryFor === undefined) retryFor = decision.requestId;
+      decision.delayMs = Math.min(Math.max(0, Math.ceil(decision.delayMs)), policy.maxDelayMs);
+      try {
+        policy.onRetry?.({ operationId: policy.operationId, attempt: retry + 1, ...decision });
+      } catch {
+        // A failing observer must not change the outcome of the call.
+      }
+      await sleep(decision.delayMs, policy.signal);
+    }
+  }
+}

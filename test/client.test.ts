@@ -1,0 +1,465 @@
+import { inspect } from 'node:util';
+import {
+  OktaApiError,
+  OktaAuthenticationError,
+  OktaBadRequestError,
+  OktaConfigError,
+  OktaError,
+  OktaForbiddenError,
+  OktaInvalidResponseError,
+  OktaNotFoundError,
+  OktaRateLimitError,
+  OktaServerError,
+  OktaSessions,
+  OktaValidationError,
+  isOktaApiError,
+  isOktaError,
+} from '../src/index.js';
+import { VERSION } from '../src/version.js';
+import {
+  json,
+  raw,
+  SESSION,
+  startRecordingServer,
+  type RecordingServer,
+} from './helpers/recording-server.js';
+
+const API_TOKEN = 'SECRET-api-token-00abc';
+const ACCESS_TOKEN = 'SECRET-access-token-00xyz';
+const COOKIE = 'sid=SECRET-cookie-value-77';
+
+let server: RecordingServer;
+beforeAll(async () => {
+  server = await startRecordingServer();
+});
+afterAll(() => server.close());
+
+const client = (extra: object = {}) =>
+  new OktaSessions({ orgUrl: server.url, apiToken: API_TOKEN, retry: { maxRetries: 0 }, ...extra });
+
+describe('operations end to end', () => {
+  const ops = [
+    {
+      name: 'createSession',
+      call: (o: OktaSessions) => o.createSession({ sessionToken: 'SECRET-session-token' }),
+      method: 'POST',
+      path: '/api/v1/sessions',
+      auth: `SSWS ${API_TOKEN}`,
+      body: { sessionToken: 'SECRET-session-token' },
+      returns: 'session',
+    },
+    {
+      name: 'getSession',
+      call: (o: OktaSessions) => o.getSession('abc'),
+      method: 'GET',
+      path: '/api/v1/sessions/abc',
+      auth: `SSWS ${API_TOKEN}`,
+      returns: 'session',
+    },
+    {
+      name: 'refreshSession',
+      call: (o: OktaSessions) => o.refreshSession('abc'),
+      method: 'POST',
+      path: '/api/v1/sessions/abc/lifecycle/refresh',
+      auth: `SSWS ${API_TOKEN}`,
+      returns: 'session',
+    },
+    {
+      name: 'revokeSession',
+      call: (o: OktaSessions) => o.revokeSession('abc'),
+      method: 'DELETE',
+      path: '/api/v1/sessions/abc',
+      auth: `SSWS ${API_TOKEN}`,
+      returns: 'void',
+    },
+    {
+      name: 'getCurrentSession',
+      call: (o: OktaSessions) => o.getCurrentSession({ cookie: COOKIE }),
+      method: 'GET',
+      path: '/api/v1/sessions/me',
+      cookie: COOKIE,
+      returns: 'session',
+    },
+    {
+      name: 'refreshCurrentSession',
+      call: (o: OktaSessions) => o.refreshCurrentSession({ cookie: COOKIE }),
+      method: 'POST',
+      path: '/api/v1/sessions/me/lifecycle/refresh',
+      cookie: COOKIE,
+      returns: 'session',
+    },
+    {
+      name: 'closeCurrentSession',
+      call: (o: OktaSessions) => o.closeCurrentSession({ cookie: COOKIE }),
+      method: 'DELETE',
+      path: '/api/v1/sessions/me',
+      cookie: COOKIE,
+      returns: 'void',
+    },
+  ];
+
+  test.each(ops)('$name sends the right request and returns the right type', async (op) => {
+    server.reply(op.returns === 'void' ? raw(204, '') : json(200, SESSION));
+    const result = await op.call(client({ userAgent: 'my-app/1.2' }));
+    expect(server.requests).toHaveLength(1);
+    const [req] = server.requests;
+    expect(req!.method).toBe(op.method);
+    expect(req!.url).toBe(op.path);
+    expect(req!.headers['accept']).toBe('application/json');
+    expect(req!.headers['user-agent']).toMatch(
+      new RegExp(`^my-app/1\\.2 okta-sessions/${VERSION.replace(/\./g, '\\.')} node/\\d+`),
+    );
+    expect(req!.headers['authorization']).toBe(op.auth);
+    expect(req!.headers['cookie']).toBe(op.cookie);
+    if (op.body) {
+      expect(req!.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(req!.body)).toEqual(op.body);
+    } else {
+      expect(req!.body).toBe('');
+    }
+    if (op.returns === 'void') {
+      expect(result).toBeUndefined();
+    } else {
+      const session = result as Exclude<typeof result, void>;
+      expect(session.id).toBe(SESSION.id);
+      expect(session.createdAt).toBeInstanceOf(Date);
+      expect(session.createdAt?.toISOString()).toBe(SESSION.createdAt);
+      expect(session.expiresAt).toBeInstanceOf(Date);
+      expect(session.lastPasswordVerification).toBeInstanceOf(Date);
+      expect(session.lastFactorVerification).toBeNull();
+    }
+  });
+
+  test('the /me operations never send a configured access token either', async () => {
+    server.reply(json(200, SESSION));
+    await client({ apiToken: undefined, accessToken: () => ACCESS_TOKEN }).getCurrentSession({
+      cookie: COOKIE,
+    });
+    expect(server.requests[0]!.headers['authorization']).toBeUndefined();
+  });
+
+  test('an access token (string or async function) is sent as Bearer where the spec allows oauth2', async () => {
+    server.reply(json(200, SESSION));
+    await client({ apiToken: undefined, accessToken: ACCESS_TOKEN }).getSession('abc');
+    await client({ apiToken: undefined, accessToken: async () => ACCESS_TOKEN }).refreshSession(
+      'abc',
+    );
+    expect(server.requests.map((r) => r.headers['authorization'])).toEqual([
+      `Bearer ${ACCESS_TOKEN}`,
+      `Bearer ${ACCESS_TOKEN}`,
+    ]);
+  });
+
+  test('createSession with only an access token fails before any request', async () => {
+    server.reply(json(200, SESSION));
+    const okta = client({ apiToken: undefined, accessToken: ACCESS_TOKEN });
+    const err = await okta.createSession({ sessionToken: 'tok' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toMatch(/createSession needs an API token \(apiToken\)/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('unknown enum values pass through unchanged', async () => {
+    server.reply(json(200, { ...SESSION, status: 'SOMETHING_NEW', amr: ['pwd', 'newthing'] }));
+    const session = await client().getSession('abc');
+    expect(session.status).toBe('SOMETHING_NEW');
+    expect(session.amr).toEqual(['pwd', 'newthing']);
+  });
+
+  test('per-call headers and client headers are sent', async () => {
+    server.reply(json(200, SESSION));
+    await client({ headers: { 'X-Client': 'c' } }).getSession('abc', {
+      headers: { 'X-Trace': 't1' },
+    });
+    expect(server.requests[0]!.headers['x-client']).toBe('c');
+    expect(server.requests[0]!.headers['x-trace']).toBe('t1');
+  });
+
+  test('the raw client is wired with the same auth and error mapping', async () => {
+    server.reply(json(404, { errorCode: 'E0000007', errorSummary: 'Not found' }));
+    const okta = client();
+    const err = await okta.raw
+      .GET('/api/v1/sessions/{sessionId}', { params: { path: { sessionId: 'abc' } } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaNotFoundError);
+    expect(server.requests[0]!.headers['authorization']).toBe(`SSWS ${API_TOKEN}`);
+    server.reply(json(200, SESSION));
+    await okta.raw.GET('/api/v1/sessions/me', { params: { header: { Cookie: COOKIE } } });
+    expect(server.requests[0]!.headers['authorization']).toBeUndefined();
+  });
+});
+
+describe('error mapping (one factory, by status)', () => {
+  const table: Array<[number, string, new (...a: never[]) => OktaApiError]> = [
+    [400, 'E0000001', OktaBadRequestError],
+    [401, 'E0000011', OktaAuthenticationError],
+    [403, 'E0000006', OktaForbiddenError],
+    [404, 'E0000007', OktaNotFoundError],
+    [429, 'E0000047', OktaRateLimitError],
+    [500, 'E0000009', OktaServerError],
+    [503, 'E0000010', OktaServerError],
+    [409, 'E0000999', OktaApiError],
+  ];
+
+  test.each(table)('HTTP %d → %s', async (status, code, Class) => {
+    server.reply(
+      json(status, {
+        errorCode: code,
+        errorSummary: 'Something happened',
+        errorLink: code,
+        errorId: 'oae123',
+        errorCauses: [{ errorSummary: 'detail' }],
+      }),
+    );
+    const err = (await client()
+      .getSession('abc')
+      .catch((e: unknown) => e)) as OktaApiError;
+    expect(err).toBeInstanceOf(Class);
+    expect(err).toBeInstanceOf(OktaApiError);
+    expect(err).toBeInstanceOf(OktaError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe(Class.name);
+    expect(err.status).toBe(status);
+    expect(err.errorCode).toBe(code);
+    expect(err.errorId).toBe('oae123');
+    expect(err.errorCauses).toEqual([{ errorSummary: 'detail' }]);
+    expect(err.requestId).toBe('req-test-1');
+    expect(err.method).toBe('GET');
+    expect(err.url).toBe(`${server.url}/api/v1/sessions/abc`);
+    expect(err.message).toBe(
+      `Okta HTTP ${status} ${code} Something happened (GET /api/v1/sessions/abc, request req-test-1)`,
+    );
+    expect(isOktaError(err)).toBe(true);
+    expect(isOktaApiError(err)).toBe(true);
+  });
+
+  test('the class comes from the status even with an empty or HTML body', async () => {
+    server.reply(raw(404, ''));
+    await expect(client().getSession('abc')).rejects.toBeInstanceOf(OktaNotFoundError);
+    server.reply(raw(403, '<html>nope</html>', { 'content-type': 'text/html' }));
+    const err = (await client()
+      .getSession('abc')
+      .catch((e: unknown) => e)) as OktaForbiddenError;
+    expect(err).toBeInstanceOf(OktaForbiddenError);
+    expect(err.errorCode).toBeUndefined();
+    expect(err.errorCauses).toEqual([]);
+  });
+
+  test('a rate-limit error carries limit, remaining and resetAt', async () => {
+    server.reply(
+      json(
+        429,
+        { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit' },
+        {
+          'x-rate-limit-limit': '100',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': '1796032860',
+        },
+      ),
+    );
+    const err = (await client()
+      .getSession('abc')
+      .catch((e: unknown) => e)) as OktaRateLimitError;
+    expect(err).toBeInstanceOf(OktaRateLimitError);
+    expect(err.limit).toBe(100);
+    expect(err.remaining).toBe(0);
+    expect(err.resetAt).toEqual(new Date(1796032860 * 1000));
+  });
+
+  test('a 200 with a body that is not a Session is an invalid response', async () => {
+    server.reply(raw(200, '<html>proxy login</html>', { 'content-type': 'text/html' }));
+    await expect(client().getSession('abc')).rejects.toBeInstanceOf(OktaInvalidResponseError);
+  });
+
+  test('guards work across module copies (brand, not prototype)', () => {
+    jest.isolateModules(() => {
+      // A second copy of the whole package, as when ESM and CJS builds are both loaded.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const copy = require('../src/index.ts') as typeof import('../src/index.js');
+      expect(copy.OktaNotFoundError).not.toBe(OktaNotFoundError);
+      const foreign = new copy.OktaNotFoundError({
+        status: 404,
+        errorCode: 'E0000007',
+        errorSummary: 'x',
+        errorLink: undefined,
+        errorId: undefined,
+        errorCauses: [],
+        requestId: undefined,
+        method: 'GET',
+        url: 'https://acme.okta.com/api/v1/sessions/x',
+      });
+      expect(foreign).toBeInstanceOf(OktaNotFoundError);
+      expect(foreign).toBeInstanceOf(OktaApiError);
+      expect(foreign).not.toBeInstanceOf(OktaRateLimitError);
+      expect(isOktaApiError(foreign)).toBe(true);
+    });
+  });
+});
+
+describe('validation before any I/O', () => {
+  const bad: Array<[string, (o: OktaSessions) => Promise<unknown>]> = [
+    ['empty sessionId', (o) => o.getSession('')],
+    ['missing sessionId', (o) => o.getSession(undefined as unknown as string)],
+    ['"." sessionId', (o) => o.refreshSession('.')],
+    ['".." sessionId', (o) => o.revokeSession('..')],
+    ['control characters', (o) => o.getSession('ab\u0000c')],
+    ['absurd length', (o) => o.getSession('a'.repeat(10_000))],
+    ['empty sessionToken', (o) => o.createSession({ sessionToken: '' })],
+    ['cookie with CR/LF', (o) => o.getCurrentSession({ cookie: 'sid=a\r\nX-Evil: 1' })],
+    ['cookie with NUL', (o) => o.closeCurrentSession({ cookie: 'sid=a\u0000' })],
+    [
+      'per-call Authorization header',
+      (o) => o.getSession('a', { headers: { Authorization: 'x' } }),
+    ],
+  ];
+  test.each(bad)('%s → OktaValidationError', async (_name, call) => {
+    server.reply(json(200, SESSION));
+    await expect(call(client())).rejects.toBeInstanceOf(OktaValidationError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('a session id is always one path segment', async () => {
+    server.reply(json(200, SESSION));
+    await client().getSession('a/../../users?x=1#y %');
+    expect(server.requests[0]!.url).toBe('/api/v1/sessions/a%2F..%2F..%2Fusers%3Fx%3D1%23y%20%25');
+  });
+});
+
+describe('configuration', () => {
+  const cases: Array<[string, object, RegExp]> = [
+    ['missing orgUrl', { apiToken: 't' }, /orgUrl is required/],
+    ['no credential', { orgUrl: 'https://acme.okta.com' }, /No credential given/],
+    [
+      'both credentials',
+      { orgUrl: 'https://acme.okta.com', apiToken: 't', accessToken: 'a' },
+      /exactly one/,
+    ],
+    ['http orgUrl', { orgUrl: 'http://acme.okta.com', apiToken: 't' }, /must use https/],
+    [
+      'placeholder domain',
+      { orgUrl: 'https://{yourOktaDomain}', apiToken: 't' },
+      /\{yourOktaDomain\}/,
+    ],
+    [
+      'placeholder token',
+      { orgUrl: 'https://acme.okta.com', apiToken: '{apiToken}' },
+      /placeholder/,
+    ],
+    ['admin domain', { orgUrl: 'https://acme-admin.okta.com', apiToken: 't' }, /admin domain/],
+    [
+      'admin preview domain',
+      { orgUrl: 'https://acme-admin.oktapreview.com', apiToken: 't' },
+      /admin domain/,
+    ],
+    ['.com.com', { orgUrl: 'https://acme.okta.com.com', apiToken: 't' }, /\.com\.com/],
+    ['a path', { orgUrl: 'https://acme.okta.com/api/v1', apiToken: 't' }, /path, query/],
+    ['a query', { orgUrl: 'https://acme.okta.com?x=1', apiToken: 't' }, /path, query/],
+    ['two schemes', { orgUrl: 'https://https://acme.okta.com', apiToken: 't' }, /one scheme/],
+  ];
+  test.each(cases)('%s → OktaConfigError', (_name, options, message) => {
+    let thrown: unknown;
+    try {
+      new OktaSessions(options as never);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(OktaConfigError);
+    expect((thrown as Error).message).toMatch(message);
+  });
+
+  test('a trailing slash and loopback http are fine', () => {
+    expect(
+      () => new OktaSessions({ orgUrl: 'https://acme.okta.com/', apiToken: 't' }),
+    ).not.toThrow();
+    expect(
+      () => new OktaSessions({ orgUrl: 'http://127.0.0.1:8080', apiToken: 't' }),
+    ).not.toThrow();
+    expect(
+      () => new OktaSessions({ orgUrl: 'http://localhost:8080', apiToken: 't' }),
+    ).not.toThrow();
+  });
+
+  test('fromEnv reads the official SDK variables', async () => {
+    server.reply(json(200, SESSION));
+    await OktaSessions.fromEnv({
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_TOKEN: API_TOKEN,
+    }).getSession('a');
+    await OktaSessions.fromEnv({
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_ACCESS_TOKEN: ACCESS_TOKEN,
+    }).getSession('a');
+    expect(server.requests.map((r) => r.headers['authorization'])).toEqual([
+      `SSWS ${API_TOKEN}`,
+      `Bearer ${ACCESS_TOKEN}`,
+    ]);
+    expect(() => OktaSessions.fromEnv({})).toThrow(OktaConfigError);
+  });
+});
+
+describe('secrets never show', () => {
+  test('in inspect and JSON of the client', () => {
+    const okta = client();
+    expect(inspect(okta, { depth: 10, showHidden: true })).not.toContain(API_TOKEN);
+    expect(JSON.stringify(okta)).not.toContain(API_TOKEN);
+    const bearer = client({ apiToken: undefined, accessToken: ACCESS_TOKEN });
+    expect(inspect(bearer, { depth: 10, showHidden: true })).not.toContain(ACCESS_TOKEN);
+  });
+
+  test('in errors, even when the server echoes them back', async () => {
+    server.reply((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errorCode: 'E0000001',
+          errorSummary: `echo ${req.headers['authorization']} ${req.headers['cookie']} ${req.body}`,
+          errorCauses: { errorSummary: `${req.headers['cookie']}` },
+        }),
+      );
+    });
+    const secrets = [API_TOKEN, 'SECRET-cookie-value-77', 'SECRET-session-token'];
+    const errors = [
+      await client()
+        .createSession({ sessionToken: 'SECRET-session-token' })
+        .catch((e: unknown) => e),
+      await client()
+        .getCurrentSession({ cookie: COOKIE })
+        .catch((e: unknown) => e),
+      await client()
+        .getSession('abc')
+        .catch((e: unknown) => e),
+    ];
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(OktaBadRequestError);
+      const shown = [
+        String(err),
+        (err as Error).stack,
+        JSON.stringify(err),
+        inspect(err, { depth: 10, showHidden: true }),
+      ].join('\n');
+      for (const secret of secrets) expect(shown).not.toContain(secret);
+    }
+  });
+});
+
+describe('injected fetch', () => {
+  test('receives a standard Request and its Response is used as is', async () => {
+    const seen: Request[] = [];
+    const okta = new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: API_TOKEN,
+      fetch: async (input) => {
+        seen.push(input as Request);
+        return new Response(JSON.stringify(SESSION), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    });
+    const session = await okta.getSession('abc');
+    expect(session.expiresAt).toEqual(new Date(SESSION.expiresAt));
+    expect(seen[0]).toBeInstanceOf(Request);
+    expect(seen[0]!.url).toBe('https://acme.okta.com/api/v1/sessions/abc');
+    expect(seen[0]!.headers.get('authorization')).toBe(`SSWS ${API_TOKEN}`);
+  });
+});

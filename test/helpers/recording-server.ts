@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export type Reply = (req: Recorded, res: ServerResponse) => void;
+
+export interface RecordingServer {
+  url: string;
+  requests: Recorded[];
+  /** Replies used in order; the last one repeats. */
+  reply(...replies: Reply[]): void;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on 127.0.0.1 (port 0) that records every request it gets. */
+export async function startRecordingServer(): Promise<RecordingServer> {
+  const requests: Recorded[] = [];
+  let replies: Reply[] = [json(200, {})];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(recorded);
+      const reply = replies[Math.min(requests.length - 1, replies.length - 1)]!;
+      reply(recorded, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    reply(...next) {
+      replies = next;
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const OKTA_HEADERS = {
+  'x-okta-request-id': 'req-test-1',
+  'x-rate-limit-limit': '600',
+  'x-rate-limit-remaining': '599',
+  'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 60),
+};
+
+/** A reply with a JSON body and Okta's usual headers. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...OKTA_HEADERS, ...headers });
+    res.end(JSON.stringify(body));
+  };
+}
+
+/** A reply with a raw body (HTML, truncated JSON, nothing). */
+export function raw(status: number, body: string, headers: Record<string, string> = {}): Reply {
+  return (_req, res) => {
+    res.writeHead(status, { ...OKTA_HEADERS, ...headers });
+    res.end(body);
+  };
+}
+
+export const SESSION = {
+  id: '102Ke2yJpW3Q0ClCnZ_ryqPVQ',
+  login: 'dana.lee@example.com',
+  userId: '00u4abcd1EFGhijk2l5d',
+  createdAt: '2026-11-29T10:00:00.000Z',
+  expiresAt: '2026-11-29T12:00:00.000Z',
+  status: 'ACTIVE',
+  lastPasswordVerification: '2026-11-29T10:00:00.000Z',
+  lastFactorVerification: null,
+  amr: ['pwd'],
+  idp: { id: '00o1n9ae2QZAQWXMIYCO', type: 'OKTA' },
+  _links: {
+    self: { href: 'https://subdomain.okta.com/api/v1/sessions/102Ke2yJpW3Q0ClCnZ_ryqPVQ' },
+  },
+};
