@@ -6,11 +6,11 @@
 /** Every operation of the spec, keyed by operationId, in spec order. */
 export const operations = {
   createSession: {
-    method: "POST",
-    path: "/api/v1/sessions",
+    method: 'POST',
+    path: '/api/v1/sessions',
     pathParams: [],
     headerParams: [],
-    requestBody: "required",
+    requestBody: 'required',
     security: [
       {
         apiToken: [],
@@ -21,17 +21,17 @@ export const operations = {
     statuses: [200, 400, 401, 403, 429],
   },
   getSession: {
-    method: "GET",
-    path: "/api/v1/sessions/{sessionId}",
-    pathParams: ["sessionId"],
+    method: 'GET',
+    path: '/api/v1/sessions/{sessionId}',
+    pathParams: ['sessionId'],
     headerParams: [],
-    requestBody: "none",
+    requestBody: 'none',
     security: [
       {
         apiToken: [],
       },
       {
-        oauth2: ["okta.sessions.read"],
+        oauth2: ['okta.sessions.read'],
       },
     ],
     successStatus: 200,
@@ -39,17 +39,17 @@ export const operations = {
     statuses: [200, 400, 401, 403, 404, 429],
   },
   revokeSession: {
-    method: "DELETE",
-    path: "/api/v1/sessions/{sessionId}",
-    pathParams: ["sessionId"],
+    method: 'DELETE',
+    path: '/api/v1/sessions/{sessionId}',
+    pathParams: ['sessionId'],
     headerParams: [],
-    requestBody: "none",
+    requestBody: 'none',
     security: [
       {
         apiToken: [],
       },
       {
-        oauth2: ["okta.sessions.manage"],
+        oauth2: ['okta.sessions.manage'],
       },
     ],
     successStatus: 204,
@@ -57,17 +57,17 @@ export const operations = {
     statuses: [204, 401, 403, 404, 429],
   },
   refreshSession: {
-    method: "POST",
-    path: "/api/v1/sessions/{sessionId}/lifecycle/refresh",
-    pathParams: ["sessionId"],
+    method: 'POST',
+    path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
+    pathParams: ['sessionId'],
     headerParams: [],
-    requestBody: "none",
+    requestBody: 'none',
     security: [
       {
         apiToken: [],
       },
       {
-        oauth2: ["okta.sessions.manage"],
+        oauth2: ['okta.sessions.manage'],
       },
     ],
     successStatus: 200,
@@ -75,33 +75,33 @@ export const operations = {
     statuses: [200, 401, 403, 404, 429],
   },
   getCurrentSession: {
-    method: "GET",
-    path: "/api/v1/sessions/me",
+    method: 'GET',
+    path: '/api/v1/sessions/me',
     pathParams: [],
-    headerParams: ["Cookie"],
-    requestBody: "none",
+    headerParams: ['Cookie'],
+    requestBody: 'none',
     security: [],
     successStatus: 200,
     successHasBody: true,
     statuses: [200, 404, 429],
   },
   closeCurrentSession: {
-    method: "DELETE",
-    path: "/api/v1/sessions/me",
+    method: 'DELETE',
+    path: '/api/v1/sessions/me',
     pathParams: [],
-    headerParams: ["Cookie"],
-    requestBody: "none",
+    headerParams: ['Cookie'],
+    requestBody: 'none',
     security: [],
     successStatus: 204,
     successHasBody: false,
     statuses: [204, 404, 429],
   },
   refreshCurrentSession: {
-    method: "POST",
-    path: "/api/v1/sessions/me/lifecycle/refresh",
+    method: 'POST',
+    path: '/api/v1/sessions/me/lifecycle/refresh',
     pathParams: [],
-    headerParams: ["Cookie"],
-    requestBody: "none",
+    headerParams: ['Cookie'],
+    requestBody: 'none',
     security: [],
     successStatus: 200,
     successHasBody: true,
@@ -115,12 +115,12 @@ export type OperationId = keyof typeof operations;
 /** The security schemes the spec defines. */
 export const securitySchemes = {
   apiToken: {
-    type: "apiKey",
-    in: "header",
-    name: "Authorization",
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
   },
   oauth2: {
-    type: "oauth2",
+    type: 'oauth2',
   },
 } as const;
 
@@ -129,18 +129,13 @@ export type SecuritySchemeName = keyof typeof securitySchemes;
 
 /** For each schema, the properties the spec marks `format: date-time`. */
 export const dateTimeFields = {
-  Session: [
-    "createdAt",
-    "expiresAt",
-    "lastPasswordVerification",
-    "lastFactorVerification",
-  ],
+  Session: ['createdAt', 'expiresAt', 'lastPasswordVerification', 'lastFactorVerification'],
 } as const;
 
 /** Response headers the spec declares on every response of every operation. */
 export const everyResponseHeaders = [
-  "X-Rate-Limit-Limit",
-  "X-Rate-Limit-Remaining",
-  "X-Rate-Limit-Reset",
-  "X-Okta-Request-Id",
+  'X-Rate-Limit-Limit',
+  'X-Rate-Limit-Remaining',
+  'X-Rate-Limit-Reset',
+  'X-Okta-Request-Id',
 ] as const;

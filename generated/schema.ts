@@ -4,7 +4,7 @@
  */
 
 export interface paths {
-  "/api/v1/sessions": {
+  '/api/v1/sessions': {
     parameters: {
       query?: never;
       header?: never;
@@ -19,14 +19,14 @@ export interface paths {
      *     application sets the session cookie itself, or keeps the session id to end
      *     the session through the API later. A session token can be used only once.
      */
-    post: operations["createSession"];
+    post: operations['createSession'];
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  "/api/v1/sessions/{sessionId}": {
+  '/api/v1/sessions/{sessionId}': {
     parameters: {
       query?: never;
       header?: never;
@@ -35,7 +35,7 @@ export interface paths {
          * @description The `id` of a session, as returned by createSession.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        sessionId: components["parameters"]["sessionId"];
+        sessionId: components['parameters']['sessionId'];
       };
       cookie?: never;
     };
@@ -43,7 +43,7 @@ export interface paths {
      * Get a session by id
      * @description Returns the session with the given id, if it is still valid.
      */
-    get: operations["getSession"];
+    get: operations['getSession'];
     put?: never;
     post?: never;
     /**
@@ -51,13 +51,13 @@ export interface paths {
      * @description Ends the session with the given id at once. Later calls for the same id
      *     answer 404.
      */
-    delete: operations["revokeSession"];
+    delete: operations['revokeSession'];
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  "/api/v1/sessions/{sessionId}/lifecycle/refresh": {
+  '/api/v1/sessions/{sessionId}/lifecycle/refresh': {
     parameters: {
       query?: never;
       header?: never;
@@ -66,7 +66,7 @@ export interface paths {
          * @description The `id` of a session, as returned by createSession.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        sessionId: components["parameters"]["sessionId"];
+        sessionId: components['parameters']['sessionId'];
       };
       cookie?: never;
     };
@@ -77,14 +77,14 @@ export interface paths {
      * @description Pushes the expiry of the session with the given id forward, as if the user
      *     had just been active. The request has no body.
      */
-    post: operations["refreshSession"];
+    post: operations['refreshSession'];
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  "/api/v1/sessions/me": {
+  '/api/v1/sessions/me': {
     parameters: {
       query?: never;
       header?: {
@@ -93,7 +93,7 @@ export interface paths {
          *     `idx=<id>` for Identity Engine sessions. Browsers attach it themselves.
          * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        Cookie?: components["parameters"]["Cookie"];
+        Cookie?: components['parameters']['Cookie'];
       };
       path?: never;
       cookie?: never;
@@ -104,7 +104,7 @@ export interface paths {
      *     browsers (the endpoint allows CORS with credentials); an API token or
      *     access token must not be sent.
      */
-    get: operations["getCurrentSession"];
+    get: operations['getCurrentSession'];
     put?: never;
     post?: never;
     /**
@@ -112,13 +112,13 @@ export interface paths {
      * @description Signs the caller out by ending the session named by their session cookie.
      *     An API token or access token must not be sent.
      */
-    delete: operations["closeCurrentSession"];
+    delete: operations['closeCurrentSession'];
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  "/api/v1/sessions/me/lifecycle/refresh": {
+  '/api/v1/sessions/me/lifecycle/refresh': {
     parameters: {
       query?: never;
       header?: {
@@ -127,7 +127,7 @@ export interface paths {
          *     `idx=<id>` for Identity Engine sessions. Browsers attach it themselves.
          * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        Cookie?: components["parameters"]["Cookie"];
+        Cookie?: components['parameters']['Cookie'];
       };
       path?: never;
       cookie?: never;
@@ -139,7 +139,7 @@ export interface paths {
      * @description Pushes the expiry of the session named by the caller's session cookie
      *     forward. An API token or access token must not be sent.
      */
-    post: operations["refreshCurrentSession"];
+    post: operations['refreshCurrentSession'];
     delete?: never;
     options?: never;
     head?: never;
@@ -173,7 +173,7 @@ export interface components {
        * @description When the session ends unless it is refreshed first.
        */
       readonly expiresAt?: string;
-      status?: components["schemas"]["SessionStatus"];
+      status?: components['schemas']['SessionStatus'];
       /**
        * Format: date-time
        * @description When the user last proved their password in this session, or null if never.
@@ -185,16 +185,16 @@ export interface components {
        */
       readonly lastFactorVerification?: string | null;
       /** @description How the user authenticated in this session (RFC 8176 style values). */
-      readonly amr?: components["schemas"]["SessionAuthenticationMethod"][];
-      idp?: components["schemas"]["SessionIdentityProvider"];
-      _links?: components["schemas"]["SessionLinks"];
+      readonly amr?: components['schemas']['SessionAuthenticationMethod'][];
+      idp?: components['schemas']['SessionIdentityProvider'];
+      _links?: components['schemas']['SessionLinks'];
     };
     /**
      * @description Where the session stands. Okta may add values; clients should accept values
      *     not listed here.
      * @enum {string}
      */
-    SessionStatus: "ACTIVE" | "MFA_ENROLL" | "MFA_REQUIRED";
+    SessionStatus: 'ACTIVE' | 'MFA_ENROLL' | 'MFA_REQUIRED';
     /**
      * @description One authentication method used in the session: `pwd` password, `swk`
      *     proof of a software key, `hwk` proof of a hardware key, `otp` one-time
@@ -204,35 +204,23 @@ export interface components {
      * @enum {string}
      */
     SessionAuthenticationMethod:
-      | "pwd"
-      | "swk"
-      | "hwk"
-      | "otp"
-      | "sms"
-      | "tel"
-      | "geo"
-      | "fpt"
-      | "kba"
-      | "mfa"
-      | "mca"
-      | "sc";
+      'pwd' | 'swk' | 'hwk' | 'otp' | 'sms' | 'tel' | 'geo' | 'fpt' | 'kba' | 'mfa' | 'mca' | 'sc';
     /** @description The identity provider that authenticated the user. */
     SessionIdentityProvider: {
       /** @description The provider's id; for OKTA it is the org's id. */
       readonly id?: string;
-      type?: components["schemas"]["SessionIdentityProviderType"];
+      type?: components['schemas']['SessionIdentityProviderType'];
     };
     /**
      * @description The kind of identity provider. Okta may add values.
      * @enum {string}
      */
-    SessionIdentityProviderType:
-      "ACTIVE_DIRECTORY" | "FEDERATION" | "LDAP" | "OKTA" | "SOCIAL";
+    SessionIdentityProviderType: 'ACTIVE_DIRECTORY' | 'FEDERATION' | 'LDAP' | 'OKTA' | 'SOCIAL';
     /** @description Links to related resources and the operations allowed on them. */
     SessionLinks: {
-      self?: components["schemas"]["HrefWithHints"];
-      refresh?: components["schemas"]["HrefWithHints"];
-      user?: components["schemas"]["HrefWithHints"];
+      self?: components['schemas']['HrefWithHints'];
+      refresh?: components['schemas']['HrefWithHints'];
+      user?: components['schemas']['HrefWithHints'];
     };
     /** @description A link to a resource, with the HTTP methods it accepts. */
     HrefWithHints: {
@@ -243,17 +231,17 @@ export interface components {
       href: string;
       /** @description A human-readable name of the resource. */
       name?: string;
-      hints?: components["schemas"]["LinkHints"];
+      hints?: components['schemas']['LinkHints'];
     };
     /** @description What a client may do with a link. */
     LinkHints: {
-      allow?: components["schemas"]["HttpMethod"][];
+      allow?: components['schemas']['HttpMethod'][];
     };
     /**
      * @description An HTTP method a link accepts.
      * @enum {string}
      */
-    HttpMethod: "GET" | "POST" | "PUT" | "DELETE";
+    HttpMethod: 'GET' | 'POST' | 'PUT' | 'DELETE';
     /**
      * @description The body of every Okta error response. Only `errorCode` is meant for
      *     program logic; the wording of `errorSummary` may change.
@@ -268,7 +256,7 @@ export interface components {
       /** @description A unique id of this occurrence, for Okta support. */
       errorId?: string;
       /** @description Details, such as which field failed validation. May be empty. */
-      errorCauses?: components["schemas"]["OktaErrorCause"][];
+      errorCauses?: components['schemas']['OktaErrorCause'][];
     };
     /** @description One detail of an error. */
     OktaErrorCause: {
@@ -280,36 +268,36 @@ export interface components {
     /** @description The session. */
     SessionFound: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["Session"];
+        'application/json': components['schemas']['Session'];
       };
     };
     /** @description The session, with its new expiry. */
     SessionRefreshed: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["Session"];
+        'application/json': components['schemas']['Session'];
       };
     };
     /** @description Done; the response has no body. */
     NoContent: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content?: never;
@@ -317,53 +305,53 @@ export interface components {
     /** @description The request was malformed or failed validation. */
     BadRequest: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["OktaErrorResponse"];
+        'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
     /** @description The API token or access token is missing, invalid or expired. */
     Unauthorized: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["OktaErrorResponse"];
+        'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
     /** @description The credential is valid but lacks the permission or scope this operation needs. */
     Forbidden: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["OktaErrorResponse"];
+        'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
     /** @description No valid session matches; it never existed, or was revoked, closed or has expired. */
     NotFound: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["OktaErrorResponse"];
+        'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
     /**
@@ -372,14 +360,14 @@ export interface components {
      */
     TooManyRequests: {
       headers: {
-        "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-        "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-        "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-        "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
         [name: string]: unknown;
       };
       content: {
-        "application/json": components["schemas"]["OktaErrorResponse"];
+        'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
   };
@@ -402,22 +390,22 @@ export interface components {
      * @description How many requests the current rate-limit bucket allows per window.
      * @example 600
      */
-    "X-Rate-Limit-Limit": number;
+    'X-Rate-Limit-Limit': number;
     /**
      * @description How many requests are left in the current window.
      * @example 599
      */
-    "X-Rate-Limit-Remaining": number;
+    'X-Rate-Limit-Remaining': number;
     /**
      * @description When the current window ends, in seconds since the Unix epoch (UTC).
      * @example 1796032860
      */
-    "X-Rate-Limit-Reset": number;
+    'X-Rate-Limit-Reset': number;
     /**
      * @description A unique id of this request; quote it when asking Okta support.
      * @example aGV5IHRoZXJlIGNvbGxlYWd1ZQ
      */
-    "X-Okta-Request-Id": string;
+    'X-Okta-Request-Id': string;
   };
   pathItems: never;
 }
@@ -437,27 +425,27 @@ export interface operations {
          *       "sessionToken": "20111DPgdnaM2dPPvkuTOcGXGNmhKv2zaUGXx0rlGDChpE8zVM0pILWx1pc8ob4NXrKSeHZ"
          *     }
          */
-        "application/json": components["schemas"]["CreateSessionRequest"];
+        'application/json': components['schemas']['CreateSessionRequest'];
       };
     };
     responses: {
       /** @description The new session. */
       200: {
         headers: {
-          "X-Rate-Limit-Limit": components["headers"]["X-Rate-Limit-Limit"];
-          "X-Rate-Limit-Remaining": components["headers"]["X-Rate-Limit-Remaining"];
-          "X-Rate-Limit-Reset": components["headers"]["X-Rate-Limit-Reset"];
-          "X-Okta-Request-Id": components["headers"]["X-Okta-Request-Id"];
+          'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+          'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+          'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+          'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Session"];
+          'application/json': components['schemas']['Session'];
         };
       };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      403: components["responses"]["Forbidden"];
-      429: components["responses"]["TooManyRequests"];
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   getSession: {
@@ -469,18 +457,18 @@ export interface operations {
          * @description The `id` of a session, as returned by createSession.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        sessionId: components["parameters"]["sessionId"];
+        sessionId: components['parameters']['sessionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      200: components["responses"]["SessionFound"];
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      403: components["responses"]["Forbidden"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
+      200: components['responses']['SessionFound'];
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   revokeSession: {
@@ -492,17 +480,17 @@ export interface operations {
          * @description The `id` of a session, as returned by createSession.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        sessionId: components["parameters"]["sessionId"];
+        sessionId: components['parameters']['sessionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      204: components["responses"]["NoContent"];
-      401: components["responses"]["Unauthorized"];
-      403: components["responses"]["Forbidden"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
+      204: components['responses']['NoContent'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   refreshSession: {
@@ -514,17 +502,17 @@ export interface operations {
          * @description The `id` of a session, as returned by createSession.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        sessionId: components["parameters"]["sessionId"];
+        sessionId: components['parameters']['sessionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      200: components["responses"]["SessionRefreshed"];
-      401: components["responses"]["Unauthorized"];
-      403: components["responses"]["Forbidden"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
+      200: components['responses']['SessionRefreshed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   getCurrentSession: {
@@ -536,16 +524,16 @@ export interface operations {
          *     `idx=<id>` for Identity Engine sessions. Browsers attach it themselves.
          * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        Cookie?: components["parameters"]["Cookie"];
+        Cookie?: components['parameters']['Cookie'];
       };
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      200: components["responses"]["SessionFound"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
+      200: components['responses']['SessionFound'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   closeCurrentSession: {
@@ -557,16 +545,16 @@ export interface operations {
          *     `idx=<id>` for Identity Engine sessions. Browsers attach it themselves.
          * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        Cookie?: components["parameters"]["Cookie"];
+        Cookie?: components['parameters']['Cookie'];
       };
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      204: components["responses"]["NoContent"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
+      204: components['responses']['NoContent'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   refreshCurrentSession: {
@@ -578,51 +566,36 @@ export interface operations {
          *     `idx=<id>` for Identity Engine sessions. Browsers attach it themselves.
          * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
-        Cookie?: components["parameters"]["Cookie"];
+        Cookie?: components['parameters']['Cookie'];
       };
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      200: components["responses"]["SessionRefreshed"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
+      200: components['responses']['SessionRefreshed'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
     };
   };
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
-    T[K] extends unknown[] | undefined | null
-      ? Extract<T[K], unknown[]>[number]
-      : T[K]
+    T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]
   >;
 };
 type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
   ? Readonly<Exclude<T, undefined>>
   : Readonly<Exclude<T, undefined>[]>;
 export const sessionStatusValues: ReadonlyArray<
-  FlattenedDeepRequired<components>["schemas"]["SessionStatus"]
-> = ["ACTIVE", "MFA_ENROLL", "MFA_REQUIRED"];
+  FlattenedDeepRequired<components>['schemas']['SessionStatus']
+> = ['ACTIVE', 'MFA_ENROLL', 'MFA_REQUIRED'];
 export const sessionAuthenticationMethodValues: ReadonlyArray<
-  FlattenedDeepRequired<components>["schemas"]["SessionAuthenticationMethod"]
-> = [
-  "pwd",
-  "swk",
-  "hwk",
-  "otp",
-  "sms",
-  "tel",
-  "geo",
-  "fpt",
-  "kba",
-  "mfa",
-  "mca",
-  "sc",
-];
+  FlattenedDeepRequired<components>['schemas']['SessionAuthenticationMethod']
+> = ['pwd', 'swk', 'hwk', 'otp', 'sms', 'tel', 'geo', 'fpt', 'kba', 'mfa', 'mca', 'sc'];
 export const sessionIdentityProviderTypeValues: ReadonlyArray<
-  FlattenedDeepRequired<components>["schemas"]["SessionIdentityProviderType"]
-> = ["ACTIVE_DIRECTORY", "FEDERATION", "LDAP", "OKTA", "SOCIAL"];
+  FlattenedDeepRequired<components>['schemas']['SessionIdentityProviderType']
+> = ['ACTIVE_DIRECTORY', 'FEDERATION', 'LDAP', 'OKTA', 'SOCIAL'];
 export const httpMethodValues: ReadonlyArray<
-  FlattenedDeepRequired<components>["schemas"]["HttpMethod"]
-> = ["GET", "POST", "PUT", "DELETE"];
+  FlattenedDeepRequired<components>['schemas']['HttpMethod']
+> = ['GET', 'POST', 'PUT', 'DELETE'];
