@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { run } from './run.js';
+
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+
+run(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  stop: stop.signal,
+}).then((code) => {
+  process.exitCode = code;
+  // Nothing else should be pending; a lingering signal listener must not keep us alive.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+});
