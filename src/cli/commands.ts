@@ -111,6 +111,9 @@ export function clientOptions(
     orgUrl: text('org-url') ?? env['OKTA_CLIENT_ORGURL'] ?? '',
     ...(apiToken ? { apiToken } : {}),
     ...(accessToken ? { accessToken } : {}),
+    // Without a token the client is cookie-only: the /me commands work, the others explain
+    // which credential they need.
+    ...(apiToken || accessToken ? {} : { credentials: 'include' as const }),
     ...(timeout !== undefined ? { timeoutMs: Number(timeout) } : {}),
     userAgent: 'okta-sessions-cli',
   };

@@ -1,0 +1,146 @@
+// The seven operations. Credentials and rate limits are checked before a handler runs; a handler
+// only deals with the request body, the session store and the answer. Success statuses come
+// from the spec's operations.
+import { operations, type OperationId } from '../../generated/operations.js';
+import { cookieValues, readBody, type Exchange, type Responder } from './http.js';
+import type { SessionRecord } from './session-view.js';
+import type { SessionStore } from './store.js';
+
+/** Runs one operation; `params` are the decoded path parameters in template order. */
+export type Handler = (ex: Exchange, params: readonly string[]) => void | Promise<void>;
+
+/** What the handlers work with. */
+export interface HandlerDeps {
+  readonly store: SessionStore;
+  readonly responder: Responder;
+  readonly maxBodyBytes: number;
+}
+
+/** Session cookies the `/me` operations read: Classic Engine `sid`, then Identity Engine `idx`. */
+export const SESSION_COOKIES = ['sid', 'idx'] as const;
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+function summaryFor(id: string): string {
+  const shown = id.length > 100 ? id.slice(0, 100) + '…' : id;
+  return `Not found: Resource not found: ${shown} (Session)`;
+}
+
+/** The handler of every operation of the spec (the type makes a missing one a compile error). */
+export function createHandlers({
+  store,
+  responder,
+  maxBodyBytes,
+}: HandlerDeps): Record<OperationId, Handler> {
+  const notFound = (ex: Exchange, id: string) => responder.error(ex, 'E0000007', summaryFor(id));
+
+  const byId = (ex: Exchange, params: readonly string[]): SessionRecord | undefined => {
+    const id = params[0] ?? '';
+    const record = store.get(id, ex.now);
+    if (record === undefined) notFound(ex, id);
+    return record;
+  };
+
+  const byCookie = (ex: Exchange): SessionRecord | undefined => {
+    for (const id of cookieValues(ex.req.headers.cookie, SESSION_COOKIES)) {
+      const record = store.get(id, ex.now);
+      if (record !== undefined) return record;
+    }
+    notFound(ex, 'me');
+    return undefined;
+  };
+
+  return {
+    async createSession(ex) {
+      if (!JSON_TYPE.test(ex.req.headers['content-type'] ?? '')) {
+        responder.error(ex, 'E0000003', undefined, [
+          { errorSummary: 'The request body must be sent as application/json.' },
+        ]);
+        return;
+      }
+      const body = await readBody(ex.req, maxBodyBytes);
+      if (!body.ok) {
+        responder.error(ex, 'E0000003', undefined, [
+          { errorSummary: `The request body must not exceed ${maxBodyBytes} bytes.` },
+        ]);
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.text);
+      } catch {
+        responder.error(ex, 'E0000003');
+        return;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        responder.error(ex, 'E0000003', undefined, [
+          { errorSummary: 'The request body must be a JSON object.' },
+        ]);
+        return;
+      }
+      const token: unknown = (parsed as Record<string, unknown>)['sessionToken'];
+      if (typeof token !== 'string' || token === '') {
+        responder.error(ex, 'E0000001', 'Api validation failed: sessionToken', [
+          {
+            errorSummary:
+              token === undefined || token === ''
+                ? 'sessionToken: The field cannot be left blank'
+                : 'sessionToken: The value must be a string',
+          },
+        ]);
+        return;
+      }
+      const user = store.redeemToken(token, ex.now);
+      if (user === undefined) {
+        responder.error(ex, 'E0000004');
+        return;
+      }
+      const record = store.create(user, ex.now);
+      responder.json(ex, operations.createSession.successStatus, record.json, [
+        'Set-Cookie',
+        `sid=${record.id}; Path=/; HttpOnly; SameSite=Lax`,
+      ]);
+    },
+
+    getSession(ex, params) {
+      const record = byId(ex, params);
+      if (record) responder.json(ex, operations.getSession.successStatus, record.json);
+    },
+
+    refreshSession(ex, params) {
+      const record = byId(ex, params);
+      if (record === undefined) return;
+      store.refresh(record, ex.now);
+      responder.json(ex, operations.refreshSession.successStatus, record.json);
+    },
+
+    revokeSession(ex, params) {
+      const record = byId(ex, params);
+      if (record === undefined) return;
+      store.delete(record.id);
+      responder.empty(ex, operations.revokeSession.successStatus);
+    },
+
+    getCurrentSession(ex) {
+      const record = byCookie(ex);
+      if (record) responder.json(ex, operations.getCurrentSession.successStatus, record.json);
+    },
+
+    refreshCurrentSession(ex) {
+      const record = byCookie(ex);
+      if (record === undefined) return;
+      store.refresh(record, ex.now);
+      responder.json(ex, operations.refreshCurrentSession.successStatus, record.json);
+    },
+
+    closeCurrentSession(ex) {
+      const record = byCookie(ex);
+      if (record === undefined) return;
+      store.delete(record.id);
+      responder.empty(ex, operations.closeCurrentSession.successStatus, [
+        'Set-Cookie',
+        'sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0',
+      ]);
+    },
+  };
+}

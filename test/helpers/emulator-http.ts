@@ -1,0 +1,74 @@
+// Small fetch helpers for the emulator tests.
+import type { Emulator } from '../../src/emulator/index.js';
+
+/** A response, read completely. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  readonly json: any;
+}
+
+/** Request options for {@link call}. */
+export interface CallOptions {
+  readonly auth?: string;
+  readonly cookie?: string;
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Sends one request to `baseUrl + path` and reads the whole response. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (options.auth !== undefined) headers['Authorization'] = options.auth;
+  if (options.cookie !== undefined) headers['Cookie'] = options.cookie;
+  if (options.contentType !== undefined) headers['Content-Type'] = options.contentType;
+  const init: RequestInit = { method, headers };
+  if (options.body !== undefined) init.body = options.body;
+  const res = await fetch(baseUrl + path, init);
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Path of a session by id. */
+export const sessionPath = (id: string) => `/api/v1/sessions/${encodeURIComponent(id)}`;
+
+/** Exchanges a fresh session token for a session with the API token. */
+export async function newSession(
+  emu: Emulator,
+  user: { login?: string; userId?: string } = {},
+): Promise<{ id: string; cookie: string; reply: Reply }> {
+  const reply = await call(emu.url, 'POST', '/api/v1/sessions', {
+    auth: `SSWS ${emu.apiToken}`,
+    contentType: 'application/json',
+    body: JSON.stringify({ sessionToken: await emu.issueSessionToken(user) }),
+  });
+  if (reply.status !== 200)
+    throw new Error(`createSession answered ${reply.status}: ${reply.text}`);
+  const setCookie = reply.headers.get('set-cookie') ?? '';
+  return { id: reply.json.id as string, cookie: setCookie.split(';')[0] ?? '', reply };
+}
+
+/** A clock the test can move. */
+export function testClock(start = Date.parse('2026-11-29T10:00:00.000Z')) {
+  let t = start;
+  return {
+    now: () => t,
+    advance(seconds: number) {
+      t += seconds * 1000;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Packs the package as npm would publish it, installs the tarball into an empty project and
+// uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VERSION } from '../src/version.js';
+
+const root = join(__dirname, '..');
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'okta-sessions-pack-'));
+  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
+  writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true }\n');
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', join(project, packed)],
+    { cwd: project, stdio: 'inherit' },
+  );
+}, 180_000);
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+const node = (args: string[]) =>
+  execFileSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
+
+test('package.json and src/version.ts agree on the version', () => {
+  expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
+});
+
+test('require() gets the CommonJS build', () => {
+  const out = node([
+    '-e',
+    `const m = require('okta-sessions');
+     const okta = new m.OktaSessions({ orgUrl: 'https://acme.okta.com', apiToken: 't' });
+     console.log(typeof okta.getSession, m.VERSION, new m.OktaNotFoundError({ status: 404, errorCauses: [], method: 'GET', url: 'https://a.b/c' }) instanceof m.OktaApiError);
+     console.log(typeof require('okta-sessions/emulator').startEmulator);`,
+  ]);
+  expect(out.trim().split('\n')).toEqual([`function ${VERSION} true`, 'function']);
+});
+
+test('import gets the ESM build, and errors from both builds are recognised by both', () => {
+  const out = node([
+    '--input-type=module',
+    '-e',
+    `import { OktaNotFoundError, isOktaError } from 'okta-sessions';
+     import { createRequire } from 'node:module';
+     const cjs = createRequire(import.meta.url)('okta-sessions');
+     const fromCjs = new cjs.OktaNotFoundError({ status: 404, errorCauses: [], method: 'GET', url: 'https://a.b/c' });
+     console.log(cjs.OktaSessions !== (await import('okta-sessions')).OktaSessions, fromCjs instanceof OktaNotFoundError, isOktaError(fromCjs));`,
+  ]);
+  expect(out.trim()).toBe('true true true');
+});
+
+test('the bin runs the whole demo against the bundled emulator', () => {
+  const out = execFileSync(join(project, 'node_modules', '.bin', 'okta-sessions'), ['demo'], {
+    cwd: project,
+    encoding: 'utf8',
+  });
+  expect(out).toContain('Demo complete');
+  expect(out).toMatch(/getSession\(id\) after revoke → OktaNotFoundError\s+GET 404/);
+});
+
+test('another service can import the generated types and read the spec', () => {
+  writeFileSync(
+    join(project, 'consumer.ts'),
+    `import type { components, paths } from 'okta-sessions/schema';
+     import type { Session } from 'okta-sessions';
+     type Wire = components['schemas']['Session'];
+     const wire: Wire = { id: 'x', status: 'ACTIVE' };
+     const facade: Session = { id: 'x', createdAt: new Date(), status: 'SOMETHING_NEW' };
+     type Get = paths['/api/v1/sessions/{sessionId}']['get'];
+     export const ok: [Wire, Session, Get | undefined] = [wire, facade, undefined];`,
+  );
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'tsc'),
+    [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      'false',
+      'consumer.ts',
+    ],
+    { cwd: project, encoding: 'utf8' },
+  );
+  const spec = node([
+    '-e',
+    "console.log(require('fs').readFileSync(require.resolve('okta-sessions/spec'), 'utf8').slice(0, 14))",
+  ]);
+  expect(spec.trim()).toBe('openapi: 3.0.3');
+});

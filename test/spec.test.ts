@@ -1,0 +1,188 @@
+// The operation table of the contract, asserted straight from the parsed spec: an accidental
+// edit of an operationId, method, path, security requirement or status code fails CI.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { operations as generated } from '../generated/operations.js';
+
+const spec = parse(readFileSync(join(__dirname, '..', 'spec', 'okta-sessions.yaml'), 'utf8'));
+
+const TOKEN_READ = [{ apiToken: [] }, { oauth2: ['okta.sessions.read'] }];
+const TOKEN_MANAGE = [{ apiToken: [] }, { oauth2: ['okta.sessions.manage'] }];
+
+const TABLE = [
+  ['createSession', 'post', '/api/v1/sessions', [{ apiToken: [] }], [200, 400, 401, 403, 429]],
+  ['getSession', 'get', '/api/v1/sessions/{sessionId}', TOKEN_READ, [200, 400, 401, 403, 404, 429]],
+  [
+    'refreshSession',
+    'post',
+    '/api/v1/sessions/{sessionId}/lifecycle/refresh',
+    TOKEN_MANAGE,
+    [200, 401, 403, 404, 429],
+  ],
+  [
+    'revokeSession',
+    'delete',
+    '/api/v1/sessions/{sessionId}',
+    TOKEN_MANAGE,
+    [204, 401, 403, 404, 429],
+  ],
+  ['getCurrentSession', 'get', '/api/v1/sessions/me', [], [200, 404, 429]],
+  ['refreshCurrentSession', 'post', '/api/v1/sessions/me/lifecycle/refresh', [], [200, 404, 429]],
+  ['closeCurrentSession', 'delete', '/api/v1/sessions/me', [], [204, 404, 429]],
+] as const;
+
+type Operation = {
+  operationId: string;
+  security?: unknown;
+  responses: Record<string, { $ref?: string }>;
+  parameters?: unknown[];
+};
+
+function allOperations(): Array<{
+  method: string;
+  path: string;
+  op: Operation;
+  pathItem: Record<string, unknown>;
+}> {
+  const out = [];
+  for (const [path, item] of Object.entries(
+    spec.paths as Record<string, Record<string, unknown>>,
+  )) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch']) {
+      if (item[method]) out.push({ method, path, op: item[method] as Operation, pathItem: item });
+    }
+  }
+  return out;
+}
+
+function resolve(node: { $ref?: string }): Record<string, unknown> {
+  let current: Record<string, unknown> = node as Record<string, unknown>;
+  while (typeof current['$ref'] === 'string') {
+    current = (current['$ref'] as string)
+      .slice(2)
+      .split('/')
+      .reduce((acc: Record<string, unknown>, key) => acc[key] as Record<string, unknown>, spec);
+  }
+  return current;
+}
+
+test('the spec has exactly the seven operations, no more', () => {
+  expect(
+    allOperations()
+      .map((o) => o.op.operationId)
+      .sort(),
+  ).toEqual(TABLE.map((r) => r[0]).sort());
+});
+
+describe.each(TABLE)('%s', (operationId, method, path, security, statuses) => {
+  const found = allOperations().find((o) => o.op.operationId === operationId)!;
+
+  test('method and path', () => {
+    expect([found.method, found.path]).toEqual([method, path]);
+  });
+
+  test('security requirements', () => {
+    expect(found.op.security).toEqual(security);
+  });
+
+  test('status codes', () => {
+    expect(
+      Object.keys(found.op.responses)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(statuses);
+  });
+
+  test('every response declares the rate-limit and request-id headers', () => {
+    for (const response of Object.values(found.op.responses)) {
+      const headers = Object.keys((resolve(response)['headers'] ?? {}) as object);
+      expect(headers).toEqual(
+        expect.arrayContaining([
+          'X-Rate-Limit-Limit',
+          'X-Rate-Limit-Remaining',
+          'X-Rate-Limit-Reset',
+          'X-Okta-Request-Id',
+        ]),
+      );
+    }
+  });
+
+  test('error responses use the one Okta error schema', () => {
+    for (const [status, response] of Object.entries(found.op.responses)) {
+      if (Number(status) < 400) continue;
+      const content = resolve(response)['content'] as Record<string, { schema: { $ref: string } }>;
+      expect(content['application/json']!.schema.$ref).toBe(
+        '#/components/schemas/OktaErrorResponse',
+      );
+    }
+  });
+
+  test('the /me operations take an optional Cookie header, the others none', () => {
+    const params = [
+      ...((found.pathItem['parameters'] as unknown[]) ?? []),
+      ...(found.op.parameters ?? []),
+    ].map((p) => resolve(p as { $ref?: string }));
+    const cookie = params.find((p) => p['in'] === 'header' && p['name'] === 'Cookie');
+    if (path.startsWith('/api/v1/sessions/me')) expect(cookie?.['required']).toBe(false);
+    else expect(cookie).toBeUndefined();
+  });
+
+  test('generated/operations.ts agrees with the spec (regenerated, not hand-kept)', () => {
+    const meta = generated[operationId];
+    expect([meta.method, meta.path, meta.security, meta.statuses]).toEqual([
+      method.toUpperCase(),
+      path,
+      security,
+      statuses,
+    ]);
+  });
+});
+
+test('the error schema is not named Error (clashes in TS, Java, Go and Python generators)', () => {
+  expect(Object.keys(spec.components.schemas)).not.toContain('Error');
+  expect(spec.components.schemas.OktaErrorResponse.required).toEqual(['errorCode', 'errorSummary']);
+});
+
+test('enums match Okta, without the "opt" typo', () => {
+  const schemas = spec.components.schemas;
+  expect(schemas.SessionStatus.enum).toEqual(['ACTIVE', 'MFA_ENROLL', 'MFA_REQUIRED']);
+  expect(schemas.SessionAuthenticationMethod.enum).toEqual([
+    'pwd',
+    'swk',
+    'hwk',
+    'otp',
+    'sms',
+    'tel',
+    'geo',
+    'fpt',
+    'kba',
+    'mfa',
+    'mca',
+    'sc',
+  ]);
+  expect(schemas.SessionIdentityProviderType.enum).toEqual([
+    'ACTIVE_DIRECTORY',
+    'FEDERATION',
+    'LDAP',
+    'OKTA',
+    'SOCIAL',
+  ]);
+  expect(JSON.stringify(spec)).not.toMatch(/\bopt\b/);
+});
+
+test('servers use the {yourOktaDomain} variable with the documented default', () => {
+  expect(spec.servers[0].url).toBe('https://{yourOktaDomain}');
+  expect(spec.servers[0].variables.yourOktaDomain.default).toBe('subdomain.okta.com');
+});
+
+test("examples keep href inside each link object (a bug in Okta's own spec)", () => {
+  for (const example of Object.values(
+    spec.components.examples as Record<string, { value: Record<string, unknown> }>,
+  )) {
+    const links = example.value['_links'] as Record<string, unknown> | undefined;
+    if (!links) continue;
+    expect(links).not.toHaveProperty('href');
+    for (const link of Object.values(links)) expect(link).toHaveProperty('href');
+  }
+});
