@@ -3,6 +3,7 @@ import { securitySchemes, type SecuritySchemeName } from '../generated/operation
 import type { ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { operationForRoute, operations } from './operations.js';
+import { headerValueProblem } from './validate.js';
 
 const AUTH_PREFIX: Record<SecuritySchemeName, string> = { apiToken: 'SSWS ', oauth2: 'Bearer ' };
 const DESCRIBE: Record<SecuritySchemeName, string> = {
@@ -13,7 +14,7 @@ const DESCRIBE: Record<SecuritySchemeName, string> = {
 async function tokenOf(credential: NonNullable<ResolvedConfig['credential']>): Promise<string> {
   if (typeof credential.token === 'string') return credential.token;
   const token = await credential.token();
-  if (typeof token !== 'string' || token.trim() === '' || /[\r\n\u0000]/.test(token)) {
+  if (typeof token !== 'string' || token.trim() === '' || headerValueProblem(token)) {
     throw new OktaConfigError(
       'The accessToken function returned an empty or malformed token. Return the bare access token string',
     );

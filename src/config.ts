@@ -1,5 +1,5 @@
 import { OktaConfigError } from './errors/config-error.js';
-import { assertHeaders } from './validate.js';
+import { assertHeaders, headerValueProblem } from './validate.js';
 
 /** A bearer access token, or a function that returns a fresh one for each request. */
 export type AccessTokenSource = string | (() => string | Promise<string>);
@@ -133,7 +133,8 @@ function checkToken(name: string, value: string): string {
   if (value.includes('{apiToken}') || value.includes('{accessToken}')) {
     fail(`${name} still contains a placeholder`, `Replace it with a real ${name}`);
   }
-  if (/[\r\n\u0000]/.test(value)) fail(`${name} contains CR, LF or NUL`, 'Check how it was read');
+  const problem = headerValueProblem(value);
+  if (problem) fail(`${name} ${problem}`, 'Check how it was read (a stray newline from a file?)');
   if (/^(SSWS|Bearer)\s/i.test(value)) {
     fail(
       `${name} starts with an authorization scheme`,

@@ -4,7 +4,18 @@ const MAX_ID_LENGTH = 256;
 const MAX_TOKEN_LENGTH = 8192;
 // C0 controls, DEL and C1 controls: never part of an id and dangerous in a header or a path.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const HEADER_BREAKERS = /[\r\n\u0000]/;
+// What an HTTP field value may hold: tab, visible ASCII, space and obs-text (Latin-1). Anything
+// else either splits the header (CR, LF, NUL) or makes the transport throw mid-request.
+const NOT_HEADER_SAFE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The problem with a header value, or undefined if it can be sent as is. */
+export function headerValueProblem(value: string): string | undefined {
+  if (!NOT_HEADER_SAFE.test(value)) return undefined;
+  return /[\r\n\u0000]/.test(value)
+    ? 'contains CR, LF or NUL'
+    : 'contains characters that cannot be sent in an HTTP header (control or non-Latin-1)';
+}
 
 /**
  * A session id must end up as exactly one path segment. openapi-fetch percent-encodes it, but
@@ -24,6 +35,9 @@ export function assertSessionId(value: unknown): asserts value is string {
   }
   if (value.trim() !== value) {
     throw new OktaValidationError('sessionId', 'has leading or trailing whitespace');
+  }
+  if (LONE_SURROGATE.test(value)) {
+    throw new OktaValidationError('sessionId', 'is not well-formed Unicode (a lone surrogate)');
   }
 }
 
@@ -46,9 +60,8 @@ export function assertCookie(value: unknown): asserts value is string {
   if (value.length > MAX_TOKEN_LENGTH) {
     throw new OktaValidationError('cookie', `longer than ${MAX_TOKEN_LENGTH} characters`);
   }
-  if (HEADER_BREAKERS.test(value)) {
-    throw new OktaValidationError('cookie', 'contains CR, LF or NUL');
-  }
+  const problem = headerValueProblem(value);
+  if (problem) throw new OktaValidationError('cookie', problem);
 }
 
 /** Extra per-call or per-client headers: same rule as cookies, for names and values. */
@@ -58,8 +71,10 @@ export function assertHeaders(headers: Record<string, string> | undefined, argum
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       throw new OktaValidationError(argument, `"${name}" is not a valid header name`);
     }
-    if (typeof value !== 'string' || HEADER_BREAKERS.test(value)) {
-      throw new OktaValidationError(argument, `the value of ${name} contains CR, LF or NUL`);
+    if (typeof value !== 'string') {
+      throw new OktaValidationError(argument, `the value of ${name} is not a string`);
     }
+    const problem = headerValueProblem(value);
+    if (problem) throw new OktaValidationError(argument, `the value of ${name} ${problem}`);
   }
 }

@@ -1,0 +1,547 @@
+// Property-based tests (fast-check): hostile session ids can only ever reach Okta as exactly one
+// path segment, and hostile cookies/tokens/headers can never smuggle in a second header.
+
+import fc from 'fast-check';
+
+import { OktaSessions, OktaConfigError, OktaValidationError } from '../src/index.js';
+import { expectNoSecrets } from './helpers/faults-expect.js';
+import {
+  closeAllScriptedServers,
+  headerNames,
+  sessionBody,
+  startScriptedServer,
+  type ScriptStep,
+  type ScriptedServer,
+} from './helpers/scripted-server.js';
+
+type Options = ConstructorParameters<typeof OktaSessions>[0];
+
+const API_TOKEN = 'SECRET-api-token-123';
+const RUNS = 1_000;
+// Each property makes up to RUNS loopback requests; allow a loaded machine plenty of time.
+const PROPERTY_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Session ids
+
+const NASTY_UNITS = [
+  '/',
+  '.',
+  '..',
+  '%',
+  '%2F',
+  '%2f',
+  '%2e',
+  '%25',
+  '%00',
+  '%zz',
+  '\\',
+  '?',
+  '#',
+  '&',
+  '=',
+  ';',
+  ':',
+  '@',
+  '+',
+  '~',
+  ' ',
+  '\t',
+  '\r',
+  '\n',
+  '\u0000',
+  '\u0007',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  'é',
+  'e\u0301',
+  '日本',
+  '😀',
+  '\ud800',
+  '\udfff',
+  'a',
+  'Z',
+  '0',
+  '_',
+  '-',
+  'me',
+  'lifecycle',
+];
+
+const sessionIdArb: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...NASTY_UNITS), maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 24 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.string({ unit: 'grapheme-ascii', minLength: 250, maxLength: 270 }),
+  fc.constantFrom(
+    '',
+    '.',
+    '..',
+    '...',
+    './x',
+    'x/..',
+    '../admin',
+    '%2e%2e',
+    '%2E',
+    '..%2F',
+    'a/b',
+    '/',
+    '//',
+    '\\..\\',
+    '?x=1',
+    '#frag',
+    'me',
+    ' x',
+    'x ',
+    '\u0000',
+    '102Ke2yJpW3Q0ClCnZ_ryqPVQ',
+  ),
+);
+
+type IdOperation = 'getSession' | 'revokeSession' | 'refreshSession';
+const idOperationArb = fc.constantFrom<IdOperation>(
+  'getSession',
+  'revokeSession',
+  'refreshSession',
+);
+
+const SUFFIX: Record<IdOperation, string> = {
+  getSession: '',
+  revokeSession: '',
+  refreshSession: '/lifecycle/refresh',
+};
+const METHOD: Record<IdOperation, string> = {
+  getSession: 'GET',
+  revokeSession: 'DELETE',
+  refreshSession: 'POST',
+};
+
+async function callWithId(okta: OktaSessions, op: IdOperation, id: string): Promise<unknown> {
+  switch (op) {
+    case 'getSession':
+      return okta.getSession(id);
+    case 'revokeSession':
+      return okta.revokeSession(id);
+    case 'refreshSession':
+      return okta.refreshSession(id);
+  }
+}
+
+/**
+ * Checks that `path` (a request target as sent) is `/api/v1/sessions/<seg><suffix>` with `seg` a
+ * single non-empty segment that decodes back to `id`. Returns a problem, or undefined.
+ */
+function pathProblem(path: string, op: IdOperation, id: string): string | undefined {
+  const prefix = '/api/v1/sessions/';
+  if (!path.startsWith(prefix)) return `path ${JSON.stringify(path)} does not start with ${prefix}`;
+  let rest = path.slice(prefix.length);
+  const suffix = SUFFIX[op];
+  if (suffix) {
+    if (!rest.endsWith(suffix)) return `path ${JSON.stringify(path)} does not end with ${suffix}`;
+    rest = rest.slice(0, rest.length - suffix.length);
+  }
+  if (rest.length === 0) return `empty segment in ${JSON.stringify(path)}`;
+  if (rest.includes('/')) return `segment ${JSON.stringify(rest)} contains "/"`;
+  if (/[?#\\\s]/.test(rest)) return `segment ${JSON.stringify(rest)} contains ?, #, \\ or space`;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rest);
+  } catch {
+    return `segment ${JSON.stringify(rest)} is not valid percent-encoding`;
+  }
+  if (decoded !== id) {
+    return `segment ${JSON.stringify(rest)} decodes to ${JSON.stringify(decoded)}, not ${JSON.stringify(id)}`;
+  }
+  return undefined;
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** 200 Session (GET/POST) or 204 (DELETE), for any request. */
+const autoAnswer: ScriptStep = ({ req, res }) => {
+  if (req.method === 'DELETE') {
+    res.writeHead(204, { 'X-Okta-Request-Id': 'auto' });
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(sessionBody());
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Okta-Request-Id': 'auto',
+  });
+  res.end(body);
+};
+
+afterEach(async () => {
+  await closeAllScriptedServers();
+});
+
+describe('session ids', () => {
+  test(
+    'arbitrary session ids (injected fetch): OktaValidationError before any I/O, or exactly /api/v1/sessions/<one segment> that decodes back',
+    async () => {
+      const seen: Request[] = [];
+      const recordingFetch = async (
+        input: RequestInfo | URL,
+        init?: RequestInit,
+      ): Promise<Response> => {
+        // The client passes one Request; copying it keeps the test independent of that detail.
+        const request = new Request(input, init);
+        seen.push(request);
+        if (request.method === 'DELETE') return new Response(null, { status: 204 });
+        return new Response(JSON.stringify(sessionBody()), {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' },
+        });
+      };
+      const okta = new OktaSessions({
+        orgUrl: 'http://127.0.0.1:9',
+        apiToken: API_TOKEN,
+        fetch: recordingFetch as typeof fetch,
+        retry: { maxRetries: 0 },
+      });
+
+      await fc.assert(
+        fc.asyncProperty(sessionIdArb, idOperationArb, async (id, op) => {
+          seen.length = 0;
+          let error: unknown;
+          try {
+            await callWithId(okta, op, id);
+          } catch (e) {
+            error = e;
+          }
+          if (error !== undefined) {
+            if (!(error instanceof OktaValidationError)) {
+              throw new Error(`${op}(${JSON.stringify(id)}) failed with ${describeError(error)}`);
+            }
+            if (seen.length !== 0) {
+              throw new Error(`${op}(${JSON.stringify(id)}): validation error after I/O`);
+            }
+            return;
+          }
+          if (seen.length !== 1) throw new Error(`expected 1 request, saw ${seen.length}`);
+          const request = seen[0]!;
+          const url = new URL(request.url);
+          if (url.origin !== 'http://127.0.0.1:9') throw new Error(`wrong origin ${url.origin}`);
+          if (url.search !== '' || url.hash !== '') {
+            throw new Error(
+              `${op}(${JSON.stringify(id)}) put a query or fragment in ${request.url}`,
+            );
+          }
+          if (request.method !== METHOD[op]) throw new Error(`method ${request.method}`);
+          const problem = pathProblem(url.pathname, op, id);
+          if (problem) throw new Error(`${op}(${JSON.stringify(id)}): ${problem}`);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'arbitrary session ids (default transport, real server): the raw request target is exactly one segment that decodes back',
+    async () => {
+      const server = await startScriptedServer([], { fallback: autoAnswer });
+      const okta = new OktaSessions({
+        orgUrl: server.url,
+        apiToken: API_TOKEN,
+        retry: { maxRetries: 0 },
+        timeoutMs: 5_000,
+      });
+
+      await fc.assert(
+        fc.asyncProperty(sessionIdArb, idOperationArb, async (id, op) => {
+          const before = server.attempts;
+          let error: unknown;
+          try {
+            await callWithId(okta, op, id);
+          } catch (e) {
+            error = e;
+          }
+          const sent = server.requests.slice(before);
+          if (error !== undefined) {
+            if (!(error instanceof OktaValidationError)) {
+              throw new Error(`${op}(${JSON.stringify(id)}) failed with ${describeError(error)}`);
+            }
+            if (sent.length !== 0) {
+              throw new Error(`${op}(${JSON.stringify(id)}): validation error after I/O`);
+            }
+            return;
+          }
+          if (sent.length !== 1) throw new Error(`expected 1 request, saw ${sent.length}`);
+          const request = sent[0]!;
+          if (request.method !== METHOD[op]) throw new Error(`method ${request.method}`);
+          const problem = pathProblem(request.url, op, id);
+          if (problem) throw new Error(`${op}(${JSON.stringify(id)}): ${problem}`);
+        }),
+        { numRuns: RUNS },
+      );
+      expect(server.clientErrors).toEqual([]);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Header injection
+
+const breakerArb = fc.constantFrom(
+  '\r\n',
+  '\n',
+  '\r',
+  '\u0000',
+  '\r\n\r\n',
+  '\n\n',
+  '\r\r\n',
+  '\r\n ',
+);
+
+/** A value built to smuggle a header or a whole request after a line break. */
+const injectionArb: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .record({
+      before: fc.string({ maxLength: 8 }),
+      sep: breakerArb,
+      name: fc.stringMatching(/^[A-Za-z0-9-]{1,10}$/),
+      value: fc.string({ maxLength: 8 }),
+      after: fc.oneof(fc.constant(''), breakerArb, fc.string({ maxLength: 6 })),
+    })
+    .map((p) => `${p.before}${p.sep}X-Injected-${p.name}: ${p.value}${p.after}`),
+  fc
+    .record({ before: fc.string({ maxLength: 6 }), sep: breakerArb })
+    .map((p) => `${p.before}${p.sep}${p.sep}GET /admin HTTP/1.1${p.sep}Host: evil${p.sep}${p.sep}`),
+  fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      '9',
+      '=',
+      ';',
+      ':',
+      ' ',
+      '\t',
+      '\r',
+      '\n',
+      '\u0000',
+      'X-Injected: 1',
+      'Set-Cookie: x=y',
+      '\u0085',
+      'é',
+      // Outside Latin-1 (not representable in a header) and lone surrogates.
+      '日本',
+      '😀',
+      '\ud800',
+    ),
+    maxLength: 16,
+  }),
+);
+
+/** A secret with a recognisable, long prefix so a leak of it is unambiguous. */
+const secretArb = injectionArb.map((s) => `SECRET-${s}`);
+
+interface InjectionOutcome {
+  error: unknown;
+  before: number;
+}
+
+/**
+ * Checks one run: either an OktaValidationError/OktaConfigError before any I/O, or every request
+ * the server got carries only header names the client sends anyway (`allowed`).
+ */
+function checkInjection(
+  server: ScriptedServer,
+  label: string,
+  value: string,
+  outcome: InjectionOutcome,
+  allowed: ReadonlySet<string>,
+): void {
+  const sent = server.requests.slice(outcome.before);
+  const what = `${label} ${JSON.stringify(value)}`;
+  if (server.clientErrors.length > 0) {
+    throw new Error(
+      `${what}: the server saw a malformed request: ${String(server.clientErrors[0])}`,
+    );
+  }
+  if (outcome.error !== undefined) {
+    const err = outcome.error;
+    if (!(err instanceof OktaValidationError || err instanceof OktaConfigError)) {
+      throw new Error(`${what}: failed with ${describeError(err)} instead of a validation error`);
+    }
+    if (sent.length !== 0) throw new Error(`${what}: rejected only after I/O`);
+    expectNoSecrets(err, [value]);
+    return;
+  }
+  if (sent.length !== 1) throw new Error(`${what}: the server saw ${sent.length} requests`);
+  for (const request of sent) {
+    for (const name of headerNames(request)) {
+      if (!allowed.has(name)) throw new Error(`${what}: injected header ${JSON.stringify(name)}`);
+    }
+    for (let i = 1; i < request.rawHeaders.length; i += 2) {
+      if (/[\r\n\u0000]/.test(request.rawHeaders[i] ?? '')) {
+        throw new Error(`${what}: a header value carries CR, LF or NUL`);
+      }
+    }
+  }
+}
+
+/** The header names a clean call sends (the baseline no hostile value may add to). */
+async function baselineHeaderNames(
+  server: ScriptedServer,
+  call: () => Promise<unknown>,
+): Promise<Set<string>> {
+  const before = server.attempts;
+  await call();
+  const request = server.requests[before];
+  if (!request || server.attempts !== before + 1) throw new Error('baseline call failed');
+  const names = new Set(headerNames(request));
+  // Harmless framing headers a transport may add or drop from one request to the next.
+  for (const name of ['content-length', 'transfer-encoding', 'connection', 'keep-alive']) {
+    names.add(name);
+  }
+  return names;
+}
+
+type TokenMode = 'apiToken' | 'accessToken' | 'accessToken()';
+
+function tokenClient(server: ScriptedServer, mode: TokenMode, token: string): OktaSessions {
+  const common: Partial<Options> = {
+    orgUrl: server.url,
+    retry: { maxRetries: 0 },
+    timeoutMs: 5_000,
+  };
+  switch (mode) {
+    case 'apiToken':
+      return new OktaSessions({ ...common, apiToken: token } as Options);
+    case 'accessToken':
+      return new OktaSessions({ ...common, accessToken: token } as Options);
+    case 'accessToken()':
+      return new OktaSessions({ ...common, accessToken: async () => token } as Options);
+  }
+}
+
+describe('header injection', () => {
+  test(
+    'arbitrary cookies (CR/LF/NUL, non-Latin-1) are rejected before I/O or never produce a second header (getCurrentSession, refreshCurrentSession, closeCurrentSession)',
+    async () => {
+      const server = await startScriptedServer([], { fallback: autoAnswer });
+      const okta = new OktaSessions({
+        orgUrl: server.url,
+        apiToken: API_TOKEN,
+        retry: { maxRetries: 0 },
+        timeoutMs: 5_000,
+      });
+      const allowed = await baselineHeaderNames(server, () =>
+        okta.getCurrentSession({ cookie: 'sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ' }),
+      );
+      const opArb = fc.constantFrom(
+        'getCurrentSession',
+        'refreshCurrentSession',
+        'closeCurrentSession',
+      ) as fc.Arbitrary<'getCurrentSession' | 'refreshCurrentSession' | 'closeCurrentSession'>;
+
+      await fc.assert(
+        fc.asyncProperty(secretArb, opArb, async (secret, op) => {
+          const cookie = `sid=${secret}`;
+          const before = server.attempts;
+          let error: unknown;
+          try {
+            await okta[op]({ cookie });
+          } catch (e) {
+            error = e;
+          }
+          checkInjection(server, `${op} cookie`, cookie, { error, before }, allowed);
+          if (error === undefined) {
+            const names = headerNames(server.requests[before]!);
+            if (names.filter((n) => n === 'cookie').length !== 1) {
+              throw new Error(`${op}: expected exactly one Cookie header`);
+            }
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'arbitrary API tokens and access tokens (CR/LF/NUL, non-Latin-1) are rejected before I/O or never produce a second header',
+    async () => {
+      const server = await startScriptedServer([], { fallback: autoAnswer });
+      const allowed = await baselineHeaderNames(server, () =>
+        tokenClient(server, 'apiToken', API_TOKEN).getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ'),
+      );
+      const modeArb = fc.constantFrom<TokenMode>('apiToken', 'accessToken', 'accessToken()');
+
+      await fc.assert(
+        fc.asyncProperty(secretArb, modeArb, async (token, mode) => {
+          const before = server.attempts;
+          let error: unknown;
+          try {
+            const okta = tokenClient(server, mode, token);
+            await okta.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ');
+          } catch (e) {
+            error = e;
+          }
+          checkInjection(server, mode, token, { error, before }, allowed);
+          if (error === undefined) {
+            const names = headerNames(server.requests[before]!);
+            if (names.filter((n) => n === 'authorization').length !== 1) {
+              throw new Error(`${mode}: expected exactly one Authorization header`);
+            }
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    'arbitrary extra header values (client and per call; CR/LF/NUL, non-Latin-1) are rejected before I/O or never produce a second header',
+    async () => {
+      const server = await startScriptedServer([], { fallback: autoAnswer });
+      const clean = new OktaSessions({
+        orgUrl: server.url,
+        apiToken: API_TOKEN,
+        retry: { maxRetries: 0 },
+        headers: { 'X-Trace': 'baseline' },
+      });
+      const allowed = await baselineHeaderNames(server, () =>
+        clean.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ', { headers: { 'X-Call': 'baseline' } }),
+      );
+      const whereArb = fc.constantFrom('client', 'call') as fc.Arbitrary<'client' | 'call'>;
+
+      await fc.assert(
+        fc.asyncProperty(secretArb, whereArb, async (value, where) => {
+          const before = server.attempts;
+          let error: unknown;
+          try {
+            if (where === 'client') {
+              const okta = new OktaSessions({
+                orgUrl: server.url,
+                apiToken: API_TOKEN,
+                retry: { maxRetries: 0 },
+                headers: { 'X-Trace': value },
+              });
+              await okta.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ');
+            } else {
+              await clean.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ', { headers: { 'X-Call': value } });
+            }
+          } catch (e) {
+            error = e;
+          }
+          checkInjection(server, `${where} header`, value, { error, before }, allowed);
+        }),
+        { numRuns: RUNS },
+      );
+      expect(server.clientErrors).toEqual([]);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
