@@ -78,22 +78,14 @@ export class LightResponse {
   }
 
   /** Reads at most `limit` bytes: past it, either keeps what it has or throws. */
-  async readText(limit: number, overflow: 'truncate' | 'throw'): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of this.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
-        this.body.destroy();
-        if (overflow === 'throw') throw new BodyTooLargeError(limit);
-        break;
-      }
-      chunks.push(chunk);
+  readText(limit: number, overflow: 'truncate' | 'throw'): Promise<string> {
+    // The parser enforces Content-Length framing, so a declared length within the limit
+    // lets undici's own fast path read the body in one go.
+    const declared = this.headers.get('content-length');
+    if (declared !== null && Number(declared) <= limit) {
+      return (this.body as unknown as { text(): Promise<string> }).text();
     }
-    return chunks.length === 1
-      ? chunks[0]!.toString('utf8')
-      : Buffer.concat(chunks).toString('utf8');
+    return readBounded(this.body, limit, overflow);
   }
 
   text(): Promise<string> {
@@ -103,4 +95,30 @@ export class LightResponse {
   async json(): Promise<unknown> {
     return JSON.parse(await this.text());
   }
+}
+
+function readBounded(
+  body: Readable,
+  limit: number,
+  overflow: 'truncate' | 'throw',
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
+      body.removeAllListeners('data');
+      body.destroy();
+      if (overflow === 'throw') reject(new BodyTooLargeError(limit));
+      else finish();
+    });
+    body.once('end', finish);
+    body.once('error', reject);
+  });
 }
