@@ -17,7 +17,7 @@ export interface RetryInfo {
   /** `X-Okta-Request-Id` of the failed attempt, if any. */
   requestId?: string;
   /** Why the call is retried. */
-  reason: 'rate-limit' | 'server-error' | 'network';
+  reason: 'rate-limit' | 'server-error' | 'network' | 'timeout';
 }
 
 /** Retry settings; see the README's retry table for what is retried. */

@@ -3,6 +3,7 @@ import { OktaApiError } from './errors/api-error.js';
 import { rateLimitOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { OktaRateLimitError } from './errors/rate-limit-error.js';
+import { OktaTimeoutError } from './errors/timeout-error.js';
 import { resetWaitMs } from './rate-limit.js';
 
 const BACKOFF_BASE_MS = 250;
@@ -73,6 +74,10 @@ function decide(
       ...(error.requestId ? { requestId: error.requestId } : {}),
       reason: 'server-error',
     };
+  }
+  if (error instanceof OktaTimeoutError) {
+    // The request may have been processed: only operations that are safe to repeat go again.
+    return policy.repeatable ? { delayMs: backoffMs(retry), reason: 'timeout' } : undefined;
   }
   if (error instanceof OktaNetworkError) {
     const notSent = NOT_SENT_CODES.has(errorCode(error.cause) ?? '');

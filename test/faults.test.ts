@@ -596,8 +596,8 @@ describe('timeouts', () => {
     const outcome = await measure(() => okta.getSession(SESSION_ID));
 
     failure(outcome, OktaTimeoutError);
-    expect(server.attempts).toBeGreaterThanOrEqual(1);
-    expect(server.attempts).toBeLessThanOrEqual(3);
+    // getSession is safe to repeat, so each timed-out attempt is retried: 1 + maxRetries.
+    expect(server.attempts).toBe(3);
     expect(outcome.elapsedMs).toBeLessThan(5_000);
   });
 
