@@ -1,7 +1,8 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { platform } from '#platform';
+import type { Platform } from './platform/types.js';
 import type { paths } from '../generated/schema.js';
-import { createAuthMiddleware } from './auth.js';
+import { createAuthorizer } from './auth.js';
 import { readText } from './body.js';
 import {
   optionsFromEnv,
@@ -81,6 +82,28 @@ interface Prepared {
 const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie']);
 
+const noQuery = (): string => '';
+// openapi-fetch's own serializer, less the label/matrix/explode styles the spec does not use,
+// and without a regex: this runs on every request.
+function fillPath(url: string, params: Record<string, unknown> | undefined): string {
+  let open = url.indexOf('{');
+  if (open === -1 || !params) return url;
+  let out = '';
+  let done = 0;
+  while (open !== -1) {
+    const close = url.indexOf('}', open);
+    const value = params[url.slice(open + 1, close)];
+    out += url.slice(done, open);
+    out +=
+      value === undefined || value === null
+        ? url.slice(open, close + 1)
+        : encodeURIComponent(String(value));
+    done = close + 1;
+    open = url.indexOf('{', done);
+  }
+  return out + url.slice(done);
+}
+
 function checkCallOptions(options: CallOptions | undefined): void {
   if (!options) return;
   assertHeaders(options.headers, 'options.headers');
@@ -125,6 +148,7 @@ export class OktaSessions {
   readonly #config: ResolvedConfig;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
   readonly #credentials: RequestCredentials | undefined;
+  readonly #AbortController: Platform['AbortController'];
   #throttleUntil = 0;
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
@@ -136,6 +160,8 @@ export class OktaSessions {
       .filter(Boolean)
       .join(' ');
     const custom = options.fetch;
+    // A caller's fetch needs real AbortSignals; our own transport takes light ones.
+    this.#AbortController = custom ? globalThis.AbortController : platform.AbortController;
     this.raw = createClient<paths>({
       baseUrl: this.#config.orgUrl,
       // A caller's fetch gets standard Request objects, exactly as it would without us.
@@ -146,8 +172,17 @@ export class OktaSessions {
         ...(platform.isBrowser ? {} : { 'User-Agent': userAgent }),
         ...options.headers,
       },
+      // The spec has no query parameters and one kind of path parameter: fixed, cheap
+      // serializers spare openapi-fetch building them again for every request.
+      querySerializer: noQuery,
+      pathSerializer: fillPath,
     });
-    this.raw.use(createAuthMiddleware(this.#config.credential), createErrorMiddleware());
+    // One middleware, not two: openapi-fetch awaits each hook of each middleware per request.
+    const authorize = createAuthorizer(this.#config.credential);
+    this.raw.use({
+      onRequest: ({ request, schemaPath }) => authorize(request, schemaPath),
+      ...createErrorMiddleware(),
+    });
   }
 
   /**
@@ -311,6 +346,20 @@ export class OktaSessions {
     checkCallOptions(options);
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
+    // What openapi-fetch needs, built once per call; each attempt adds its signal and headers.
+    const init: Record<string, unknown> = {
+      params: prepared.path
+        ? { path: prepared.path }
+        : prepared.cookie
+          ? { header: { Cookie: prepared.cookie } }
+          : {},
+      body: prepared.body,
+      parseAs: 'stream',
+    };
+    if (operations[id].security.length === 0 && this.#credentials) {
+      init['credentials'] = this.#credentials;
+    }
+    if (prepared.secrets) init[SECRETS_KEY] = prepared.secrets;
     return withRetries(
       {
         operationId: id,
@@ -320,13 +369,14 @@ export class OktaSessions {
         signal,
         onRetry: this.#onRetry,
       },
-      (retryHeaders) => this.#attempt(id, prepared, options, retryHeaders),
+      (retryHeaders) => this.#attempt(id, prepared, init, options, retryHeaders),
     );
   }
 
   async #attempt(
     id: OperationId,
     prepared: Prepared,
+    init: Record<string, unknown>,
     options: CallOptions | undefined,
     retryHeaders: Record<string, string> | undefined,
   ): Promise<{ text: string; response: Response }> {
@@ -336,9 +386,9 @@ export class OktaSessions {
     const timeoutMs = options?.timeoutMs ?? this.#config.timeoutMs;
     // One controller per attempt carries both the caller's abort and our timeout, and is
     // released (timer cleared, listener removed) before the attempt settles.
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal!.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const controller = new this.#AbortController();
+    const onAbort = signal && (() => controller.abort(signal.reason));
+    if (onAbort) signal.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -348,19 +398,12 @@ export class OktaSessions {
       const { response } = await this.raw[op.method as 'GET'](
         op.path as never,
         {
-          params: {
-            ...(prepared.path ? { path: prepared.path } : {}),
-            ...(prepared.cookie ? { header: { Cookie: prepared.cookie } } : {}),
-          },
-          body: prepared.body,
+          ...init,
           headers:
-            retryHeaders || options?.headers ? { ...options?.headers, ...retryHeaders } : undefined,
+            retryHeaders && options?.headers
+              ? { ...options.headers, ...retryHeaders }
+              : (retryHeaders ?? options?.headers),
           signal: controller.signal,
-          parseAs: 'stream',
-          ...(op.security.length === 0 && this.#credentials
-            ? { credentials: this.#credentials }
-            : {}),
-          ...(prepared.secrets ? { [SECRETS_KEY]: prepared.secrets } : {}),
         } as never,
       );
       const text = await readText(response, MAX_BODY_BYTES, 'throw');
@@ -381,7 +424,7 @@ export class OktaSessions {
       throw new OktaNetworkError(op.method, this.#urlOf(id, prepared), error);
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -27,7 +27,7 @@ function secretsOf(request: Request): string[] {
  * never on the body), and failed fetches into {@link OktaNetworkError}, for the façade and
  * the raw client alike.
  */
-export function createErrorMiddleware(): Middleware {
+export function createErrorMiddleware(): Required<Pick<Middleware, 'onResponse' | 'onError'>> {
   return {
     async onResponse({ request, response }) {
       if (response.ok) return undefined;

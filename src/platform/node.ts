@@ -1,6 +1,6 @@
 import { release } from 'node:os';
 import type { Dispatcher, Pool } from 'undici';
-import { LightRequest, LightResponse } from './light-http.js';
+import { LightAbortController, LightRequest, LightResponse } from './light-http.js';
 import type { Platform } from './types.js';
 
 // One keep-alive pool per origin, shared by every client in the process, like a global agent.
@@ -60,6 +60,7 @@ async function nodeFetch(input: Request): Promise<Response> {
 export const platform: Platform = {
   fetch: nodeFetch,
   Request: LightRequest as unknown as typeof globalThis.Request,
+  AbortController: LightAbortController,
   isBrowser: false,
   runtime: `node/${process.versions.node} ${process.platform}/${release()}`,
 };

@@ -8,6 +8,7 @@ export const platform: Platform = {
   // Looked up per call so that a fetch installed after import (a polyfill, a test shim) is used.
   fetch: (request) => globalThis.fetch(request),
   Request: globalThis.Request,
+  AbortController: globalThis.AbortController,
   isBrowser,
   runtime: '',
 };
