@@ -1,3 +1,4 @@
+import type { Middleware } from 'openapi-fetch';
 import { securitySchemes, type SecuritySchemeName } from '../generated/operations.js';
 import type { ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
@@ -35,37 +36,51 @@ function headerNameOf(scheme: SecuritySchemeName): string {
   return 'name' in definition ? definition.name : 'Authorization';
 }
 
-/**
- * Sets the credential header of a request from the spec's security requirements: operations
- * with `security: []` (the cookie-only /me operations) never carry a credential, whatever the
- * client was configured with; the others carry the configured credential if the spec accepts
- * its scheme there, and fail before any I/O if it does not.
- */
-export function createAuthorizer(
-  credential: ResolvedConfig['credential'],
-): (request: Request, schemaPath: string) => void | Promise<void> {
+/** Chooses the credential header of each operation. */
+export interface Authorizer {
+  /** The header the credential goes in (the spec's apiKey header name). */
+  readonly header: string;
+  /**
+   * The header value for an operation, or undefined for operations with `security: []` (the
+   * cookie-only /me operations), which never carry a credential whatever the client holds.
+   * Throws {@link OktaConfigError}, before any I/O, when the spec does not accept the
+   * configured credential for the operation.
+   */
+  valueFor(id: OperationId): string | undefined | Promise<string>;
+}
+
+/** Builds the {@link Authorizer} of a client from the spec's security requirements. */
+export function createAuthorizer(credential: ResolvedConfig['credential']): Authorizer {
   const header = credential ? headerNameOf(credential.scheme) : 'Authorization';
   const prefix = credential ? AUTH_PREFIX[credential.scheme] : '';
   // A fixed token gives a fixed header value: built once, not per request.
   const fixed = typeof credential?.token === 'string' ? prefix + credential.token : undefined;
-  return (request, schemaPath) => {
-    const id = operationForRoute(request.method, schemaPath);
-    const accepted = (id && ACCEPTED.get(id)) || [];
-    if (accepted.length === 0) {
-      request.headers.delete('authorization');
+  return {
+    header,
+    valueFor(id) {
+      const accepted = ACCEPTED.get(id) ?? [];
+      if (accepted.length === 0) return undefined;
+      if (!credential || !accepted.includes(credential.scheme)) {
+        const have = credential ? DESCRIBE[credential.scheme] : 'no credential';
+        const need = accepted.map((s) => DESCRIBE[s]).join(' or ');
+        throw new OktaConfigError(
+          `${id} needs ${need}, but this client has ${have}. Create the client with ${need}`,
+        );
+      }
+      return fixed ?? tokenOf(credential).then((token) => prefix + token);
+    },
+  };
+}
+
+/** The same rule as middleware, for the raw openapi-fetch client (which knows only routes). */
+export function authMiddleware(authorizer: Authorizer): Pick<Middleware, 'onRequest'> {
+  return {
+    async onRequest({ request, schemaPath }) {
+      const id = operationForRoute(request.method, schemaPath);
+      const value = id ? await authorizer.valueFor(id) : undefined;
+      if (value === undefined) request.headers.delete('authorization');
+      else request.headers.set(authorizer.header, value);
       return undefined;
-    }
-    if (!credential || !accepted.includes(credential.scheme)) {
-      const have = credential ? DESCRIBE[credential.scheme] : 'no credential';
-      const need = accepted.map((s) => DESCRIBE[s]).join(' or ');
-      throw new OktaConfigError(
-        `${id} needs ${need}, but this client has ${have}. Create the client with ${need}`,
-      );
-    }
-    if (fixed !== undefined) {
-      request.headers.set(header, fixed);
-      return undefined;
-    }
-    return tokenOf(credential).then((token) => request.headers.set(header, prefix + token));
+    },
   };
 }

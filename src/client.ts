@@ -2,7 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { platform } from '#platform';
 import type { Platform } from './platform/types.js';
 import type { paths } from '../generated/schema.js';
-import { createAuthorizer } from './auth.js';
+import { authMiddleware, createAuthorizer, type Authorizer } from './auth.js';
 import { readText } from './body.js';
 import {
   optionsFromEnv,
@@ -11,7 +11,8 @@ import {
   type ResolvedConfig,
   type RetryInfo,
 } from './config.js';
-import { createErrorMiddleware, SECRETS_KEY } from './error-middleware.js';
+import { apiErrorOf, createErrorMiddleware } from './error-middleware.js';
+import { secretsOfHeader } from './redact.js';
 import { OktaApiError } from './errors/api-error.js';
 import { rateLimitOf } from './errors/factory.js';
 import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
@@ -104,6 +105,37 @@ function fillPath(url: string, params: Record<string, unknown> | undefined): str
   return out + url.slice(done);
 }
 
+// The façade's transport hands non-2xx responses back by throwing them past openapi-fetch,
+// which would otherwise read the whole error body itself, unbounded.
+class NotOk {
+  constructor(readonly response: Response) {}
+}
+
+function throwUnlessOk(response: Response): Response {
+  if (!response.ok) throw new NotOk(response);
+  return response;
+}
+
+const responseOf = (result: { response: Response }): Response => result.response;
+
+function unlessNotOk(error: unknown): Response {
+  if (error instanceof NotOk) return error.response;
+  throw error;
+}
+
+/** The headers of one attempt: credential, the caller's extras, then retry bookkeeping. */
+function attemptHeaders(
+  authHeader: string,
+  credential: string | undefined,
+  extra: Record<string, string> | undefined,
+  retry: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (credential === undefined && !retry) return extra;
+  const headers: Record<string, string> = { ...extra, ...retry };
+  if (credential !== undefined) headers[authHeader] = credential;
+  return headers;
+}
+
 function checkCallOptions(options: CallOptions | undefined): void {
   if (!options) return;
   assertHeaders(options.headers, 'options.headers');
@@ -149,6 +181,8 @@ export class OktaSessions {
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
   readonly #credentials: RequestCredentials | undefined;
   readonly #AbortController: Platform['AbortController'];
+  readonly #authorizer: Authorizer;
+  readonly #client: Client<paths>;
   #throttleUntil = 0;
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
@@ -162,7 +196,7 @@ export class OktaSessions {
     const custom = options.fetch;
     // A caller's fetch needs real AbortSignals; our own transport takes light ones.
     this.#AbortController = custom ? globalThis.AbortController : platform.AbortController;
-    this.raw = createClient<paths>({
+    const clientOptions = {
       baseUrl: this.#config.orgUrl,
       // A caller's fetch gets standard Request objects, exactly as it would without us.
       fetch: custom ? (request: Request) => custom(request) : platform.fetch,
@@ -176,13 +210,17 @@ export class OktaSessions {
       // serializers spare openapi-fetch building them again for every request.
       querySerializer: noQuery,
       pathSerializer: fillPath,
+    };
+    this.#authorizer = createAuthorizer(this.#config.credential);
+    // The façade sets the credential and maps errors itself, on a client without middleware:
+    // openapi-fetch's middleware machinery (ids, frozen options, awaited hooks) costs per call.
+    const transport = clientOptions.fetch;
+    this.#client = createClient<paths>({
+      ...clientOptions,
+      fetch: (request: Request) => transport(request).then(throwUnlessOk),
     });
-    // One middleware, not two: openapi-fetch awaits each hook of each middleware per request.
-    const authorize = createAuthorizer(this.#config.credential);
-    this.raw.use({
-      onRequest: ({ request, schemaPath }) => authorize(request, schemaPath),
-      ...createErrorMiddleware(),
-    });
+    this.raw = createClient<paths>(clientOptions);
+    this.raw.use({ ...authMiddleware(this.#authorizer), ...createErrorMiddleware() });
   }
 
   /**
@@ -359,7 +397,6 @@ export class OktaSessions {
     if (operations[id].security.length === 0 && this.#credentials) {
       init['credentials'] = this.#credentials;
     }
-    if (prepared.secrets) init[SECRETS_KEY] = prepared.secrets;
     return withRetries(
       {
         operationId: id,
@@ -394,18 +431,36 @@ export class OktaSessions {
       timedOut = true;
       controller.abort(new OktaTimeoutError(op.method, this.#urlOf(id, prepared), timeoutMs));
     }, timeoutMs);
+    let credential: string | undefined;
     try {
-      const { response } = await this.raw[op.method as 'GET'](
-        op.path as never,
-        {
-          ...init,
-          headers:
-            retryHeaders && options?.headers
-              ? { ...options.headers, ...retryHeaders }
-              : (retryHeaders ?? options?.headers),
-          signal: controller.signal,
-        } as never,
-      );
+      const auth = this.#authorizer.valueFor(id);
+      credential = typeof auth === 'object' ? await auth : auth;
+      const response = await this.#client
+        [op.method as 'GET'](
+          op.path as never,
+          {
+            ...init,
+            headers: attemptHeaders(
+              this.#authorizer.header,
+              credential,
+              options?.headers,
+              retryHeaders,
+            ),
+            signal: controller.signal,
+          } as never,
+        )
+        .then(responseOf, unlessNotOk);
+      if (!response.ok) {
+        const secrets = prepared.secrets ?? [];
+        throw await apiErrorOf(
+          response,
+          op.method,
+          this.#urlOf(id, prepared),
+          credential
+            ? [...secrets, ...secretsOfHeader(this.#authorizer.header, credential)]
+            : secrets,
+        );
+      }
       const text = await readText(response, MAX_BODY_BYTES, 'throw');
       if (this.#config.throttle) this.#noteWindow(readRateLimit(response.headers));
       return { text, response };

@@ -1,5 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
 import { readText } from './body.js';
+import type { OktaApiError } from './errors/api-error.js';
 import { createApiError } from './errors/factory.js';
 import { isOktaError } from './errors/okta-error.js';
 import { OktaNetworkError } from './errors/network-error.js';
@@ -8,38 +9,57 @@ import { secretsOfHeader } from './redact.js';
 /** Error bodies are read up to this size; Okta's are a few hundred bytes. */
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** Where the façade hands per-call secrets (a session token) to the middleware for scrubbing. */
-export const SECRETS_KEY = 'oktaSecrets';
-
 function secretsOf(request: Request): string[] {
   const secrets: string[] = [];
   for (const name of ['authorization', 'cookie', 'dpop']) {
     const value = request.headers.get(name);
     if (value) secrets.push(...secretsOfHeader(name, value));
   }
-  const extra = (request as unknown as Record<string, unknown>)[SECRETS_KEY];
-  if (Array.isArray(extra)) secrets.push(...(extra as string[]));
+  // Our Node transport keeps a JSON body as text: a session token in it is a secret too.
+  // (A standard Request's body is a spent stream by now and cannot be read back.)
+  const body = (request as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const token = (JSON.parse(body) as { sessionToken?: unknown }).sessionToken;
+      if (typeof token === 'string') secrets.push(token);
+    } catch {
+      // Not JSON: nothing we know to be secret.
+    }
+  }
   return secrets;
 }
 
 /**
+ * The typed error for a non-2xx response: reads a bounded part of the body and scrubs the
+ * given secrets from anything the server echoed.
+ */
+export async function apiErrorOf(
+  response: Response,
+  method: string,
+  url: string,
+  secrets: readonly string[],
+): Promise<OktaApiError> {
+  const bodyText = await readText(response, MAX_ERROR_BODY, 'truncate').catch(() => '');
+  return createApiError({
+    status: response.status,
+    bodyText,
+    headers: response.headers,
+    method,
+    url,
+    secrets,
+  });
+}
+
+/**
  * Turns every non-2xx response into a typed {@link OktaApiError} (decided on `response.ok`,
- * never on the body), and failed fetches into {@link OktaNetworkError}, for the façade and
- * the raw client alike.
+ * never on the body), and failed fetches into {@link OktaNetworkError}, for the raw client.
+ * The façade does the same inline, through {@link apiErrorOf}.
  */
 export function createErrorMiddleware(): Required<Pick<Middleware, 'onResponse' | 'onError'>> {
   return {
     async onResponse({ request, response }) {
       if (response.ok) return undefined;
-      const bodyText = await readText(response, MAX_ERROR_BODY, 'truncate').catch(() => '');
-      throw createApiError({
-        status: response.status,
-        bodyText,
-        headers: response.headers,
-        method: request.method,
-        url: request.url,
-        secrets: secretsOf(request),
-      });
+      throw await apiErrorOf(response, request.method, request.url, secretsOf(request));
     },
     onError({ request, error }) {
       // Cancellation keeps its own reason; the façade decides between abort and timeout.

@@ -4,8 +4,6 @@
 import type { Readable } from 'node:stream';
 import { BodyTooLargeError, MAX_BODY_BYTES } from './body-limit.js';
 
-const NO_HEADERS = new Headers();
-
 export class LightRequest {
   readonly url: string;
   readonly origin: string;
@@ -23,12 +21,9 @@ export class LightRequest {
     this.path = pathStart === -1 ? '/' : url.slice(pathStart);
     this.method = (init.method ?? 'GET').toUpperCase();
     const headers = init.headers;
-    this.headers =
-      headers instanceof Headers
-        ? headers
-        : headers
-          ? new Headers(headers)
-          : new Headers(NO_HEADERS);
+    // Node loads its WHATWG classes (and with them http, tls, zlib...) on first use: touching
+    // Headers only here keeps that cost out of `import`.
+    this.headers = headers instanceof Headers ? headers : new Headers(headers);
     this.body = typeof init.body === 'string' ? init.body : undefined;
     this.signal = init.signal ?? undefined;
     this.credentials = init.credentials;
