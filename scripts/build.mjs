@@ -17,7 +17,8 @@ writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
 for (const file of ['src/client.js']) {
   const path = join(root, 'dist/cjs', file);
   const code = readFileSync(path, 'utf8');
-  if (!code.includes('require("#platform")')) throw new Error(`${file}: no #platform import to rewrite`);
+  if (!code.includes('require("#platform")'))
+    throw new Error(`${file}: no #platform import to rewrite`);
   writeFileSync(path, code.replace('require("#platform")', 'require("./platform/node.js")'));
 }
 for (const flavour of ['esm', 'cjs']) {

@@ -9,10 +9,14 @@ execFileSync(process.execPath, [resolve(root, 'scripts/generate.mjs')], {
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const drift = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'generated'], {
-  cwd: root,
-  encoding: 'utf8',
-}).trim();
+const drift = execFileSync(
+  'git',
+  ['status', '--porcelain', '--untracked-files=all', '--', 'generated'],
+  {
+    cwd: root,
+    encoding: 'utf8',
+  },
+).trim();
 if (drift) {
   console.error(`generated/ is stale; these files differ from the spec's output:\n${drift}`);
   console.error('\nFix: run `npm run generate` and commit the result.');

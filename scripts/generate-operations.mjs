@@ -27,16 +27,23 @@ for (const [path, item] of Object.entries(spec.paths)) {
     const op = item[method];
     if (!op) continue;
     const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(deref);
-    const statuses = Object.keys(op.responses).map(Number).sort((a, b) => a - b);
+    const statuses = Object.keys(op.responses)
+      .map(Number)
+      .sort((a, b) => a - b);
     const success = statuses.filter((s) => s >= 200 && s < 300);
-    if (success.length !== 1) throw new Error(`${op.operationId}: expected exactly one 2xx response`);
+    if (success.length !== 1)
+      throw new Error(`${op.operationId}: expected exactly one 2xx response`);
     const security = (op.security ?? spec.security ?? []).map((req) => ({ ...req }));
     operations[op.operationId] = {
       method: method.toUpperCase(),
       path,
       pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
       headerParams: params.filter((p) => p.in === 'header').map((p) => p.name),
-      requestBody: op.requestBody ? (deref(op.requestBody).required ? 'required' : 'optional') : 'none',
+      requestBody: op.requestBody
+        ? deref(op.requestBody).required
+          ? 'required'
+          : 'optional'
+        : 'none',
       security,
       successStatus: success[0],
       successHasBody: Boolean(deref(op.responses[String(success[0])]).content),
