@@ -109,6 +109,80 @@ export const operations = {
   },
 } as const;
 
+/**
+ * Only what a client needs at run time (method, path, path parameters, security), so that
+ * browser bundles of the client do not carry the statuses and flags the emulator uses.
+ */
+export const routes = {
+  createSession: {
+    method: 'POST',
+    path: '/api/v1/sessions',
+    pathParams: [],
+    security: [
+      {
+        apiToken: [],
+      },
+    ],
+  },
+  getSession: {
+    method: 'GET',
+    path: '/api/v1/sessions/{sessionId}',
+    pathParams: ['sessionId'],
+    security: [
+      {
+        apiToken: [],
+      },
+      {
+        oauth2: ['okta.sessions.read'],
+      },
+    ],
+  },
+  revokeSession: {
+    method: 'DELETE',
+    path: '/api/v1/sessions/{sessionId}',
+    pathParams: ['sessionId'],
+    security: [
+      {
+        apiToken: [],
+      },
+      {
+        oauth2: ['okta.sessions.manage'],
+      },
+    ],
+  },
+  refreshSession: {
+    method: 'POST',
+    path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
+    pathParams: ['sessionId'],
+    security: [
+      {
+        apiToken: [],
+      },
+      {
+        oauth2: ['okta.sessions.manage'],
+      },
+    ],
+  },
+  getCurrentSession: {
+    method: 'GET',
+    path: '/api/v1/sessions/me',
+    pathParams: [],
+    security: [],
+  },
+  closeCurrentSession: {
+    method: 'DELETE',
+    path: '/api/v1/sessions/me',
+    pathParams: [],
+    security: [],
+  },
+  refreshCurrentSession: {
+    method: 'POST',
+    path: '/api/v1/sessions/me/lifecycle/refresh',
+    pathParams: [],
+    security: [],
+  },
+} as const;
+
 /** An operationId of the spec. */
 export type OperationId = keyof typeof operations;
 

@@ -52,6 +52,13 @@ for (const [path, item] of Object.entries(spec.paths)) {
   }
 }
 
+const routes = Object.fromEntries(
+  Object.entries(operations).map(([id, op]) => [
+    id,
+    { method: op.method, path: op.path, pathParams: op.pathParams, security: op.security },
+  ]),
+);
+
 const securitySchemes = {};
 for (const [name, scheme] of Object.entries(spec.components.securitySchemes)) {
   securitySchemes[name] =
@@ -86,6 +93,12 @@ const out = `/**
 
 /** Every operation of the spec, keyed by operationId, in spec order. */
 export const operations = ${json(operations)} as const;
+
+/**
+ * Only what a client needs at run time (method, path, path parameters, security), so that
+ * browser bundles of the client do not carry the statuses and flags the emulator uses.
+ */
+export const routes = ${json(routes)} as const;
 
 /** An operationId of the spec. */
 export type OperationId = keyof typeof operations;

@@ -2,7 +2,7 @@ import type { Middleware } from 'openapi-fetch';
 import { securitySchemes, type SecuritySchemeName } from '../generated/operations.js';
 import type { ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
-import { operationForRoute, operations, type OperationId } from './operations.js';
+import { operationForRoute, routes, type OperationId } from './operations.js';
 import { headerValueProblem } from './validate.js';
 
 const AUTH_PREFIX: Record<SecuritySchemeName, string> = { apiToken: 'SSWS ', oauth2: 'Bearer ' };
@@ -24,9 +24,9 @@ async function tokenOf(credential: NonNullable<ResolvedConfig['credential']>): P
 
 // The schemes each operation accepts, from the spec's security requirements, computed once.
 const ACCEPTED = new Map<OperationId, SecuritySchemeName[]>(
-  (Object.keys(operations) as OperationId[]).map((id) => [
+  (Object.keys(routes) as OperationId[]).map((id) => [
     id,
-    operations[id].security.flatMap((req) => Object.keys(req)) as SecuritySchemeName[],
+    routes[id].security.flatMap((req) => Object.keys(req)) as SecuritySchemeName[],
   ]),
 );
 

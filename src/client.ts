@@ -20,7 +20,7 @@ import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
-import { operations, type OperationId } from './operations.js';
+import { routes, type OperationId } from './operations.js';
 import { BodyTooLargeError, MAX_BODY_BYTES } from './platform/body-limit.js';
 import { readRateLimit, resetWaitMs, type RateLimitState } from './rate-limit.js';
 import { parseSession, type Session } from './session.js';
@@ -369,7 +369,7 @@ export class OktaSessions {
       {
         status: response.status,
         requestId: response.headers.get('x-okta-request-id') ?? undefined,
-        method: operations[id].method,
+        method: routes[id].method,
         url: this.#urlOf(id, prepared),
       },
       session,
@@ -394,7 +394,7 @@ export class OktaSessions {
       body: prepared.body,
       parseAs: 'stream',
     };
-    if (operations[id].security.length === 0 && this.#credentials) {
+    if (routes[id].security.length === 0 && this.#credentials) {
       init['credentials'] = this.#credentials;
     }
     return withRetries(
@@ -419,7 +419,7 @@ export class OktaSessions {
   ): Promise<{ text: string; response: Response }> {
     const signal = options?.signal;
     if (this.#config.throttle) await this.#waitForWindow(signal);
-    const op = operations[id];
+    const op = routes[id];
     const timeoutMs = options?.timeoutMs ?? this.#config.timeoutMs;
     // One controller per attempt carries both the caller's abort and our timeout, and is
     // released (timer cleared, listener removed) before the attempt settles.
@@ -495,8 +495,8 @@ export class OktaSessions {
 
   /** The request URL, built only on error paths. */
   #urlOf(id: OperationId, prepared: Prepared): string {
-    let path: string = operations[id].path;
-    for (const name of operations[id].pathParams) {
+    let path: string = routes[id].path;
+    for (const name of routes[id].pathParams) {
       const value = (prepared.path as Record<string, string> | undefined)?.[name] ?? '';
       path = path.replace(`{${name}}`, encodeURIComponent(value));
     }

@@ -1,10 +1,10 @@
-import { operations, type OperationId } from '../generated/operations.js';
+import { routes, type OperationId } from '../generated/operations.js';
 
-export { operations, type OperationId };
+export { routes, type OperationId };
 
 const byRoute = new Map<string, OperationId>();
-for (const id of Object.keys(operations) as OperationId[]) {
-  byRoute.set(`${operations[id].method} ${operations[id].path}`, id);
+for (const id of Object.keys(routes) as OperationId[]) {
+  byRoute.set(`${routes[id].method} ${routes[id].path}`, id);
 }
 
 /** The operation a method and spec path template belong to (the raw client knows only those). */

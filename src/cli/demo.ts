@@ -1,7 +1,7 @@
 import { OktaSessions } from '../client.js';
 import { startEmulator } from '../emulator/index.js';
 import { OktaNotFoundError } from '../errors/status-errors.js';
-import { operations, type OperationId } from '../operations.js';
+import { operations, type OperationId } from '../../generated/operations.js';
 import type { Session } from '../session.js';
 import { describeError } from './format.js';
 import { EXIT, type CliIo } from './io.js';
