@@ -1,10 +1,25 @@
 import { OktaConfigError } from './errors/config-error.js';
 import { assertHeaders, headerValueProblem } from './validate.js';
 
-/** A bearer access token, or a function that returns a fresh one for each request. */
+/**
+ * A bearer access token, or a function that returns a fresh one for each request.
+ *
+ * @example
+ * ```ts
+ * const accessToken: AccessTokenSource = async () => (await tokenCache.get()).access_token;
+ * ```
+ */
 export type AccessTokenSource = string | (() => string | Promise<string>);
 
-/** What {@link OktaSessions} reports before each retry. Contains no secrets. */
+/**
+ * What {@link OktaSessions} reports before each retry. Contains no secrets.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (info: RetryInfo) =>
+ *   logger.warn({ ...info }, `retrying ${info.operationId} in ${info.delayMs} ms (${info.reason})`);
+ * ```
+ */
 export interface RetryInfo {
   /** The operation being retried, e.g. `getSession`. */
   operationId: string;
@@ -20,7 +35,14 @@ export interface RetryInfo {
   reason: 'rate-limit' | 'server-error' | 'network' | 'timeout';
 }
 
-/** Retry settings; see the README's retry table for what is retried. */
+/**
+ * Retry settings; see the README's retry table for what is retried.
+ *
+ * @example
+ * ```ts
+ * new OktaSessions({ orgUrl, apiToken, retry: { maxRetries: 0 } }); // never retry
+ * ```
+ */
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */
   maxRetries?: number;

@@ -7,6 +7,11 @@ type DateField = (typeof dateTimeFields)['Session'][number];
 /**
  * Okta adds enum values over time: every string-literal union of the wire types also admits
  * any other string, and keeps its autocompletion.
+ *
+ * @example
+ * ```ts
+ * type Status = Open<'ACTIVE' | 'MFA_REQUIRED'>; // 'ACTIVE' | 'MFA_REQUIRED' | (string & {})
+ * ```
  */
 export type Open<T> = T extends string
   ? T | (string & {})

@@ -1,2 +1,9 @@
-/** The package version; test/package.test.ts keeps it equal to package.json's. */
+/**
+ * The package version; test/package.test.ts keeps it equal to package.json's.
+ *
+ * @example
+ * ```ts
+ * console.log(`okta-sessions ${VERSION}`);
+ * ```
+ */
 export const VERSION = '0.1.0';

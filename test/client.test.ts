@@ -463,3 +463,58 @@ describe('injected fetch', () => {
     expect(seen[0]!.headers.get('authorization')).toBe(`SSWS ${API_TOKEN}`);
   });
 });
+
+describe('no caching', () => {
+  test('the same GET for two users reaches the server twice, each with its own cookie', async () => {
+    server.reply((req, res) =>
+      json(200, { ...SESSION, id: String(req.headers['cookie']).slice(4) })(req, res),
+    );
+    const okta = client();
+    const a = await okta.getCurrentSession({ cookie: 'sid=user-a-session' });
+    const b = await okta.getCurrentSession({ cookie: 'sid=user-b-session' });
+    expect([a.id, b.id]).toEqual(['user-a-session', 'user-b-session']);
+    expect(server.requests.map((r) => r.headers['cookie'])).toEqual([
+      'sid=user-a-session',
+      'sid=user-b-session',
+    ]);
+  });
+});
+
+describe('throttle', () => {
+  test('after a response with X-Rate-Limit-Remaining 0, the next call waits for the reset', async () => {
+    const serverNow = Date.now();
+    const date = new Date(serverNow).toUTCString();
+    const resetSeconds = Math.floor(serverNow / 1000) + 1;
+    server.reply(
+      json(200, SESSION, {
+        date,
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(resetSeconds),
+      }),
+      json(200, SESSION),
+    );
+    const throttled = client({ throttle: true });
+    await throttled.getSession('abc');
+    const started = Date.now();
+    await throttled.getSession('abc');
+    const waited = Date.now() - started;
+    // reset − Date + 1 s: between 1 and 2 s by the server's clock.
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(4_000);
+    expect(server.requests).toHaveLength(2);
+
+    // Without throttle, the same answer does not delay the next call.
+    server.reply(
+      json(200, SESSION, {
+        date,
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(resetSeconds),
+      }),
+    );
+    const eager = client();
+    await eager.getSession('abc');
+    const again = Date.now();
+    await eager.getSession('abc');
+    expect(Date.now() - again).toBeLessThan(900);
+  });
+});

@@ -1,6 +1,13 @@
 import { OktaError } from './okta-error.js';
 
-/** One detail of an Okta error, e.g. which field failed validation. */
+/**
+ * One detail of an Okta error, e.g. which field failed validation.
+ *
+ * @example
+ * ```ts
+ * for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * ```
+ */
 export interface OktaErrorCause {
   errorSummary?: string;
 }

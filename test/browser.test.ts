@@ -1,0 +1,61 @@
+// Browser mode: the client is built on the real web platform module (src/platform/web.ts) as a
+// bundler's `browser` condition would pick it, with the browser flag on; requests go to an
+// injected fetch, since jest runs in Node.
+import type * as Index from '../src/index.js';
+
+function browserBuild(): typeof Index {
+  let mod: typeof Index | undefined;
+  jest.isolateModules(() => {
+    jest.doMock('#platform', () => {
+      const web = jest.requireActual(
+        '../src/platform/web.ts',
+      ) as typeof import('../src/platform/web.js');
+      return { platform: { ...web.platform, isBrowser: true } };
+    });
+    mod = require('../src/index.ts') as typeof Index;
+  });
+  return mod!;
+}
+
+const SESSION = { id: 's1', createdAt: '2026-11-29T10:00:00.000Z' };
+
+test('a cookie-only browser client sends credentials: include, no Cookie, no token, no User-Agent', async () => {
+  const { OktaSessions } = browserBuild();
+  const seen: Request[] = [];
+  const okta = new OktaSessions({
+    orgUrl: 'https://acme.okta.com',
+    credentials: 'include',
+    fetch: async (request) => {
+      seen.push(request as Request);
+      return new Response(JSON.stringify(SESSION), { status: 200 });
+    },
+  });
+  const session = await okta.getCurrentSession();
+  expect(session.createdAt).toEqual(new Date(SESSION.createdAt));
+  expect(seen[0]!.credentials).toBe('include');
+  expect(seen[0]!.headers.get('cookie')).toBeNull();
+  expect(seen[0]!.headers.get('authorization')).toBeNull();
+  expect(seen[0]!.headers.get('user-agent')).toBeNull();
+});
+
+test('passing a cookie in a browser is a clear error, not a silent drop', async () => {
+  const { OktaSessions, OktaValidationError } = browserBuild();
+  const fetch = jest.fn();
+  const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', credentials: 'include', fetch });
+  const err = await okta.getCurrentSession({ cookie: 'sid=abc' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(OktaValidationError);
+  expect((err as Error).message).toMatch(/credentials: "include"/);
+  expect(fetch).not.toHaveBeenCalled();
+});
+
+test('a token operation on a cookie-only client names the credential it needs', async () => {
+  const { OktaSessions, OktaConfigError } = browserBuild();
+  const fetch = jest.fn();
+  const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', credentials: 'include', fetch });
+  const err = await okta.getSession('s1').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(OktaConfigError);
+  expect((err as Error).message).toMatch(
+    /getSession needs an API token \(apiToken\) or an OAuth 2.0 access token/,
+  );
+  expect(fetch).not.toHaveBeenCalled();
+});
