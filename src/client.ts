@@ -71,6 +71,16 @@ export interface CreateSessionArgs {
   sessionToken: string;
 }
 
+/** The openapi-fetch options of an attempt; one fixed shape, as this is built per request. */
+interface AttemptInit {
+  params: object;
+  body: CreateSessionArgs | undefined;
+  parseAs: 'stream';
+  credentials: RequestCredentials | undefined;
+  headers: Record<string, string> | undefined;
+  signal: AbortSignal | undefined;
+}
+
 interface Prepared {
   path?: { sessionId: string };
   cookie?: string;
@@ -385,7 +395,7 @@ export class OktaSessions {
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
     // What openapi-fetch needs, built once per call; each attempt adds its signal and headers.
-    const init: Record<string, unknown> = {
+    const init: AttemptInit = {
       params: prepared.path
         ? { path: prepared.path }
         : prepared.cookie
@@ -393,10 +403,10 @@ export class OktaSessions {
           : {},
       body: prepared.body,
       parseAs: 'stream',
+      credentials: routes[id].security.length === 0 ? this.#credentials : undefined,
+      headers: undefined,
+      signal: undefined,
     };
-    if (routes[id].security.length === 0 && this.#credentials) {
-      init['credentials'] = this.#credentials;
-    }
     return withRetries(
       {
         operationId: id,
@@ -413,7 +423,7 @@ export class OktaSessions {
   async #attempt(
     id: OperationId,
     prepared: Prepared,
-    init: Record<string, unknown>,
+    init: AttemptInit,
     options: CallOptions | undefined,
     retryHeaders: Record<string, string> | undefined,
   ): Promise<{ text: string; response: Response }> {
@@ -439,7 +449,10 @@ export class OktaSessions {
         [op.method as 'GET'](
           op.path as never,
           {
-            ...init,
+            params: init.params,
+            body: init.body,
+            parseAs: init.parseAs,
+            credentials: init.credentials,
             headers: attemptHeaders(
               this.#authorizer.header,
               credential,
