@@ -17,22 +17,26 @@ export function headerValueProblem(value: string): string | undefined {
     : 'contains characters that cannot be sent in an HTTP header (control or non-Latin-1)';
 }
 
+/** A non-empty string of bounded length: what every argument below must at least be. */
+function assertText(argument: string, value: unknown, maxLength: number): asserts value is string {
+  if (typeof value !== 'string') throw new OktaValidationError(argument, 'expected a string');
+  if (value.trim().length === 0) throw new OktaValidationError(argument, 'must not be empty');
+  if (value.length > maxLength) {
+    throw new OktaValidationError(argument, `longer than ${maxLength} characters`);
+  }
+}
+
 /**
  * A session id must end up as exactly one path segment. openapi-fetch percent-encodes it, but
  * `.` and `..` survive encoding and URL normalisation would then call another path.
  */
 export function assertSessionId(value: unknown): asserts value is string {
-  if (typeof value !== 'string') throw new OktaValidationError('sessionId', 'expected a string');
-  if (value.length === 0) throw new OktaValidationError('sessionId', 'must not be empty');
-  if (value.length > MAX_ID_LENGTH) {
-    throw new OktaValidationError('sessionId', `longer than ${MAX_ID_LENGTH} characters`);
-  }
+  assertText('sessionId', value, MAX_ID_LENGTH);
   if (value === '.' || value === '..') {
     throw new OktaValidationError('sessionId', `"${value}" is not a session id`);
   }
-  if (CONTROL.test(value)) {
+  if (CONTROL.test(value))
     throw new OktaValidationError('sessionId', 'contains control characters');
-  }
   if (value.trim() !== value) {
     throw new OktaValidationError('sessionId', 'has leading or trailing whitespace');
   }
@@ -43,11 +47,7 @@ export function assertSessionId(value: unknown): asserts value is string {
 
 /** A session token is a secret: the message never includes it. */
 export function assertSessionToken(value: unknown): asserts value is string {
-  if (typeof value !== 'string') throw new OktaValidationError('sessionToken', 'expected a string');
-  if (value.trim().length === 0) throw new OktaValidationError('sessionToken', 'must not be empty');
-  if (value.length > MAX_TOKEN_LENGTH) {
-    throw new OktaValidationError('sessionToken', `longer than ${MAX_TOKEN_LENGTH} characters`);
-  }
+  assertText('sessionToken', value, MAX_TOKEN_LENGTH);
   if (CONTROL.test(value)) {
     throw new OktaValidationError('sessionToken', 'contains control characters');
   }
@@ -55,11 +55,7 @@ export function assertSessionToken(value: unknown): asserts value is string {
 
 /** A cookie header value: line breaks or NUL would let it smuggle in another header. */
 export function assertCookie(value: unknown): asserts value is string {
-  if (typeof value !== 'string') throw new OktaValidationError('cookie', 'expected a string');
-  if (value.trim().length === 0) throw new OktaValidationError('cookie', 'must not be empty');
-  if (value.length > MAX_TOKEN_LENGTH) {
-    throw new OktaValidationError('cookie', `longer than ${MAX_TOKEN_LENGTH} characters`);
-  }
+  assertText('cookie', value, MAX_TOKEN_LENGTH);
   const problem = headerValueProblem(value);
   if (problem) throw new OktaValidationError('cookie', problem);
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exampleSession } from './spec-examples.js';
 
 export interface Recorded {
   method: string;
@@ -77,18 +78,10 @@ export function raw(status: number, body: string, headers: Record<string, string
   };
 }
 
-export const SESSION = {
-  id: '102Ke2yJpW3Q0ClCnZ_ryqPVQ',
-  login: 'dana.lee@example.com',
-  userId: '00u4abcd1EFGhijk2l5d',
-  createdAt: '2026-11-29T10:00:00.000Z',
-  expiresAt: '2026-11-29T12:00:00.000Z',
-  status: 'ACTIVE',
-  lastPasswordVerification: '2026-11-29T10:00:00.000Z',
-  lastFactorVerification: null,
-  amr: ['pwd'],
-  idp: { id: '00o1n9ae2QZAQWXMIYCO', type: 'OKTA' },
-  _links: {
-    self: { href: 'https://subdomain.okta.com/api/v1/sessions/102Ke2yJpW3Q0ClCnZ_ryqPVQ' },
-  },
+/** The spec's NewSession example: date-times set, lastFactorVerification null. */
+export const SESSION = exampleSession(undefined, 'NewSession') as {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  lastFactorVerification: null;
 };

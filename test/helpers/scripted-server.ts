@@ -5,6 +5,7 @@
 // request is recorded (method, raw target, parsed headers, raw header list, body) so tests can
 // count the attempts the server saw and check what the client sent.
 
+import { exampleSession } from './spec-examples.js';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -241,27 +242,9 @@ export function empty(status: number, options: AnswerOptions = {}): ScriptStep {
   return text(status, '', options);
 }
 
-/** A plausible Session, as Okta returns it. */
-export function sessionBody(id = '102Ke2yJpW3Q0ClCnZ_ryqPVQ'): Record<string, unknown> {
-  return {
-    id,
-    userId: '00u1abcdEFGHijklmn0h7',
-    login: 'ada@example.com',
-    createdAt: '2026-11-29T10:00:00.000Z',
-    expiresAt: '2026-11-29T12:00:00.000Z',
-    status: 'ACTIVE',
-    lastPasswordVerification: '2026-11-29T10:00:00.000Z',
-    lastFactorVerification: null,
-    amr: ['pwd'],
-    idp: { id: '00o1abcdEFGHijklmn0h7', type: 'OKTA' },
-    mfaActive: false,
-    _links: {
-      self: {
-        href: `https://acme.okta.com/api/v1/sessions/${id}`,
-        hints: { allow: ['GET', 'DELETE'] },
-      },
-    },
-  };
+/** A Session as Okta returns it: the spec's ActiveSession example, with the given id. */
+export function sessionBody(id?: string): Record<string, unknown> {
+  return exampleSession(id);
 }
 
 /** 200 with a Session. */
