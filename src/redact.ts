@@ -1,26 +1,6 @@
 /** What replaces a secret wherever one could otherwise be shown. */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'cookie',
-  'dpop',
-  'set-cookie',
-  'proxy-authorization',
-]);
-
-/** True for headers whose values are credentials and must never be shown. */
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
-}
-
-/** A copy of `headers` safe to log or report: credential values replaced by {@link REDACTED}. */
-export function redactHeaders(headers: Iterable<[string, string]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name] = isSecretHeader(name) ? REDACTED : value;
-  return out;
-}
-
 /**
  * The secret parts of a credential header: the token after the scheme of `Authorization`, and
  * every cookie value of `Cookie`. Used to scrub anything a server might echo back.
