@@ -32,7 +32,8 @@ export interface paths {
       header?: never;
       path: {
         /**
-         * @description The `id` of a session, as returned by createSession.
+         * @description The `id` of a session, as returned by createSession. It is never `me`: that path
+         *     segment names the cookie-only operations, which must not receive an admin credential.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -63,7 +64,8 @@ export interface paths {
       header?: never;
       path: {
         /**
-         * @description The `id` of a session, as returned by createSession.
+         * @description The `id` of a session, as returned by createSession. It is never `me`: that path
+         *     segment names the cookie-only operations, which must not receive an admin credential.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -315,7 +317,10 @@ export interface components {
         'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
-    /** @description The API token or access token is missing, invalid or expired. */
+    /**
+     * @description The API token or access token is missing, invalid or expired (E0000011), or, for
+     *     createSession, the session token is unknown, expired or already used (E0000004).
+     */
     Unauthorized: {
       headers: {
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
@@ -373,7 +378,8 @@ export interface components {
   };
   parameters: {
     /**
-     * @description The `id` of a session, as returned by createSession.
+     * @description The `id` of a session, as returned by createSession. It is never `me`: that path
+     *     segment names the cookie-only operations, which must not receive an admin credential.
      * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
      */
     sessionId: string;
@@ -454,7 +460,8 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description The `id` of a session, as returned by createSession.
+         * @description The `id` of a session, as returned by createSession. It is never `me`: that path
+         *     segment names the cookie-only operations, which must not receive an admin credential.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -477,7 +484,8 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description The `id` of a session, as returned by createSession.
+         * @description The `id` of a session, as returned by createSession. It is never `me`: that path
+         *     segment names the cookie-only operations, which must not receive an admin credential.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -499,7 +507,8 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description The `id` of a session, as returned by createSession.
+         * @description The `id` of a session, as returned by createSession. It is never `me`: that path
+         *     segment names the cookie-only operations, which must not receive an admin credential.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];

@@ -13,10 +13,25 @@ const DESCRIBE: Record<SecuritySchemeName, string> = {
 
 async function tokenOf(credential: NonNullable<ResolvedConfig['credential']>): Promise<string> {
   if (typeof credential.token === 'string') return credential.token;
-  const token = await credential.token();
-  if (typeof token !== 'string' || token.trim() === '' || headerValueProblem(token)) {
+  let token: unknown;
+  try {
+    token = await credential.token();
+  } catch (cause) {
+    // The provider's own message may hold its secrets: it stays in `cause`, out of ours.
+    // Not retried either: hammering a failing token provider helps nobody.
     throw new OktaConfigError(
-      'The accessToken function returned an empty or malformed token. Return the bare access token string',
+      'The accessToken function threw; its error is in `cause`. Fix the token provider',
+      { cause },
+    );
+  }
+  if (
+    typeof token !== 'string' ||
+    token.trim() === '' ||
+    headerValueProblem(token) ||
+    /^(SSWS|Bearer)\s/i.test(token)
+  ) {
+    throw new OktaConfigError(
+      'The accessToken function returned an empty or malformed token. Return the bare access token string (no "Bearer " prefix)',
     );
   }
   return token;
@@ -73,7 +88,7 @@ export function createAuthorizer(credential: ResolvedConfig['credential']): Auth
 }
 
 /** The same rule as middleware, for the raw openapi-fetch client (which knows only routes). */
-export function authMiddleware(authorizer: Authorizer): Pick<Middleware, 'onRequest'> {
+export function authMiddleware(authorizer: Authorizer): Middleware {
   return {
     async onRequest({ request, schemaPath }) {
       const id = operationForRoute(request.method, schemaPath);

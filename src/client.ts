@@ -5,6 +5,7 @@ import type { paths } from '../generated/schema.js';
 import { authMiddleware, createAuthorizer, type Authorizer } from './auth.js';
 import { readText } from './body.js';
 import {
+  MAX_TIMER_MS,
   optionsFromEnv,
   resolveConfig,
   type OktaSessionsOptions,
@@ -133,6 +134,16 @@ function unlessNotOk(error: unknown): Response {
   throw error;
 }
 
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort);
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** The headers of one attempt: credential, the caller's extras, then retry bookkeeping. */
 function attemptHeaders(
   authHeader: string,
@@ -157,11 +168,15 @@ function checkCallOptions(options: CallOptions | undefined): void {
       );
     }
   }
+  const timeoutMs = options.timeoutMs;
   if (
-    options.timeoutMs !== undefined &&
-    !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0)
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)
   ) {
-    throw new OktaValidationError('options.timeoutMs', 'must be a positive number');
+    throw new OktaValidationError(
+      'options.timeoutMs',
+      `must be a number from 1 to ${MAX_TIMER_MS}`,
+    );
   }
 }
 
@@ -193,13 +208,15 @@ export class OktaSessions {
   readonly #AbortController: Platform['AbortController'];
   readonly #authorizer: Authorizer;
   readonly #client: Client<paths>;
-  #throttleUntil = 0;
+  // Okta counts rate limits per endpoint: a spent window throttles that operation only.
+  readonly #throttleUntil = new Map<OperationId, number>();
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
   constructor(options: OktaSessionsOptions) {
-    this.#config = resolveConfig(options);
+    this.#config = resolveConfig(options, { browser: platform.isBrowser });
     this.#onRetry = options.onRetry;
-    this.#credentials = options.credentials;
+    // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
+    this.#credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);
     const userAgent = [options.userAgent, `okta-sessions/${VERSION}`, platform.runtime]
       .filter(Boolean)
       .join(' ');
@@ -229,8 +246,14 @@ export class OktaSessions {
       ...clientOptions,
       fetch: (request: Request) => transport(request).then(throwUnlessOk),
     });
-    this.raw = createClient<paths>(clientOptions);
-    this.raw.use({ ...authMiddleware(this.#authorizer), ...createErrorMiddleware() });
+    // The raw client is the escape hatch: standard Request/Response objects and the platform's
+    // (or the caller's) fetch, so every openapi-fetch feature and middleware pattern works.
+    this.raw = createClient<paths>({
+      ...clientOptions,
+      fetch: custom ? (request: Request) => custom(request) : (request: Request) => fetch(request),
+      Request: globalThis.Request,
+    });
+    this.raw.use(authMiddleware(this.#authorizer), createErrorMiddleware());
   }
 
   /**
@@ -368,7 +391,8 @@ export class OktaSessions {
       );
     }
     assertCookie(cookie);
-    return { cookie, secrets: [cookie] };
+    // Okta echoes the bare session id of a cookie ("Resource not found: <id>"): scrub both forms.
+    return { cookie, secrets: [cookie, ...secretsOfHeader('cookie', cookie)] };
   }
 
   async #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
@@ -428,7 +452,7 @@ export class OktaSessions {
     retryHeaders: Record<string, string> | undefined,
   ): Promise<{ text: string; response: Response }> {
     const signal = options?.signal;
-    if (this.#config.throttle) await this.#waitForWindow(signal);
+    if (this.#config.throttle) await this.#waitForWindow(id, signal);
     const op = routes[id];
     const timeoutMs = options?.timeoutMs ?? this.#config.timeoutMs;
     // One controller per attempt carries both the caller's abort and our timeout, and is
@@ -444,7 +468,8 @@ export class OktaSessions {
     let credential: string | undefined;
     try {
       const auth = this.#authorizer.valueFor(id);
-      credential = typeof auth === 'object' ? await auth : auth;
+      // A token provider that hangs must not outlive the attempt's timeout or the caller's abort.
+      credential = typeof auth === 'object' ? await untilAborted(auth, controller.signal) : auth;
       const response = await this.#client
         [op.method as 'GET'](
           op.path as never,
@@ -475,11 +500,11 @@ export class OktaSessions {
         );
       }
       const text = await readText(response, MAX_BODY_BYTES, 'throw');
-      if (this.#config.throttle) this.#noteWindow(readRateLimit(response.headers));
+      if (this.#config.throttle) this.#noteWindow(id, readRateLimit(response.headers));
       return { text, response };
     } catch (error) {
       if (this.#config.throttle && error instanceof OktaApiError)
-        this.#noteWindow(rateLimitOf(error));
+        this.#noteWindow(id, rateLimitOf(error));
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw controller.signal.reason;
       if (error instanceof BodyTooLargeError) {
@@ -496,14 +521,16 @@ export class OktaSessions {
     }
   }
 
-  async #waitForWindow(signal: AbortSignal | undefined): Promise<void> {
-    const wait = this.#throttleUntil - Date.now();
+  async #waitForWindow(id: OperationId, signal: AbortSignal | undefined): Promise<void> {
+    const wait = (this.#throttleUntil.get(id) ?? 0) - Date.now();
     if (wait > 0) await sleep(Math.min(wait, this.#config.maxDelayMs), signal);
   }
 
-  #noteWindow(state: RateLimitState | undefined): void {
+  #noteWindow(id: OperationId, state: RateLimitState | undefined): void {
     const wait = state && state.remaining === 0 ? resetWaitMs(state) : undefined;
-    if (wait !== undefined) this.#throttleUntil = Math.max(this.#throttleUntil, Date.now() + wait);
+    if (wait !== undefined) {
+      this.#throttleUntil.set(id, Math.max(this.#throttleUntil.get(id) ?? 0, Date.now() + wait));
+    }
   }
 
   /** The request URL, built only on error paths. */

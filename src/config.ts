@@ -78,8 +78,9 @@ export interface OktaSessionsOptions {
   /** Called before each retry, e.g. for logging or metrics. */
   onRetry?: (info: RetryInfo) => void;
   /**
-   * Browsers: the `credentials` mode of the cookie (`/me`) operations. `'include'` lets the
-   * browser attach the user's Okta cookie cross-origin; a client with only this set needs no token.
+   * The `credentials` mode of the cookie (`/me`) operations. In browsers it defaults to
+   * `'include'`, so the browser attaches the user's Okta cookie cross-origin. Setting
+   * `'include'` also marks a cookie-only client, which needs no token.
    */
   credentials?: RequestCredentials;
   /** Headers added to every request. Credential headers cannot be set this way. */
@@ -166,6 +167,9 @@ function checkToken(name: string, value: string): string {
   return value;
 }
 
+/** The longest delay timers can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 function checkPositive(
   name: string,
   value: number | undefined,
@@ -173,14 +177,17 @@ function checkPositive(
   min: number,
 ): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    fail(`${name} must be a finite number >= ${min}`, `Got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    fail(`${name} must be a number from ${min} to ${MAX_TIMER_MS}`, `Got ${String(value)}`);
   }
   return value;
 }
 
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
-export function resolveConfig(options: OktaSessionsOptions): ResolvedConfig {
+export function resolveConfig(
+  options: OktaSessionsOptions,
+  runtime: { browser: boolean } = { browser: false },
+): ResolvedConfig {
   if (typeof options !== 'object' || options === null) {
     fail('options are required', 'Pass { orgUrl, apiToken } or { orgUrl, accessToken }');
   }
@@ -204,10 +211,11 @@ export function resolveConfig(options: OktaSessionsOptions): ResolvedConfig {
         'Pass the token or a function returning it',
       );
     }
-  } else if (options.credentials !== 'include') {
+  } else if (options.credentials !== 'include' && !runtime.browser) {
+    // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
-      'Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a browser client that only uses the /me operations can pass credentials: "include" instead',
+      'Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead',
     );
   }
   assertHeaders(options.headers, 'headers');

@@ -9,24 +9,31 @@ import { secretsOfHeader } from './redact.js';
 /** Error bodies are read up to this size; Okta's are a few hundred bytes. */
 const MAX_ERROR_BODY = 64 * 1024;
 
+// Secrets found in request bodies (a session token), kept until the response is mapped.
+const bodySecrets = new WeakMap<Request, string[]>();
+
 function secretsOf(request: Request): string[] {
   const secrets: string[] = [];
   for (const name of ['authorization', 'cookie', 'dpop']) {
     const value = request.headers.get(name);
     if (value) secrets.push(...secretsOfHeader(name, value));
   }
-  // Our Node transport keeps a JSON body as text: a session token in it is a secret too.
-  // (A standard Request's body is a spent stream by now and cannot be read back.)
-  const body = (request as { body?: unknown }).body;
-  if (typeof body === 'string') {
-    try {
-      const token = (JSON.parse(body) as { sessionToken?: unknown }).sessionToken;
-      if (typeof token === 'string') secrets.push(token);
-    } catch {
-      // Not JSON: nothing we know to be secret.
-    }
+  return secrets.concat(bodySecrets.get(request) ?? []);
+}
+
+async function rememberBodySecrets(request: Request): Promise<void> {
+  if (!request.body) return;
+  // The body stream is spent once sent: read a copy now, in case the server echoes it.
+  const text = await request
+    .clone()
+    .text()
+    .catch(() => '');
+  try {
+    const token = (JSON.parse(text) as { sessionToken?: unknown } | null)?.sessionToken;
+    if (typeof token === 'string') bodySecrets.set(request, [token]);
+  } catch {
+    // Not JSON: nothing we know to be secret.
   }
-  return secrets;
 }
 
 /**
@@ -55,8 +62,12 @@ export async function apiErrorOf(
  * never on the body), and failed fetches into {@link OktaNetworkError}, for the raw client.
  * The façade does the same inline, through {@link apiErrorOf}.
  */
-export function createErrorMiddleware(): Required<Pick<Middleware, 'onResponse' | 'onError'>> {
+export function createErrorMiddleware(): Middleware {
   return {
+    async onRequest({ request }) {
+      await rememberBodySecrets(request);
+      return undefined;
+    },
     async onResponse({ request, response }) {
       if (response.ok) return undefined;
       throw await apiErrorOf(response, request.method, request.url, secretsOf(request));

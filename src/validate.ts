@@ -27,12 +27,15 @@ function assertText(argument: string, value: unknown, maxLength: number): assert
 }
 
 /**
- * A session id must end up as exactly one path segment. openapi-fetch percent-encodes it, but
- * `.` and `..` survive encoding and URL normalisation would then call another path.
+ * A session id must end up as exactly one path segment naming a session. openapi-fetch
+ * percent-encodes it, but `.` and `..` survive encoding (URL normalisation would then call
+ * another path) and `me` is a path of its own.
  */
 export function assertSessionId(value: unknown): asserts value is string {
   assertText('sessionId', value, MAX_ID_LENGTH);
-  if (value === '.' || value === '..') {
+  // `.`/`..` would be normalised away; `me` is the path of the cookie-only operations, where
+  // an admin credential must never go.
+  if (value === '.' || value === '..' || /^me$/i.test(value)) {
     throw new OktaValidationError('sessionId', `"${value}" is not a session id`);
   }
   if (CONTROL.test(value))

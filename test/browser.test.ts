@@ -19,12 +19,11 @@ function browserBuild(): typeof Index {
 
 const SESSION = { id: 's1', createdAt: '2026-11-29T10:00:00.000Z' };
 
-test('a cookie-only browser client sends credentials: include, no Cookie, no token, no User-Agent', async () => {
+test('a browser client needs no token; /me sends credentials: include, no Cookie, no token, no User-Agent', async () => {
   const { OktaSessions } = browserBuild();
   const seen: Request[] = [];
   const okta = new OktaSessions({
     orgUrl: 'https://acme.okta.com',
-    credentials: 'include',
     fetch: async (request) => {
       seen.push(request as Request);
       return new Response(JSON.stringify(SESSION), { status: 200 });
@@ -36,6 +35,22 @@ test('a cookie-only browser client sends credentials: include, no Cookie, no tok
   expect(seen[0]!.headers.get('cookie')).toBeNull();
   expect(seen[0]!.headers.get('authorization')).toBeNull();
   expect(seen[0]!.headers.get('user-agent')).toBeNull();
+});
+
+test('a browser client with a token still sends /me with credentials: include and without the token', async () => {
+  const { OktaSessions } = browserBuild();
+  const seen: Request[] = [];
+  const okta = new OktaSessions({
+    orgUrl: 'https://acme.okta.com',
+    accessToken: 'at-browser',
+    fetch: async (request) => {
+      seen.push(request as Request);
+      return new Response(null, { status: 204 });
+    },
+  });
+  await okta.closeCurrentSession();
+  expect(seen[0]!.credentials).toBe('include');
+  expect(seen[0]!.headers.get('authorization')).toBeNull();
 });
 
 test('passing a cookie in a browser is a clear error, not a silent drop', async () => {

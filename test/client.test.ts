@@ -11,6 +11,7 @@ import {
   OktaRateLimitError,
   OktaServerError,
   OktaSessions,
+  OktaTimeoutError,
   OktaValidationError,
   isOktaApiError,
   isOktaError,
@@ -302,6 +303,8 @@ describe('validation before any I/O', () => {
     ['missing sessionId', (o) => o.getSession(undefined as unknown as string)],
     ['"." sessionId', (o) => o.refreshSession('.')],
     ['".." sessionId', (o) => o.revokeSession('..')],
+    ['"me" sessionId (the cookie-only route)', (o) => o.getSession('me')],
+    ['"ME" sessionId', (o) => o.revokeSession('ME')],
     ['control characters', (o) => o.getSession('ab\u0000c')],
     ['absurd length', (o) => o.getSession('a'.repeat(10_000))],
     ['empty sessionToken', (o) => o.createSession({ sessionToken: '' })],
@@ -495,13 +498,19 @@ describe('throttle', () => {
     );
     const throttled = client({ throttle: true });
     await throttled.getSession('abc');
+    // Okta's windows are per endpoint: another operation is not held back.
+    server.reply(json(200, SESSION));
+    const other = Date.now();
+    await throttled.getCurrentSession({ cookie: COOKIE });
+    expect(Date.now() - other).toBeLessThan(900);
+    server.reply(json(200, SESSION));
     const started = Date.now();
     await throttled.getSession('abc');
     const waited = Date.now() - started;
-    // reset − Date + 1 s: between 1 and 2 s by the server's clock.
-    expect(waited).toBeGreaterThanOrEqual(900);
+    // reset − Date + 1 s: between 1 and 2 s by the server's clock (less what already passed).
+    expect(waited).toBeGreaterThanOrEqual(500);
     expect(waited).toBeLessThan(4_000);
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(1);
 
     // Without throttle, the same answer does not delay the next call.
     server.reply(
@@ -516,5 +525,74 @@ describe('throttle', () => {
     const again = Date.now();
     await eager.getSession('abc');
     expect(Date.now() - again).toBeLessThan(900);
+  });
+});
+
+describe('access token providers', () => {
+  test('a provider that never answers is bounded by timeoutMs and by the caller abort', async () => {
+    server.reply(json(200, SESSION));
+    const okta = client({
+      apiToken: undefined,
+      accessToken: () => new Promise<string>(() => {}),
+      timeoutMs: 200,
+    });
+    const started = Date.now();
+    await expect(okta.getSession('abc')).rejects.toBeInstanceOf(OktaTimeoutError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    setTimeout(() => controller.abort(reason), 50);
+    const slow = client({ apiToken: undefined, accessToken: () => new Promise<string>(() => {}) });
+    await expect(slow.getSession('abc', { signal: controller.signal })).rejects.toBe(reason);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('a provider that throws gives one OktaConfigError, its message kept in cause only', async () => {
+    server.reply(json(200, SESSION));
+    let calls = 0;
+    const okta = client({
+      apiToken: undefined,
+      accessToken: () => {
+        calls++;
+        throw new Error('idp down: client_secret=SECRET-provider-xyz');
+      },
+      retry: { maxRetries: 2 },
+    });
+    const err = (await okta.getSession('abc').catch((e: unknown) => e)) as OktaConfigError;
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect(err.message).not.toContain('SECRET-provider-xyz');
+    expect((err.cause as Error).message).toContain('idp down');
+    expect(calls).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('a provider returning "Bearer …" is rejected rather than sent as "Bearer Bearer …"', async () => {
+    const okta = client({ apiToken: undefined, accessToken: async () => `Bearer ${ACCESS_TOKEN}` });
+    await expect(okta.getSession('abc')).rejects.toBeInstanceOf(OktaConfigError);
+  });
+});
+
+describe('the raw client', () => {
+  test('is a plain openapi-fetch client: standard Response, every parseAs', async () => {
+    server.reply(json(200, SESSION));
+    const { data, response } = await client().raw.GET('/api/v1/sessions/{sessionId}', {
+      params: { path: { sessionId: 'abc' } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(response).toBeInstanceOf(Response);
+    expect(JSON.parse(Buffer.from(data as ArrayBuffer).toString('utf8')).id).toBe(SESSION.id);
+  });
+
+  test('with a caller fetch, a session token echoed by the server is scrubbed', async () => {
+    server.reply((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errorCode: 'E0000001', errorSummary: `bad ${req.body}` }));
+    });
+    const okta = client({ fetch: (request: Request) => fetch(request) });
+    const err = await okta.raw
+      .POST('/api/v1/sessions', { body: { sessionToken: 'SECRET-raw-session-token' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaBadRequestError);
+    expect(inspect(err, { depth: 10 })).not.toContain('SECRET-raw-session-token');
   });
 });

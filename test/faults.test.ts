@@ -954,6 +954,20 @@ describe('secrets and credentials', () => {
     expect(headerOf(server.requests[0], 'authorization')).toBeUndefined();
   });
 
+  test("getCurrentSession 404 echoing the bare cookie value, as Okta's summary does: not in the error", async () => {
+    await serve(
+      json(404, oktaError('E0000007', `Not found: Resource not found: ${COOKIE_VALUE} (Session)`)),
+    );
+    const okta = client();
+
+    const err = failure(
+      await measure(() => okta.getCurrentSession({ cookie: COOKIE })),
+      OktaNotFoundError,
+    );
+    expect(err.errorSummary).toBe('Not found: Resource not found: [REDACTED] (Session)');
+    expect(server.attempts).toBe(1);
+  });
+
   test('createSession 400 echoing the session token: the token is not in the error', async () => {
     await serve(
       json(400, oktaError('E0000004', `Authentication failed for sessionToken ${SESSION_TOKEN}`)),

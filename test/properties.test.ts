@@ -68,6 +68,7 @@ const NASTY_UNITS = [
   '_',
   '-',
   'me',
+  'ME',
   'lifecycle',
 ];
 
@@ -155,6 +156,8 @@ function pathProblem(path: string, op: IdOperation, id: string): string | undefi
   if (decoded !== id) {
     return `segment ${JSON.stringify(rest)} decodes to ${JSON.stringify(decoded)}, not ${JSON.stringify(id)}`;
   }
+  // `/api/v1/sessions/me` is another operation, one that must never carry the admin token.
+  if (/^me$/i.test(decoded)) return `segment ${JSON.stringify(rest)} names the /me operations`;
   return undefined;
 }
 

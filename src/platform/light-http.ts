@@ -147,6 +147,14 @@ export class LightAbortController {
     return this.on(event, listener);
   }
 
+  addEventListener(event: 'abort', listener: Listener): void {
+    this.on(event, listener);
+  }
+
+  removeEventListener(event: 'abort', listener: Listener): void {
+    this.removeListener(event, listener);
+  }
+
   removeListener(_event: 'abort', listener: Listener): this {
     const index = this.#listeners.indexOf(listener);
     if (index !== -1) this.#listeners.splice(index, 1);

@@ -1,7 +1,9 @@
 import type { Platform } from './types.js';
 
 // Browsers, Deno, Bun and workers: their own fetch is the fast path there.
-const isBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+// Pages and web workers (dedicated, shared, service) enforce the forbidden-header rules.
+const scope = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
+const isBrowser = scope.document !== undefined || scope.WorkerGlobalScope !== undefined;
 
 /** The platform of fetch-native runtimes. */
 export const platform: Platform = {
