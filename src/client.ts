@@ -1,4 +1,4 @@
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
 import { platform } from '#platform';
 import type { Platform } from './platform/types.js';
 import type { paths } from '../generated/schema.js';
@@ -196,12 +196,8 @@ function checkCallOptions(options: CallOptions | undefined): void {
  * ```
  */
 export class OktaSessions {
-  /**
-   * The underlying openapi-fetch client, typed by the spec's paths and wired with the same
-   * authentication and error mapping (no retries, no date conversion), for anything the
-   * façade does not cover.
-   */
-  readonly raw: Client<paths>;
+  readonly #rawOptions: ClientOptions;
+  #raw: Client<paths> | undefined;
   readonly #config: ResolvedConfig;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
   readonly #credentials: RequestCredentials | undefined;
@@ -246,14 +242,33 @@ export class OktaSessions {
       ...clientOptions,
       fetch: (request: Request) => transport(request).then(throwUnlessOk),
     });
-    // The raw client is the escape hatch: standard Request/Response objects and the platform's
-    // (or the caller's) fetch, so every openapi-fetch feature and middleware pattern works.
-    this.raw = createClient<paths>({
+    this.#rawOptions = {
       ...clientOptions,
       fetch: custom ? (request: Request) => custom(request) : (request: Request) => fetch(request),
-      Request: globalThis.Request,
-    });
-    this.raw.use(authMiddleware(this.#authorizer), createErrorMiddleware());
+    };
+  }
+
+  /**
+   * An openapi-fetch client typed by the spec's paths and wired with the same authentication
+   * and error mapping, for anything the façade does not cover. It is a plain openapi-fetch
+   * client (standard Request/Response, the platform's or your fetch, every `parseAs`): no
+   * retries, no timeouts, no date conversion.
+   *
+   * @example
+   * ```ts
+   * const { data } = await okta.raw.GET('/api/v1/sessions/{sessionId}', {
+   *   params: { path: { sessionId } },
+   * });
+   * ```
+   */
+  get raw(): Client<paths> {
+    // Built on first use: touching Node's WHATWG Request loads its whole fetch stack (~25 ms),
+    // a cost clients that never use `raw` should not pay at construction.
+    if (!this.#raw) {
+      this.#raw = createClient<paths>({ ...this.#rawOptions, Request: globalThis.Request });
+      this.#raw.use(authMiddleware(this.#authorizer), createErrorMiddleware());
+    }
+    return this.#raw;
   }
 
   /**
