@@ -357,6 +357,34 @@ interface InjectionOutcome {
  * Checks one run: either an OktaValidationError/OktaConfigError before any I/O, or every request
  * the server got carries only header names the client sends anyway (`allowed`).
  */
+/**
+ * Makes one call with a hostile value and checks it with {@link checkInjection}; when the call
+ * went through and `header` is given, also that exactly one such header was sent.
+ */
+async function injectOnce(
+  server: ScriptedServer,
+  label: string,
+  value: string,
+  allowed: ReadonlySet<string>,
+  call: () => Promise<unknown>,
+  header?: string,
+): Promise<void> {
+  const before = server.attempts;
+  let error: unknown;
+  try {
+    await call();
+  } catch (e) {
+    error = e;
+  }
+  checkInjection(server, label, value, { error, before }, allowed);
+  if (error === undefined && header) {
+    const names = headerNames(server.requests[before]!);
+    if (names.filter((n) => n === header).length !== 1) {
+      throw new Error(`${label}: expected exactly one ${header} header`);
+    }
+  }
+}
+
 function checkInjection(
   server: ScriptedServer,
   label: string,
@@ -451,20 +479,14 @@ describe('header injection', () => {
       await fc.assert(
         fc.asyncProperty(secretArb, opArb, async (secret, op) => {
           const cookie = `sid=${secret}`;
-          const before = server.attempts;
-          let error: unknown;
-          try {
-            await okta[op]({ cookie });
-          } catch (e) {
-            error = e;
-          }
-          checkInjection(server, `${op} cookie`, cookie, { error, before }, allowed);
-          if (error === undefined) {
-            const names = headerNames(server.requests[before]!);
-            if (names.filter((n) => n === 'cookie').length !== 1) {
-              throw new Error(`${op}: expected exactly one Cookie header`);
-            }
-          }
+          await injectOnce(
+            server,
+            `${op} cookie`,
+            cookie,
+            allowed,
+            () => okta[op]({ cookie }),
+            'cookie',
+          );
         }),
         { numRuns: RUNS },
       );
@@ -483,21 +505,14 @@ describe('header injection', () => {
 
       await fc.assert(
         fc.asyncProperty(secretArb, modeArb, async (token, mode) => {
-          const before = server.attempts;
-          let error: unknown;
-          try {
-            const okta = tokenClient(server, mode, token);
-            await okta.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ');
-          } catch (e) {
-            error = e;
-          }
-          checkInjection(server, mode, token, { error, before }, allowed);
-          if (error === undefined) {
-            const names = headerNames(server.requests[before]!);
-            if (names.filter((n) => n === 'authorization').length !== 1) {
-              throw new Error(`${mode}: expected exactly one Authorization header`);
-            }
-          }
+          await injectOnce(
+            server,
+            mode,
+            token,
+            allowed,
+            () => tokenClient(server, mode, token).getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ'),
+            'authorization',
+          );
         }),
         { numRuns: RUNS },
       );
@@ -522,24 +537,16 @@ describe('header injection', () => {
 
       await fc.assert(
         fc.asyncProperty(secretArb, whereArb, async (value, where) => {
-          const before = server.attempts;
-          let error: unknown;
-          try {
-            if (where === 'client') {
-              const okta = new OktaSessions({
-                orgUrl: server.url,
-                apiToken: API_TOKEN,
-                retry: { maxRetries: 0 },
-                headers: { 'X-Trace': value },
-              });
-              await okta.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ');
-            } else {
-              await clean.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ', { headers: { 'X-Call': value } });
-            }
-          } catch (e) {
-            error = e;
-          }
-          checkInjection(server, `${where} header`, value, { error, before }, allowed);
+          await injectOnce(server, `${where} header`, value, allowed, () =>
+            where === 'client'
+              ? new OktaSessions({
+                  orgUrl: server.url,
+                  apiToken: API_TOKEN,
+                  retry: { maxRetries: 0 },
+                  headers: { 'X-Trace': value },
+                }).getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ')
+              : clean.getSession('102Ke2yJpW3Q0ClCnZ_ryqPVQ', { headers: { 'X-Call': value } }),
+          );
         }),
         { numRuns: RUNS },
       );
