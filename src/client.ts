@@ -72,14 +72,12 @@ export interface CreateSessionArgs {
   sessionToken: string;
 }
 
-/** The openapi-fetch options of an attempt; one fixed shape, as this is built per request. */
+/** The per-call part of an attempt's openapi-fetch options. */
 interface AttemptInit {
   params: object;
   body: CreateSessionArgs | undefined;
   parseAs: 'stream';
   credentials: RequestCredentials | undefined;
-  headers: Record<string, string> | undefined;
-  signal: AbortSignal | undefined;
 }
 
 interface Prepared {
@@ -244,7 +242,7 @@ export class OktaSessions {
     });
     this.#rawOptions = {
       ...clientOptions,
-      fetch: custom ? (request: Request) => custom(request) : (request: Request) => fetch(request),
+      fetch: custom ? transport : (request: Request) => fetch(request),
     };
   }
 
@@ -414,15 +412,7 @@ export class OktaSessions {
     const { text, response } = await this.#call(id, prepared, options);
     const session = parseSession(text);
     if (typeof session !== 'string') return session;
-    throw new OktaInvalidResponseError(
-      {
-        status: response.status,
-        requestId: response.headers.get('x-okta-request-id') ?? undefined,
-        method: routes[id].method,
-        url: this.#urlOf(id, prepared),
-      },
-      session,
-    );
+    throw this.#invalidResponse(id, prepared, response, session);
   }
 
   async #call(
@@ -443,8 +433,6 @@ export class OktaSessions {
       body: prepared.body,
       parseAs: 'stream',
       credentials: routes[id].security.length === 0 ? this.#credentials : undefined,
-      headers: undefined,
-      signal: undefined,
     };
     return withRetries(
       {
@@ -514,7 +502,12 @@ export class OktaSessions {
             : secrets,
         );
       }
-      const text = await readText(response, MAX_BODY_BYTES, 'throw');
+      const text = await readText(response, MAX_BODY_BYTES, 'throw').catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          throw this.#invalidResponse(id, prepared, response, error.message);
+        }
+        throw error;
+      });
       if (this.#config.throttle) this.#noteWindow(id, readRateLimit(response.headers));
       return { text, response };
     } catch (error) {
@@ -522,12 +515,6 @@ export class OktaSessions {
         this.#noteWindow(id, rateLimitOf(error));
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw controller.signal.reason;
-      if (error instanceof BodyTooLargeError) {
-        throw new OktaInvalidResponseError(
-          { status: 200, requestId: undefined, method: op.method, url: this.#urlOf(id, prepared) },
-          error.message,
-        );
-      }
       if (isOktaError(error)) throw error;
       throw new OktaNetworkError(op.method, this.#urlOf(id, prepared), error);
     } finally {
@@ -550,11 +537,23 @@ export class OktaSessions {
 
   /** The request URL, built only on error paths. */
   #urlOf(id: OperationId, prepared: Prepared): string {
-    let path: string = routes[id].path;
-    for (const name of routes[id].pathParams) {
-      const value = (prepared.path as Record<string, string> | undefined)?.[name] ?? '';
-      path = path.replace(`{${name}}`, encodeURIComponent(value));
-    }
-    return this.#config.orgUrl + path;
+    return this.#config.orgUrl + fillPath(routes[id].path, prepared.path);
+  }
+
+  #invalidResponse(
+    id: OperationId,
+    prepared: Prepared,
+    response: Response,
+    problem: string,
+  ): OktaInvalidResponseError {
+    return new OktaInvalidResponseError(
+      {
+        status: response.status,
+        requestId: response.headers.get('x-okta-request-id') ?? undefined,
+        method: routes[id].method,
+        url: this.#urlOf(id, prepared),
+      },
+      problem,
+    );
   }
 }

@@ -62,7 +62,9 @@ export async function runDemo(io: CliIo): Promise<number> {
     const refreshed: Session | undefined = await step('refreshSession', 'refreshSession(id)', () =>
       okta.refreshSession(id),
     );
-    io.stdout(`    expiresAt moved to ${refreshed?.expiresAt?.toISOString()}\n`);
+    io.stdout(
+      `    expiresAt ${created.expiresAt?.toISOString()} → ${refreshed?.expiresAt?.toISOString()}\n`,
+    );
     await step('getCurrentSession', "getCurrentSession({ cookie: 'sid=…' })", () =>
       okta.getCurrentSession({ cookie: `sid=${id}` }),
     );
