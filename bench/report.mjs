@@ -154,7 +154,13 @@ export function renderBench(res, contenders) {
         t.target,
         fmt[t.unit](t.value),
         fmt[t.unit](t.limit),
-        t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET',
+        t.met === null
+          ? res.quick && t.timing
+            ? 'n/a (--quick)'
+            : 'n/a'
+          : t.met
+            ? 'met'
+            : 'NOT MET',
       ]),
     ),
   );

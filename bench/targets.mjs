@@ -11,24 +11,28 @@ export function evaluateTargets(r) {
   const rows = [
     {
       target: 'import+construct <= 1/20 of official SDK',
+      timing: true,
       value: cold[ours]?.constructMs,
       limit: cold['official-sdk']?.constructMs / 20,
       unit: 'ms',
     },
     {
       target: 'memory added <= 1/10 of official SDK',
+      timing: true,
       value: cold[ours]?.rssAdded,
       limit: cold['official-sdk']?.rssAdded / 10,
       unit: 'bytes',
     },
     {
       target: 'per-call CPU <= 0.6x official SDK',
+      timing: true,
       value: call[ours]?.cpuUsPerCall,
       limit: call['official-sdk']?.cpuUsPerCall * 0.6,
       unit: 'us',
     },
     {
       target: 'per-call CPU <= 1.6x undici floor',
+      timing: true,
       value: call[ours]?.cpuUsPerCall,
       limit: call['undici-pool']?.cpuUsPerCall * 1.6,
       unit: 'us',
@@ -54,7 +58,8 @@ export function evaluateTargets(r) {
   ];
   for (const row of rows) {
     const known = Number.isFinite(row.value) && Number.isFinite(row.limit);
-    row.met = known ? row.value <= row.limit : null;
+    // A --quick run makes too few calls and processes for timings to mean anything.
+    row.met = known && !(r.quick && row.timing) ? row.value <= row.limit : null;
   }
   return rows;
 }
