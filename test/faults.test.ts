@@ -98,6 +98,33 @@ function client(extra: Partial<Options> = {}): OktaSessions {
  * The error of a rejected call, checked for class, for secrets, and against a generous upper
  * bound on elapsed time (tests assert tighter bounds where timing is the point).
  */
+/**
+ * getSession against an error body streamed by the server (`totalBytes` may be Infinity), with
+ * the client's RSS growth and how many bytes the server got to write before the client hung up.
+ */
+async function getSessionFromStreamedError(
+  status: number,
+  totalBytes: number,
+  prefix: string,
+  timeoutMs: number,
+  guardMs: number,
+): Promise<{ outcome: Outcome<unknown>; rssGrowth: number; written: () => number }> {
+  let written = 0;
+  await serve(
+    streamBody(status, {
+      totalBytes,
+      prefix,
+      onDone: (bytes) => {
+        written = bytes;
+      },
+    }),
+  );
+  const okta = client({ timeoutMs });
+  const rssBefore = process.memoryUsage().rss;
+  const outcome = await measure(() => okta.getSession(SESSION_ID), guardMs);
+  return { outcome, rssGrowth: process.memoryUsage().rss - rssBefore, written: () => written };
+}
+
 function failure<E>(
   outcome: Outcome<unknown>,
   cls: abstract new (...args: never[]) => E,
@@ -833,22 +860,13 @@ describe('unusable bodies', () => {
 
   test('a 50 MB error body: OktaBadRequestError with bounded fields, finished quickly, memory bounded', async () => {
     const total = 50 * 1024 * 1024;
-    let written = 0;
-    await serve(
-      streamBody(400, {
-        totalBytes: total,
-        prefix: '{"errorCode":"E0000001","errorSummary":"',
-        onDone: (bytes) => {
-          written = bytes;
-        },
-      }),
+    const { outcome, rssGrowth, written } = await getSessionFromStreamedError(
+      400,
+      total,
+      '{"errorCode":"E0000001","errorSummary":"',
+      15_000,
+      15_000,
     );
-    const okta = client({ timeoutMs: 15_000 });
-    const rssBefore = process.memoryUsage().rss;
-
-    const outcome = await measure(() => okta.getSession(SESSION_ID), 15_000);
-
-    const rssGrowth = process.memoryUsage().rss - rssBefore;
     const err = failure(outcome, OktaBadRequestError, 8_000);
     expect(err.status).toBe(400);
     expect(err.message.length).toBeLessThan(64 * 1024);
@@ -858,27 +876,18 @@ describe('unusable bodies', () => {
     // Loose: a client that buffered and decoded all 50 MB would grow by well over 100 MB.
     expect(rssGrowth).toBeLessThan(200 * 1024 * 1024);
     await sleep(100);
-    expect(written).toBeLessThan(total);
+    expect(written()).toBeLessThan(total);
   });
 
   test('an error body that never ends: OktaForbiddenError, the client stops reading', async () => {
-    let written = 0;
-    await serve(
-      streamBody(403, {
-        totalBytes: Infinity,
-        prefix: '{"errorCode":"E0000006","errorSummary":"You do not have permission',
-        onDone: (bytes) => {
-          written = bytes;
-        },
-      }),
-    );
     // The timeout is long, so only a size limit can end this call quickly.
-    const okta = client({ timeoutMs: 20_000 });
-    const rssBefore = process.memoryUsage().rss;
-
-    const outcome = await measure(() => okta.getSession(SESSION_ID), 12_000);
-
-    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    const { outcome, rssGrowth, written } = await getSessionFromStreamedError(
+      403,
+      Infinity,
+      '{"errorCode":"E0000006","errorSummary":"You do not have permission',
+      20_000,
+      12_000,
+    );
     const err = failure(outcome, OktaForbiddenError, 6_000);
     expect(err.status).toBe(403);
     expect(err.message.length).toBeLessThan(64 * 1024);
@@ -887,8 +896,8 @@ describe('unusable bodies', () => {
     expect(rssGrowth).toBeLessThan(200 * 1024 * 1024);
     // The client hung up: the server stopped writing.
     await sleep(200);
-    expect(written).toBeGreaterThan(0);
-    expect(written).toBeLessThan(256 * 1024 * 1024);
+    expect(written()).toBeGreaterThan(0);
+    expect(written()).toBeLessThan(256 * 1024 * 1024);
   });
 
   test('a 200 body that never ends on getSession: rejected quickly, not buffered forever', async () => {

@@ -161,6 +161,36 @@ function pathProblem(path: string, op: IdOperation, id: string): string | undefi
   return undefined;
 }
 
+/**
+ * Calls `op` with `id`. Returns undefined when the client rejected the id with
+ * OktaValidationError before any I/O; otherwise the one request it sent. Anything else throws.
+ */
+async function oneRequestFor<R>(
+  okta: OktaSessions,
+  op: IdOperation,
+  id: string,
+  sent: () => R[],
+): Promise<R | undefined> {
+  let error: unknown;
+  try {
+    await callWithId(okta, op, id);
+  } catch (e) {
+    error = e;
+  }
+  const requests = sent();
+  if (error !== undefined) {
+    if (!(error instanceof OktaValidationError)) {
+      throw new Error(`${op}(${JSON.stringify(id)}) failed with ${describeError(error)}`);
+    }
+    if (requests.length !== 0) {
+      throw new Error(`${op}(${JSON.stringify(id)}): validation error after I/O`);
+    }
+    return undefined;
+  }
+  if (requests.length !== 1) throw new Error(`expected 1 request, saw ${requests.length}`);
+  return requests[0];
+}
+
 function describeError(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
@@ -213,23 +243,8 @@ describe('session ids', () => {
       await fc.assert(
         fc.asyncProperty(sessionIdArb, idOperationArb, async (id, op) => {
           seen.length = 0;
-          let error: unknown;
-          try {
-            await callWithId(okta, op, id);
-          } catch (e) {
-            error = e;
-          }
-          if (error !== undefined) {
-            if (!(error instanceof OktaValidationError)) {
-              throw new Error(`${op}(${JSON.stringify(id)}) failed with ${describeError(error)}`);
-            }
-            if (seen.length !== 0) {
-              throw new Error(`${op}(${JSON.stringify(id)}): validation error after I/O`);
-            }
-            return;
-          }
-          if (seen.length !== 1) throw new Error(`expected 1 request, saw ${seen.length}`);
-          const request = seen[0]!;
+          const request = await oneRequestFor(okta, op, id, () => seen);
+          if (!request) return;
           const url = new URL(request.url);
           if (url.origin !== 'http://127.0.0.1:9') throw new Error(`wrong origin ${url.origin}`);
           if (url.search !== '' || url.hash !== '') {
@@ -261,24 +276,8 @@ describe('session ids', () => {
       await fc.assert(
         fc.asyncProperty(sessionIdArb, idOperationArb, async (id, op) => {
           const before = server.attempts;
-          let error: unknown;
-          try {
-            await callWithId(okta, op, id);
-          } catch (e) {
-            error = e;
-          }
-          const sent = server.requests.slice(before);
-          if (error !== undefined) {
-            if (!(error instanceof OktaValidationError)) {
-              throw new Error(`${op}(${JSON.stringify(id)}) failed with ${describeError(error)}`);
-            }
-            if (sent.length !== 0) {
-              throw new Error(`${op}(${JSON.stringify(id)}): validation error after I/O`);
-            }
-            return;
-          }
-          if (sent.length !== 1) throw new Error(`expected 1 request, saw ${sent.length}`);
-          const request = sent[0]!;
+          const request = await oneRequestFor(okta, op, id, () => server.requests.slice(before));
+          if (!request) return;
           if (request.method !== METHOD[op]) throw new Error(`method ${request.method}`);
           const problem = pathProblem(request.url, op, id);
           if (problem) throw new Error(`${op}(${JSON.stringify(id)}): ${problem}`);
