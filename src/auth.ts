@@ -3,7 +3,7 @@ import { securitySchemes, type SecuritySchemeName } from '../generated/operation
 import type { ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { operationForRoute, routes, type OperationId } from './operations.js';
-import { headerValueProblem } from './validate.js';
+import { tokenProblem } from './validate.js';
 
 const AUTH_PREFIX: Record<SecuritySchemeName, string> = { apiToken: 'SSWS ', oauth2: 'Bearer ' };
 const DESCRIBE: Record<SecuritySchemeName, string> = {
@@ -24,12 +24,7 @@ async function tokenOf(credential: NonNullable<ResolvedConfig['credential']>): P
       { cause },
     );
   }
-  if (
-    typeof token !== 'string' ||
-    token.trim() === '' ||
-    headerValueProblem(token) ||
-    /^(SSWS|Bearer)\s/i.test(token)
-  ) {
+  if (typeof token !== 'string' || tokenProblem(token)) {
     throw new OktaConfigError(
       'The accessToken function returned an empty or malformed token. Return the bare access token string (no "Bearer " prefix)',
     );

@@ -26,7 +26,13 @@ import { BodyTooLargeError, MAX_BODY_BYTES } from './platform/body-limit.js';
 import { readRateLimit, resetWaitMs, type RateLimitState } from './rate-limit.js';
 import { parseSession, type Session } from './session.js';
 import { sleep, withRetries } from './retry.js';
-import { assertCookie, assertHeaders, assertSessionId, assertSessionToken } from './validate.js';
+import {
+  assertCookie,
+  assertHeaders,
+  assertSessionId,
+  assertSessionToken,
+  credentialHeaderIn,
+} from './validate.js';
 import { VERSION } from './version.js';
 
 /**
@@ -90,7 +96,6 @@ interface Prepared {
 // createSession spends a single-use session token: repeating it after it may have reached
 // Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
 const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie']);
 
 const noQuery = (): string => '';
 // openapi-fetch's own serializer, less the label/matrix/explode styles the spec does not use,
@@ -158,13 +163,12 @@ function attemptHeaders(
 function checkCallOptions(options: CallOptions | undefined): void {
   if (!options) return;
   assertHeaders(options.headers, 'options.headers');
-  for (const name of Object.keys(options.headers ?? {})) {
-    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
-      throw new OktaValidationError(
-        'options.headers',
-        `${name} cannot be set per call; configure apiToken/accessToken or pass { cookie }`,
-      );
-    }
+  const credentialHeader = credentialHeaderIn(options.headers);
+  if (credentialHeader) {
+    throw new OktaValidationError(
+      'options.headers',
+      `${credentialHeader} cannot be set per call; configure apiToken/accessToken or pass { cookie }`,
+    );
   }
   const timeoutMs = options.timeoutMs;
   if (

@@ -1,5 +1,5 @@
 import { OktaConfigError } from './errors/config-error.js';
-import { assertHeaders, headerValueProblem } from './validate.js';
+import { assertHeaders, credentialHeaderIn, tokenProblem } from './validate.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -152,16 +152,14 @@ function checkOrgUrl(raw: unknown): string {
 }
 
 function checkToken(name: string, value: string): string {
-  if (value.trim() === '') fail(`${name} is empty`, `Pass a real ${name} or leave it out`);
   if (value.includes('{apiToken}') || value.includes('{accessToken}')) {
     fail(`${name} still contains a placeholder`, `Replace it with a real ${name}`);
   }
-  const problem = headerValueProblem(value);
-  if (problem) fail(`${name} ${problem}`, 'Check how it was read (a stray newline from a file?)');
-  if (/^(SSWS|Bearer)\s/i.test(value)) {
+  const problem = tokenProblem(value);
+  if (problem) {
     fail(
-      `${name} starts with an authorization scheme`,
-      'Pass the bare token; the client adds the scheme',
+      `${name} ${problem}`,
+      'Pass the bare token as issued (no scheme; check for a stray newline if it was read from a file)',
     );
   }
   return value;
@@ -219,13 +217,12 @@ export function resolveConfig(
     );
   }
   assertHeaders(options.headers, 'headers');
-  for (const name of Object.keys(options.headers ?? {})) {
-    if (['authorization', 'cookie'].includes(name.toLowerCase())) {
-      fail(
-        `headers must not set ${name}`,
-        'Use apiToken/accessToken, or the cookie argument of the /me operations',
-      );
-    }
+  const credentialHeader = credentialHeaderIn(options.headers);
+  if (credentialHeader) {
+    fail(
+      `headers must not set ${credentialHeader}`,
+      'Use apiToken/accessToken, or the cookie argument of the /me operations',
+    );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     fail('fetch must be a function', 'Pass a WHATWG fetch implementation');

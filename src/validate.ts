@@ -63,6 +63,27 @@ export function assertCookie(value: unknown): asserts value is string {
   if (problem) throw new OktaValidationError('cookie', problem);
 }
 
+/**
+ * What is wrong with a bearer or API token as a header value, or undefined. Shared by the
+ * configured tokens and the values an accessToken function returns.
+ */
+export function tokenProblem(value: string): string | undefined {
+  if (value.trim() === '') return 'is empty';
+  const problem = headerValueProblem(value);
+  if (problem) return problem;
+  if (/^(SSWS|Bearer)\s/i.test(value)) return 'starts with an authorization scheme';
+  return undefined;
+}
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie']);
+
+/** The first header of `headers` that only the client may set (Authorization, Cookie), if any. */
+export function credentialHeaderIn(
+  headers: Record<string, string> | undefined,
+): string | undefined {
+  return Object.keys(headers ?? {}).find((name) => CREDENTIAL_HEADERS.has(name.toLowerCase()));
+}
+
 /** Extra per-call or per-client headers: same rule as cookies, for names and values. */
 export function assertHeaders(headers: Record<string, string> | undefined, argument: string): void {
   if (!headers) return;
