@@ -193,7 +193,7 @@ function checkCallOptions(options: CallOptions | undefined): void {
  *
  * const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', apiToken: process.env.OKTA_API_TOKEN });
  * const session = await okta.createSession({ sessionToken });
- * console.log(session.id, session.expiresAt?.toISOString());
+ * console.log(session.id, session.expiresAt.toISOString());
  * await okta.revokeSession(session.id);
  * ```
  */

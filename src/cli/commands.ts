@@ -88,7 +88,7 @@ export const API_COMMANDS: Record<string, ApiCommand> = {
   },
 };
 
-export function apiCommandHelp(name: string, command: ApiCommand): string {
+export function apiCommandHelp(command: ApiCommand): string {
   const own = Object.keys(command.flags)
     .map((flag) => `  --${flag} ${flag === 'cookie' ? '"sid=..."' : 'T'}`)
     .join('\n');

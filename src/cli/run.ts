@@ -18,7 +18,7 @@ Commands:
   demo                               walk through a session's lifecycle against a local emulator
   emulator [--port N] [--api-token T] serve the Okta Sessions emulator until interrupted
 ${Object.entries(API_COMMANDS)
-  .map(([name, c]) => `  ${c.usage.replace('okta-sessions ', '').padEnd(34)} ${c.summary}`)
+  .map(([, c]) => `  ${c.usage.replace('okta-sessions ', '').padEnd(34)} ${c.summary}`)
   .join('\n')}
 
 Run "okta-sessions <command> --help" for a command's options.
@@ -85,7 +85,7 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
   const command = API_COMMANDS[name]!;
   const { values, positionals } = parse(args, { ...CONNECTION_FLAGS, ...command.flags });
   if (values.help) {
-    io.stdout(apiCommandHelp(name, command));
+    io.stdout(apiCommandHelp(command));
     return EXIT.ok;
   }
   if (positionals.length !== command.positionals.length) {
