@@ -38,13 +38,13 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
-export function backoffMs(retry: number): number {
+function backoffMs(retry: number): number {
   const ceiling = BACKOFF_BASE_MS * 2 ** (retry - 1);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 /** Okta's documented wait for a 429, with the fallbacks for missing or nonsensical headers. */
-export function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
+function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
   const state = rateLimitOf(error);
   const fromReset = state && resetWaitMs(state);
   if (fromReset !== undefined) return fromReset;

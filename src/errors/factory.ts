@@ -14,7 +14,7 @@ const MAX_TEXT = 2_000;
 const MAX_CAUSES = 20;
 
 /** The error class for a non-2xx status: the one place where status decides the class. */
-export function errorClassFor(status: number): typeof OktaApiError {
+function errorClassFor(status: number): typeof OktaApiError {
   switch (status) {
     case 400:
       return OktaBadRequestError;
