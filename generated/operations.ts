@@ -148,7 +148,15 @@ export const routes = {
   },
 } as const;
 
-/** An operationId of the spec. */
+/**
+ * An operationId of the spec: the name of one of the client's methods.
+ *
+ * @example
+ * ```ts
+ * const retried: OperationId[] = [];
+ * const okta = new OktaSessions({ orgUrl, apiToken, onRetry: (info) => retried.push(info.operationId) });
+ * ```
+ */
 export type OperationId = keyof typeof operations;
 
 /** The security schemes the spec defines. */

@@ -76,7 +76,15 @@ export const operations = ${json(operations)} as const;
  */
 export const routes = ${json(routes)} as const;
 
-/** An operationId of the spec. */
+/**
+ * An operationId of the spec: the name of one of the client's methods.
+ *
+ * @example
+ * \`\`\`ts
+ * const retried: OperationId[] = [];
+ * const okta = new OktaSessions({ orgUrl, apiToken, onRetry: (info) => retried.push(info.operationId) });
+ * \`\`\`
+ */
 export type OperationId = keyof typeof operations;
 
 /** The security schemes the spec defines. */

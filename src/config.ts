@@ -1,3 +1,4 @@
+import type { OperationId } from './operations.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { assertHeaders, credentialHeaderIn, tokenProblem } from './validate.js';
 
@@ -22,7 +23,7 @@ export type AccessTokenSource = string | (() => string | Promise<string>);
  */
 export interface RetryInfo {
   /** The operation being retried, e.g. `getSession`. */
-  operationId: string;
+  operationId: OperationId;
   /** 1 for the first retry, 2 for the second... */
   attempt: number;
   /** How long the client waits before the retry. */

@@ -3,6 +3,7 @@ export { OktaSessions } from './client.js';
 export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
 export type { OktaSessionsOptions, AccessTokenSource, RetryOptions, RetryInfo } from './config.js';
 export type { Session, Open } from './session.js';
+export type { OperationId } from './operations.js';
 export { OktaError, isOktaError } from './errors/okta-error.js';
 export { OktaApiError, isOktaApiError } from './errors/api-error.js';
 export type { OktaErrorCause } from './errors/api-error.js';

@@ -1,3 +1,4 @@
+import type { OperationId } from './operations.js';
 import type { RetryInfo } from './config.js';
 import { OktaApiError } from './errors/api-error.js';
 import { rateLimitOf } from './errors/factory.js';
@@ -19,7 +20,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 export interface RetryPolicy {
-  operationId: string;
+  operationId: OperationId;
   maxRetries: number;
   maxDelayMs: number;
   /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */
