@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { errorText } from './processes.mjs';
 
 const APP = `
 import { OktaSessions } from 'okta-sessions';
@@ -17,6 +18,7 @@ const session = await okta.getSession(created.id);
 console.log(session.id, session.expiresAt);
 `;
 
+/** @param {string[]} args @param {string} cwd */
 function npm(args, cwd) {
   return execFileSync('npm', args, {
     cwd,
@@ -26,6 +28,7 @@ function npm(args, cwd) {
   });
 }
 
+/** @param {string} dir @returns {number} */
 function dirBytes(dir) {
   let bytes = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -36,8 +39,12 @@ function dirBytes(dir) {
   return bytes;
 }
 
-/** Every package in a node_modules tree, nested ones included. */
-export function listPackages(nodeModules, out = []) {
+/**
+ * Every package in a node_modules tree, nested ones included.
+ * @param {string} nodeModules
+ * @param {{ name: string, version: string, dir: string }[]} [out]
+ */
+function listPackages(nodeModules, out = []) {
   let entries;
   try {
     entries = readdirSync(nodeModules, { withFileTypes: true });
@@ -63,8 +70,11 @@ export function listPackages(nodeModules, out = []) {
   return out;
 }
 
-/** Installs `spec` into a fresh empty project and measures what it added. */
-export function installFootprint(spec, work) {
+/**
+ * Installs `spec` into a fresh empty project and measures what it added.
+ * @param {string} spec @param {string} work
+ */
+function installFootprint(spec, work) {
   const project = mkdtempSync(join(work, 'project-'));
   npm(['init', '-y'], project);
   const t0 = Date.now();
@@ -79,6 +89,7 @@ export function installFootprint(spec, work) {
   return { project, packages: packages.length, bytes: dirBytes(nm), installMs, list: packages };
 }
 
+/** @param {string} dir */
 function safeBytes(dir) {
   try {
     return dirBytes(dir);
@@ -87,7 +98,8 @@ function safeBytes(dir) {
   }
 }
 
-export async function browserBundle(resolveDir) {
+/** @param {string} resolveDir */
+async function browserBundle(resolveDir) {
   const esbuild = await import('esbuild');
   const result = await esbuild
     .build({
@@ -106,7 +118,7 @@ export async function browserBundle(resolveDir) {
       const first = err.errors?.[0];
       throw new Error(`esbuild: ${first ? `${first.text} (${first.location?.file ?? ''})` : err}`);
     });
-  const code = result.outputFiles[0].contents;
+  const code = /** @type {import('esbuild').OutputFile} */ (result.outputFiles[0]).contents;
   const inputs = Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})
     .map(([file, v]) => ({ file: file.replace(/^.*node_modules\//, ''), bytes: v.bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes);
@@ -118,25 +130,29 @@ export async function browserBundle(resolveDir) {
 }
 
 /**
- * @param {object} opts
- * @param {{work: string, project: string, pack: object}} opts.snap the run's packed snapshot
+ * @param {{ snap: { work: string, project: string, pack: { tarball: string } }, quick: boolean, officialVersion: string }} opts
+ *   the run's packed snapshot; `quick` skips the installs (the bundle resolves from the snapshot)
  */
-export async function footprint({ snap, quick, compareOfficial, officialVersion }) {
+export async function footprint({ snap, quick, officialVersion }) {
+  /** @type {Record<string, any>} */
   const out = { pack: snap.pack };
   let project = snap.project; // --quick: bundle from the snapshot (deps linked, no install)
   if (!quick) {
     const inst = installFootprint(snap.pack.tarball, snap.work);
     project = inst.project;
-    delete inst.project;
-    out.install = inst;
+    out['install'] = { ...inst, project: undefined };
   }
-  out.bundle = await browserBundle(project);
-  if (compareOfficial) {
+  out['bundle'] = await browserBundle(project);
+  if (!quick) {
     try {
       const off = installFootprint(`@okta/okta-sdk-nodejs@${officialVersion}`, snap.work);
-      out.officialInstall = { packages: off.packages, bytes: off.bytes, installMs: off.installMs };
+      out['officialInstall'] = {
+        packages: off.packages,
+        bytes: off.bytes,
+        installMs: off.installMs,
+      };
     } catch (err) {
-      out.officialInstall = { error: String(err.message).split('\n')[0] };
+      out['officialInstall'] = { error: errorText(err) };
     }
   }
   return out;
