@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childMain, runChild } from './processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -19,13 +20,10 @@ const API_TOKEN = 'bench-token';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
-/** Load-generator processes still running (killed on exit). */
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const loaders = new Set();
 
 const mode = process.argv[2];
 if (mode === '--serve') await serve(String(process.argv[3]));
-else if (mode === '--load') await load(JSON.parse(String(process.argv[3])));
+else if (mode === '--load') childMain(() => load(JSON.parse(String(process.argv[3]))));
 else await main();
 
 /** Child process: runs the emulator and prints `{ url, sessionId }` once ready. */
@@ -103,17 +101,15 @@ async function load({ origin, path, connections, seconds, warmupSeconds }) {
   const latency = /** @type {any} */ (task?.result).latency;
   const requests = Object.values(statuses).reduce((a, b) => a + b, 0);
   const round = (/** @type {number} */ n) => Math.round(n * 1000) / 1000;
-  process.stdout.write(
-    JSON.stringify({
-      requests,
-      seconds: round(elapsed),
-      requestsPerSecond: Math.round(requests / elapsed),
-      p50Ms: round(latency.p50),
-      p99Ms: round(latency.p99),
-      maxMs: round(latency.max),
-      statuses,
-    }) + '\n',
-  );
+  return {
+    requests,
+    seconds: round(elapsed),
+    requestsPerSecond: Math.round(requests / elapsed),
+    p50Ms: round(latency.p50),
+    p99Ms: round(latency.p99),
+    maxMs: round(latency.max),
+    statuses,
+  };
 }
 
 /** @returns {Promise<number>} */
@@ -150,7 +146,7 @@ function firstLine(child, label) {
   });
 }
 
-/** @param {string} origin @param {string} path */
+/** Runs the load generator in its own process. @param {string} origin @param {string} path */
 function runLoad(origin, path) {
   const args = {
     origin,
@@ -159,12 +155,9 @@ function runLoad(origin, path) {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
   };
-  const child = spawn(process.execPath, [self, '--load', JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return runChild('./emulator.mjs', ['--load', JSON.stringify(args)], {
+    timeoutMs: (SECONDS + WARMUP_SECONDS) * 1000 + 60_000,
   });
-  loaders.add(child);
-  child.once('exit', () => loaders.delete(child));
-  return firstLine(child, 'load generator').then((line) => JSON.parse(line));
 }
 
 /** @param {string} url @param {number} timeoutMs */
@@ -207,7 +200,6 @@ async function main() {
   const cleanup = () => {
     killGroup(prism, 'SIGKILL');
     killGroup(emulator, 'SIGKILL');
-    for (const child of loaders) child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   };
   process.on('exit', cleanup);
