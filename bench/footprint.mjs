@@ -5,7 +5,7 @@
 //    apply) of a tiny app calling createSession and getSession, gzipped (zlib level 9).
 // With `quick`, no install: the bundle resolves okta-sessions in the run's snapshot.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { errorText } from './processes.mjs';
@@ -28,8 +28,9 @@ function npm(args, cwd) {
   });
 }
 
-/** @param {string} dir @returns {number} */
+/** Bytes of the files under `dir` (0 if it does not exist). @param {string} dir @returns {number} */
 function dirBytes(dir) {
+  if (!existsSync(dir)) return 0;
   let bytes = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
@@ -40,38 +41,8 @@ function dirBytes(dir) {
 }
 
 /**
- * Every package in a node_modules tree, nested ones included.
- * @param {string} nodeModules
- * @param {{ name: string, version: string, dir: string }[]} [out]
- */
-function listPackages(nodeModules, out = []) {
-  let entries;
-  try {
-    entries = readdirSync(nodeModules, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!e.isDirectory() || e.name.startsWith('.')) continue;
-    const dirs = e.name.startsWith('@')
-      ? readdirSync(join(nodeModules, e.name)).map((n) => join(nodeModules, e.name, n))
-      : [join(nodeModules, e.name)];
-    for (const dir of dirs) {
-      let pkg;
-      try {
-        pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      } catch {
-        continue;
-      }
-      out.push({ name: pkg.name, version: pkg.version, dir });
-      listPackages(join(dir, 'node_modules'), out);
-    }
-  }
-  return out;
-}
-
-/**
- * Installs `spec` into a fresh empty project and measures what it added.
+ * Installs `spec` into a fresh empty project and measures what it added: every package, nested
+ * ones included (`npm ls --all`), with the bytes of its own files.
  * @param {string} spec @param {string} work
  */
 function installFootprint(spec, work) {
@@ -80,22 +51,14 @@ function installFootprint(spec, work) {
   const t0 = Date.now();
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', spec], project);
   const installMs = Date.now() - t0;
-  const nm = join(project, 'node_modules');
-  const packages = listPackages(nm).map((p) => ({
-    name: p.name,
-    version: p.version,
-    bytes: dirBytes(p.dir) - (safeBytes(join(p.dir, 'node_modules')) ?? 0),
-  }));
-  return { project, packages: packages.length, bytes: dirBytes(nm), installMs, list: packages };
-}
-
-/** @param {string} dir */
-function safeBytes(dir) {
-  try {
-    return dirBytes(dir);
-  } catch {
-    return 0;
-  }
+  const dirs = npm(['ls', '--all', '--parseable'], project).trim().split('\n').slice(1);
+  const list = dirs.map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const bytes = dirBytes(dir) - dirBytes(join(dir, 'node_modules'));
+    return { name: pkg.name, version: pkg.version, bytes };
+  });
+  const bytes = dirBytes(join(project, 'node_modules'));
+  return { project, packages: list.length, bytes, installMs, list };
 }
 
 /** @param {string} resolveDir */

@@ -293,6 +293,11 @@ else {
       },
     }),
   });
+  const installed = fp['install']?.list ?? [];
+  if (installed.length) {
+    const list = installed.map((/** @type {any} */ p) => `${p.name}@${p.version} ${p.bytes} B`);
+    console.log(`  installed: ${list.join(', ')}`);
+  }
   console.log(
     `  bundle inputs: ${fp['bundle'].topInputs.map((/** @type {any} */ i) => `${i.file} ${i.bytes} B`).join(', ')}\n`,
   );
