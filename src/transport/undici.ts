@@ -22,12 +22,16 @@ const UNREAD_BYTES = 64 * 1024;
 const POOL_FILE = 'undici/lib/dispatcher/pool.js';
 let PoolClass: Promise<typeof Pool> | undefined;
 
-function loadPool(): Promise<typeof Pool> {
-  PoolClass ??= (import(POOL_FILE) as Promise<{ default?: typeof Pool }>)
-    .then((m) => m.default ?? (m as unknown as typeof Pool))
-    .then((Class) => (typeof Class === 'function' ? Class : Promise.reject(new Error())))
-    .catch(() => import('undici').then((m) => m.Pool));
-  return PoolClass;
+const isPoolClass = (value: unknown): value is typeof Pool => typeof value === 'function';
+
+async function importPool(): Promise<typeof Pool> {
+  try {
+    const file: { default?: unknown } = await import(POOL_FILE);
+    if (isPoolClass(file.default)) return file.default;
+  } catch {
+    // Moved or renamed in this undici release: the public entry has it too.
+  }
+  return (await import('undici')).Pool;
 }
 
 /** At most CONNECTIONS requests in undici at once: the rest wait here, where cancelling is free. */
@@ -68,7 +72,7 @@ class Lane {
 const lanes = new Map<string, Lane>();
 
 async function laneFor(origin: string): Promise<Lane> {
-  const Class = await loadPool();
+  const Class = await (PoolClass ??= importPool());
   let lane = lanes.get(origin);
   if (!lane) {
     lane = new Lane(
