@@ -83,12 +83,21 @@ async function laneFor(origin: string): Promise<Lane> {
   return lane;
 }
 
-function headerReader(headers: Record<string, string | string[] | undefined>): HeaderReader {
+function headerReader(
+  headers: Record<string, string | string[] | undefined>,
+): HeaderReader & { forEach(callback: (value: string, name: string) => void): void } {
+  const get = (name: string): string | null => {
+    const value = headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    return typeof value === 'string' ? value : value.join(', ');
+  };
   return {
-    get(name) {
-      const value = headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return typeof value === 'string' ? value : value.join(', ');
+    get,
+    forEach(callback) {
+      for (const name of Object.keys(headers)) {
+        const value = get(name);
+        if (value !== null) callback(value, name);
+      }
     },
   };
 }
