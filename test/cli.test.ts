@@ -106,7 +106,7 @@ test('demo walks the whole lifecycle and exits 0', async () => {
   expect(stdout).toContain('Demo complete');
 });
 
-test('emulator serves until stopped and prints its URL and token', async () => {
+test('emulator serves until stopped and prints its URL, token and demo user', async () => {
   const stop = new AbortController();
   let stdout = '';
   const done = run(['emulator', '--api-token', 'emu-token'], {
@@ -115,12 +115,20 @@ test('emulator serves until stopped and prints its URL and token', async () => {
     env: {},
     stop: stop.signal,
   });
-  while (!stdout.includes('API token')) await new Promise((r) => setTimeout(r, 10));
+  while (!stdout.includes('Demo user')) await new Promise((r) => setTimeout(r, 10));
   const url = /listening on (\S+)/.exec(stdout)![1]!;
   const res = await fetch(`${url}/api/v1/sessions/nope`, {
     headers: { Authorization: 'SSWS emu-token' },
   });
   expect(res.status).toBe(404);
+  const [, username, password] = /Demo user: (\S+) \/ (\S+)/.exec(stdout)!;
+  const authn = await fetch(`${url}/api/v1/authn`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(authn.status).toBe(200);
+  expect(((await authn.json()) as { status: string }).status).toBe('SUCCESS');
   stop.abort();
   expect(await done).toBe(0);
   expect(stdout).toContain('API token: emu-token');

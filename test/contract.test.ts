@@ -5,6 +5,7 @@ import { operations, type OperationId } from '../generated/operations.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { deref } from '../scripts/spec.cjs';
 import {
+  authnContract,
   contractProblems,
   errorBodyProblems,
   specOperations,
@@ -97,8 +98,14 @@ const scenarios: Scenario[] = [
   {
     name: 'no credential',
     operationId: 'createSession',
-    status: 401,
+    status: 403,
     run: async (emu) => send(emu, 'createSession', { contentType: 'application/json', body: '{}' }),
+  },
+  {
+    name: 'wrong API token',
+    operationId: 'createSession',
+    status: 401,
+    run: async (emu) => send(emu, 'createSession', { ...createBody('x'), auth: 'SSWS wrong' }),
   },
   {
     name: 'used session token',
@@ -132,8 +139,20 @@ const scenarios: Scenario[] = [
     {
       name: 'no credential',
       operationId: op,
-      status: 401,
+      status: 403,
       run: async (emu) => send(emu, op, {}, (await fresh(emu)).id),
+    },
+    {
+      name: 'malformed Authorization',
+      operationId: op,
+      status: 403,
+      run: async (emu) => send(emu, op, { auth: 'Basic eDp5' }, (await fresh(emu)).id),
+    },
+    {
+      name: 'unknown access token',
+      operationId: op,
+      status: 401,
+      run: async (emu) => send(emu, op, { auth: 'Bearer nope' }, (await fresh(emu)).id),
     },
     {
       name: 'bearer token without the scope',
@@ -283,5 +302,122 @@ describe('contract: emulator vs spec/okta-sessions.yaml', () => {
 
   test('sessions by id are found under the path the spec names', () => {
     expect(sessionPath('abc')).toBe(path('getSession', 'abc'));
+  });
+});
+
+describe('contract: emulator vs spec/okta-authn.yaml (Authentication API endpoints)', () => {
+  const USER = { login: 'contract@example.com', password: 'contract-password' };
+  const APP = 'http://localhost:3000';
+  let emu: Emulator;
+  let limited: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ apiToken: TOKEN, users: [USER], corsOrigins: [APP] });
+    limited = await startEmulator({
+      apiToken: TOKEN,
+      users: [USER],
+      corsOrigins: [APP],
+      rateLimit: { limit: 0, windowSeconds: 60 },
+    });
+  });
+  afterAll(async () => {
+    await emu.close();
+    await limited.close();
+  });
+
+  const authn = (target: Emulator, body: unknown, contentType = 'application/json') =>
+    call(target.url, 'POST', '/api/v1/authn', {
+      contentType,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const redirect = (target: Emulator, token: string | null, redirectUrl: string | null) => {
+    const query = new URLSearchParams();
+    if (token !== null) query.set('token', token);
+    if (redirectUrl !== null) query.set('redirectUrl', redirectUrl);
+    return call(target.url, 'GET', `/login/sessionCookieRedirect?${query}`, {
+      redirect: 'manual',
+    });
+  };
+  const token = async () =>
+    (await authn(emu, { username: USER.login, password: USER.password })).json
+      .sessionToken as string;
+
+  const cases: [string, string, number, () => Promise<Reply>][] = [
+    [
+      'right password',
+      'primaryAuthentication',
+      200,
+      () => authn(emu, { username: USER.login, password: USER.password }),
+    ],
+    ['malformed JSON', 'primaryAuthentication', 400, () => authn(emu, '{')],
+    ['no password', 'primaryAuthentication', 400, () => authn(emu, { username: USER.login })],
+    [
+      'wrong password',
+      'primaryAuthentication',
+      401,
+      () => authn(emu, { username: USER.login, password: 'nope' }),
+    ],
+    [
+      'unknown user',
+      'primaryAuthentication',
+      401,
+      () => authn(emu, { username: 'who@example.com', password: USER.password }),
+    ],
+    [
+      'rate limit used up',
+      'primaryAuthentication',
+      429,
+      () => authn(limited, { username: USER.login, password: USER.password }),
+    ],
+    [
+      'trusted redirect',
+      'sessionCookieRedirect',
+      302,
+      async () => redirect(emu, await token(), `${APP}/home`),
+    ],
+    [
+      'untrusted redirect',
+      'sessionCookieRedirect',
+      400,
+      async () => redirect(emu, await token(), 'https://evil.example/'),
+    ],
+    ['no token', 'sessionCookieRedirect', 400, () => redirect(emu, null, `${APP}/home`)],
+    [
+      'used token',
+      'sessionCookieRedirect',
+      401,
+      async () => {
+        const t = await token();
+        await redirect(emu, t, `${APP}/home`);
+        return redirect(emu, t, `${APP}/home`);
+      },
+    ],
+    [
+      'rate limit used up',
+      'sessionCookieRedirect',
+      429,
+      () => redirect(limited, 'x', `${APP}/home`),
+    ],
+  ];
+
+  test('every declared (operation, status) has a case', () => {
+    const declared = Object.values(authnContract.specOperations).flatMap((op) =>
+      Object.keys(op.responses).map((status) => `${op.operationId} ${status}`),
+    );
+    const covered = new Set(cases.map(([, op, status]) => `${op} ${status}`));
+    expect(declared.filter((d) => !covered.has(d))).toEqual([]);
+    expect([...covered].filter((c) => !declared.includes(c))).toEqual([]);
+  });
+
+  test.each(cases)('%s: %s %d', async (_, operationId, status, run) => {
+    const reply = await run();
+    expect(reply.status).toBe(status);
+    expect(authnContract.contractProblems(operationId, reply)).toEqual([]);
+  });
+
+  test('the authn schema check really rejects a broken answer', async () => {
+    const reply = await authn(emu, { username: USER.login, password: USER.password });
+    const broken: Reply = { ...reply, json: { ...reply.json, status: 'MFA_REQUIRED' } };
+    expect(authnContract.contractProblems('primaryAuthentication', broken)).toHaveLength(1);
   });
 });

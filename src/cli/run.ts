@@ -7,6 +7,7 @@ import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
 import { API_COMMANDS, apiCommandHelp, clientOptions, CONNECTION_FLAGS } from './commands.js';
 import { runDemo } from './demo.js';
+import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
 import { describeError, describeSession, errorJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -65,13 +66,9 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     port,
     ...(typeof values.host === 'string' ? { host: values.host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
+    users: [DEMO_USER],
   });
-  io.stdout(`Okta Sessions emulator listening on ${emu.url}\n`);
-  // The emulator's token is a local test credential: printing it is the point of this command.
-  io.stdout(`API token: ${emu.apiToken}\n`);
-  io.stdout(
-    `Try: OKTA_CLIENT_ORGURL=${emu.url} OKTA_CLIENT_TOKEN=${emu.apiToken} okta-sessions get <id>\n`,
-  );
+  io.stdout(emulatorBanner(emu.url, emu.apiToken));
   await new Promise<void>((resolve) => {
     if (io.stop.aborted) resolve();
     io.stop.addEventListener('abort', () => resolve(), { once: true });
