@@ -421,3 +421,170 @@ describe('contract: emulator vs spec/okta-authn.yaml (Authentication API endpoin
     expect(authnContract.contractProblems('primaryAuthentication', broken)).toHaveLength(1);
   });
 });
+
+// What real Okta traffic shows (../shared facts, "Real traffic"), each checked against the
+// emulator and, where the spec describes it, against the spec too.
+describe('contract: the emulator answers as real Okta traffic shows', () => {
+  const CLEAR_SID = 'sid="";Version=1;Path=/;Max-Age=0';
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await startEmulator({
+      apiToken: TOKEN,
+      accessTokens: { 'at-all': ['okta.sessions.read'] },
+    });
+  });
+  afterAll(() => emu.close());
+
+  const meLinks = (base: string) => ({
+    self: `${base}/api/v1/sessions/me`,
+    refresh: `${base}/api/v1/sessions/me/lifecycle/refresh`,
+    user: `${base}/api/v1/users/me`,
+  });
+  const hrefs = (json: any) => ({
+    self: json._links.self.href,
+    refresh: json._links.refresh.href,
+    user: json._links.user.href,
+  });
+
+  test('1. createSession sets no sid, only the clearing cookie of every API-token call', async () => {
+    const { reply } = await fresh(emu);
+    expect(reply.headers.get('set-cookie')).toBe(CLEAR_SID);
+    const got = await send(emu, 'getSession', { auth: SSWS }, reply.json.id);
+    expect(got.headers.get('set-cookie')).toBe(CLEAR_SID);
+    const bearer = await send(emu, 'getSession', { auth: 'Bearer at-all' }, reply.json.id);
+    expect(bearer.headers.get('set-cookie')).toBeNull();
+  });
+
+  test('2. refreshSession by id sets sid=<id>;Version=1;Path=/;Secure (declared in the spec)', async () => {
+    const { id } = await fresh(emu);
+    const reply = await send(emu, 'refreshSession', { auth: SSWS }, id);
+    expect(reply.headers.get('set-cookie')).toBe(`sid=${id};Version=1;Path=/;Secure`);
+    expect(contractProblems('refreshSession', reply)).toEqual([]);
+    const noCookie: Reply = {
+      ...reply,
+      headers: new Headers([...reply.headers].filter(([n]) => n !== 'set-cookie')),
+    };
+    expect(contractProblems('refreshSession', noCookie)).toEqual([
+      'missing required header Set-Cookie',
+    ]);
+  });
+
+  test('3. missing or malformed Authorization: 403 E0000005; a wrong token: 401 E0000011', async () => {
+    const { id } = await fresh(emu);
+    for (const options of [{}, { auth: 'Basic eDp5' }, { auth: 'SSWS' }]) {
+      const reply = await send(emu, 'getSession', options, id);
+      expect([reply.status, reply.json.errorCode, reply.json.errorSummary]).toEqual([
+        403,
+        'E0000005',
+        'Invalid session',
+      ]);
+      expect(contractProblems('getSession', reply)).toEqual([]);
+    }
+    const wrong = await send(emu, 'getSession', { auth: 'SSWS wrong' }, id);
+    expect([wrong.status, wrong.json.errorCode]).toEqual([401, 'E0000011']);
+    const spec = deref({ $ref: '#/components/responses/Forbidden' });
+    expect(spec.description).toMatch(/E0000005/);
+    expect(deref({ $ref: '#/components/responses/Unauthorized' }).description).toMatch(
+      /missing or malformed `Authorization` header is a 403/,
+    );
+  });
+
+  test('4. /me answers (and createSession) link to the /me paths, in the emulator and the spec', async () => {
+    const { id, cookie, reply } = await fresh(emu);
+    expect(hrefs(reply.json)).toEqual(meLinks(emu.url));
+    for (const op of ['getCurrentSession', 'refreshCurrentSession'] as const) {
+      const me = await send(emu, op, { cookie });
+      expect(hrefs(me.json)).toEqual(meLinks(emu.url));
+    }
+    const byId = await send(emu, 'getSession', { auth: SSWS }, id);
+    expect(byId.json._links.self.href).toBe(`${emu.url}/api/v1/sessions/${id}`);
+    for (const name of ['CurrentSession', 'RefreshedCurrentSession', 'NewSession']) {
+      const example = deref({ $ref: `#/components/examples/${name}` }).value;
+      expect(hrefs(example)).toEqual(meLinks('https://subdomain.okta.com'));
+    }
+  });
+
+  test('5. rate limits: 600 per minute per bucket by default; concurrency 429s read 0 and fit the spec', async () => {
+    const { id } = await fresh(emu);
+    const reply = await send(emu, 'getSession', { auth: SSWS }, id);
+    expect(reply.headers.get('x-rate-limit-limit')).toBe('600');
+    const capped = await startEmulator({
+      apiToken: TOKEN,
+      rateLimit: { limit: 5, windowSeconds: 60, concurrency: 1 },
+    });
+    // createSession and getSession share a bucket; /me has its own
+    await fresh(capped);
+    const second = await send(capped, 'getSession', { auth: SSWS }, 'x');
+    expect(second.headers.get('x-rate-limit-remaining')).toBe('3');
+    const meFirst = await send(capped, 'getCurrentSession', {});
+    expect(meFirst.headers.get('x-rate-limit-remaining')).toBe('4');
+    const { connect } = await import('node:net');
+    const socket = connect(Number(new URL(capped.url).port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(
+        `POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: ${SSWS}\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const limited = await send(capped, 'getSession', { auth: SSWS }, id);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('x-rate-limit-limit')).toBe('0');
+      expect(contractProblems('getSession', limited)).toEqual([]);
+    } finally {
+      socket.destroy();
+      await capped.close();
+    }
+  });
+
+  test('6. shapes: whole seconds, mfaActive, 404 texts, errorId, GET /sessions/ 405, SSWS = Bearer parsing', async () => {
+    const { id, reply } = await fresh(emu);
+    for (const field of ['createdAt', 'expiresAt', 'lastPasswordVerification'])
+      expect(reply.json[field]).toMatch(/T\d\d:\d\d:\d\d\.000Z$/);
+    expect(reply.json.mfaActive).toBe(false);
+    expect(deref({ $ref: '#/components/schemas/Session' }).properties.mfaActive.deprecated).toBe(
+      true,
+    );
+    const byId = await send(emu, 'getSession', { auth: SSWS }, 'nope');
+    expect(byId.json.errorSummary).toBe('Not found: Resource not found: nope (AppSession)');
+    expect(byId.json.errorId).toMatch(/^oae[A-Za-z0-9]{22}$/);
+    const me = await send(emu, 'getCurrentSession', {});
+    expect(me.json.errorSummary).toBe('Not found: Resource not found: me (Session)');
+    const slash = await call(emu.url, 'GET', '/api/v1/sessions/', { auth: SSWS });
+    expect([slash.status, slash.json.errorCode]).toEqual([405, 'E0000022']);
+    expect(errorBodyProblems(slash)).toEqual([
+      'missing required header X-Rate-Limit-Limit',
+      'missing required header X-Rate-Limit-Remaining',
+      'missing required header X-Rate-Limit-Reset',
+      'missing required header X-Okta-Request-Id',
+    ]);
+    for (const auth of [`SSWS  ${TOKEN}`, 'Bearer  at-all'])
+      expect((await send(emu, 'getSession', { auth }, id)).status).toBe(200);
+  });
+
+  test('7. refresh promises only that expiresAt does not move backwards', async () => {
+    const { id, cookie, reply } = await fresh(emu);
+    for (const refreshed of [
+      await send(emu, 'refreshSession', { auth: SSWS }, id),
+      await send(emu, 'refreshCurrentSession', { cookie }),
+    ]) {
+      expect(Date.parse(refreshed.json.expiresAt)).toBeGreaterThanOrEqual(
+        Date.parse(reply.json.expiresAt),
+      );
+    }
+  });
+
+  test('8. lifecycle: closeCurrentSession is deprecated; each affected operation says what Okta announced', () => {
+    expect(specOperations['closeCurrentSession']).toBeDefined();
+    const ops = deref({ $ref: '#/paths' });
+    expect(ops['/api/v1/sessions/me'].delete.deprecated).toBe(true);
+    expect(ops['/api/v1/sessions/me'].delete.description).toMatch(/2025\.10\.0[\s\S]*2026\.06\.0/);
+    for (const op of [
+      ops['/api/v1/sessions'].post,
+      ops['/api/v1/sessions/me'].get,
+      ops['/api/v1/sessions/me/lifecycle/refresh'].post,
+    ]) {
+      expect(op.description).toMatch(/2025\.10\.0/);
+      expect(op.deprecated).toBeUndefined();
+    }
+  });
+});
