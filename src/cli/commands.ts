@@ -38,8 +38,9 @@ const cookieFlag = { cookie: { type: 'string' } } as const;
 
 export const API_COMMANDS: Record<string, ApiCommand> = {
   create: {
-    usage: 'okta-sessions create --session-token T',
-    summary: 'Create a session from a one-time session token (needs an API token).',
+    usage: 'okta-sessions create --session-token T | --username U [--password-stdin]',
+    summary:
+      'Create a session from a session token, or sign in as U first (password from stdin or a prompt; needs an API token).',
     flags: { 'session-token': { type: 'string' } },
     positionals: [],
     run: (okta, a, o) => okta.createSession({ sessionToken: a['session-token'] ?? '' }, o),

@@ -5,6 +5,10 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM): ends `okta-sessions emulator`. */
   stop: AbortSignal;
+  /** Reads all of stdin (`--password-stdin`). */
+  readStdin?: () => Promise<string>;
+  /** Asks for a secret on the terminal without echo; undefined when there is no terminal. */
+  promptPassword?: (prompt: string) => Promise<string | undefined>;
 }
 
 /** Exit codes: 0 success, 1 the API (or the network) said no, 2 the command line or config is wrong. */

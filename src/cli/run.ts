@@ -6,6 +6,7 @@ import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
 import { API_COMMANDS, apiCommandHelp, clientOptions, CONNECTION_FLAGS } from './commands.js';
+import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
 import { describeError, describeSession, errorJson } from './format.js';
@@ -128,6 +129,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io);
     }
     if (name === 'emulator') return await runEmulator(rest, io);
+    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io);
     if (name in API_COMMANDS) return await runApiCommand(name, rest, io);
     throw new UsageError(`unknown command "${name}"; run okta-sessions --help`);
   } catch (error) {
