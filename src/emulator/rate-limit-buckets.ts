@@ -75,12 +75,15 @@ export function createBuckets(
 export class ConcurrencyGate {
   readonly #max: number;
   #inFlight = 0;
+  /** False when there is no cap: then nothing needs counting. */
+  readonly capped: boolean;
 
   /** `max` requests may be in flight at once; Infinity disables the cap. */
   constructor(max: number) {
     if (max !== Infinity && (!Number.isInteger(max) || max < 1))
       throw new RangeError('rateLimit.concurrency must be an integer >= 1');
     this.#max = max;
+    this.capped = max !== Infinity;
   }
 
   /** Admits one request; false when the cap is reached. Call `release` once for each admitted one. */

@@ -112,13 +112,15 @@ export function createPipeline(
       ex.extra = cors.responseHeaders(origin);
     }
 
-    if (!concurrency.enter()) {
-      bucket.peek(ex.now);
-      ex.overConcurrency = true;
-      responder.error(ex, 'E0000047');
-      return;
+    if (concurrency.capped) {
+      if (!concurrency.enter()) {
+        bucket.peek(ex.now);
+        ex.overConcurrency = true;
+        responder.error(ex, 'E0000047');
+        return;
+      }
+      ex.res.once('close', () => concurrency.release());
     }
-    ex.res.once('close', () => concurrency.release());
 
     if (!bucket.take(ex.now)) {
       responder.error(ex, 'E0000047');
