@@ -131,7 +131,7 @@ export class OktaSessions {
     this.#authorizer = createAuthorizer(this.#config.credential);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: this.#fetch ? fetchTransport(this.#fetch) : platform.transport,
+      transport: this.#fetch ? fetchTransport(this.#fetch, platform.isBrowser) : platform.transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
