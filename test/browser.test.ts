@@ -126,6 +126,17 @@ test('in a browser, a failed fetch says that a CORS refusal looks the same', asy
   });
   const err = await okta.getCurrentSession().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OktaNetworkError);
-  expect((err as Error).message).toMatch(/^Okta request failed: Failed to fetch; .*CORS/);
+  expect((err as Error).message).toMatch(
+    /^Okta request failed: Failed to fetch \(or a CORS refusal/,
+  );
   expect((err as Error).message).toMatch(/Trusted Origin with CORS enabled/);
+});
+
+test('okta-sessions/current-session refuses an orgUrl that is not an https origin, before any I/O', async () => {
+  const { getCurrentSession, OktaConfigError } = await import('../src/current-session.js');
+  for (const orgUrl of ['http://acme.okta.com', 'https://acme.okta.com/app', 'acme.okta.com']) {
+    const err = await getCurrentSession({ orgUrl }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toContain(`(got "${orgUrl}")`);
+  }
 });

@@ -45,8 +45,7 @@ export function fetchTransport(fetch: FetchFunction, inBrowser = false): Transpo
 function corsHint(error: TypeError): TypeError {
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
   return new TypeError(
-    `${error.message}; a browser reports a CORS refusal this way too: the page's origin` +
-      `${origin ? ` (${origin})` : ''} must be a Trusted Origin with CORS enabled in Okta`,
+    `${error.message} (or a CORS refusal: is ${origin ?? "this page's origin"} a Trusted Origin with CORS enabled in Okta?)`,
     { cause: error },
   );
 }
