@@ -10,7 +10,8 @@ const ROOT = resolve(__dirname, '..');
 
 /**
  * The two pages whose size is budgeted (min+gz bytes, 1 kB = 1000 bytes): a server-side style
- * page that creates and reads sessions, and a page that only checks the visitor's session.
+ * page that creates and reads sessions, and a page that only checks the visitor's session
+ * (through the `okta-sessions/current-session` functions, which leave the client out).
  * @type {Readonly<Record<string, { code: string, budgetBytes: number }>>}
  */
 const BROWSER_APPS = {
@@ -24,9 +25,8 @@ console.log(session.id, session.expiresAt);
     budgetBytes: 8000,
   },
   'getCurrentSession only': {
-    code: `import { OktaSessions } from 'okta-sessions';
-const okta = new OktaSessions({ orgUrl: 'https://example.okta.com' });
-const session = await okta.getCurrentSession();
+    code: `import { getCurrentSession } from 'okta-sessions/current-session';
+const session = await getCurrentSession({ orgUrl: 'https://example.okta.com' });
 console.log(session.id, session.expiresAt);
 `,
     budgetBytes: 5000,

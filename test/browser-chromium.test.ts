@@ -139,6 +139,19 @@ function chromiumSuite(): void {
     expect(post!.headers.authorization).toBeUndefined();
   });
 
+  test('okta-sessions/current-session: the client-less getCurrentSession() reads the same session', async () => {
+    seen.length = 0;
+    const outcome = await call({ orgUrl: org.url, op: 'getCurrentSession', standalone: true });
+    expect(outcome).toMatchObject({
+      ok: true,
+      session: { id: sid, login: USER.login, datesAreDates: true },
+    });
+    const [get] = meRequests('GET');
+    expect(get!.headers.cookie).toBe(`sid=${sid}`);
+    expect(get!.headers.authorization).toBeUndefined();
+    expect(get!.headers['user-agent']).not.toMatch(/okta-sessions/);
+  });
+
   test('closeCurrentSession() passes the preflight a credentialed DELETE needs; afterwards getCurrentSession() rejects with OktaNotFoundError', async () => {
     seen.length = 0;
     await expect(call({ orgUrl: org.url, op: 'closeCurrentSession' })).resolves.toMatchObject({

@@ -12,6 +12,7 @@ import {
   type RetryInfo,
   type Session,
 } from '../../src/index.js';
+import * as light from '../../src/current-session.js';
 
 /** What a call gave the page, as data the test can read. */
 export type Outcome =
@@ -45,6 +46,8 @@ export interface CallSpec {
   options?: Omit<OktaSessionsOptions, 'orgUrl' | 'onRetry'>;
   /** Abort the call with AbortSignal.timeout(ms). */
   abortAfterMs?: number;
+  /** Use the client-less function of `okta-sessions/current-session` instead of the client. */
+  standalone?: boolean;
 }
 
 function seen(session: Session): SessionSeen {
@@ -104,6 +107,14 @@ async function call(spec: CallSpec): Promise<Outcome> {
       : { signal: AbortSignal.timeout(spec.abortAfterMs) };
   const started = performance.now();
   try {
+    if (spec.standalone) {
+      const session = await light.getCurrentSession({
+        orgUrl: spec.orgUrl,
+        ...(callOptions && { signal: callOptions.signal }),
+      });
+      render(session);
+      return { ok: true, session: seen(session), retries, ms: performance.now() - started };
+    }
     if (spec.op === 'closeCurrentSession') {
       await okta.closeCurrentSession({}, callOptions);
       return { ok: true, retries, ms: performance.now() - started };
