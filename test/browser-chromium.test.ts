@@ -85,10 +85,16 @@ function chromiumSuite(): void {
     await page.goto(`${app.url}/`);
     await Promise.all([
       page.waitForURL(`${app.url}/signed-in`),
-      page.evaluate(
-        ([orgUrl, login, password]) => (globalThis as any).oktaPage.signIn(orgUrl, login, password),
-        [org.url, USER.login, USER.password],
-      ),
+      page
+        .evaluate(
+          ([orgUrl, login, password]) =>
+            (globalThis as any).oktaPage.signIn(orgUrl, login, password),
+          [org.url, USER.login, USER.password],
+        )
+        // The page navigates away as it signs in; its result may not make it back.
+        .catch((error: unknown) => {
+          if (!/context was destroyed/.test(String(error))) throw error;
+        }),
     ]);
     const cookie = (await browser.context.cookies(org.url)).find((c) => c.name === 'sid');
     expect(cookie).toMatchObject({ httpOnly: true, domain: '127.0.0.1' });
