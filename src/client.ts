@@ -10,6 +10,8 @@ import {
   type ResolvedConfig,
 } from './config.js';
 import { OktaValidationError } from './errors/validation-error.js';
+import { lazyServiceApp, type ServiceAppHandle } from './oauth/lazy-service-app.js';
+import type { RepeatState } from './oauth/service-app.js';
 import { fillPath, routes, type OperationId } from './operations.js';
 import { lazyRawClient } from './raw.js';
 import { withRetries, type RetryInfo } from './retry.js';
@@ -128,10 +130,33 @@ export class OktaSessions {
     const custom = options.fetch;
     // A caller's fetch gets standard Request objects, exactly as it would without us.
     this.#fetch = custom && ((request: Request) => custom(request));
-    this.#authorizer = createAuthorizer(this.#config.credential);
+    const transport = this.#fetch
+      ? fetchTransport(this.#fetch, platform.isBrowser)
+      : platform.transport;
+    const app = this.#config.credential?.token === undefined && this.#config.credential?.serviceApp;
+    // Token requests go through the same transport (pool, proxy), headers, timeout and retry
+    // policy as API calls.
+    const serviceApp =
+      app &&
+      lazyServiceApp(
+        app,
+        {
+          transport,
+          origin: this.#config.orgUrl,
+          headers: this.#headers,
+          timeoutMs: this.#config.timeoutMs,
+          now: Date.now,
+        },
+        {
+          maxRetries: this.#config.maxRetries,
+          maxDelayMs: this.#config.maxDelayMs,
+          onRetry: this.#onRetry,
+        },
+      );
+    this.#authorizer = createAuthorizer(this.#config.credential, serviceApp || undefined);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: this.#fetch ? fetchTransport(this.#fetch, platform.isBrowser) : platform.transport,
+      transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
@@ -293,7 +318,9 @@ export class OktaSessions {
 
   /** Shown by `util.inspect` and `JSON.stringify` instead of the fields: no credential in sight. */
   toJSON(): { orgUrl: string; auth: string } {
-    return { orgUrl: this.#config.orgUrl, auth: this.#config.credential?.scheme ?? 'cookie' };
+    const credential = this.#config.credential;
+    const auth = credential?.token === undefined && credential ? 'privateKey' : credential?.scheme;
+    return { orgUrl: this.#config.orgUrl, auth: auth ?? 'cookie' };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -365,7 +392,33 @@ export class OktaSessions {
         signal: options?.signal,
         onRetry: this.#onRetry,
       },
-      (retryHeaders) => attempt(this.#wire, call, retryHeaders),
+      this.#authorizer.serviceApp
+        ? this.#serviceAppAttempt(call, this.#authorizer.serviceApp, {
+            refetched: false,
+            nonced: false,
+          })
+        : (retryHeaders) => attempt(this.#wire, call, retryHeaders),
     );
+  }
+
+  /**
+   * Attempts with a service app's token: a 401 drops the token and repeats the call once with a
+   * new one; a resource's `use_dpop_nonce` repeats it once with the nonce (RFC 9449 §9).
+   */
+  #serviceAppAttempt(
+    call: Call,
+    app: ServiceAppHandle,
+    state: RepeatState,
+  ): (retryHeaders: Record<string, string> | undefined) => Promise<Answer> {
+    return async (retryHeaders) => {
+      for (;;) {
+        const used = { credential: undefined as string | undefined };
+        try {
+          return await attempt(this.#wire, call, retryHeaders, used);
+        } catch (error) {
+          if (!app.repeatAfter(error, used.credential, state)) throw error;
+        }
+      }
+    };
   }
 }

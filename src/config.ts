@@ -1,6 +1,15 @@
+import { routes } from '../generated/operations.js';
 import { OktaConfigError } from './errors/config-error.js';
+import { readPrivateKey } from './oauth/keys.js';
+import type { ServiceAppConfig } from './oauth/service-app.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
-import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
+import {
+  assertHeaders,
+  headerNotAllowed,
+  headerValueProblem,
+  MAX_TIMER_MS,
+  tokenProblem,
+} from './validate.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -11,6 +20,35 @@ import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './v
  * ```
  */
 export type AccessTokenSource = string | (() => string | Promise<string>);
+
+/**
+ * A private key as a `node:crypto` `KeyObject` (structurally, so browser typings need no Node types).
+ *
+ * @example
+ * ```ts
+ * import { createPrivateKey } from 'node:crypto';
+ * import { readFileSync } from 'node:fs';
+ *
+ * const privateKey: KeyObjectLike = createPrivateKey(readFileSync('okta-service.pem'));
+ * ```
+ */
+export interface KeyObjectLike {
+  readonly type: string;
+  readonly asymmetricKeyType?: string | undefined;
+}
+
+/**
+ * A service app's private key: PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), a private JWK as an object
+ * or a JSON string, or a `KeyObject`.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ *
+ * const privateKey: PrivateKeySource = readFileSync('okta-service.pem', 'utf8');
+ * ```
+ */
+export type PrivateKeySource = string | Readonly<Record<string, unknown>> | KeyObjectLike;
 
 /**
  * Options of {@link OktaSessions}.
@@ -27,6 +65,24 @@ export interface OktaSessionsOptions {
   apiToken?: string | undefined;
   /** An OAuth 2.0 access token (or a function returning one), sent as `Authorization: Bearer <token>`. */
   accessToken?: AccessTokenSource | undefined;
+  /**
+   * The client id of an OAuth 2.0 service app (private-key JWT auth). Give it with `privateKey`
+   * instead of `apiToken`/`accessToken`; the client then gets and renews access tokens itself.
+   */
+  clientId?: string | undefined;
+  /** The service app's private key (PEM, JWK object or JSON string, or a `KeyObject`). Server-side only. */
+  privateKey?: PrivateKeySource | undefined;
+  /** The key id (`kid`) of `privateKey` registered with the app; default: the JWK's own `kid`. */
+  keyId?: string | undefined;
+  /** Scopes to request; default: every scope the spec's operations declare. */
+  scopes?: readonly string[] | undefined;
+  /** As in the official SDK: `'SSWS'` (API token) or `'PrivateKey'`; inferred when left out. */
+  authorizationMode?: 'SSWS' | 'PrivateKey' | 'Bearer' | undefined;
+  /**
+   * Request DPoP-bound tokens (RFC 9449) for private-key auth, proving possession of a per-client
+   * key on every request. Default true; Okta requires it for new API service apps.
+   */
+  dpop?: boolean | undefined;
   /** A WHATWG `fetch` to use instead of the built-in transport. It receives one `Request`. */
   fetch?: typeof globalThis.fetch;
   /** Your application's name/version, put in front of the package's own `User-Agent`. */
@@ -55,6 +111,7 @@ export interface ResolvedConfig {
   credential:
     | { scheme: 'apiToken'; token: string }
     | { scheme: 'oauth2'; token: AccessTokenSource }
+    | { scheme: 'oauth2'; token: undefined; serviceApp: ServiceAppConfig }
     | undefined;
   timeoutMs: number;
   maxRetries: number;
@@ -140,6 +197,64 @@ function checkPositive(
   return value;
 }
 
+/** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
+export const SPEC_SCOPES: readonly string[] = [
+  ...new Set(
+    Object.values(routes).flatMap((op) =>
+      op.security.flatMap((req) => (req as Record<string, readonly string[]>)['oauth2'] ?? []),
+    ),
+  ),
+];
+
+const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
+
+function checkScopes(scopes: unknown): readonly string[] {
+  if (scopes === undefined) return SPEC_SCOPES;
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length === 0 ||
+    !scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
+  ) {
+    fail('scopes must be a non-empty array of scope names', 'e.g. ["okta.sessions.read"]');
+  }
+  return [...scopes] as string[];
+}
+
+function checkServiceApp(options: OktaSessionsOptions, browser: boolean): ServiceAppConfig {
+  if (browser) {
+    fail(
+      'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page',
+      'Keep the service app on your server, or use the /me operations with credentials: "include"',
+    );
+  }
+  const { clientId, privateKey, keyId } = options;
+  if (typeof clientId !== 'string' || clientId.trim() === '' || headerValueProblem(clientId)) {
+    fail("clientId must be the service app's client id", 'Pass it together with privateKey');
+  }
+  if (clientId.includes('{')) fail('clientId still contains a placeholder', 'Use the real id');
+  if (privateKey === undefined) {
+    fail('clientId was given without privateKey', "Pass the service app's private key too");
+  }
+  if (
+    keyId !== undefined &&
+    (typeof keyId !== 'string' || keyId === '' || headerValueProblem(keyId))
+  ) {
+    fail(
+      'keyId must be a non-empty string',
+      'Pass the kid shown for the key in the Okta Admin Console',
+    );
+  }
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
+    fail('dpop must be true or false', `Got ${String(options.dpop)}`);
+  }
+  return {
+    clientId,
+    key: readPrivateKey(privateKey, keyId),
+    scopes: checkScopes(options.scopes),
+    dpop: options.dpop !== false,
+  };
+}
+
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
 export function resolveConfig(
   options: OktaSessionsOptions,
@@ -149,12 +264,36 @@ export function resolveConfig(
     fail('options are required', 'Pass { orgUrl, apiToken } or { orgUrl, accessToken }');
   }
   const orgUrl = checkOrgUrl(options.orgUrl);
-  const { apiToken, accessToken } = options;
-  if (apiToken !== undefined && accessToken !== undefined) {
-    fail('Both apiToken and accessToken were given', 'Pass exactly one of them');
+  const { apiToken, accessToken, authorizationMode } = options;
+  const privateKeyAuth =
+    options.clientId !== undefined ||
+    options.privateKey !== undefined ||
+    authorizationMode === 'PrivateKey';
+  const given = [
+    apiToken !== undefined && 'apiToken',
+    accessToken !== undefined && 'accessToken',
+    privateKeyAuth && 'clientId + privateKey',
+  ].filter(Boolean);
+  if (given.length > 1) {
+    fail(`Both ${given.join(' and ')} were given`, 'Pass exactly one credential');
+  }
+  if (authorizationMode !== undefined && !AUTHORIZATION_MODES.has(authorizationMode)) {
+    fail(
+      `authorizationMode "${String(authorizationMode)}" is unknown`,
+      'Use "SSWS" (apiToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+    );
+  }
+  if (authorizationMode === 'SSWS' && apiToken === undefined) {
+    fail('authorizationMode "SSWS" needs apiToken', 'Pass apiToken, or use "PrivateKey"');
   }
   let credential: ResolvedConfig['credential'];
-  if (apiToken !== undefined) {
+  if (privateKeyAuth) {
+    credential = {
+      scheme: 'oauth2',
+      token: undefined,
+      serviceApp: checkServiceApp(options, runtime.browser),
+    };
+  } else if (apiToken !== undefined) {
     if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
     credential = { scheme: 'apiToken', token: checkToken('apiToken', apiToken) };
   } else if (accessToken !== undefined) {
@@ -172,7 +311,7 @@ export function resolveConfig(
     // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
-      'Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead',
+      'Pass apiToken (an Okta API token), accessToken (an OAuth 2.0 access token) or clientId + privateKey (an OAuth 2.0 service app); a client that only uses the /me operations can pass credentials: "include" instead',
     );
   }
   assertHeaders(options.headers, 'headers');
@@ -199,10 +338,41 @@ export function optionsFromEnv(env: Record<string, string | undefined>): OktaSes
   if (!orgUrl) {
     fail('OKTA_CLIENT_ORGURL is not set', 'Set it to your org URL, e.g. https://acme.okta.com');
   }
+  const mode = env['OKTA_CLIENT_AUTHORIZATIONMODE'] || undefined;
+  const clientId = env['OKTA_CLIENT_CLIENTID'] || undefined;
+  const privateKey = env['OKTA_CLIENT_PRIVATEKEY'] || undefined;
+  if (mode === 'PrivateKey' || (mode === undefined && (clientId || privateKey))) {
+    if (!clientId || !privateKey) {
+      fail(
+        'Private-key auth needs OKTA_CLIENT_CLIENTID and OKTA_CLIENT_PRIVATEKEY',
+        'Set both (the key as PEM or JWK JSON)',
+      );
+    }
+    const scopes = env['OKTA_CLIENT_SCOPES']?.split(/\s+/).filter(Boolean);
+    return {
+      orgUrl,
+      authorizationMode: 'PrivateKey',
+      clientId,
+      privateKey,
+      keyId: env['OKTA_CLIENT_KEYID'] || undefined,
+      ...(scopes && scopes.length > 0 ? { scopes } : {}),
+    };
+  }
   const apiToken = env['OKTA_CLIENT_TOKEN'] || undefined;
   const accessToken = env['OKTA_CLIENT_ACCESS_TOKEN'] || undefined;
   if (!apiToken && !accessToken) {
-    fail('Neither OKTA_CLIENT_TOKEN nor OKTA_CLIENT_ACCESS_TOKEN is set', 'Set one of them');
+    fail(
+      'None of OKTA_CLIENT_TOKEN, OKTA_CLIENT_ACCESS_TOKEN or OKTA_CLIENT_CLIENTID + OKTA_CLIENT_PRIVATEKEY is set',
+      'Set one of them',
+    );
   }
-  return { orgUrl, apiToken, accessToken };
+  return {
+    orgUrl,
+    apiToken,
+    accessToken,
+    // An unknown mode is passed on for resolveConfig to refuse with its message.
+    ...(mode
+      ? { authorizationMode: mode as NonNullable<OktaSessionsOptions['authorizationMode']> }
+      : {}),
+  };
 }

@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { OktaSessions, type CallOptions } from '../client.js';
 import type { OktaSessionsOptions } from '../config.js';
 import type { Session } from '../session.js';
+import { UsageError } from './io.js';
 
 /** Flags every API command accepts. */
 export const CONNECTION_FLAGS = {
   'org-url': { type: 'string' },
   'api-token': { type: 'string' },
   'access-token': { type: 'string' },
+  'client-id': { type: 'string' },
+  'private-key-file': { type: 'string' },
+  'key-id': { type: 'string' },
+  scopes: { type: 'string' },
   'timeout-ms': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -30,6 +36,10 @@ Connection (flags, or the official SDKs' environment variables):
   --org-url URL        OKTA_CLIENT_ORGURL         your org, e.g. https://acme.okta.com
   --api-token T        OKTA_CLIENT_TOKEN          an Okta API token
   --access-token T     OKTA_CLIENT_ACCESS_TOKEN   or an OAuth 2.0 access token
+  --client-id ID       OKTA_CLIENT_CLIENTID       or an OAuth 2.0 service app: its client id,
+  --private-key-file F OKTA_CLIENT_PRIVATEKEY     its private key (PEM or JWK; the variable holds the key),
+  --key-id KID         OKTA_CLIENT_KEYID          the key's kid,
+  --scopes "A B"       OKTA_CLIENT_SCOPES         and the scopes to request (default: the spec's)
   --timeout-ms N       per-attempt timeout (default 30000)
   --json               print JSON for scripts
   -h, --help           this help`;
@@ -108,6 +118,15 @@ export function clientOptions(
   const accessToken =
     text('access-token') ?? (apiToken ? undefined : env['OKTA_CLIENT_ACCESS_TOKEN']);
   const timeout = text('timeout-ms');
+  const serviceApp = serviceAppOptions(text, env, Boolean(apiToken || accessToken));
+  if (serviceApp) {
+    return {
+      orgUrl: text('org-url') ?? env['OKTA_CLIENT_ORGURL'] ?? '',
+      ...serviceApp,
+      ...(timeout !== undefined ? { timeoutMs: Number(timeout) } : {}),
+      userAgent: 'okta-sessions-cli',
+    };
+  }
   return {
     orgUrl: text('org-url') ?? env['OKTA_CLIENT_ORGURL'] ?? '',
     ...(apiToken ? { apiToken } : {}),
@@ -117,5 +136,42 @@ export function clientOptions(
     ...(apiToken || accessToken ? {} : { credentials: 'include' as const }),
     ...(timeout !== undefined ? { timeoutMs: Number(timeout) } : {}),
     userAgent: 'okta-sessions-cli',
+  };
+}
+
+/**
+ * Private-key (service app) options, when flags or OKTA_CLIENT_* variables ask for them: flags
+ * first, then the variables. The key file's text goes to the client, never to the output.
+ */
+function serviceAppOptions(
+  text: (name: string) => string | undefined,
+  env: Record<string, string | undefined>,
+  haveToken: boolean,
+): Partial<OktaSessionsOptions> | undefined {
+  const flagged = text('client-id') !== undefined || text('private-key-file') !== undefined;
+  const fromEnv =
+    !haveToken &&
+    (env['OKTA_CLIENT_AUTHORIZATIONMODE'] === 'PrivateKey' ||
+      Boolean(env['OKTA_CLIENT_CLIENTID'] && env['OKTA_CLIENT_PRIVATEKEY']));
+  if (!flagged && !fromEnv) return undefined;
+  const file = text('private-key-file');
+  let privateKey = env['OKTA_CLIENT_PRIVATEKEY'] || undefined;
+  if (file !== undefined) {
+    try {
+      privateKey = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(
+        `cannot read --private-key-file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  const scopes = (text('scopes') ?? env['OKTA_CLIENT_SCOPES'])?.split(/\s+/).filter(Boolean);
+  const keyId = text('key-id') ?? (env['OKTA_CLIENT_KEYID'] || undefined);
+  return {
+    authorizationMode: 'PrivateKey',
+    clientId: text('client-id') ?? env['OKTA_CLIENT_CLIENTID'] ?? '',
+    privateKey,
+    ...(keyId ? { keyId } : {}),
+    ...(scopes && scopes.length > 0 ? { scopes } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { OktaSessions } from '../client.js';
 import { startEmulator } from '../emulator/index.js';
 import { OktaNotFoundError } from '../errors/status-errors.js';
@@ -6,12 +7,27 @@ import type { Session } from '../session.js';
 import { describeError } from './format.js';
 import { EXIT, type CliIo } from './io.js';
 
+const DEMO_CLIENT_ID = '0oaDemoServiceApp';
+
 /**
  * `okta-sessions demo`: the whole session lifecycle against an in-process emulator, printed as
  * a transcript with each call's status and time.
  */
 export async function runDemo(io: CliIo): Promise<number> {
-  const emu = await startEmulator({ port: 0, apiToken: 'demo-api-token' });
+  // An OAuth 2.0 service app, as created in the Admin Console: its public key is registered,
+  // the private key stays with the client, and it requires DPoP (Okta's default for new apps).
+  const serviceKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const emu = await startEmulator({
+    port: 0,
+    apiToken: 'demo-api-token',
+    clients: {
+      [DEMO_CLIENT_ID]: {
+        jwks: [{ ...serviceKey.publicKey.export({ format: 'jwk' }), kid: 'demo-key' }],
+        scopes: ['okta.sessions.read', 'okta.sessions.manage'],
+        dpop: true,
+      },
+    },
+  });
   const okta = new OktaSessions({
     orgUrl: emu.url,
     apiToken: emu.apiToken,
@@ -64,6 +80,20 @@ export async function runDemo(io: CliIo): Promise<number> {
     );
     io.stdout(
       `    expiresAt ${created.expiresAt?.toISOString()} → ${refreshed?.expiresAt?.toISOString()}\n`,
+    );
+    const serviceApp = new OktaSessions({
+      orgUrl: emu.url,
+      clientId: DEMO_CLIENT_ID,
+      privateKey: serviceKey.privateKey,
+      keyId: 'demo-key',
+      userAgent: 'okta-sessions-demo',
+    });
+    io.stdout(`• service app ${DEMO_CLIENT_ID}: private-key JWT for a DPoP-bound token\n`);
+    await step('getSession', 'service app: getSession(id) (token + DPoP)', () =>
+      serviceApp.getSession(id),
+    );
+    await step('refreshSession', 'service app: refreshSession(id) (cached token)', () =>
+      serviceApp.refreshSession(id),
     );
     await step('getCurrentSession', "getCurrentSession({ cookie: 'sid=…' })", () =>
       okta.getCurrentSession({ cookie: `sid=${id}` }),

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OktaSessions } from '../client.js';
+import { SPEC_SCOPES } from '../config.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
@@ -29,13 +31,34 @@ Exit codes: 0 success, 1 API or network error, 2 usage or configuration error.
 
 const EMULATOR_HELP = `Serve the Okta Sessions emulator until interrupted (Ctrl-C).
 
-Usage: okta-sessions emulator [--port N] [--host H] [--api-token T]
+Usage: okta-sessions emulator [--port N] [--host H] [--api-token T] [--client-id ID --jwks-file F]
 
   --port N        port to listen on (default 0: any free port)
   --host H        address to bind (default 127.0.0.1)
   --api-token T   API token the emulator accepts (default: a random one, printed)
+  --client-id ID  register an OAuth 2.0 service app (POST /oauth2/v1/token) with this client id,
+  --jwks-file F   whose public keys are in F (a JWK, a JWK array or {"keys": [...]}); the app
+                  gets the spec's scopes and requires DPoP
+  --no-dpop       the app issues Bearer tokens instead (no DPoP)
   -h, --help      this help
 `;
+
+/** The public keys of `--jwks-file`: one JWK, an array of them, or a JWK Set. */
+function readJwks(file: string): Record<string, unknown>[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--jwks-file ${file}: ${code ? `cannot read (${code})` : 'not JSON'}`);
+  }
+  const keys = Array.isArray(parsed)
+    ? parsed
+    : parsed && typeof parsed === 'object' && Array.isArray((parsed as { keys?: unknown }).keys)
+      ? (parsed as { keys: unknown[] }).keys
+      : [parsed];
+  return keys as Record<string, unknown>[];
+}
 
 function parse(
   args: string[],
@@ -53,11 +76,19 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     'api-token': { type: 'string' },
+    'client-id': { type: 'string' },
+    'jwks-file': { type: 'string' },
+    'no-dpop': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(EMULATOR_HELP);
     return EXIT.ok;
+  }
+  const clientId = values['client-id'];
+  const jwksFile = values['jwks-file'];
+  if ((clientId === undefined) !== (jwksFile === undefined)) {
+    throw new UsageError('--client-id and --jwks-file go together');
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -68,8 +99,24 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     ...(typeof values.host === 'string' ? { host: values.host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
+    ...(typeof clientId === 'string' && typeof jwksFile === 'string'
+      ? {
+          clients: {
+            [clientId]: { jwks: readJwks(jwksFile), scopes: SPEC_SCOPES, dpop: !values['no-dpop'] },
+          },
+        }
+      : {}),
+  }).catch((error: unknown) => {
+    // A bad key in the file: the emulator's RangeError names it; a usage problem, exit 2.
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
   });
   io.stdout(emulatorBanner(emu.url, emu.apiToken));
+  if (typeof clientId === 'string') {
+    io.stdout(
+      `Service app: ${clientId} (${values['no-dpop'] ? 'Bearer' : 'DPoP'}), token endpoint ${emu.url}/oauth2/v1/token\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     if (io.stop.aborted) resolve();
     io.stop.addEventListener('abort', () => resolve(), { once: true });
