@@ -55,7 +55,6 @@ export async function attempt(
   wire: Wire,
   call: Call,
   retryHeaders: Record<string, string> | undefined,
-  used?: { credential: string | undefined },
 ): Promise<Answer> {
   if (wire.throttle) await wire.throttle.wait(call.id, call.signal);
   const deadline = new Deadline(
@@ -65,7 +64,7 @@ export async function attempt(
   );
   try {
     // A token provider that hangs is covered too: the race ends at the deadline.
-    return await deadline.race(exchange(wire, call, retryHeaders, deadline, used));
+    return await deadline.race(exchange(wire, call, retryHeaders, deadline));
   } catch (error) {
     if (wire.throttle && error instanceof OktaApiError)
       wire.throttle.note(call.id, rateLimitOf(error));
@@ -81,24 +80,13 @@ async function exchange(
   call: Call,
   retryHeaders: Record<string, string> | undefined,
   deadline: Deadline,
-  used: { credential: string | undefined } | undefined,
 ): Promise<Answer> {
   const auth = wire.authorizer.valueFor(call.id);
   const credential = typeof auth === 'object' ? await auth : auth;
-  if (used) used.credential = credential;
-  // A DPoP-bound token travels with a fresh proof of possession for this very request.
-  const proof =
-    credential !== undefined
-      ? wire.authorizer.proofFor?.(call.method, wire.orgUrl + call.path, credential)
-      : undefined;
   let headers = call.headers;
   if (credential !== undefined || retryHeaders) {
     headers = { ...headers, ...retryHeaders };
     if (credential !== undefined) headers[wire.authHeader] = credential;
-    if (proof !== undefined) {
-      const value = await proof;
-      if (value !== undefined) headers['dpop'] = value;
-    }
   }
   const response = await wire.transport.request({
     method: call.method,

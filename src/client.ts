@@ -9,6 +9,8 @@ import {
   type OktaSessionsOptions,
   type ResolvedConfig,
 } from './config.js';
+import { useErrorRefiner } from './errors/factory.js';
+import { oauthError } from './errors/oauth-factory.js';
 import { OktaValidationError } from './errors/validation-error.js';
 import { lazyServiceApp, type ServiceAppHandle } from './oauth/lazy-service-app.js';
 import type { RepeatState } from './oauth/service-app.js';
@@ -17,6 +19,7 @@ import { lazyRawClient } from './raw.js';
 import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
 import { Throttle } from './throttle.js';
+import type { Transport } from './transport/transport.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
@@ -88,6 +91,27 @@ function lowercased(headers: Record<string, string> | undefined): Record<string,
 }
 
 /**
+ * The transport of a service app's API calls: a DPoP-bound token travels with a fresh proof of
+ * possession for that very request. The proof goes into the attempt's own header record, from
+ * which the attempt also takes the secrets it scrubs from errors.
+ */
+function withProofs(transport: Transport, app: ServiceAppHandle): Transport {
+  return {
+    async request(request) {
+      const authorization = request.headers['authorization'];
+      const proof =
+        authorization &&
+        (await app.proofFor(request.method, request.origin + request.path, authorization));
+      if (proof) request.headers['dpop'] = proof;
+      return transport.request(request);
+    },
+  };
+}
+
+// Clients may meet OAuth answers (service apps, DPoP tokens): their errors are OktaOAuthError.
+useErrorRefiner(oauthError);
+
+/**
  * A client for Okta's Sessions API: the seven session operations, with authentication per
  * operation as the spec defines it, typed errors, retries on rate limits, timeouts and
  * cancellation.
@@ -156,7 +180,7 @@ export class OktaSessions {
     this.#authorizer = createAuthorizer(this.#config.credential, serviceApp || undefined);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport,
+      transport: serviceApp ? withProofs(transport, serviceApp) : transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
@@ -412,11 +436,10 @@ export class OktaSessions {
   ): (retryHeaders: Record<string, string> | undefined) => Promise<Answer> {
     return async (retryHeaders) => {
       for (;;) {
-        const used = { credential: undefined as string | undefined };
         try {
-          return await attempt(this.#wire, call, retryHeaders, used);
+          return await attempt(this.#wire, call, retryHeaders);
         } catch (error) {
-          if (!app.repeatAfter(error, used.credential, state)) throw error;
+          if (!app.repeatAfter(error, undefined, state)) throw error;
         }
       }
     };

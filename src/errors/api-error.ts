@@ -77,8 +77,8 @@ export class OktaApiError extends OktaError {
    */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(init: OktaApiErrorInit, message: string = describe(init)) {
-    super(message);
+  constructor(init: OktaApiErrorInit) {
+    super(describe(init));
     this.status = init.status;
     this.errorCode = init.errorCode;
     this.errorSummary = init.errorSummary;
@@ -97,13 +97,8 @@ function describe(init: OktaApiErrorInit): string {
   if (summary.length > MAX_SUMMARY_IN_MESSAGE)
     summary = `${summary.slice(0, MAX_SUMMARY_IN_MESSAGE)}…`;
   const head = [`Okta HTTP ${init.status}`, init.errorCode, summary].filter(Boolean).join(' ');
-  return `${head} ${describeRequest(init)}`;
-}
-
-/** `(METHOD /path, request <id>)`: the tail of every API error message. */
-export function describeRequest(init: OktaApiErrorInit): string {
   const request = init.requestId ? `, request ${init.requestId}` : '';
-  return `(${init.method} ${new URL(init.url).pathname}${request})`;
+  return `${head} (${init.method} ${new URL(init.url).pathname}${request})`;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { OktaApiError, type OktaApiErrorInit, type OktaErrorCause } from './api-error.js';
-import { OktaOAuthError } from './oauth-error.js';
 import { OktaRateLimitError } from './rate-limit-error.js';
 import {
   OktaAuthenticationError,
@@ -35,30 +34,6 @@ function errorClassFor(status: number): typeof OktaApiError {
   }
 }
 
-/** The `DPoP-Nonce` a server sent with an error, for the one retry RFC 9449 allows. */
-export function dpopNonceOf(error: OktaApiError): string | undefined {
-  return error.headers['dpop-nonce'];
-}
-
-const AUTH_PARAM = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
-
-/**
- * `error` and `error_description` of a `WWW-Authenticate: DPoP …` or `Bearer …` challenge
- * (RFC 6750 §3, RFC 9449 §7.1), or undefined when it names no error.
- */
-export function challengeError(
-  header: string | null | undefined,
-): { error: string; description: string | undefined } | undefined {
-  if (!header) return undefined;
-  const params = new Map<string, string>();
-  for (const match of header.matchAll(AUTH_PARAM)) {
-    const name = (match[1] as string).toLowerCase();
-    if (!params.has(name)) params.set(name, match[2]?.replace(/\\(.)/g, '$1') ?? match[3] ?? '');
-  }
-  const error = params.get('error');
-  return error ? { error, description: params.get('error_description') } : undefined;
-}
-
 /** The rate-limit headers of the response an error was made from. */
 export function rateLimitOf(error: OktaApiError): RateLimitState {
   return readRateLimit({ get: (name) => error.headers[name] ?? null });
@@ -89,6 +64,24 @@ function causes(value: unknown, secrets: readonly string[]): OktaErrorCause[] {
     const summary = text((cause as { errorSummary?: unknown } | null)?.errorSummary, secrets);
     return summary === undefined ? {} : { errorSummary: summary };
   });
+}
+
+/**
+ * A more specific error for a response than its status gives (OAuth errors), or undefined.
+ * Registered by the client (useErrorRefiner), so pages that only load the client-less /me
+ * functions do not carry the code.
+ */
+export type RefineError = (
+  init: OktaApiErrorInit,
+  body: Readonly<Record<string, unknown>>,
+  text: (value: unknown) => string | undefined,
+) => OktaApiError | undefined;
+
+let refiner: RefineError | undefined;
+
+/** Makes {@link createApiError} try `refine` before the status classes. */
+export function useErrorRefiner(refine: RefineError): void {
+  refiner = refine;
 }
 
 /**
@@ -127,20 +120,9 @@ export function createApiError(input: {
   };
   const rateLimit = readRateLimit(input.headers);
   const Class = errorClassFor(input.status);
-  // An OAuth answer: the token endpoint's `{ error, error_description }` body, or a resource's
-  // challenge header (Okta sends bad DPoP proofs an empty body). 429 and 5xx keep their class,
-  // which the retry policy reads.
-  const challenge = challengeError(input.headers.get('www-authenticate'));
-  const oauthCode = text(body['error'], input.secrets) ?? challenge?.error;
-  const oauth = input.status < 500 && input.status !== 429 && oauthCode !== undefined;
-  return oauth
-    ? new OktaOAuthError({
-        ...init,
-        oauthError: oauthCode,
-        errorDescription:
-          text(body['error_description'], input.secrets) ??
-          (challenge ? text(challenge.description, input.secrets) : undefined),
-      })
+  const refined = refiner?.(init, body, (value) => text(value, input.secrets));
+  return refined
+    ? refined
     : Class === OktaRateLimitError
       ? new OktaRateLimitError({
           ...init,

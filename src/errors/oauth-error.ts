@@ -1,4 +1,4 @@
-import { OktaApiError, describeRequest, type OktaApiErrorInit } from './api-error.js';
+import { OktaApiError, type OktaApiErrorInit } from './api-error.js';
 
 /** What an {@link OktaOAuthError} adds to an API error. */
 export interface OktaOAuthErrorInit extends OktaApiErrorInit {
@@ -27,11 +27,11 @@ export class OktaOAuthError extends OktaApiError {
   readonly errorDescription: string | undefined;
 
   constructor(init: OktaOAuthErrorInit) {
+    super(init);
     const description = init.errorDescription ? `: ${init.errorDescription}` : '';
-    super(
-      init,
-      `Okta OAuth ${init.status} ${init.oauthError}${description} ${describeRequest(init)}`,
-    );
+    const request = init.requestId ? `, request ${init.requestId}` : '';
+    // The OAuth code and description lead, as Okta's own messages put them.
+    this.message = `Okta OAuth ${init.status} ${init.oauthError}${description} (${init.method} ${new URL(init.url).pathname}${request})`;
     this.error = init.oauthError;
     this.errorDescription = init.errorDescription;
   }

@@ -4,7 +4,7 @@
 import type { RetryInfo } from '../retry.js';
 import { OktaApiError } from '../errors/api-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
-import { dpopNonceOf } from '../errors/factory.js';
+import { dpopNonceOf } from '../errors/oauth-factory.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
 import { withRetries } from '../retry.js';
 import { clientAssertion, type AssertionSigner } from './assertion.js';
@@ -93,7 +93,11 @@ export class ServiceApp {
     authorization: string | undefined,
     state: RepeatState,
   ): RepeatReason | undefined {
+    // Without the failed call's own header, the token cached now stands for it.
+    authorization ??= this.#cache.current();
+    // The token endpoint's own refusals are not the resource's: no repeat for those.
     if (!(error instanceof OktaApiError) || authorization === undefined) return undefined;
+    if (error.url.endsWith(TOKEN_PATH)) return undefined;
     if (error instanceof OktaOAuthError && error.error === 'use_dpop_nonce') {
       const nonce = dpopNonceOf(error);
       if (state.nonced || !nonce || !authorization.startsWith('DPoP ')) return undefined;
