@@ -4,10 +4,16 @@ import type { Platform } from './platform/types.js';
 import type { paths } from '../generated/schema.js';
 import { authMiddleware, createAuthorizer, type Authorizer } from './auth.js';
 import { readText } from './body.js';
+import type { ConfigSources } from './config-file.js';
 import {
+  ENV_NAMES,
   MAX_TIMER_MS,
+  mergeLayers,
   optionsFromEnv,
+  optionsOfLayers,
+  proxyEnvOf,
   resolveConfig,
+  type ConfigLayer,
   type OktaSessionsOptions,
   type ResolvedConfig,
   type RetryInfo,
@@ -15,6 +21,7 @@ import {
 import { apiErrorOf, createErrorMiddleware } from './error-middleware.js';
 import { secretsOfHeader } from './redact.js';
 import { OktaApiError } from './errors/api-error.js';
+import { OktaConfigError } from './errors/config-error.js';
 import { rateLimitOf } from './errors/factory.js';
 import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
 import { OktaNetworkError } from './errors/network-error.js';
@@ -182,6 +189,12 @@ function checkCallOptions(options: CallOptions | undefined): void {
   }
 }
 
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
+}
+
 /**
  * A client for Okta's Sessions API: the seven session operations, with authentication per
  * operation as the spec defines it, typed errors, retries on rate limits, timeouts and
@@ -275,20 +288,56 @@ export class OktaSessions {
 
   /**
    * A client configured from the variables the official Okta SDKs read: `OKTA_CLIENT_ORGURL`
-   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`).
+   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`), with `overrides` on top: a
+   * credential in `overrides` replaces the environment's. The proxy variables are read from
+   * the same `env`.
    *
    * @example
    * ```ts
-   * const okta = OktaSessions.fromEnv();
+   * const okta = OktaSessions.fromEnv(process.env, { timeoutMs: 5_000 });
    * ```
    */
   static fromEnv(
-    env: Record<string, string | undefined> = (
-      globalThis as { process?: { env: Record<string, string | undefined> } }
-    ).process?.env ?? {},
+    env: Record<string, string | undefined> = processEnv(),
     overrides: Partial<OktaSessionsOptions> = {},
   ): OktaSessions {
-    return new OktaSessions({ ...optionsFromEnv(env), ...overrides });
+    return OktaSessions.#fromLayers(env, [optionsFromEnv(env), overrides]);
+  }
+
+  /**
+   * A client configured the way the official Okta SDKs configure theirs (Node only), each
+   * source overriding the one before: `~/.okta/okta.yaml`, `./okta.yaml`, the `OKTA_CLIENT_*`
+   * variables, then `overrides`. Keys under `okta.client`: `orgUrl`, `token`,
+   * `authorizationMode`, `clientId`, `scopes`, `privateKey`, `keyId`, `requestTimeout` and
+   * `connectionTimeout` (seconds), `rateLimit.maxRetries`, `proxy`. A malformed file is an
+   * {@link OktaConfigError} naming the file and key; a credential in a file other users can
+   * read is reported through `sources.onWarning`.
+   *
+   * @example
+   * ```ts
+   * const okta = await OktaSessions.fromConfig({ userAgent: 'my-app/1.0' });
+   * ```
+   */
+  static async fromConfig(
+    overrides: Partial<OktaSessionsOptions> = {},
+    sources: ConfigSources = {},
+  ): Promise<OktaSessions> {
+    if (!platform.readConfigFiles) {
+      throw new OktaConfigError(
+        'fromConfig reads okta.yaml files and works in Node only. Pass options to new OktaSessions() instead',
+      );
+    }
+    const env = sources.env ?? processEnv();
+    const files = await platform.readConfigFiles(sources);
+    return OktaSessions.#fromLayers(env, [...files, optionsFromEnv(env), overrides]);
+  }
+
+  static #fromLayers(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessions {
+    const options = optionsOfLayers(mergeLayers(...layers));
+    options.proxy ??= proxyEnvOf(env);
+    // Validated first with names that point at the variables and files, not only the options.
+    resolveConfig(options, { browser: platform.isBrowser }, ENV_NAMES);
+    return new OktaSessions(options);
   }
 
   /**

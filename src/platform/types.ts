@@ -1,3 +1,6 @@
+import type { ConfigLayer } from '../config.js';
+import type { ConfigSources } from '../config-file.js';
+
 /** What differs between Node and fetch-native runtimes (browsers, Deno, Bun, workers). */
 export interface Platform {
   /** The transport used when the caller gives no `fetch`. */
@@ -10,4 +13,6 @@ export interface Platform {
   isBrowser: boolean;
   /** Runtime part of the User-Agent, e.g. `node/20.20.2 linux/x64`; empty where not ours to set. */
   runtime: string;
+  /** Reads the okta.yaml files for OktaSessions.fromConfig; Node only. */
+  readConfigFiles?: (sources: ConfigSources) => Promise<ConfigLayer[]>;
 }
