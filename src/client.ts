@@ -8,10 +8,8 @@ import type { ConfigSources } from './config-file.js';
 import {
   ENV_NAMES,
   MAX_TIMER_MS,
-  mergeLayers,
   optionsFromEnv,
-  optionsOfLayers,
-  proxyEnvOf,
+  optionsOfSources,
   resolveConfig,
   type ConfigLayer,
   type OktaSessionsOptions,
@@ -34,9 +32,9 @@ import { readRateLimit, resetWaitMs, type RateLimitState } from './rate-limit.js
 import { parseSession, type Session } from './session.js';
 import { sleep, withRetries } from './retry.js';
 import {
-  assertCookie,
   assertHeaders,
   assertSessionId,
+  assertSessionCookie,
   assertSessionToken,
   credentialHeaderIn,
 } from './validate.js';
@@ -333,8 +331,7 @@ export class OktaSessions {
   }
 
   static #fromLayers(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessions {
-    const options = optionsOfLayers(mergeLayers(...layers));
-    options.proxy ??= proxyEnvOf(env);
+    const options = optionsOfSources(env, layers);
     // Validated first with names that point at the variables and files, not only the options.
     resolveConfig(options, { browser: platform.isBrowser }, ENV_NAMES);
     return new OktaSessions(options);
@@ -449,14 +446,14 @@ export class OktaSessions {
 
   #cookieArgs(args: CurrentSessionArgs): Prepared {
     const cookie = (args as CurrentSessionArgs | undefined)?.cookie;
-    if (cookie === undefined) return {};
     if (platform.isBrowser) {
+      if (cookie === undefined) return {};
       throw new OktaValidationError(
         'cookie',
         'browsers forbid setting the Cookie header; leave it out and create the client with credentials: "include" so the browser sends the Okta cookie itself',
       );
     }
-    assertCookie(cookie);
+    assertSessionCookie(cookie);
     // Okta echoes the bare session id of a cookie ("Resource not found: <id>"): scrub both forms.
     return { cookie, secrets: [cookie, ...secretsOfHeader('cookie', cookie)] };
   }

@@ -426,3 +426,16 @@ export function proxyEnvOf(env: Record<string, string | undefined>): ProxyEnv | 
   };
   return proxy.httpsProxy || proxy.httpProxy ? proxy : false;
 }
+
+/**
+ * The client options of configuration layers (first to last, the later winning), with the
+ * proxy taken from `env` unless a layer set one.
+ */
+export function optionsOfSources(
+  env: Record<string, string | undefined>,
+  layers: ConfigLayer[],
+): OktaSessionsOptions {
+  const options = optionsOfLayers(mergeLayers(...layers));
+  options.proxy ??= proxyEnvOf(env);
+  return options;
+}

@@ -5,6 +5,9 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM): ends `okta-sessions emulator`. */
   stop: AbortSignal;
+  /** Where `~/.okta/okta.yaml` and `./okta.yaml` are looked for; default the real ones. */
+  homeDir?: string;
+  cwd?: string;
 }
 
 /** Exit codes: 0 success, 1 the API (or the network) said no, 2 the command line or config is wrong. */
