@@ -103,30 +103,30 @@ describe('a call queued behind busy connections', () => {
 });
 
 describe('one AbortSignal shared by many calls', () => {
-  test('prints no MaxListenersExceededWarning and leaves no listener behind', async () => {
+  // Node warns (MaxListenersExceededWarning) once a signal has more than 10 abort listeners;
+  // the warning goes to the real process, out of a jest sandbox's reach, so the count is checked.
+  test('holds one listener while they run, none after, so Node never warns', async () => {
     const server = await startScriptedServer([], { fallback: sessionOk() });
     const okta = client(server);
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on('warning', onWarning);
-    try {
-      const controller = new AbortController();
-      await Promise.all(
-        Array.from({ length: 200 }, (_, i) =>
-          okta.getSession(`shared${i}`, { signal: controller.signal }),
-        ),
-      );
-      // A timed-out call with the same signal lets go of it too.
-      const hung = await startScriptedServer([neverAnswer()]);
-      await client(hung)
-        .getSession('hung', { signal: controller.signal, timeoutMs: 100 })
-        .catch(() => undefined);
-      await sleep(50);
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
-    } finally {
-      process.off('warning', onWarning);
+    const controller = new AbortController();
+    const listeners = () => getEventListeners(controller.signal, 'abort').length;
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      okta.getSession(`shared${i}`, { signal: controller.signal }),
+    );
+    let most = 0;
+    while (server.attempts < 10) {
+      most = Math.max(most, listeners());
+      await sleep(1);
     }
+    await Promise.all(calls);
+    expect(most).toBe(1);
+    expect(listeners()).toBe(0);
+    // A timed-out call with the same signal lets go of it too.
+    const hung = await startScriptedServer([neverAnswer()]);
+    await client(hung)
+      .getSession('hung', { signal: controller.signal, timeoutMs: 100 })
+      .catch(() => undefined);
+    expect(listeners()).toBe(0);
   });
 });
 
