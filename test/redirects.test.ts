@@ -25,7 +25,7 @@ function redirectTo(target: ScriptedServer, status: number): ScriptStep {
 
 const transports = [
   ['the Node transport', undefined],
-  ['the fetch option', (request: Request) => globalThis.fetch(request)],
+  ['the fetch option', globalThis.fetch],
 ] as const;
 
 describe.each(transports)('through %s', (_name, fetch) => {
