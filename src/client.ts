@@ -11,7 +11,7 @@ import {
 } from './config.js';
 import { OktaValidationError } from './errors/validation-error.js';
 import { fillPath, routes, type OperationId } from './operations.js';
-import { createRawClient } from './raw.js';
+import { lazyRawClient } from './raw.js';
 import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
 import { Throttle } from './throttle.js';
@@ -154,7 +154,7 @@ export class OktaSessions {
   get raw(): Client<paths> {
     // Built on first use: touching Node's WHATWG Request loads its whole fetch stack (~25 ms),
     // a cost clients that never use `raw` should not pay at construction.
-    this.#raw ??= createRawClient({
+    this.#raw ??= lazyRawClient({
       orgUrl: this.#config.orgUrl,
       fetch: this.#fetch ?? ((request: Request) => globalThis.fetch(request)),
       headers: this.#headers,

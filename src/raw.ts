@@ -1,70 +1,41 @@
-// `okta.raw`: a plain openapi-fetch client typed by the spec's paths. It reaches the façade's
-// authorizer, error factory and secret collector through one thin middleware, and like the
-// façade never follows a redirect.
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+// `okta.raw`, available at once but loaded on its first call: openapi-fetch and the raw
+// middleware (raw-middleware.ts) sit behind a dynamic import, so bundlers put them in a chunk
+// of their own that apps using only the façade never download.
+import type { Client, Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
-import type { Authorizer } from './auth.js';
-import { apiErrorOf } from './errors/factory.js';
-import { OktaNetworkError } from './errors/network-error.js';
-import { isOktaError } from './errors/okta-error.js';
-import { fillPath, operationForRoute } from './operations.js';
-import { secretsOfRequest } from './redact.js';
-import { fromFetchResponse, type FetchFunction } from './transport/fetch.js';
+import type { RawOptions } from './raw-middleware.js';
 
-/** The façade's rules as openapi-fetch middleware. */
-function wireMiddleware(authorizer: Authorizer): Middleware {
-  // A body is spent once sent: a copy is kept in case the server echoes its session token.
-  const bodies = new WeakMap<Request, string>();
-  return {
-    async onRequest({ request, schemaPath }) {
-      const id = operationForRoute(request.method, schemaPath);
-      const value = id ? await authorizer.valueFor(id) : undefined;
-      if (value === undefined) request.headers.delete('authorization');
-      else request.headers.set(authorizer.header, value);
-      if (request.body) {
-        bodies.set(
-          request,
-          await request
-            .clone()
-            .text()
-            .catch(() => ''),
-        );
-      }
-      return undefined;
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+
+/** `okta.raw`: each method loads the client on first use, then calls it with its arguments. */
+export function lazyRawClient(options: RawOptions): Client<paths> {
+  let client: Client<paths> | undefined;
+  let loading: Promise<Client<paths>> | undefined;
+  // Middleware a caller adds before the client has loaded, in order, after ours.
+  const added: Middleware[] = [];
+  const load = () =>
+    (loading ??= import('./raw-middleware.js').then(({ createRawClient }) => {
+      client = createRawClient(options);
+      client.use(...added);
+      return client;
+    }));
+  const lazy: Record<string, unknown> = {
+    request: (...args: unknown[]) =>
+      load().then((loaded): unknown => Reflect.apply(loaded.request, loaded, args)),
+    use(...middleware: Middleware[]) {
+      if (client) client.use(...middleware);
+      else added.push(...middleware);
     },
-    async onResponse({ request, response }) {
-      // Decided on the status, never the body; a 3xx (or a browser's opaque redirect) included.
-      if (response.ok) return undefined;
-      const secrets = secretsOfRequest((name) => request.headers.get(name), bodies.get(request));
-      throw await apiErrorOf(fromFetchResponse(response), request.method, request.url, secrets);
-    },
-    onError({ request, error }) {
-      // Cancellation keeps its own reason.
-      if (request.signal?.aborted || isOktaError(error)) return undefined;
-      return new OktaNetworkError(request.method, request.url, error);
+    eject(...middleware: Middleware[]) {
+      if (client) client.eject(...middleware);
+      for (const each of middleware) if (added.includes(each)) added.splice(added.indexOf(each), 1);
     },
   };
-}
-
-/** Builds `okta.raw`. */
-export function createRawClient(options: {
-  orgUrl: string;
-  fetch: FetchFunction;
-  headers: Record<string, string>;
-  authorizer: Authorizer;
-}): Client<paths> {
-  const { fetch } = options;
-  const client = createClient<paths>({
-    baseUrl: options.orgUrl,
-    headers: options.headers,
-    redirect: 'manual',
-    // A per-call `redirect` option cannot turn following back on: credentials stay at the org.
-    fetch: (request: Request) =>
-      fetch(request.redirect === 'manual' ? request : new Request(request, { redirect: 'manual' })),
-    // The spec has no query parameters and one kind of path parameter.
-    querySerializer: () => '',
-    pathSerializer: fillPath,
-  });
-  client.use(wireMiddleware(options.authorizer));
-  return client;
+  for (const method of METHODS) {
+    lazy[method] = (...args: unknown[]) =>
+      load().then((loaded): unknown => Reflect.apply(loaded[method], loaded, args));
+  }
+  // The methods forward their arguments untouched; their generic signatures are openapi-fetch's
+  // own, which a forwarding function cannot restate.
+  return lazy as unknown as Client<paths>;
 }
