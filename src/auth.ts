@@ -1,8 +1,7 @@
-import type { Middleware } from 'openapi-fetch';
 import { securitySchemes, type SecuritySchemeName } from '../generated/operations.js';
 import type { ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
-import { operationForRoute, routes, type OperationId } from './operations.js';
+import { routes, type OperationId } from './operations.js';
 import { tokenProblem } from './validate.js';
 
 const AUTH_PREFIX: Record<SecuritySchemeName, string> = { apiToken: 'SSWS ', oauth2: 'Bearer ' };
@@ -78,19 +77,6 @@ export function createAuthorizer(credential: ResolvedConfig['credential']): Auth
         );
       }
       return fixed ?? tokenOf(credential).then((token) => prefix + token);
-    },
-  };
-}
-
-/** The same rule as middleware, for the raw openapi-fetch client (which knows only routes). */
-export function authMiddleware(authorizer: Authorizer): Middleware {
-  return {
-    async onRequest({ request, schemaPath }) {
-      const id = operationForRoute(request.method, schemaPath);
-      const value = id ? await authorizer.valueFor(id) : undefined;
-      if (value === undefined) request.headers.delete('authorization');
-      else request.headers.set(authorizer.header, value);
-      return undefined;
     },
   };
 }

@@ -1,42 +1,31 @@
-import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import { platform } from '#platform';
-import type { Platform } from './platform/types.js';
 import type { paths } from '../generated/schema.js';
-import { authMiddleware, createAuthorizer, type Authorizer } from './auth.js';
-import { readText } from './body.js';
+import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
+import { createAuthorizer, type Authorizer } from './auth.js';
 import type { ConfigSources } from './config-file.js';
 import {
   ENV_NAMES,
-  MAX_TIMER_MS,
   optionsFromEnv,
   optionsOfSources,
   resolveConfig,
   type ConfigLayer,
   type OktaSessionsOptions,
   type ResolvedConfig,
-  type RetryInfo,
 } from './config.js';
-import { apiErrorOf, createErrorMiddleware } from './error-middleware.js';
-import { secretsOfHeader } from './redact.js';
-import { OktaApiError } from './errors/api-error.js';
 import { OktaConfigError } from './errors/config-error.js';
-import { rateLimitOf } from './errors/factory.js';
-import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
-import { OktaNetworkError } from './errors/network-error.js';
-import { isOktaError } from './errors/okta-error.js';
-import { OktaTimeoutError } from './errors/timeout-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
-import { routes, type OperationId } from './operations.js';
-import { BodyTooLargeError, MAX_BODY_BYTES } from './platform/body-limit.js';
-import { readRateLimit, resetWaitMs, type RateLimitState } from './rate-limit.js';
+import { fillPath, routes, type OperationId } from './operations.js';
+import { lazyRawClient } from './raw.js';
+import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
-import { sleep, withRetries } from './retry.js';
+import { Throttle } from './throttle.js';
+import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
-  assertHeaders,
+  assertCallOptions,
   assertSessionId,
   assertSessionCookie,
   assertSessionToken,
-  credentialHeaderIn,
 } from './validate.js';
 import { VERSION } from './version.js';
 
@@ -83,108 +72,22 @@ export interface CreateSessionArgs {
   sessionToken: string;
 }
 
-/** The per-call part of an attempt's openapi-fetch options. */
-interface AttemptInit {
-  params: object;
-  body: CreateSessionArgs | undefined;
-  parseAs: 'stream';
-  credentials: RequestCredentials | undefined;
-}
-
+/** What an operation sends besides the client's own headers. */
 interface Prepared {
   path?: { sessionId: string };
   cookie?: string;
-  body?: CreateSessionArgs;
-  secrets?: string[];
+  body?: string;
 }
 
 // createSession spends a single-use session token: repeating it after it may have reached
 // Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
 const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
 
-const noQuery = (): string => '';
-// openapi-fetch's own serializer, less the label/matrix/explode styles the spec does not use,
-// and without a regex: this runs on every request.
-function fillPath(url: string, params: Record<string, unknown> | undefined): string {
-  let open = url.indexOf('{');
-  if (open === -1 || !params) return url;
-  let out = '';
-  let done = 0;
-  while (open !== -1) {
-    const close = url.indexOf('}', open);
-    const value = params[url.slice(open + 1, close)];
-    out += url.slice(done, open);
-    out +=
-      value === undefined || value === null
-        ? url.slice(open, close + 1)
-        : encodeURIComponent(String(value));
-    done = close + 1;
-    open = url.indexOf('{', done);
-  }
-  return out + url.slice(done);
-}
-
-// The façade's transport hands non-2xx responses back by throwing them past openapi-fetch,
-// which would otherwise read the whole error body itself, unbounded.
-class NotOk {
-  constructor(readonly response: Response) {}
-}
-
-function throwUnlessOk(response: Response): Response {
-  if (!response.ok) throw new NotOk(response);
-  return response;
-}
-
-const responseOf = (result: { response: Response }): Response => result.response;
-
-function unlessNotOk(error: unknown): Response {
-  if (error instanceof NotOk) return error.response;
-  throw error;
-}
-
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort);
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** The headers of one attempt: credential, the caller's extras, then retry bookkeeping. */
-function attemptHeaders(
-  authHeader: string,
-  credential: string | undefined,
-  extra: Record<string, string> | undefined,
-  retry: Record<string, string> | undefined,
-): Record<string, string> | undefined {
-  if (credential === undefined && !retry) return extra;
-  const headers: Record<string, string> = { ...extra, ...retry };
-  if (credential !== undefined) headers[authHeader] = credential;
-  return headers;
-}
-
-function checkCallOptions(options: CallOptions | undefined): void {
-  if (!options) return;
-  assertHeaders(options.headers, 'options.headers');
-  const credentialHeader = credentialHeaderIn(options.headers);
-  if (credentialHeader) {
-    throw new OktaValidationError(
-      'options.headers',
-      `${credentialHeader} cannot be set per call; configure apiToken/accessToken or pass { cookie }`,
-    );
-  }
-  const timeoutMs = options.timeoutMs;
-  if (
-    timeoutMs !== undefined &&
-    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)
-  ) {
-    throw new OktaValidationError(
-      'options.timeoutMs',
-      `must be a number from 1 to ${MAX_TIMER_MS}`,
-    );
-  }
+/** Header names in lowercase, as the façade sends every header (so a caller's `accept` replaces ours). */
+function lowercased(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name.toLowerCase()] = headers[name]!;
+  return out;
 }
 
 function processEnv(): Record<string, string | undefined> {
@@ -209,16 +112,15 @@ function processEnv(): Record<string, string | undefined> {
  * ```
  */
 export class OktaSessions {
-  readonly #rawOptions: ClientOptions;
-  #raw: Client<paths> | undefined;
   readonly #config: ResolvedConfig;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
   readonly #credentials: RequestCredentials | undefined;
-  readonly #AbortController: Platform['AbortController'];
   readonly #authorizer: Authorizer;
-  readonly #client: Client<paths>;
-  // Okta counts rate limits per endpoint: a spent window throttles that operation only.
-  readonly #throttleUntil = new Map<OperationId, number>();
+  readonly #wire: Wire;
+  /** The client's own headers, names lowercase; each call starts from these. */
+  readonly #headers: Record<string, string>;
+  readonly #fetch: FetchFunction | undefined;
+  #raw: Client<paths> | undefined;
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
   constructor(options: OktaSessionsOptions) {
@@ -229,35 +131,21 @@ export class OktaSessions {
     const userAgent = [options.userAgent, `okta-sessions/${VERSION}`, platform.runtime]
       .filter(Boolean)
       .join(' ');
-    const custom = options.fetch;
-    // A caller's fetch needs real AbortSignals; our own transport takes light ones.
-    this.#AbortController = custom ? globalThis.AbortController : platform.AbortController;
-    const clientOptions = {
-      baseUrl: this.#config.orgUrl,
-      // A caller's fetch gets standard Request objects, exactly as it would without us.
-      fetch: custom ? (request: Request) => custom(request) : platform.fetch,
-      Request: custom ? globalThis.Request : platform.Request,
-      headers: {
-        Accept: 'application/json',
-        ...(platform.isBrowser ? {} : { 'User-Agent': userAgent }),
-        ...options.headers,
-      },
-      // The spec has no query parameters and one kind of path parameter: fixed, cheap
-      // serializers spare openapi-fetch building them again for every request.
-      querySerializer: noQuery,
-      pathSerializer: fillPath,
+    this.#headers = {
+      accept: 'application/json',
+      ...(platform.isBrowser ? {} : { 'user-agent': userAgent }),
+      ...lowercased(options.headers),
     };
+    const custom = options.fetch;
+    // A caller's fetch gets standard Request objects, exactly as it would without us.
+    this.#fetch = custom && ((request: Request) => custom(request));
     this.#authorizer = createAuthorizer(this.#config.credential);
-    // The façade sets the credential and maps errors itself, on a client without middleware:
-    // openapi-fetch's middleware machinery (ids, frozen options, awaited hooks) costs per call.
-    const transport = clientOptions.fetch;
-    this.#client = createClient<paths>({
-      ...clientOptions,
-      fetch: (request: Request) => transport(request).then(throwUnlessOk),
-    });
-    this.#rawOptions = {
-      ...clientOptions,
-      fetch: custom ? transport : (request: Request) => fetch(request),
+    this.#wire = {
+      orgUrl: this.#config.orgUrl,
+      transport: this.#fetch ? fetchTransport(this.#fetch) : platform.transport,
+      authorizer: this.#authorizer,
+      authHeader: this.#authorizer.header.toLowerCase(),
+      throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
     };
   }
 
@@ -277,10 +165,12 @@ export class OktaSessions {
   get raw(): Client<paths> {
     // Built on first use: touching Node's WHATWG Request loads its whole fetch stack (~25 ms),
     // a cost clients that never use `raw` should not pay at construction.
-    if (!this.#raw) {
-      this.#raw = createClient<paths>({ ...this.#rawOptions, Request: globalThis.Request });
-      this.#raw.use(authMiddleware(this.#authorizer), createErrorMiddleware());
-    }
+    this.#raw ??= lazyRawClient({
+      orgUrl: this.#config.orgUrl,
+      fetch: this.#fetch ?? ((request: Request) => globalThis.fetch(request)),
+      headers: this.#headers,
+      authorizer: this.#authorizer,
+    });
     return this.#raw;
   }
 
@@ -349,11 +239,7 @@ export class OktaSessions {
   async createSession(args: CreateSessionArgs, options?: CallOptions): Promise<Session> {
     const sessionToken = (args as Partial<CreateSessionArgs> | undefined)?.sessionToken;
     assertSessionToken(sessionToken);
-    return this.#session(
-      'createSession',
-      { body: { sessionToken }, secrets: [sessionToken] },
-      options,
-    );
+    return this.#session('createSession', { body: JSON.stringify({ sessionToken }) }, options);
   }
 
   /**
@@ -454,156 +340,61 @@ export class OktaSessions {
       );
     }
     assertSessionCookie(cookie);
-    // Okta echoes the bare session id of a cookie ("Resource not found: <id>"): scrub both forms.
-    return { cookie, secrets: [cookie, ...secretsOfHeader('cookie', cookie)] };
+    return { cookie };
   }
 
   async #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
-    const { text, response } = await this.#call(id, prepared, options);
+    const call = this.#callOf(id, prepared, options);
+    const { text, response } = await this.#run(call, options);
     const session = parseSession(text);
     if (typeof session !== 'string') return session;
-    throw this.#invalidResponse(id, prepared, response, session);
+    throw invalidResponse(this.#wire, call, response, session);
   }
 
   async #call(
     id: OperationId,
     prepared: Prepared,
     options: CallOptions | undefined,
-  ): Promise<{ text: string; response: Response }> {
-    checkCallOptions(options);
+  ): Promise<void> {
+    await this.#run(this.#callOf(id, prepared, options), options);
+  }
+
+  /** The request of a call, built once from the spec's operation; checked before any I/O. */
+  #callOf(id: OperationId, prepared: Prepared, options: CallOptions | undefined): Call {
+    assertCallOptions(options);
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
-    // What openapi-fetch needs, built once per call; each attempt adds its signal and headers.
-    const init: AttemptInit = {
-      params: prepared.path
-        ? { path: prepared.path }
-        : prepared.cookie
-          ? { header: { Cookie: prepared.cookie } }
-          : {},
+    const route = routes[id];
+    let headers = this.#headers;
+    if (options?.headers || prepared.cookie !== undefined || prepared.body !== undefined) {
+      headers = { ...headers, ...lowercased(options?.headers) };
+      if (prepared.cookie !== undefined) headers['cookie'] = prepared.cookie;
+      if (prepared.body !== undefined) headers['content-type'] = 'application/json';
+    }
+    return {
+      id,
+      method: route.method,
+      path: fillPath(route.path, prepared.path),
+      headers,
       body: prepared.body,
-      parseAs: 'stream',
-      credentials: routes[id].security.length === 0 ? this.#credentials : undefined,
+      // The cookie-only operations are the ones a browser must send its cookies with.
+      credentials: route.security.length === 0 ? this.#credentials : undefined,
+      signal,
+      timeoutMs: options?.timeoutMs ?? this.#config.timeoutMs,
     };
+  }
+
+  #run(call: Call, options: CallOptions | undefined): Promise<Answer> {
     return withRetries(
       {
-        operationId: id,
+        operationId: call.id,
         maxRetries: this.#config.maxRetries,
         maxDelayMs: this.#config.maxDelayMs,
-        repeatable: !NOT_REPEATABLE.has(id),
-        signal,
+        repeatable: !NOT_REPEATABLE.has(call.id),
+        signal: options?.signal,
         onRetry: this.#onRetry,
       },
-      (retryHeaders) => this.#attempt(id, prepared, init, options, retryHeaders),
-    );
-  }
-
-  async #attempt(
-    id: OperationId,
-    prepared: Prepared,
-    init: AttemptInit,
-    options: CallOptions | undefined,
-    retryHeaders: Record<string, string> | undefined,
-  ): Promise<{ text: string; response: Response }> {
-    const signal = options?.signal;
-    if (this.#config.throttle) await this.#waitForWindow(id, signal);
-    const op = routes[id];
-    const timeoutMs = options?.timeoutMs ?? this.#config.timeoutMs;
-    // One controller per attempt carries both the caller's abort and our timeout, and is
-    // released (timer cleared, listener removed) before the attempt settles.
-    const controller = new this.#AbortController();
-    const onAbort = signal && (() => controller.abort(signal.reason));
-    if (onAbort) signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new OktaTimeoutError(op.method, this.#urlOf(id, prepared), timeoutMs));
-    }, timeoutMs);
-    let credential: string | undefined;
-    try {
-      const auth = this.#authorizer.valueFor(id);
-      // A token provider that hangs must not outlive the attempt's timeout or the caller's abort.
-      credential = typeof auth === 'object' ? await untilAborted(auth, controller.signal) : auth;
-      const response = await this.#client
-        [op.method as 'GET'](
-          op.path as never,
-          {
-            params: init.params,
-            body: init.body,
-            parseAs: init.parseAs,
-            credentials: init.credentials,
-            headers: attemptHeaders(
-              this.#authorizer.header,
-              credential,
-              options?.headers,
-              retryHeaders,
-            ),
-            signal: controller.signal,
-          } as never,
-        )
-        .then(responseOf, unlessNotOk);
-      if (!response.ok) {
-        const secrets = prepared.secrets ?? [];
-        throw await apiErrorOf(
-          response,
-          op.method,
-          this.#urlOf(id, prepared),
-          credential
-            ? [...secrets, ...secretsOfHeader(this.#authorizer.header, credential)]
-            : secrets,
-        );
-      }
-      const text = await readText(response, MAX_BODY_BYTES, 'throw').catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) {
-          throw this.#invalidResponse(id, prepared, response, error.message);
-        }
-        throw error;
-      });
-      if (this.#config.throttle) this.#noteWindow(id, readRateLimit(response.headers));
-      return { text, response };
-    } catch (error) {
-      if (this.#config.throttle && error instanceof OktaApiError)
-        this.#noteWindow(id, rateLimitOf(error));
-      if (signal?.aborted) throw signal.reason;
-      if (timedOut) throw controller.signal.reason;
-      if (isOktaError(error)) throw error;
-      throw new OktaNetworkError(op.method, this.#urlOf(id, prepared), error);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    }
-  }
-
-  async #waitForWindow(id: OperationId, signal: AbortSignal | undefined): Promise<void> {
-    const wait = (this.#throttleUntil.get(id) ?? 0) - Date.now();
-    if (wait > 0) await sleep(Math.min(wait, this.#config.maxDelayMs), signal);
-  }
-
-  #noteWindow(id: OperationId, state: RateLimitState | undefined): void {
-    const wait = state && state.remaining === 0 ? resetWaitMs(state) : undefined;
-    if (wait !== undefined) {
-      this.#throttleUntil.set(id, Math.max(this.#throttleUntil.get(id) ?? 0, Date.now() + wait));
-    }
-  }
-
-  /** The request URL, built only on error paths. */
-  #urlOf(id: OperationId, prepared: Prepared): string {
-    return this.#config.orgUrl + fillPath(routes[id].path, prepared.path);
-  }
-
-  #invalidResponse(
-    id: OperationId,
-    prepared: Prepared,
-    response: Response,
-    problem: string,
-  ): OktaInvalidResponseError {
-    return new OktaInvalidResponseError(
-      {
-        status: response.status,
-        requestId: response.headers.get('x-okta-request-id') ?? undefined,
-        method: routes[id].method,
-        url: this.#urlOf(id, prepared),
-      },
-      problem,
+      (retryHeaders) => attempt(this.#wire, call, retryHeaders),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { OktaConfigError } from './errors/config-error.js';
-import { assertHeaders, credentialHeaderIn, tokenProblem } from './validate.js';
+import type { RetryInfo, RetryOptions } from './retry.js';
+import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -10,45 +11,6 @@ import { assertHeaders, credentialHeaderIn, tokenProblem } from './validate.js';
  * ```
  */
 export type AccessTokenSource = string | (() => string | Promise<string>);
-
-/**
- * What {@link OktaSessions} reports before each retry. Contains no secrets.
- *
- * @example
- * ```ts
- * const onRetry = (info: RetryInfo) =>
- *   logger.warn({ ...info }, `retrying ${info.operationId} in ${info.delayMs} ms (${info.reason})`);
- * ```
- */
-export interface RetryInfo {
-  /** The operation being retried, e.g. `getSession`. */
-  operationId: string;
-  /** 1 for the first retry, 2 for the second... */
-  attempt: number;
-  /** How long the client waits before the retry. */
-  delayMs: number;
-  /** The status that caused the retry; undefined for network failures. */
-  status?: number;
-  /** `X-Okta-Request-Id` of the failed attempt, if any. */
-  requestId?: string;
-  /** Why the call is retried. */
-  reason: 'rate-limit' | 'server-error' | 'network' | 'timeout';
-}
-
-/**
- * Retry settings; see the README's retry table for what is retried.
- *
- * @example
- * ```ts
- * new OktaSessions({ orgUrl, apiToken, retry: { maxRetries: 0 } }); // never retry
- * ```
- */
-export interface RetryOptions {
-  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
-  maxRetries?: number;
-  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
-  maxDelayMs?: number;
-}
 
 /**
  * Options of {@link OktaSessions}.
@@ -237,9 +199,6 @@ function checkToken(name: string, value: string): string {
   return value;
 }
 
-/** The longest delay timers can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
-
 function checkPositive(
   name: string,
   value: number | undefined,
@@ -300,12 +259,9 @@ export function resolveConfig(
     );
   }
   assertHeaders(options.headers, 'headers');
-  const credentialHeader = credentialHeaderIn(options.headers);
-  if (credentialHeader) {
-    fail(
-      `headers must not set ${credentialHeader}`,
-      'Use apiToken/accessToken, or the cookie argument of the /me operations',
-    );
+  const notAllowed = headerNotAllowed(options.headers);
+  if (notAllowed) {
+    fail(`headers must not set ${notAllowed.name}`, notAllowed.fix);
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     fail('fetch must be a function', 'Pass a WHATWG fetch implementation');

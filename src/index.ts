@@ -1,14 +1,9 @@
 // The package's public surface: explicit named exports only.
 export { OktaSessions } from './client.js';
 export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
-export type {
-  OktaSessionsOptions,
-  AccessTokenSource,
-  RetryOptions,
-  RetryInfo,
-  ProxyEnv,
-} from './config.js';
+export type { OktaSessionsOptions, AccessTokenSource, ProxyEnv } from './config.js';
 export type { ConfigSources } from './config-file.js';
+export type { RetryOptions, RetryInfo } from './retry.js';
 export type { Session, Open } from './session.js';
 export { OktaError, isOktaError } from './errors/okta-error.js';
 export { OktaApiError, isOktaApiError } from './errors/api-error.js';

@@ -28,3 +28,32 @@ export function scrub(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+const SECRET_HEADERS = ['authorization', 'cookie', 'dpop'];
+
+/**
+ * Every secret a request carries, for scrubbing what the server echoes: credential header
+ * values (the whole Cookie too: Okta echoes it) and a session token in a JSON body. The one
+ * collector for the façade and `okta.raw`; called only when an error is built.
+ */
+export function secretsOfRequest(
+  header: (name: string) => string | null | undefined,
+  body: string | undefined,
+): string[] {
+  const secrets: string[] = [];
+  for (const name of SECRET_HEADERS) {
+    const value = header(name);
+    if (!value) continue;
+    if (name === 'cookie') secrets.push(value);
+    secrets.push(...secretsOfHeader(name, value));
+  }
+  if (body) {
+    try {
+      const token = (JSON.parse(body) as { sessionToken?: unknown } | null)?.sessionToken;
+      if (typeof token === 'string') secrets.push(token);
+    } catch {
+      // Not JSON: nothing we know to be secret.
+    }
+  }
+  return secrets;
+}

@@ -1,10 +1,49 @@
-import type { RetryInfo } from './config.js';
 import { OktaApiError } from './errors/api-error.js';
 import { rateLimitOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { OktaRateLimitError } from './errors/rate-limit-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
 import { resetWaitMs } from './rate-limit.js';
+import { sleep } from './abort.js';
+
+/**
+ * What {@link OktaSessions} reports before each retry. Contains no secrets.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (info: RetryInfo) =>
+ *   logger.warn({ ...info }, `retrying ${info.operationId} in ${info.delayMs} ms (${info.reason})`);
+ * ```
+ */
+export interface RetryInfo {
+  /** The operation being retried, e.g. `getSession`. */
+  operationId: string;
+  /** 1 for the first retry, 2 for the second... */
+  attempt: number;
+  /** How long the client waits before the retry. */
+  delayMs: number;
+  /** The status that caused the retry; undefined for network failures. */
+  status?: number;
+  /** `X-Okta-Request-Id` of the failed attempt, if any. */
+  requestId?: string;
+  /** Why the call is retried. */
+  reason: 'rate-limit' | 'server-error' | 'network' | 'timeout';
+}
+
+/**
+ * Retry settings; see the README's retry table for what is retried.
+ *
+ * @example
+ * ```ts
+ * new OktaSessions({ orgUrl, apiToken, retry: { maxRetries: 0 } }); // never retry
+ * ```
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
+  maxRetries?: number;
+  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
+  maxDelayMs?: number;
+}
 
 const BACKOFF_BASE_MS = 250;
 // Statuses where the server (or a gateway in front of it) did not do the work.
@@ -87,26 +126,6 @@ function decide(
   return undefined;
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason the moment it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * Runs `attempt` until it succeeds, the error is not worth retrying, or retries run out.
  * Retries carry Okta's X-Okta-Retry-For (the request id of the first 429) and X-Okta-Retry-Count.
@@ -119,8 +138,8 @@ export async function withRetries<T>(
   for (let retry = 0; ; retry++) {
     let headers: Record<string, string> | undefined;
     if (retry > 0) {
-      headers = { 'X-Okta-Retry-Count': String(retry) };
-      if (retryFor) headers['X-Okta-Retry-For'] = retryFor;
+      headers = { 'x-okta-retry-count': String(retry) };
+      if (retryFor) headers['x-okta-retry-for'] = retryFor;
     }
     try {
       return await attempt(headers);

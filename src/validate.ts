@@ -1,5 +1,8 @@
 import { OktaValidationError } from './errors/validation-error.js';
 
+/** The longest delay timers can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 const MAX_ID_LENGTH = 256;
 const MAX_TOKEN_LENGTH = 8192;
 // C0 controls, DEL and C1 controls: never part of an id and dangerous in a header or a path.
@@ -102,12 +105,37 @@ export function tokenProblem(value: string): string | undefined {
 }
 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie']);
+// Framing and hop-by-hop headers belong to the transport: set by a caller they either reach the
+// wire unchecked (Host, Proxy-Authorization) or make every request fail mid-flight.
+const TRANSPORT_HEADERS =
+  /^(host|content-length|transfer-encoding|connection|keep-alive|upgrade|expect|te|trailer|proxy-.*)$/i;
 
-/** The first header of `headers` that only the client may set (Authorization, Cookie), if any. */
-export function credentialHeaderIn(
+/** A header a caller may not set, and what to do instead. */
+export interface HeaderNotAllowed {
+  name: string;
+  fix: string;
+}
+
+/**
+ * The first header of `headers` that only the client or the transport may set, if any:
+ * credentials (Authorization, Cookie) and framing or hop-by-hop headers (Host, Content-Length,
+ * Transfer-Encoding, Connection, Keep-Alive, Upgrade, Expect, TE, Trailer, Proxy-*).
+ */
+export function headerNotAllowed(
   headers: Record<string, string> | undefined,
-): string | undefined {
-  return Object.keys(headers ?? {}).find((name) => CREDENTIAL_HEADERS.has(name.toLowerCase()));
+): HeaderNotAllowed | undefined {
+  for (const name of Object.keys(headers ?? {})) {
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+      return { name, fix: 'Configure apiToken/accessToken, or pass { cookie } to a /me operation' };
+    }
+    if (TRANSPORT_HEADERS.test(name)) {
+      return {
+        name,
+        fix: 'The transport sets framing and connection headers itself; leave it out',
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Extra per-call or per-client headers: same rule as cookies, for names and values. */
@@ -122,5 +150,34 @@ export function assertHeaders(headers: Record<string, string> | undefined, argum
     }
     const problem = headerValueProblem(value);
     if (problem) throw new OktaValidationError(argument, `the value of ${name} ${problem}`);
+  }
+}
+
+/** The options every operation takes as its last argument, as validate.ts checks them. */
+interface CallOptionsShape {
+  timeoutMs?: number | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/** Per-call options: checked before any I/O, like the client's own. */
+export function assertCallOptions(options: CallOptionsShape | undefined): void {
+  if (!options) return;
+  assertHeaders(options.headers, 'options.headers');
+  const notAllowed = headerNotAllowed(options.headers);
+  if (notAllowed) {
+    throw new OktaValidationError(
+      'options.headers',
+      `${notAllowed.name} cannot be set per call. ${notAllowed.fix}`,
+    );
+  }
+  const timeoutMs = options.timeoutMs;
+  if (
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)
+  ) {
+    throw new OktaValidationError(
+      'options.timeoutMs',
+      `must be a number from 1 to ${MAX_TIMER_MS}`,
+    );
   }
 }

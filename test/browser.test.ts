@@ -74,3 +74,20 @@ test('a token operation on a cookie-only client names the credential it needs', 
   );
   expect(fetch).not.toHaveBeenCalled();
 });
+
+test("a browser's opaque redirect (status 0) is an OktaApiError, not a success", async () => {
+  const { OktaSessions, OktaApiError } = browserBuild();
+  const okta = new OktaSessions({
+    orgUrl: 'https://acme.okta.com',
+    fetch: async (request) => {
+      expect((request as Request).redirect).toBe('manual');
+      // What a browser returns for a 3xx under redirect: 'manual'.
+      const response = Response.error();
+      Object.defineProperty(response, 'type', { value: 'opaqueredirect' });
+      return response;
+    },
+  });
+  const err = await okta.getCurrentSession().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(OktaApiError);
+  expect((err as InstanceType<typeof OktaApiError>).status).toBe(302);
+});

@@ -9,8 +9,11 @@ import {
 } from './status-errors.js';
 import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit.js';
 import { scrub } from '../redact.js';
+import type { TransportResponse } from '../transport/transport.js';
 
 const MAX_TEXT = 2_000;
+/** Error bodies are read up to this size; Okta's are a few hundred bytes. */
+const MAX_ERROR_BODY = 64 * 1024;
 const MAX_CAUSES = 20;
 
 /** The error class for a non-2xx status: the one place where status decides the class. */
@@ -100,4 +103,25 @@ export function createApiError(input: {
       : new Class(init);
   rateLimits.set(error, rateLimit);
   return error;
+}
+
+/**
+ * The typed error for a non-2xx response, from the façade or `okta.raw`: reads a bounded part of
+ * the body and scrubs the request's secrets from anything the server echoed.
+ */
+export async function apiErrorOf(
+  response: TransportResponse,
+  method: string,
+  url: string,
+  secrets: readonly string[],
+): Promise<OktaApiError> {
+  const bodyText = await response.text(MAX_ERROR_BODY, 'truncate').catch(() => '');
+  return createApiError({
+    status: response.status,
+    bodyText,
+    headers: response.headers,
+    method,
+    url,
+    secrets,
+  });
 }

@@ -1,3 +1,4 @@
+import { fetchTransport } from '../transport/fetch.js';
 import type { Platform } from './types.js';
 
 // Browsers, Deno, Bun and workers: their own fetch is the fast path there.
@@ -8,9 +9,7 @@ const isBrowser = scope.document !== undefined || scope.WorkerGlobalScope !== un
 /** The platform of fetch-native runtimes. */
 export const platform: Platform = {
   // Looked up per call so that a fetch installed after import (a polyfill, a test shim) is used.
-  fetch: (request) => globalThis.fetch(request),
-  Request: globalThis.Request,
-  AbortController: globalThis.AbortController,
+  transport: fetchTransport((request) => globalThis.fetch(request)),
   isBrowser,
   runtime: '',
 };

@@ -1,0 +1,133 @@
+// One attempt of a call: wait out a spent rate-limit window, add the credential, send through
+// the transport under the attempt's deadline, and turn the answer into text or a typed error.
+import type { Authorizer } from './auth.js';
+import { Deadline } from './abort.js';
+import { OktaApiError } from './errors/api-error.js';
+import { apiErrorOf, rateLimitOf } from './errors/factory.js';
+import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
+import { OktaNetworkError } from './errors/network-error.js';
+import { isOktaError } from './errors/okta-error.js';
+import { OktaTimeoutError } from './errors/timeout-error.js';
+import type { OperationId } from './operations.js';
+import { readRateLimit } from './rate-limit.js';
+import { secretsOfRequest } from './redact.js';
+import type { Throttle } from './throttle.js';
+import {
+  BodyTooLargeError,
+  type Transport,
+  type TransportResponse,
+} from './transport/transport.js';
+
+/** A Session is about 1 kB; a success body near this size is not a Session. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What every attempt of one client shares. */
+export interface Wire {
+  orgUrl: string;
+  transport: Transport;
+  authorizer: Authorizer;
+  /** The authorizer's header name, lowercase like every header the façade sends. */
+  authHeader: string;
+  throttle: Throttle | undefined;
+}
+
+/** One call, built once; each attempt adds its credential and retry headers. */
+export interface Call {
+  id: OperationId;
+  method: string;
+  /** The filled-in path. */
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  credentials: RequestCredentials | undefined;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+}
+
+/** A 2xx response and its body. */
+export interface Answer {
+  response: TransportResponse;
+  text: string;
+}
+
+/** Runs one attempt; rejects with a typed error, the caller's abort reason, or a timeout. */
+export async function attempt(
+  wire: Wire,
+  call: Call,
+  retryHeaders: Record<string, string> | undefined,
+): Promise<Answer> {
+  if (wire.throttle) await wire.throttle.wait(call.id, call.signal);
+  const deadline = new Deadline(
+    call.signal,
+    call.timeoutMs,
+    () => new OktaTimeoutError(call.method, wire.orgUrl + call.path, call.timeoutMs),
+  );
+  try {
+    // A token provider that hangs is covered too: the race ends at the deadline.
+    return await deadline.race(exchange(wire, call, retryHeaders, deadline));
+  } catch (error) {
+    if (wire.throttle && error instanceof OktaApiError)
+      wire.throttle.note(call.id, rateLimitOf(error));
+    if (deadline.ended || isOktaError(error)) throw error;
+    throw new OktaNetworkError(call.method, wire.orgUrl + call.path, error);
+  } finally {
+    deadline.release();
+  }
+}
+
+async function exchange(
+  wire: Wire,
+  call: Call,
+  retryHeaders: Record<string, string> | undefined,
+  deadline: Deadline,
+): Promise<Answer> {
+  const auth = wire.authorizer.valueFor(call.id);
+  const credential = typeof auth === 'object' ? await auth : auth;
+  let headers = call.headers;
+  if (credential !== undefined || retryHeaders) {
+    headers = { ...headers, ...retryHeaders };
+    if (credential !== undefined) headers[wire.authHeader] = credential;
+  }
+  const response = await wire.transport.request({
+    method: call.method,
+    origin: wire.orgUrl,
+    path: call.path,
+    headers,
+    body: call.body,
+    credentials: call.credentials,
+    cancel: deadline,
+  });
+  if (response.status < 200 || response.status >= 300) {
+    const secrets = secretsOfRequest((name) => headers[name], call.body);
+    throw await apiErrorOf(response, call.method, wire.orgUrl + call.path, secrets);
+  }
+  let text: string;
+  try {
+    text = await response.text(MAX_BODY_BYTES, 'throw');
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw invalidResponse(wire, call, response, error.message);
+    }
+    throw error;
+  }
+  if (wire.throttle) wire.throttle.note(call.id, readRateLimit(response.headers));
+  return { response, text };
+}
+
+/** A 2xx response whose body is not what the operation returns. */
+export function invalidResponse(
+  wire: Wire,
+  call: Call,
+  response: TransportResponse,
+  problem: string,
+): OktaInvalidResponseError {
+  return new OktaInvalidResponseError(
+    {
+      status: response.status,
+      requestId: response.headers.get('x-okta-request-id') ?? undefined,
+      method: call.method,
+      url: wire.orgUrl + call.path,
+    },
+    problem,
+  );
+}

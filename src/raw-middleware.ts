@@ -1,0 +1,72 @@
+// `okta.raw`'s openapi-fetch client: the façade's authorizer, error factory and secret
+// collector reach it through one thin middleware. Loaded by raw.ts on the first raw call.
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { paths } from '../generated/schema.js';
+import type { Authorizer } from './auth.js';
+import { apiErrorOf } from './errors/factory.js';
+import { OktaNetworkError } from './errors/network-error.js';
+import { isOktaError } from './errors/okta-error.js';
+import { fillPath, operationForRoute } from './operations.js';
+import { secretsOfRequest } from './redact.js';
+import { fromFetchResponse, type FetchFunction } from './transport/fetch.js';
+
+/** What `okta.raw` is built from. */
+export interface RawOptions {
+  orgUrl: string;
+  fetch: FetchFunction;
+  headers: Record<string, string>;
+  authorizer: Authorizer;
+}
+
+/** The façade's rules as openapi-fetch middleware. */
+function wireMiddleware(authorizer: Authorizer): Middleware {
+  // A body is spent once sent: a copy is kept in case the server echoes its session token.
+  const bodies = new WeakMap<Request, string>();
+  return {
+    async onRequest({ request, schemaPath }) {
+      const id = operationForRoute(request.method, schemaPath);
+      const value = id ? await authorizer.valueFor(id) : undefined;
+      if (value === undefined) request.headers.delete('authorization');
+      else request.headers.set(authorizer.header, value);
+      if (request.body) {
+        bodies.set(
+          request,
+          await request
+            .clone()
+            .text()
+            .catch(() => ''),
+        );
+      }
+      return undefined;
+    },
+    async onResponse({ request, response }) {
+      // Decided on the status, never the body; a 3xx (or a browser's opaque redirect) included.
+      if (response.ok) return undefined;
+      const secrets = secretsOfRequest((name) => request.headers.get(name), bodies.get(request));
+      throw await apiErrorOf(fromFetchResponse(response), request.method, request.url, secrets);
+    },
+    onError({ request, error }) {
+      // Cancellation keeps its own reason.
+      if (request.signal?.aborted || isOktaError(error)) return undefined;
+      return new OktaNetworkError(request.method, request.url, error);
+    },
+  };
+}
+
+/** The openapi-fetch client behind `okta.raw`, its middleware in place; never follows redirects. */
+export function createRawClient(options: RawOptions): Client<paths> {
+  const { fetch } = options;
+  const client = createClient<paths>({
+    baseUrl: options.orgUrl,
+    headers: options.headers,
+    redirect: 'manual',
+    // A per-call `redirect` option cannot turn following back on: credentials stay home.
+    fetch: (request: Request) =>
+      fetch(request.redirect === 'manual' ? request : new Request(request, { redirect: 'manual' })),
+    // The spec has no query parameters and one kind of path parameter.
+    querySerializer: () => '',
+    pathSerializer: fillPath,
+  });
+  client.use(wireMiddleware(options.authorizer));
+  return client;
+}
