@@ -142,7 +142,11 @@ export class OktaSessions {
     this.#authorizer = createAuthorizer(this.#config.credential);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: this.#fetch ? fetchTransport(this.#fetch) : platform.transport,
+      transport: this.#fetch
+        ? fetchTransport(this.#fetch)
+        : this.#config.proxy && platform.proxyTransport
+          ? platform.proxyTransport(this.#config.proxy)
+          : platform.transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,

@@ -88,6 +88,17 @@ export interface ResolvedConfig {
   maxRetries: number;
   maxDelayMs: number;
   throttle: boolean;
+  /** The Node transport's proxy; undefined for none. */
+  proxy: ResolvedProxy | undefined;
+}
+
+/** A checked proxy setting: every variable given explicitly, so undici reads no environment. */
+export interface ResolvedProxy {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+  /** `host:port` of the proxies, for messages: never the credentials. */
+  label: string;
 }
 
 const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
@@ -273,6 +284,9 @@ export function resolveConfig(
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
     throttle: options.throttle === true,
+    proxy: resolveProxy(
+      options.proxy === undefined && !runtime.browser ? proxyEnvOf(processEnv()) : options.proxy,
+    ),
   };
 }
 
@@ -394,4 +408,55 @@ export function optionsOfSources(
   const options = optionsOfLayers(mergeLayers(...layers));
   options.proxy ??= proxyEnvOf(env);
   return options;
+}
+
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
+}
+
+/** A proxy URL, checked; messages show at most its host, never its credentials. */
+function checkProxyUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`${name} must be a URL such as http://proxy.example.com:3128`, 'Or pass proxy: false');
+  }
+  let url: URL;
+  try {
+    url = new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    fail(`${name} is not a valid URL`, 'Use the form http://user:pass@proxy.example.com:3128');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(`${name} must be an http:// or https:// proxy (got ${url.protocol}//)`, 'Fix the scheme');
+  }
+  return url.href;
+}
+
+function hostOf(proxy: string): string {
+  return new URL(proxy).host;
+}
+
+/** The proxy of the options (or the environment), or undefined for none. */
+export function resolveProxy(setting: OktaSessionsOptions['proxy']): ResolvedProxy | undefined {
+  if (setting === undefined || setting === false) return undefined;
+  if (typeof setting === 'string') {
+    const url = checkProxyUrl('proxy', setting);
+    return { httpProxy: url, httpsProxy: url, noProxy: '', label: hostOf(url) };
+  }
+  if (typeof setting !== 'object' || setting === null) {
+    fail(
+      'proxy must be a URL string, false, or { httpsProxy, httpProxy, noProxy }',
+      'Fix the proxy option',
+    );
+  }
+  const httpsProxy = setting.httpsProxy
+    ? checkProxyUrl('proxy.httpsProxy (HTTPS_PROXY)', setting.httpsProxy)
+    : '';
+  const httpProxy = setting.httpProxy
+    ? checkProxyUrl('proxy.httpProxy (HTTP_PROXY)', setting.httpProxy)
+    : '';
+  if (!httpsProxy && !httpProxy) return undefined;
+  const hosts = [...new Set([httpsProxy, httpProxy].filter(Boolean).map(hostOf))];
+  return { httpsProxy, httpProxy, noProxy: setting.noProxy ?? '', label: hosts.join(', ') };
 }

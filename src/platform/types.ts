@@ -1,4 +1,4 @@
-import type { ConfigLayer } from '../config.js';
+import type { ConfigLayer, ResolvedProxy } from '../config.js';
 import type { ConfigSources } from '../config-file.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -6,6 +6,8 @@ import type { Transport } from '../transport/transport.js';
 export interface Platform {
   /** The transport used when the caller gives no `fetch`. */
   transport: Transport;
+  /** The transport through a proxy; Node only (fetch runtimes have their own proxy settings). */
+  proxyTransport?: (proxy: ResolvedProxy) => Transport;
   /** Browsers forbid the Cookie header and set User-Agent themselves. */
   isBrowser: boolean;
   /** Runtime part of the User-Agent, e.g. `node/20.20.2 linux/x64`; empty where not ours to set. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '..', '..');
 
 export interface CliBinary {
-  /** The bundled command, run with `node <file>`. */
+  /** The bundled command (or, with another entry, module), run with `node <file>`. */
   file: string;
   /** An empty directory for HOME and the working directory, so no real okta.yaml is read. */
   home: string;
@@ -20,12 +20,12 @@ export interface CliBinary {
   remove(): void;
 }
 
-export async function buildCli(): Promise<CliBinary> {
+export async function buildCli(entry = 'src/cli/main.ts'): Promise<CliBinary> {
   const dir = mkdtempSync(join(tmpdir(), 'okta-cli-'));
   const file = join(dir, 'okta-sessions.cjs');
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [join(root, 'src/cli/main.ts')],
+    entryPoints: [join(root, entry)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
