@@ -266,28 +266,32 @@ function exchangeOn(lane: Lane, request: TransportRequest): Promise<TransportRes
 // One undici EnvHttpProxyAgent per proxy setting, shared like the pools: it sends https://
 // requests through a CONNECT tunnel, http:// ones (loopback emulators) as absolute-form
 // requests, and honours noProxy. The whole of undici is loaded only when a proxy is set.
-const proxyLanes = new Map<string, Promise<Map<string, Lane>>>();
+interface ProxyRoute {
+  agent: Pick<Dispatcher, 'dispatch'>;
+  /** One lane per origin, as without a proxy. */
+  lanes: Map<string, Lane>;
+}
+const proxyRoutes = new Map<string, Promise<ProxyRoute>>();
 
-function proxyLanesFor(proxy: ResolvedProxy): Promise<Map<string, Lane>> {
+function proxyRouteFor(proxy: ResolvedProxy): Promise<ProxyRoute> {
   const key = JSON.stringify([proxy.httpProxy, proxy.httpsProxy, proxy.noProxy]);
-  let found = proxyLanes.get(key);
-  if (!found) {
-    found = import('undici').then(({ EnvHttpProxyAgent }) => {
-      const agent = new EnvHttpProxyAgent({
+  let route = proxyRoutes.get(key);
+  if (!route) {
+    route = import('undici').then(({ EnvHttpProxyAgent }) => ({
+      // Every variable is passed, even empty, so undici reads nothing from process.env itself.
+      agent: new EnvHttpProxyAgent({
         httpProxy: proxy.httpProxy,
         httpsProxy: proxy.httpsProxy,
         noProxy: proxy.noProxy,
         proxyTunnel: false,
         connections: CONNECTIONS,
         keepAliveTimeout: KEEP_ALIVE_MS,
-      } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
-      const lanesOfAgent = new Map<string, Lane>();
-      lanesOfAgent.set('', new Lane(agent));
-      return lanesOfAgent;
-    });
-    proxyLanes.set(key, found);
+      } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]),
+      lanes: new Map<string, Lane>(),
+    }));
+    proxyRoutes.set(key, route);
   }
-  return found;
+  return route;
 }
 
 /** What went wrong on the way through the proxy, naming its host and never its credentials. */
@@ -304,11 +308,11 @@ class ProxyError extends Error {
 export function proxyTransport(proxy: ResolvedProxy): Transport {
   return {
     async request(request: TransportRequest): Promise<TransportResponse> {
-      const byOrigin = await proxyLanesFor(proxy);
-      let lane = byOrigin.get(request.origin);
+      const route = await proxyRouteFor(proxy);
+      let lane = route.lanes.get(request.origin);
       if (!lane) {
-        lane = new Lane(byOrigin.get('')!.pool);
-        byOrigin.set(request.origin, lane);
+        lane = new Lane(route.agent);
+        route.lanes.set(request.origin, lane);
       }
       let cancelled: unknown;
       request.cancel.onCancel((reason) => (cancelled = reason));
