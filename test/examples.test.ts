@@ -3,7 +3,15 @@
 // file per example. Names an example only alludes to (`okta`, `sessionToken`, a `logger`...) are
 // declared once in a shared prelude; an example that imports nothing gets the package's exports.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(__dirname, '..');
@@ -88,6 +96,8 @@ test('every README and TSDoc example type-checks under strict', () => {
     0,
   );
   expect(examples.length).toBe(tags + readmeExamples().length);
+  // Inside the repository, so the package's own node_modules and `#platform` imports resolve.
+  mkdirSync(join(root, '.cache'), { recursive: true });
   const dir = mkdtempSync(join(root, '.cache', 'examples-'));
   try {
     writeFileSync(join(dir, 'prelude.mts'), PRELUDE);
