@@ -12,7 +12,7 @@ import { OktaConfigError } from './errors/config-error.js';
  *
  * @example
  * ```ts
- * const okta = await OktaSessions.fromConfig({}, { cwd: '/srv/app', onWarning: (m) => log.warn(m) });
+ * const okta = await OktaSessions.fromConfig({}, { cwd: '/srv/app', onWarning: (m) => console.warn(m) });
  * ```
  */
 export interface ConfigSources {

@@ -73,7 +73,6 @@ declare global {
   const err: unknown;
   const req: { headers: { cookie?: string } };
   const logger: { warn(fields: object, message: string): void };
-  const log: { warn(message: string): void };
   const tokenCache: { get(): Promise<{ access_token: string }> };
   function getToken(): Promise<string>;
   function alertOps(message: string): void;
