@@ -103,6 +103,7 @@ describe('the built command guides a new user', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--org-url/);
     expect(stderr).toMatch(/OKTA_CLIENT_ORGURL/);
+    expect(stderr).toMatch(/^error: --org-url \(OKTA_CLIENT_ORGURL\) is required/);
     expect(stderr).not.toMatch(/\{ orgUrl/);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });

@@ -240,6 +240,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
     if (json) io.stderr(`${JSON.stringify({ error: errorJson(error) })}\n`);
+    // Configuration errors already speak in flags and variables: the class name adds nothing.
+    else if (error instanceof OktaConfigError) io.stderr(`error: ${error.message}\n`);
     else
       io.stderr(`error: ${usage || isOktaError(error) ? describeError(error) : String(error)}\n`);
     return usage ? EXIT.usage : EXIT.apiError;
