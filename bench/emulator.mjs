@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childMain, runChild } from './processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -19,15 +20,14 @@ const API_TOKEN = 'bench-token';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
-/** Load-generator processes still running (killed on exit). */
-const loaders = new Set();
 
 const mode = process.argv[2];
-if (mode === '--serve') await serve(process.argv[3]);
-else if (mode === '--load') await load(JSON.parse(process.argv[3]));
+if (mode === '--serve') await serve(String(process.argv[3]));
+else if (mode === '--load') childMain(() => load(JSON.parse(String(process.argv[3]))));
 else await main();
 
 /** Child process: runs the emulator and prints `{ url, sessionId }` once ready. */
+/** @param {string} bundle */
 async function serve(bundle) {
   const { startEmulator } = await import(pathToFileURL(bundle).href);
   const emu = await startEmulator({
@@ -48,85 +48,105 @@ async function serve(bundle) {
   process.stdin.resume();
 }
 
-/** Child process: drives GET requests for a while and prints the measurements. */
+/**
+ * Child process: `connections` keep-alive callers issue GETs back to back (tinybench's
+ * task-level concurrency) for `seconds` after a warm-up, and prints the measurements.
+ * @param {{ origin: string, path: string, connections: number, seconds: number, warmupSeconds: number }} args
+ */
 async function load({ origin, path, connections, seconds, warmupSeconds }) {
   const { Pool } = await import('undici');
+  const { Bench } = await import('tinybench');
   const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const headers = { authorization: `SSWS ${API_TOKEN}`, accept: 'application/json' };
+  /** @type {Record<string, number>} */
   const statuses = {};
-  const latencies = [];
-  let measuring = false;
-  let running = true;
-  async function worker() {
-    while (running) {
-      const start = process.hrtime.bigint();
-      try {
-        const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
-        await body.dump();
-        if (measuring) {
-          latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-          statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  const bench = new Bench({
+    concurrency: 'task',
+    threshold: connections,
+    time: seconds * 1000,
+    iterations: 0,
+    warmupTime: warmupSeconds * 1000,
+    warmupIterations: 0,
+  });
+  let counting = false;
+  let t0 = 0n;
+  let elapsed = 0;
+  const task = bench
+    .add(
+      'getSession',
+      async () => {
+        let key;
+        try {
+          const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
+          await body.dump();
+          key = String(statusCode);
+        } catch (err) {
+          key = /** @type {any} */ (err)?.code ?? 'error';
         }
-      } catch (err) {
-        if (measuring) statuses[err.code ?? 'error'] = (statuses[err.code ?? 'error'] ?? 0) + 1;
-      }
-    }
-  }
-  const workers = Array.from({ length: connections }, worker);
-  await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
-  measuring = true;
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  measuring = false;
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  running = false;
-  await Promise.all(workers);
+        if (counting) statuses[key] = (statuses[key] ?? 0) + 1;
+      },
+      {
+        beforeAll(mode) {
+          counting = mode === 'run';
+          t0 = process.hrtime.bigint();
+        },
+        afterAll(mode) {
+          if (mode === 'run') elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+        },
+      },
+    )
+    .getTask('getSession');
+  await bench.run();
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  const pct = (p) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const round = (n) => Math.round(n * 1000) / 1000;
-  process.stdout.write(
-    JSON.stringify({
-      requests: latencies.length,
-      seconds: round(elapsed),
-      requestsPerSecond: Math.round(latencies.length / elapsed),
-      p50Ms: round(pct(50)),
-      p99Ms: round(pct(99)),
-      maxMs: round(latencies.at(-1) ?? NaN),
-      statuses,
-    }) + '\n',
-  );
+  const latency = /** @type {any} */ (task?.result).latency;
+  const requests = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const round = (/** @type {number} */ n) => Math.round(n * 1000) / 1000;
+  return {
+    requests,
+    seconds: round(elapsed),
+    requestsPerSecond: Math.round(requests / elapsed),
+    p50Ms: round(latency.p50),
+    p99Ms: round(latency.p99),
+    maxMs: round(latency.max),
+    statuses,
+  };
 }
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.once('error', rej);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
       srv.close(() => res(port));
     });
   });
 }
 
 /** Spawns a child and resolves with its first stdout line (or all of stdout once it exits). */
+/**
+ * @param {import('node:child_process').ChildProcessByStdio<any, import('node:stream').Readable, any>} child
+ * @param {string} label
+ * @returns {Promise<string>}
+ */
 function firstLine(child, label) {
   return new Promise((res, rej) => {
     let out = '';
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
+    child.stdout.on('data', (/** @type {string} */ d) => {
       out += d;
       const nl = out.indexOf('\n');
       if (nl >= 0) res(out.slice(0, nl));
     });
     child.once('error', rej);
-    child.once('exit', (code) =>
+    child.once('exit', (/** @type {number | null} */ code) =>
       rej(new Error(`${label} exited (${code}) before answering: ${out}`)),
     );
   });
 }
 
+/** Runs the load generator in its own process. @param {string} origin @param {string} path */
 function runLoad(origin, path) {
   const args = {
     origin,
@@ -135,14 +155,12 @@ function runLoad(origin, path) {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
   };
-  const child = spawn(process.execPath, [self, '--load', JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return runChild('./emulator.mjs', ['--load', JSON.stringify(args)], {
+    timeoutMs: (SECONDS + WARMUP_SECONDS) * 1000 + 60_000,
   });
-  loaders.add(child);
-  child.once('exit', () => loaders.delete(child));
-  return firstLine(child, 'load generator').then((line) => JSON.parse(line));
 }
 
+/** @param {string} url @param {number} timeoutMs */
 async function waitForHttp(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -158,10 +176,11 @@ async function waitForHttp(url, timeoutMs) {
   }
 }
 
+/** @param {import('node:child_process').ChildProcess | undefined} child @param {NodeJS.Signals} signal */
 function killGroup(child, signal) {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
-    process.kill(-child.pid, signal); // the detached child leads its own process group
+    process.kill(-(child.pid ?? 0), signal); // the detached child leads its own process group
   } catch {
     try {
       child.kill(signal);
@@ -174,12 +193,13 @@ function killGroup(child, signal) {
 async function main() {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'okta-emulator-bench-'));
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let emulator;
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let prism;
   const cleanup = () => {
     killGroup(prism, 'SIGKILL');
     killGroup(emulator, 'SIGKILL');
-    for (const child of loaders) child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   };
   process.on('exit', cleanup);
@@ -198,10 +218,11 @@ async function main() {
       logLevel: 'warning',
     });
 
-    emulator = spawn(process.execPath, [self, '--serve', bundle], {
+    const served = spawn(process.execPath, [self, '--serve', bundle], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    const { url, sessionId } = JSON.parse(await firstLine(emulator, 'emulator'));
+    emulator = served;
+    const { url, sessionId } = JSON.parse(await firstLine(served, 'emulator'));
     const path = `/api/v1/sessions/${sessionId}`;
     console.log(
       `emulator at ${url}; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured`,
@@ -230,19 +251,25 @@ async function main() {
     const prismResult = await runLoad(prismUrl, path);
     killGroup(prism, 'SIGTERM');
 
-    const rows = [
-      ['', 'emulator', 'prism mock'],
-      ['requests/s', emulatorResult.requestsPerSecond, prismResult.requestsPerSecond],
-      ['p50 ms', emulatorResult.p50Ms, prismResult.p50Ms],
-      ['p99 ms', emulatorResult.p99Ms, prismResult.p99Ms],
-      ['max ms', emulatorResult.maxMs, prismResult.maxMs],
-      ['requests', emulatorResult.requests, prismResult.requests],
-      ['statuses', JSON.stringify(emulatorResult.statuses), JSON.stringify(prismResult.statuses)],
-    ];
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
     console.log('\ngetSession, keep-alive:');
-    for (const row of rows)
-      console.log(row.map((c, i) => String(c).padStart(widths[i])).join('  '));
+    console.table(
+      Object.fromEntries(
+        [
+          ['emulator', emulatorResult],
+          ['prism mock', prismResult],
+        ].map(([name, r]) => [
+          name,
+          {
+            'requests/s': r.requestsPerSecond,
+            'p50 ms': r.p50Ms,
+            'p99 ms': r.p99Ms,
+            'max ms': r.maxMs,
+            requests: r.requests,
+            statuses: JSON.stringify(r.statuses),
+          },
+        ]),
+      ),
+    );
     const speedup = emulatorResult.requestsPerSecond / prismResult.requestsPerSecond;
     console.log(`\nemulator is ${speedup.toFixed(1)}x Prism's throughput`);
 

@@ -8,9 +8,17 @@
 //    openapi-fetch for `okta.raw`, are reported apart as `lazyGzipBytes`.
 // With `quick`, no install: the bundle resolves okta-sessions in the run's snapshot.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { errorText } from './processes.mjs';
 
 const APP = `
 import { OktaSessions } from 'okta-sessions';
@@ -20,6 +28,7 @@ const session = await okta.getSession(created.id);
 console.log(session.id, session.expiresAt);
 `;
 
+/** @param {string[]} args @param {string} cwd */
 function npm(args, cwd) {
   return execFileSync('npm', args, {
     cwd,
@@ -29,7 +38,9 @@ function npm(args, cwd) {
   });
 }
 
+/** Bytes of the files under `dir` (0 if it does not exist). @param {string} dir @returns {number} */
 function dirBytes(dir) {
+  if (!existsSync(dir)) return 0;
   let bytes = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
@@ -39,67 +50,39 @@ function dirBytes(dir) {
   return bytes;
 }
 
-/** Every package in a node_modules tree, nested ones included. */
-export function listPackages(nodeModules, out = []) {
-  let entries;
-  try {
-    entries = readdirSync(nodeModules, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!e.isDirectory() || e.name.startsWith('.')) continue;
-    const dirs = e.name.startsWith('@')
-      ? readdirSync(join(nodeModules, e.name)).map((n) => join(nodeModules, e.name, n))
-      : [join(nodeModules, e.name)];
-    for (const dir of dirs) {
-      let pkg;
-      try {
-        pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      } catch {
-        continue;
-      }
-      out.push({ name: pkg.name, version: pkg.version, dir });
-      listPackages(join(dir, 'node_modules'), out);
-    }
-  }
-  return out;
-}
-
-/** Installs `spec` into a fresh empty project and measures what it added. */
-export function installFootprint(spec, work) {
+/**
+ * Installs `spec` into a fresh empty project and measures what it added: every package, nested
+ * ones included (`npm ls --all`), with the bytes of its own files.
+ * @param {string} spec @param {string} work
+ */
+function installFootprint(spec, work) {
   const project = mkdtempSync(join(work, 'project-'));
   npm(['init', '-y'], project);
   const t0 = Date.now();
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', spec], project);
   const installMs = Date.now() - t0;
-  const nm = join(project, 'node_modules');
-  const packages = listPackages(nm).map((p) => ({
-    name: p.name,
-    version: p.version,
-    bytes: dirBytes(p.dir) - (safeBytes(join(p.dir, 'node_modules')) ?? 0),
-  }));
-  return { project, packages: packages.length, bytes: dirBytes(nm), installMs, list: packages };
+  const dirs = npm(['ls', '--all', '--parseable'], project).trim().split('\n').slice(1);
+  const list = dirs.map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const bytes = dirBytes(dir) - dirBytes(join(dir, 'node_modules'));
+    return { name: pkg.name, version: pkg.version, bytes };
+  });
+  const bytes = dirBytes(join(project, 'node_modules'));
+  return { project, packages: list.length, bytes, installMs, list };
 }
 
-function safeBytes(dir) {
-  try {
-    return dirBytes(dir);
-  } catch {
-    return 0;
-  }
-}
-
-export async function browserBundle(resolveDir) {
+/** @param {string} resolveDir */
+async function browserBundle(resolveDir) {
   const esbuild = await import('esbuild');
   const entry = join(resolveDir, 'bench-browser-app.mjs');
   writeFileSync(entry, APP);
+  const outdir = 'bench-browser-out';
   const result = await esbuild
     .build({
       entryPoints: [entry],
       bundle: true,
       splitting: true,
-      outdir: join(resolveDir, 'bench-browser-out'),
+      outdir: join(resolveDir, outdir),
       minify: true,
       platform: 'browser',
       format: 'esm',
@@ -114,23 +97,28 @@ export async function browserBundle(resolveDir) {
       throw new Error(`esbuild: ${first ? `${first.text} (${first.location?.file ?? ''})` : err}`);
     });
   const outputs = result.metafile.outputs;
-  const entryOut = Object.keys(outputs).find((out) => outputs[out].entryPoint);
+  const entryOut = Object.keys(outputs).find((out) => outputs[out]?.entryPoint);
   // What the page loads up front: the entry and, transitively, its static imports.
+  /** @type {Set<string>} */
   const upFront = new Set();
+  /** @param {string} out */
   const visit = (out) => {
     if (upFront.has(out)) return;
     upFront.add(out);
-    for (const dep of outputs[out].imports) if (dep.kind === 'import-statement') visit(dep.path);
+    for (const dep of outputs[out]?.imports ?? []) {
+      if (dep.kind === 'import-statement') visit(dep.path);
+    }
   };
-  visit(entryOut);
-  const files = new Map(
-    result.outputFiles.map((f) => [f.path.slice(f.path.indexOf('bench-browser-out')), f.contents]),
-  );
-  const bytesOf = (out) => files.get(out.slice(out.indexOf('bench-browser-out')));
+  if (entryOut) visit(entryOut);
+  /** @param {string} path */
+  const tail = (path) => path.slice(path.indexOf(outdir));
+  const files = new Map(result.outputFiles.map((f) => [tail(f.path), f.contents]));
+  /** @param {string} out */
+  const bytesOf = (out) => files.get(tail(out)) ?? new Uint8Array();
   const code = Buffer.concat([...upFront].map(bytesOf));
   const lazy = Object.keys(outputs).filter((out) => !upFront.has(out) && out.endsWith('.js'));
   const inputs = [...upFront]
-    .flatMap((out) => Object.entries(outputs[out].inputs))
+    .flatMap((out) => Object.entries(outputs[out]?.inputs ?? {}))
     .map(([file, v]) => ({ file: file.replace(/^.*node_modules\//, ''), bytes: v.bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes);
   return {
@@ -145,25 +133,29 @@ export async function browserBundle(resolveDir) {
 }
 
 /**
- * @param {object} opts
- * @param {{work: string, project: string, pack: object}} opts.snap the run's packed snapshot
+ * @param {{ snap: { work: string, project: string, pack: { tarball: string } }, quick: boolean, officialVersion: string }} opts
+ *   the run's packed snapshot; `quick` skips the installs (the bundle resolves from the snapshot)
  */
-export async function footprint({ snap, quick, compareOfficial, officialVersion }) {
+export async function footprint({ snap, quick, officialVersion }) {
+  /** @type {Record<string, any>} */
   const out = { pack: snap.pack };
   let project = snap.project; // --quick: bundle from the snapshot (deps linked, no install)
   if (!quick) {
     const inst = installFootprint(snap.pack.tarball, snap.work);
     project = inst.project;
-    delete inst.project;
-    out.install = inst;
+    out['install'] = { ...inst, project: undefined };
   }
-  out.bundle = await browserBundle(project);
-  if (compareOfficial) {
+  out['bundle'] = await browserBundle(project);
+  if (!quick) {
     try {
       const off = installFootprint(`@okta/okta-sdk-nodejs@${officialVersion}`, snap.work);
-      out.officialInstall = { packages: off.packages, bytes: off.bytes, installMs: off.installMs };
+      out['officialInstall'] = {
+        packages: off.packages,
+        bytes: off.bytes,
+        installMs: off.installMs,
+      };
     } catch (err) {
-      out.officialInstall = { error: String(err.message).split('\n')[0] };
+      out['officialInstall'] = { error: errorText(err) };
     }
   }
   return out;

@@ -10,13 +10,10 @@
 // Exits non-zero if any result is lost, wrong or duplicated (those are breakage).
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { contenderById } from './contenders/index.mjs';
-import { NotBuiltError } from './contenders/common.mjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { contenderById, NotBuiltError } from './contenders.mjs';
+import { startServer } from './processes.mjs';
 import { prepareOktaSessions } from './snapshot.mjs';
-import { startServer } from './spawn-server.mjs';
-import { peakRss } from './stats.mjs';
-import { table, ms, mb, int } from './format.mjs';
-import { machine, writeResults } from './results.mjs';
 
 const { values: argv } = parseArgs({
   options: {
@@ -39,9 +36,12 @@ const server = await startServer([
   `--reject-every=${EVERY}`,
   `--reject-twice-every=${TWICE}`,
 ]);
+/** @type {import('./contenders.mjs').BenchClient} */
 let client;
 try {
-  client = await contender.create(server.url);
+  const created = await contender.create(server.url);
+  if (!created) throw new Error(`${contender.id} makes no calls`);
+  client = created;
 } catch (err) {
   await server.close();
   if (err instanceof NotBuiltError) {
@@ -77,12 +77,17 @@ await Promise.race([
   new Promise((r) => (timer = setTimeout(r, Number(argv['timeout-s']) * 1000))),
 ]);
 clearTimeout(timer);
-const peak = peakRss();
+const peak = process.resourceUsage().maxRSS * 1024;
 const srv = await server.stats();
 await client.close?.();
 await server.close();
 
-const counts = { ok: 0, wrong: 0, unsettled: 0, failed: {} };
+const counts = {
+  ok: 0,
+  wrong: 0,
+  unsettled: 0,
+  failed: /** @type {Record<string, number>} */ ({}),
+};
 for (let i = 0; i < CALLS; i++) {
   const o = outcome[i];
   if (o === 'ok') counts.ok++;
@@ -97,7 +102,8 @@ const rejectedIds =
 const expectedAttempts = CALLS + rejectedIds + Math.floor(CALLS / TWICE);
 
 const res = {
-  machine: machine(),
+  node: process.version,
+  date: new Date().toISOString(),
   contender: contender.id,
   calls: CALLS,
   policy: { rejectFirstAttemptEvery: EVERY, rejectFirstTwoAttemptsEvery: TWICE },
@@ -107,49 +113,45 @@ const res = {
   unsettled: counts.unsettled,
   wrongResult: counts.wrong,
   duplicatedResults,
-  duplicatedOnServer: srv.idsWithDuplicateOk,
-  attempts: srv.requests,
+  duplicatedOnServer: srv['idsWithDuplicateOk'],
+  attempts: srv['requests'],
   expectedAttempts,
-  rateLimited: srv.byStatus['429'] ?? 0,
-  retriesWithRetryHeader: srv.retryHeaders,
-  sockets: srv.connections,
+  rateLimited: srv['byStatus']['429'] ?? 0,
+  retriesWithRetryHeader: srv['retryHeaders'],
+  sockets: srv['connections'],
   peakRss: peak,
   rssGrowth: peak - rssBefore,
   wallMs,
 };
-const file = writeResults('load', res);
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(`load-${res.date.replace(/[:.]/g, '-')}.json`, dir);
+writeFileSync(file, JSON.stringify(res, null, 2) + '\n');
 
-const m = res.machine;
 console.log(
-  `okta-sessions bench:load: ${contender.label}\n` +
-    `${m.cpu} x${m.cores}, Node ${m.node}, ${m.date}, commit ${m.commit ?? '?'}${m.dirty ? '+dirty' : ''}\n`,
+  `okta-sessions bench:load: ${contender.label}, Node ${res.node}, ${res.date}\n` +
+    `${CALLS} concurrent getSession calls, one client; 429 on the first attempt of every ` +
+    `${EVERY}th id and the first two of every ${TWICE}th`,
 );
-console.log(
-  table(
-    `${int(CALLS)} concurrent getSession calls, one client; 429 on the first attempt of every ` +
-      `${EVERY}th id and the first two of every ${TWICE}th`,
-    ['measure', 'value'],
-    [
-      ['calls completed (right session)', int(res.completed)],
-      ['results lost (failed, unsettled, wrong)', `${int(res.lost)}  (must be 0)`],
-      [
-        'results duplicated (client / on the wire)',
-        `${duplicatedResults} / ${srv.idsWithDuplicateOk}  (must be 0)`,
-      ],
-      ['total attempts (expected)', `${int(res.attempts)} (${int(expectedAttempts)})`],
-      ['429s answered', int(res.rateLimited)],
-      ['retries sent with X-Okta-Retry-Count', int(res.retriesWithRetryHeader)],
-      ['sockets opened', int(res.sockets)],
-      ['peak RSS (growth)', `${mb(peak)} (${mb(res.rssGrowth)})`],
-      ['wall time', wallMs === null ? 'did not finish' : ms(wallMs, 0)],
-    ],
-  ),
-);
+const mb = (/** @type {number} */ x) => `${(x / 1e6).toFixed(1)} MB`;
+console.table({
+  'calls completed (right session)': res.completed,
+  'results lost (failed, unsettled, wrong; must be 0)': res.lost,
+  'results duplicated, client / on the wire (must be 0)': `${duplicatedResults} / ${res.duplicatedOnServer}`,
+  'total attempts (expected)': `${res.attempts} (${expectedAttempts})`,
+  '429s answered': res.rateLimited,
+  'retries sent with X-Okta-Retry-Count': res.retriesWithRetryHeader,
+  'sockets opened': res.sockets,
+  'peak RSS (growth)': `${mb(peak)} (${mb(res.rssGrowth)})`,
+  'wall time': wallMs === null ? 'did not finish' : `${Math.round(wallMs)} ms`,
+});
 if (failed) console.log(`failures: ${JSON.stringify(counts.failed)}`);
-console.log(`\nresults in ${file}`);
-if (res.lost || duplicatedResults || srv.idsWithDuplicateOk) process.exitCode = 1;
+console.log(`\nresults in ${file.pathname}`);
+if (res.lost || duplicatedResults || res.duplicatedOnServer) process.exitCode = 1;
 
+/** @param {number} a @param {number} b */
 function lcm(a, b) {
+  /** @type {(x: number, y: number) => number} */
   const gcd = (x, y) => (y ? gcd(y, x % y) : x);
   return (a * b) / gcd(a, b);
 }

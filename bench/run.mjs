@@ -1,24 +1,22 @@
-// `npm run bench`: okta-sessions against @okta/okta-sdk-nodejs, bare fetch and the
-// undici Pool floor, all doing getSession against bench/server.mjs in its own process.
+// `npm run bench`: okta-sessions against @okta/okta-sdk-nodejs, bare fetch and the undici Pool
+// floor, all doing getSession against bench/server.mjs in its own process.
 //
 //   node bench/run.mjs [--quick] [--only=id,id] [--no-footprint]
 //
-// Prints tables, writes bench/results/bench-<date>.json. Exits non-zero only for real
-// breakage (a contender that errors or answers wrongly, a failed build), never for a
-// number: the targets are printed, not asserted.
+// Prints tables, writes bench/results/bench-<date>.json. Exits non-zero only for real breakage
+// (a contender that errors or answers wrongly, a failed build), never for a number: the
+// targets are printed, not asserted. Every measurement runs in fresh processes
+// (bench/measure.mjs), interleaved across contenders (A B C D A B C D ...) so that load from
+// other work on the machine spreads over all of them.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { CONTENDERS } from './contenders/index.mjs';
-import { startServer } from './spawn-server.mjs';
-import { coldStart } from './cold-start.mjs';
-import { runChild } from './child.mjs';
+import { BASELINE, CONTENDERS } from './contenders.mjs';
 import { footprint } from './footprint.mjs';
+import { benchCore, errorText, runChild, startServer } from './processes.mjs';
 import { prepareOktaSessions } from './snapshot.mjs';
-import { evaluateTargets } from './targets.mjs';
-import { renderBench } from './report.mjs';
-import { machine, writeResults } from './results.mjs';
-import { median } from './stats.mjs';
-import { benchCore } from './pin.mjs';
 
 const { values: argv } = parseArgs({
   options: {
@@ -27,16 +25,16 @@ const { values: argv } = parseArgs({
     'no-footprint': { type: 'boolean', default: false },
   },
 });
-
-const SETTINGS = argv.quick
+const quick = argv.quick;
+const SETTINGS = quick
   ? {
       coldRuns: 1,
+      passes: 1,
       warmup: 300,
       calls: 200,
       rounds: 3,
       inFlight: 64,
       seconds: 0.3,
-      passes: 1,
       concurrency: 500,
     }
   : {
@@ -49,141 +47,285 @@ const SETTINGS = argv.quick
       seconds: 2,
       concurrency: 5000,
     };
-
 const only = argv.only?.split(',');
-const contenders = only ? CONTENDERS.filter((c) => only.includes(c.id)) : CONTENDERS;
-const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const t0 = Date.now();
+const contenders = CONTENDERS.filter((c) => !only || only.includes(c.id));
 const CORE = benchCore();
-let broken = false;
+const progress = (/** @type {string} */ msg) => process.stderr.write(`bench: ${msg}\n`);
+const t0 = Date.now();
 
-const errorOf = (err) => String(err?.message ?? err).split('\n')[0];
-
-/** Pools the CPU rounds of several per-call passes. */
-function poolPasses(runs) {
-  const cpuRounds = runs.flatMap((r) => r.cpuUsPerCallRounds);
-  return {
-    passes: runs.length,
-    pinnedToCore: CORE,
-    datesRevived: runs[0].datesRevived,
-    cpuUsPerCall: median(cpuRounds),
-    cpuUsPerCallRounds: cpuRounds,
-    sysUsPerCall: median(runs.map((r) => r.sysUsPerCall)),
-    wallUsPerCall: median(runs.map((r) => r.wallUsPerCall)),
-  };
+/** The middle value (the mean of the two middle ones for an even count) of a few processes' numbers. */
+function median(/** @type {number[]} */ xs) {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length === 0
+    ? NaN
+    : v.length % 2
+      ? /** @type {number} */ (v[m])
+      : ((v[m - 1] ?? 0) + (v[m] ?? 0)) / 2;
 }
 
-const pick = ({ throughput, throughputCalls, cpuUsPerCallInFlight }) => ({
-  throughput,
-  throughputCalls,
-  cpuUsPerCallInFlight,
-});
+/** Per contender id: measurements, or { notBuilt } / { error } when it could not be measured. */
+/** @type {Record<string, Record<string, any>>} */
+const out = Object.fromEntries(contenders.map((c) => [c.id, {}]));
+/** @param {string} id */
+const of = (id) => (out[id] ??= {});
+const live = (/** @type {{ id: string }} */ c) => !of(c.id)['notBuilt'] && !of(c.id)['error'];
+let broken = false;
+
+/**
+ * Runs one measurement child; a failure marks the contender (and the run) broken.
+ * @param {string} id @param {string} kind @param {object} opts @param {object} [child]
+ */
+async function measure(id, kind, opts, child = {}) {
+  try {
+    const r = await runChild('./measure.mjs', [kind, id, server.url, JSON.stringify(opts)], child);
+    if (r.notBuilt) of(id)['notBuilt'] = r.notBuilt;
+    return r.notBuilt ? null : r;
+  } catch (err) {
+    broken = true;
+    if (id === BASELINE.id) throw err;
+    of(id)['error'] = `${kind}: ${errorText(err)}`;
+    return null;
+  }
+}
 
 const wantsOurs = contenders.some((c) => c.id === 'okta-sessions');
 const { build, snap } = wantsOurs
   ? prepareOktaSessions({ log: progress })
-  : { build: { built: false, reason: 'okta-sessions not selected' }, snap: null };
+  : { build: { built: false, failed: false, reason: 'okta-sessions not selected' }, snap: null };
 if (build.failed) broken = true;
 
-const res = { quick: argv.quick, settings: { ...SETTINGS, core: CORE }, build, machine: machine() };
 const server = await startServer();
+/** @type {Record<string, any[]>} */
+const cold = {};
+const passes = /** @type {Record<string, number[]>} */ ({});
+/** @type {Record<string, any>} */
+let serverStats = {};
 try {
-  progress(`cold start (${SETTINGS.coldRuns} fresh processes per contender)`);
-  res.coldStart = await coldStart(contenders, server.url, { runs: SETTINGS.coldRuns });
-
-  // Per call, CPU: fresh processes in interleaved passes (A B C D A B C D ...) so that
-  // load from other work on the machine spreads over all contenders, with client and
-  // server pinned to one core (pin.mjs: cross-core wake-ups made unpinned runs bimodal).
-  // The rounds of all passes are pooled. Throughput: one more process each, unpinned.
-  res.perCall = {};
-  const skip = (c) => {
-    const r = res.coldStart.results[c.id];
-    return r?.notBuilt ? { notBuilt: r.notBuilt } : r?.error ? { error: 'see cold start' } : null;
-  };
-  const live = contenders.filter((c) => !skip(c));
-  if (contenders.some((c) => skip(c)?.error)) broken = true;
-  for (const c of contenders) if (skip(c)) res.perCall[c.id] = skip(c);
-  const cpuRuns = Object.fromEntries(live.map((c) => [c.id, []]));
-  const { warmup, calls, rounds, inFlight, seconds } = SETTINGS;
-  const perCall = async (c, opts, core) => {
-    try {
-      return await runChild('./per-call-child.mjs', [c.id, server.url, JSON.stringify(opts)], {
-        core,
-      });
-    } catch (err) {
-      broken = true;
-      res.perCall[c.id] = { error: errorOf(err) };
-      return null;
+  progress(
+    `cold start (${SETTINGS.coldRuns} fresh processes per contender, after one unmeasured round)`,
+  );
+  for (let round = 0; round <= SETTINGS.coldRuns; round++) {
+    for (const c of [BASELINE, ...contenders.filter(live)]) {
+      const r = await measure(c.id, 'cold-start', {}, { nodeArgs: ['--expose-gc'] });
+      if (r && round > 0) (cold[c.id] ??= []).push(r); // round 0 only warms the file cache
     }
-  };
+  }
+
+  // Client and server share one core for per-call CPU (see processes.mjs); unpinned after.
   server.pin(CORE);
-  for (let pass = 0; pass < SETTINGS.passes; pass++) {
-    for (const c of live) {
-      if (res.perCall[c.id]?.error) continue;
-      progress(`per-call CPU ${c.id} (pass ${pass + 1}/${SETTINGS.passes})`);
-      const r = await perCall(c, { warmup, calls, rounds, inFlight, seconds: 0 }, CORE);
-      if (r) cpuRuns[c.id].push(r);
+  const { warmup, calls, rounds, inFlight, seconds } = SETTINGS;
+  for (let pass = 1; pass <= SETTINGS.passes; pass++) {
+    for (const c of contenders.filter(live)) {
+      progress(`per-call CPU ${c.id} (pass ${pass}/${SETTINGS.passes})`);
+      const r = await measure(c.id, 'per-call', { warmup, calls, rounds }, { core: CORE });
+      if (r) (passes[c.id] ??= []).push(r.cpuUsPerCall);
+      if (r) of(c.id)['datesRevived'] = r.datesRevived;
     }
   }
-  server.pin(CORE === null ? null : 'all');
-  for (const c of live) {
-    if (res.perCall[c.id]?.error) continue;
+  server.pin('all');
+  for (const c of contenders.filter(live)) {
     progress(`throughput ${c.id}`);
-    const t = await perCall(c, { warmup: 0, calls: 0, rounds: 0, inFlight, seconds }, null);
-    if (t) res.perCall[c.id] = { ...poolPasses(cpuRuns[c.id]), ...pick(t) };
+    Object.assign(of(c.id), await measure(c.id, 'throughput', { inFlight, seconds }));
   }
-
-  res.concurrency = {};
-  for (const c of contenders) {
-    if (skip(c)) {
-      res.concurrency[c.id] = skip(c);
-      continue;
-    }
+  for (const c of contenders.filter(live)) {
     progress(`concurrency ${c.id}`);
     await server.reset();
-    try {
-      const r = await runChild('./concurrency-child.mjs', [
-        c.id,
-        server.url,
-        String(SETTINGS.concurrency),
-      ]);
-      r.server = await server.stats();
-      if (r.ok !== r.count) broken = true;
-      res.concurrency[c.id] = r;
-    } catch (err) {
-      broken = true;
-      res.concurrency[c.id] = { error: errorOf(err) };
-    }
+    const r = await measure(c.id, 'concurrency', { count: SETTINGS.concurrency });
+    if (!r) continue;
+    if (r.ok !== r.count) broken = true;
+    serverStats[c.id] = await server.stats();
+    Object.assign(of(c.id), { concurrency: r });
   }
 } finally {
   await server.close();
 }
 
-if (argv['no-footprint']) {
-  res.footprint = { skipped: '--no-footprint' };
-} else if (!snap) {
-  res.footprint = { skipped: `okta-sessions not built: ${build.reason}` };
-} else {
-  progress(argv.quick ? 'footprint (pack + bundle)' : 'footprint (pack, install, bundle)');
+const baseline = cold[BASELINE.id] ?? [];
+for (const c of contenders) {
+  const runs = cold[c.id];
+  const r = of(c.id);
+  if (!runs) continue;
+  r['constructMs'] = median(runs.map((x) => x.constructMs));
+  r['firstCallMs'] = median(runs.map((x) => x.firstCallMs));
+  r['rssAdded'] = median(runs.map((x) => x.rss)) - median(baseline.map((x) => x.rss));
+  r['heapAdded'] = median(runs.map((x) => x.heapUsed)) - median(baseline.map((x) => x.heapUsed));
+  r['cpuUsPerCall'] = median(passes[c.id] ?? []);
+  r['cpuUsPerCallPasses'] = passes[c.id];
+  if (r['concurrency']) r['concurrency'].socketsOpened = serverStats[c.id]?.['connections'];
+}
+
+/** @type {Record<string, any>} */
+let fp;
+if (argv['no-footprint']) fp = { skipped: '--no-footprint' };
+else if (!snap) fp = { skipped: `okta-sessions not built: ${build.reason}` };
+else {
+  progress(quick ? 'footprint (pack + bundle)' : 'footprint (pack, install, bundle)');
   try {
-    const require = createRequire(import.meta.url);
-    res.footprint = await footprint({
-      snap,
-      quick: argv.quick,
-      compareOfficial: !argv.quick,
-      officialVersion: require('@okta/okta-sdk-nodejs/package.json').version,
-    });
+    const officialVersion = createRequire(import.meta.url)(
+      '@okta/okta-sdk-nodejs/package.json',
+    ).version;
+    fp = await footprint({ snap, quick, officialVersion });
   } catch (err) {
     broken = true;
-    res.footprint = { error: errorOf(err) };
+    fp = { error: errorText(err) };
   }
 }
 
-res.targets = evaluateTargets(res);
-res.elapsedMs = Date.now() - t0;
-const file = writeResults(argv.quick ? 'bench-quick' : 'bench', res);
-console.log(renderBench(res, contenders));
-console.log(`\n${(res.elapsedMs / 1000).toFixed(0)} s; results in ${file}`);
+// The issue's targets (MB and kB decimal). A --quick run makes too few calls and processes
+// for its timings to mean anything: those read n/a there.
+const ours = out['okta-sessions'] ?? {};
+const official = out['official-sdk'] ?? {};
+const floor = out['undici-pool'] ?? {};
+const targets = [
+  [
+    'import+construct <= 1/20 of official SDK',
+    ours['constructMs'],
+    official['constructMs'] / 20,
+    true,
+  ],
+  ['memory added <= 1/10 of official SDK', ours['rssAdded'], official['rssAdded'] / 10, true],
+  ['per-call CPU <= 0.6x official SDK', ours['cpuUsPerCall'], official['cpuUsPerCall'] * 0.6, true],
+  ['per-call CPU <= 1.3x undici floor', ours['cpuUsPerCall'], floor['cpuUsPerCall'] * 1.3, true],
+  ['install adds <= 4 packages', fp['install']?.packages, 4, false],
+  ['install adds <= 2.5 MB', fp['install']?.bytes, 2.5e6, false],
+  ['browser bundle <= 8 kB min+gz', fp['bundle']?.gzipBytes, 8e3, false],
+].map(([target, value, limit, timing]) => ({
+  target,
+  value,
+  limit,
+  met:
+    quick && timing
+      ? 'n/a (--quick)'
+      : Number.isFinite(value) && Number.isFinite(limit)
+        ? value <= limit
+        : 'n/a',
+}));
+
+// Report: console.table of rounded numbers (MB = 1e6 bytes, kB = 1e3).
+const r1 = (/** @type {number} */ x, d = 1) => (Number.isFinite(x) ? Number(x.toFixed(d)) : '-');
+const rowsBy = (/** @type {(r: Record<string, any>) => object} */ fn) =>
+  Object.fromEntries(
+    contenders.map((c) => {
+      const r = of(c.id);
+      return [
+        c.label,
+        r['notBuilt'] ? { status: 'not built' } : r['error'] ? { error: r['error'] } : fn(r),
+      ];
+    }),
+  );
+const cpus = os.cpus();
+let commit = '?';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  if (execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim())
+    commit += '+dirty';
+} catch {}
+const machine = {
+  cpu: cpus[0]?.model ?? 'unknown',
+  cores: cpus.length,
+  memoryBytes: os.totalmem(),
+  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  loadavg: os.loadavg().map((x) => r1(x, 2)),
+  node: process.version,
+  date: new Date().toISOString(),
+  commit,
+};
+console.log(`okta-sessions bench${quick ? ' --quick (smoke run: numbers are rough)' : ''}`);
+console.log(
+  `${machine.cpu} x${machine.cores}, Node ${machine.node}, ${machine.date}, commit ${commit}, load ${machine.loadavg.join(' ')}`,
+);
+console.log(`build: ${build.reason}\n`);
+console.log(`Cold start: median of ${SETTINGS.coldRuns} fresh processes; added over bare node`);
+console.table(
+  rowsBy((r) => ({
+    'import+construct ms': r1(r['constructMs']),
+    'RSS added MB': r1(r['rssAdded'] / 1e6),
+    'heap added MB': r1(r['heapAdded'] / 1e6),
+    'first call ms': r1(r['firstCallMs']),
+  })),
+);
+const pinned = CORE === null ? 'unpinned' : `client and server on core ${CORE}`;
+console.log(
+  `Per call, getSession: client CPU per call (tinybench, median of ${SETTINGS.rounds} batches of ${SETTINGS.calls} ` +
+    `after ${SETTINGS.warmup} warm-up; median of ${SETTINGS.passes} processes; ${pinned}); ` +
+    `${SETTINGS.inFlight} in flight for ${SETTINGS.seconds} s, unpinned`,
+);
+console.table(
+  rowsBy((r) => ({
+    'CPU/call µs': r1(r['cpuUsPerCall'], 0),
+    'vs floor': r1(r['cpuUsPerCall'] / floor['cpuUsPerCall'], 2),
+    'vs official': r1(r['cpuUsPerCall'] / official['cpuUsPerCall'], 2),
+    [`calls/s @${SETTINGS.inFlight}`]: r1(r['throughput'], 0),
+    [`CPU/call @${SETTINGS.inFlight} µs`]: r1(r['cpuUsPerCallInFlight'], 0),
+  })),
+);
+console.log(`Concurrency: ${SETTINGS.concurrency} getSession calls at once, one client`);
+console.table(
+  rowsBy(({ concurrency: x = {} }) => ({
+    'wall ms': r1(x.wallMs, 0),
+    'peak RSS MB': r1(x.peakRss / 1e6),
+    'RSS growth MB': r1((x.peakRss - x.rssBefore) / 1e6),
+    'sockets opened': x.socketsOpened ?? '-',
+    ok: x.ok ?? '-',
+    failed: Number.isFinite(x.count) ? x.count - x.ok : '-',
+  })),
+);
+if (fp['skipped'] || fp['error'])
+  console.log(`Footprint: ${fp['skipped'] ?? `error: ${fp['error']}`}\n`);
+else {
+  console.log(
+    'Footprint: packed tarball installed into an empty project; browser bundle: esbuild --minify, gzip -9',
+  );
+  console.table({
+    'okta-sessions': {
+      'packages added': fp['install']?.packages ?? 'skipped (--quick)',
+      'kB added': r1(fp['install']?.bytes / 1e3),
+      'tarball kB': r1(fp['pack'].tarballBytes / 1e3),
+      'bundle min kB': r1(fp['bundle'].minBytes / 1e3),
+      'bundle min+gz kB': r1(fp['bundle'].gzipBytes / 1e3),
+    },
+    ...(fp['officialInstall'] && {
+      '@okta/okta-sdk-nodejs': {
+        'packages added': fp['officialInstall'].error ?? fp['officialInstall'].packages,
+        'kB added': r1(fp['officialInstall'].bytes / 1e3),
+        'bundle min+gz kB': 'n/a (Node only)',
+      },
+    }),
+  });
+  const installed = fp['install']?.list ?? [];
+  if (installed.length) {
+    const list = installed.map((/** @type {any} */ p) => `${p.name}@${p.version} ${p.bytes} B`);
+    console.log(`  installed: ${list.join(', ')}`);
+  }
+  console.log(
+    `  bundle inputs: ${fp['bundle'].topInputs.map((/** @type {any} */ i) => `${i.file} ${i.bytes} B`).join(', ')}\n`,
+  );
+}
+console.log('Targets (read, never asserted)');
+console.table(
+  Object.fromEntries(
+    targets.map((t) => [t.target, { value: r1(t.value, 2), limit: r1(t.limit, 2), met: t.met }]),
+  ),
+);
+
+const results = {
+  quick,
+  settings: { ...SETTINGS, core: CORE },
+  build,
+  machine,
+  contenders: out,
+  footprint: fp,
+  targets,
+};
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(
+  `${quick ? 'bench-quick' : 'bench'}-${machine.date.replace(/[:.]/g, '-')}.json`,
+  dir,
+);
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+console.log(`\n${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${file.pathname}`);
 if (broken) {
   console.error('bench: something broke (see errors above)');
   process.exitCode = 1;

@@ -1,5 +1,5 @@
 // The bench's Okta stand-in: a tiny node:http server, run in its own process
-// (forked by spawn-server.mjs) so that its CPU never counts against a client.
+// (forked by processes.mjs) so that its CPU never counts against a client.
 //
 //   GET  /api/v1/sessions/:id   200 Session (the spec example, with :id echoed back)
 //   POST /api/v1/sessions       200 Session (a new id)
@@ -12,7 +12,8 @@
 // The parent talks to it over IPC: {type:'stats'} | {type:'reset'}; it announces {type:'ready', port}.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { sessionJson, RATE_LIMITED_JSON, NOT_FOUND_JSON } from './session-fixture.mjs';
+import { spec } from '../scripts/spec.cjs';
+import { EXAMPLE_SESSION_ID } from './contenders.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -27,8 +28,17 @@ const REJECT_TWICE_EVERY = Number(opts['reject-twice-every']);
 const PREFIX = '/api/v1/sessions';
 const LIMIT = '600';
 
+// Bodies from the spec's own examples; a Session names the id asked for (and links to it).
+const examples = spec.components.examples;
+const sessionParts = JSON.stringify(examples.ActiveSession.value).split(EXAMPLE_SESSION_ID);
+const sessionJson = (/** @type {string} */ id) => sessionParts.join(id);
+const RATE_LIMITED_JSON = JSON.stringify(examples.ErrorRateLimited.value);
+const NOT_FOUND_JSON = JSON.stringify(examples.ErrorNotFound.value);
+
+/** @type {{ requests: number, byStatus: Record<string, number>, connections: number, openConnections: number, maxOpenConnections: number, retryHeaders: number }} */
 let stats;
-let ids; // load mode: id -> { ordinal, attempts, ok }
+/** @type {Map<string, { ordinal: number, attempts: number, ok: number }>} load mode, by session id */
+let ids;
 function reset() {
   stats = {
     requests: 0,
@@ -47,6 +57,10 @@ function requestId() {
   return `bench${(++reqCounter).toString(36).padStart(12, '0')}`;
 }
 
+/**
+ * @param {http.ServerResponse} res @param {number} status @param {string} body
+ * @param {Record<string, string>} [extra]
+ */
 function send(res, status, body, extra) {
   const nowSec = Math.floor(Date.now() / 1000);
   const headers = {
@@ -66,6 +80,7 @@ function send(res, status, body, extra) {
 }
 
 /** Load mode: decide whether this attempt for `id` is rate limited. */
+/** @param {string} id */
 function rateLimited(id) {
   let rec = ids.get(id);
   if (!rec) {
@@ -80,6 +95,7 @@ function rateLimited(id) {
   return false;
 }
 
+/** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
 function handle(req, res) {
   stats.requests++;
   if (req.headers['x-okta-retry-count']) stats.retryHeaders++;
@@ -87,7 +103,7 @@ function handle(req, res) {
   if (typeof auth !== 'string' || !auth.startsWith('SSWS ')) {
     return send(res, 401, '{"errorCode":"E0000011","errorSummary":"Invalid token provided"}');
   }
-  const url = req.url;
+  const url = req.url ?? '';
   if (req.method === 'GET' && url.startsWith(PREFIX + '/') && url.length > PREFIX.length + 1) {
     const id = decodeURIComponent(url.slice(PREFIX.length + 1));
     if (id.includes('/')) return send(res, 404, NOT_FOUND_JSON);
@@ -95,6 +111,7 @@ function handle(req, res) {
     return send(res, 200, sessionJson(id));
   }
   if (req.method === 'POST' && (url === PREFIX || url === PREFIX + '/')) {
+    /** @type {Buffer[]} */
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -137,16 +154,19 @@ function loadSummary() {
   return { distinctIds: ids.size, idsWith429, idsWithDuplicateOk, idsWithoutOk };
 }
 
-process.on('message', (msg) => {
+process.on('message', (/** @type {any} */ msg) => {
   if (msg?.type === 'stats') {
-    process.send({ type: 'stats', stats: { ...stats, ...(LOAD ? loadSummary() : {}) } });
+    process.send?.({ type: 'stats', stats: { ...stats, ...(LOAD ? loadSummary() : {}) } });
   } else if (msg?.type === 'reset') {
     reset();
-    process.send({ type: 'reset' });
+    process.send?.({ type: 'reset' });
   }
 });
 process.on('disconnect', () => process.exit(0));
 
 server.listen({ host: '127.0.0.1', port: 0, backlog: 8192 }, () => {
-  process.send({ type: 'ready', port: server.address().port });
+  process.send?.({
+    type: 'ready',
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
+  });
 });

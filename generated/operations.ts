@@ -8,24 +8,17 @@ export const operations = {
   createSession: {
     method: 'POST',
     path: '/api/v1/sessions',
-    pathParams: [],
-    headerParams: [],
-    requestBody: 'required',
     security: [
       {
         apiToken: [],
       },
     ],
     successStatus: 200,
-    successHasBody: true,
     statuses: [200, 400, 401, 403, 429],
   },
   getSession: {
     method: 'GET',
     path: '/api/v1/sessions/{sessionId}',
-    pathParams: ['sessionId'],
-    headerParams: [],
-    requestBody: 'none',
     security: [
       {
         apiToken: [],
@@ -35,15 +28,11 @@ export const operations = {
       },
     ],
     successStatus: 200,
-    successHasBody: true,
     statuses: [200, 400, 401, 403, 404, 429],
   },
   revokeSession: {
     method: 'DELETE',
     path: '/api/v1/sessions/{sessionId}',
-    pathParams: ['sessionId'],
-    headerParams: [],
-    requestBody: 'none',
     security: [
       {
         apiToken: [],
@@ -53,15 +42,11 @@ export const operations = {
       },
     ],
     successStatus: 204,
-    successHasBody: false,
     statuses: [204, 401, 403, 404, 429],
   },
   refreshSession: {
     method: 'POST',
     path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
-    pathParams: ['sessionId'],
-    headerParams: [],
-    requestBody: 'none',
     security: [
       {
         apiToken: [],
@@ -71,53 +56,39 @@ export const operations = {
       },
     ],
     successStatus: 200,
-    successHasBody: true,
     statuses: [200, 401, 403, 404, 429],
   },
   getCurrentSession: {
     method: 'GET',
     path: '/api/v1/sessions/me',
-    pathParams: [],
-    headerParams: ['Cookie'],
-    requestBody: 'none',
     security: [],
     successStatus: 200,
-    successHasBody: true,
     statuses: [200, 404, 429],
   },
   closeCurrentSession: {
     method: 'DELETE',
     path: '/api/v1/sessions/me',
-    pathParams: [],
-    headerParams: ['Cookie'],
-    requestBody: 'none',
     security: [],
     successStatus: 204,
-    successHasBody: false,
     statuses: [204, 404, 429],
   },
   refreshCurrentSession: {
     method: 'POST',
     path: '/api/v1/sessions/me/lifecycle/refresh',
-    pathParams: [],
-    headerParams: ['Cookie'],
-    requestBody: 'none',
     security: [],
     successStatus: 200,
-    successHasBody: true,
     statuses: [200, 404, 429],
   },
 } as const;
 
 /**
- * Only what a client needs at run time (method, path, path parameters, security), so that
+ * Only what a client needs at run time (method, path, security), so that
  * browser bundles of the client do not carry the statuses and flags the emulator uses.
  */
 export const routes = {
   createSession: {
     method: 'POST',
     path: '/api/v1/sessions',
-    pathParams: [],
     security: [
       {
         apiToken: [],
@@ -127,7 +98,6 @@ export const routes = {
   getSession: {
     method: 'GET',
     path: '/api/v1/sessions/{sessionId}',
-    pathParams: ['sessionId'],
     security: [
       {
         apiToken: [],
@@ -140,7 +110,6 @@ export const routes = {
   revokeSession: {
     method: 'DELETE',
     path: '/api/v1/sessions/{sessionId}',
-    pathParams: ['sessionId'],
     security: [
       {
         apiToken: [],
@@ -153,7 +122,6 @@ export const routes = {
   refreshSession: {
     method: 'POST',
     path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
-    pathParams: ['sessionId'],
     security: [
       {
         apiToken: [],
@@ -166,24 +134,29 @@ export const routes = {
   getCurrentSession: {
     method: 'GET',
     path: '/api/v1/sessions/me',
-    pathParams: [],
     security: [],
   },
   closeCurrentSession: {
     method: 'DELETE',
     path: '/api/v1/sessions/me',
-    pathParams: [],
     security: [],
   },
   refreshCurrentSession: {
     method: 'POST',
     path: '/api/v1/sessions/me/lifecycle/refresh',
-    pathParams: [],
     security: [],
   },
 } as const;
 
-/** An operationId of the spec. */
+/**
+ * An operationId of the spec: the name of one of the client's methods.
+ *
+ * @example
+ * ```ts
+ * const retried: OperationId[] = [];
+ * const okta = new OktaSessions({ orgUrl, apiToken, onRetry: (info) => retried.push(info.operationId) });
+ * ```
+ */
 export type OperationId = keyof typeof operations;
 
 /** The security schemes the spec defines. */
@@ -205,11 +178,3 @@ export type SecuritySchemeName = keyof typeof securitySchemes;
 export const dateTimeFields = {
   Session: ['createdAt', 'expiresAt', 'lastPasswordVerification', 'lastFactorVerification'],
 } as const;
-
-/** Response headers the spec declares on every response of every operation. */
-export const everyResponseHeaders = [
-  'X-Rate-Limit-Limit',
-  'X-Rate-Limit-Remaining',
-  'X-Rate-Limit-Reset',
-  'X-Okta-Request-Id',
-] as const;

@@ -157,25 +157,29 @@ export interface components {
       /** @description A one-time session token from the Authentication API. Treat it as a secret. */
       sessionToken: string;
     };
-    /** @description A user's session in the org. */
+    /**
+     * @description A user's session in the org. The required fields are those Okta sends in every
+     *     response; the verification times may be null or left out, and Identity Engine leaves
+     *     out `idp` on the `/me` operations.
+     */
     Session: {
       /** @description The session id. */
-      readonly id?: string;
+      readonly id: string;
       /** @description The login name of the user the session belongs to. */
-      readonly login?: string;
+      readonly login: string;
       /** @description The id of the user the session belongs to. */
-      readonly userId?: string;
+      readonly userId: string;
       /**
        * Format: date-time
        * @description When the session began.
        */
-      readonly createdAt?: string;
+      readonly createdAt: string;
       /**
        * Format: date-time
        * @description When the session ends unless it is refreshed first.
        */
-      readonly expiresAt?: string;
-      status?: components['schemas']['SessionStatus'];
+      readonly expiresAt: string;
+      status: components['schemas']['SessionStatus'];
       /**
        * Format: date-time
        * @description When the user last proved their password in this session, or null if never.
@@ -187,9 +191,9 @@ export interface components {
        */
       readonly lastFactorVerification?: string | null;
       /** @description How the user authenticated in this session (RFC 8176 style values). */
-      readonly amr?: components['schemas']['SessionAuthenticationMethod'][];
+      readonly amr: components['schemas']['SessionAuthenticationMethod'][];
       idp?: components['schemas']['SessionIdentityProvider'];
-      _links?: components['schemas']['SessionLinks'];
+      _links: components['schemas']['SessionLinks'];
     };
     /**
      * @description Where the session stands. Okta may add values; clients should accept values
@@ -220,9 +224,9 @@ export interface components {
     SessionIdentityProviderType: 'ACTIVE_DIRECTORY' | 'FEDERATION' | 'LDAP' | 'OKTA' | 'SOCIAL';
     /** @description Links to related resources and the operations allowed on them. */
     SessionLinks: {
-      self?: components['schemas']['HrefWithHints'];
-      refresh?: components['schemas']['HrefWithHints'];
-      user?: components['schemas']['HrefWithHints'];
+      self: components['schemas']['HrefWithHints'];
+      refresh: components['schemas']['HrefWithHints'];
+      user: components['schemas']['HrefWithHints'];
     };
     /** @description A link to a resource, with the HTTP methods it accepts. */
     HrefWithHints: {

@@ -107,8 +107,8 @@ function processEnv(): Record<string, string | undefined> {
  *
  * const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', apiToken: process.env.OKTA_API_TOKEN });
  * const session = await okta.createSession({ sessionToken });
- * console.log(session.id, session.expiresAt?.toISOString());
- * await okta.revokeSession(session.id!); // `!` until Session.id is required (issue-9b-cleanup)
+ * console.log(session.id, session.expiresAt.toISOString());
+ * await okta.revokeSession(session.id);
  * ```
  */
 export class OktaSessions {

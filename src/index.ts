@@ -5,6 +5,7 @@ export type { OktaSessionsOptions, AccessTokenSource, ProxyEnv } from './config.
 export type { ConfigSources } from './config-file.js';
 export type { RetryOptions, RetryInfo } from './retry.js';
 export type { Session, Open } from './session.js';
+export type { OperationId } from './operations.js';
 export { OktaError, isOktaError } from './errors/okta-error.js';
 export { OktaApiError, isOktaApiError } from './errors/api-error.js';
 export type { OktaErrorCause } from './errors/api-error.js';

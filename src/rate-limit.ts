@@ -1,6 +1,7 @@
-/** Anything with a WHATWG-style `get`: a `Headers` object or our light transport's headers. */
+/** Anything with WHATWG-style `get` and `forEach`: a `Headers` object or a transport's headers. */
 export interface HeaderReader {
   get(name: string): string | null;
+  forEach(callback: (value: string, name: string) => void): void;
 }
 
 /** What Okta's rate-limit headers say about the current window. */
@@ -46,7 +47,7 @@ function retryAfterMs(value: string | null, serverDate: Date | undefined): numbe
 }
 
 /** Reads Okta's rate-limit headers (and `Date`, `Retry-After`) off a response. */
-export function readRateLimit(headers: HeaderReader): RateLimitState {
+export function readRateLimit(headers: Pick<HeaderReader, 'get'>): RateLimitState {
   const reset = smallestNumber(headers.get('x-rate-limit-reset'));
   const serverDate = httpDate(headers.get('date'));
   return {

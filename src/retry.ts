@@ -1,3 +1,4 @@
+import type { OperationId } from './operations.js';
 import { OktaApiError } from './errors/api-error.js';
 import { rateLimitOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
@@ -17,7 +18,7 @@ import { sleep } from './abort.js';
  */
 export interface RetryInfo {
   /** The operation being retried, e.g. `getSession`. */
-  operationId: string;
+  operationId: OperationId;
   /** 1 for the first retry, 2 for the second... */
   attempt: number;
   /** How long the client waits before the retry. */
@@ -58,7 +59,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 export interface RetryPolicy {
-  operationId: string;
+  operationId: OperationId;
   maxRetries: number;
   maxDelayMs: number;
   /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */
@@ -77,13 +78,13 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
-export function backoffMs(retry: number): number {
+function backoffMs(retry: number): number {
   const ceiling = BACKOFF_BASE_MS * 2 ** (retry - 1);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 /** Okta's documented wait for a 429, with the fallbacks for missing or nonsensical headers. */
-export function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
+function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
   const state = rateLimitOf(error);
   const fromReset = state && resetWaitMs(state);
   if (fromReset !== undefined) return fromReset;

@@ -1,12 +1,11 @@
 import { dateTimeFields } from '../generated/operations.js';
 import type { components } from '../generated/schema.js';
 
-type WireSession = components['schemas']['Session'];
-type DateField = (typeof dateTimeFields)['Session'][number];
+type Schemas = components['schemas'];
 
 /**
  * Okta adds enum values over time: every string-literal union of the wire types also admits
- * any other string, and keeps its autocompletion.
+ * any other string, and keeps its autocompletion. Plain `string` fields stay `string`.
  *
  * @example
  * ```ts
@@ -14,7 +13,9 @@ type DateField = (typeof dateTimeFields)['Session'][number];
  * ```
  */
 export type Open<T> = T extends string
-  ? T | (string & {})
+  ? string extends T
+    ? T
+    : T | (string & {})
   : T extends readonly (infer U)[]
     ? Open<U>[]
     : T extends object
@@ -23,17 +24,41 @@ export type Open<T> = T extends string
 
 /**
  * A user's session, as the client returns it: the spec's Session with its `date-time`
- * fields as `Date` objects (`null` stays `null`) and enums open to new values.
+ * fields as `Date` objects and its enums open to new values. The fields Okta sends in every
+ * response are always there; the verification times may be null or absent, and `idp` is
+ * absent from Identity Engine's `/me` answers.
  *
  * @example
  * ```ts
  * const session: Session = await okta.getSession(id);
- * if (session.expiresAt && session.expiresAt < new Date()) console.log('expired');
+ * if (session.expiresAt < new Date()) console.log('expired');
+ * await okta.revokeSession(session.id);
  * ```
  */
-export type Session = Omit<Open<WireSession>, DateField> & {
-  [K in DateField]?: null extends WireSession[K] ? Date | null : Date;
-};
+export interface Session {
+  /** The session id. */
+  readonly id: string;
+  /** The login name of the user the session belongs to. */
+  readonly login: string;
+  /** The id of the user the session belongs to. */
+  readonly userId: string;
+  /** When the session began. */
+  readonly createdAt: Date;
+  /** When the session ends unless it is refreshed first. */
+  readonly expiresAt: Date;
+  /** Where the session stands: `ACTIVE`, `MFA_ENROLL`, `MFA_REQUIRED`, or a value Okta adds later. */
+  status: Open<Schemas['SessionStatus']>;
+  /** When the user last proved their password in this session, or null if never. */
+  readonly lastPasswordVerification?: Date | null;
+  /** When the user last passed a second factor in this session, or null if never. */
+  readonly lastFactorVerification?: Date | null;
+  /** How the user authenticated in this session (`pwd`, `otp`, `mfa`...). */
+  readonly amr: Open<Schemas['SessionAuthenticationMethod']>[];
+  /** The identity provider that authenticated the user. */
+  idp?: Open<Schemas['SessionIdentityProvider']>;
+  /** Links to the session, its refresh and its user, with the methods each accepts. */
+  _links: Open<Schemas['SessionLinks']>;
+}
 
 const SESSION_DATES: readonly string[] = dateTimeFields.Session;
 
@@ -60,5 +85,5 @@ export function parseSession(text: string): Session | string {
     if (Number.isNaN(date.getTime())) return `${field} is not a date-time`;
     session[field] = date;
   }
-  return session as Session;
+  return session as unknown as Session;
 }

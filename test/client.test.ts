@@ -23,6 +23,7 @@ import {
   SESSION,
   startRecordingServer,
   type RecordingServer,
+  type Reply,
 } from './helpers/recording-server.js';
 
 const API_TOKEN = 'SECRET-api-token-00abc';
@@ -265,6 +266,35 @@ describe('error mapping (one factory, by status)', () => {
     expect(err.limit).toBe(100);
     expect(err.remaining).toBe(0);
     expect(err.resetAt).toEqual(new Date(1796032860 * 1000));
+  });
+
+  test('an API error exposes the response headers, read-only, without Set-Cookie or secrets', async () => {
+    const answer: Reply = (_req, res) => {
+      res.writeHead(503, {
+        'content-type': 'application/json',
+        'retry-after': '7',
+        'x-okta-request-id': 'req-1',
+        'x-echo': `SSWS ${API_TOKEN}`,
+        'set-cookie': ['sid=SECRET-sid-from-server; Path=/', 'JSESSIONID=abc; Path=/'],
+      });
+      res.end('{"errorCode":"E0000009","errorSummary":"Internal Server Error"}');
+    };
+    for (const call of [
+      (okta: OktaSessions) => okta.getSession('abc'),
+      (okta: OktaSessions) =>
+        okta.raw.GET('/api/v1/sessions/{sessionId}', { params: { path: { sessionId: 'abc' } } }),
+    ]) {
+      server.reply(answer);
+      const err = (await call(client()).catch((e: unknown) => e)) as OktaApiError;
+      expect(err).toBeInstanceOf(OktaServerError);
+      expect(err.headers['retry-after']).toBe('7');
+      expect(err.headers['x-okta-request-id']).toBe('req-1');
+      expect(err.headers['content-type']).toBe('application/json');
+      expect(err.headers).not.toHaveProperty('set-cookie');
+      expect(err.headers['x-echo']).not.toContain(API_TOKEN);
+      expect(Object.isFrozen(err.headers)).toBe(true);
+      expect(inspect(err, { depth: 5 })).not.toMatch(/SECRET/);
+    }
   });
 
   test('a 200 with a body that is not a Session is an invalid response', async () => {

@@ -3,9 +3,9 @@
 // NOT_PRODUCIBLE with a reason, so the emulator and the spec cannot drift apart silently.
 import { operations, type OperationId } from '../generated/operations.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { deref } from '../scripts/spec.cjs';
 import {
   contractProblems,
-  deref,
   errorBodyProblems,
   specOperations,
 } from './helpers/emulator-contract.js';

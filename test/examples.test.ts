@@ -1,20 +1,55 @@
-// Every TypeScript example users copy, from README.md and the TSDoc `@example` blocks of src/,
-// type-checks under `strict` against the package's own entry points: one tsc run over one
-// file per example. Names an example only alludes to (`okta`, `sessionToken`, a `logger`...) are
-// declared once in a shared prelude; an example that imports nothing gets the package's exports.
-import { execFileSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { join, relative } from 'node:path';
+// Every ```ts example in README.md and in the TSDoc @example blocks of src/ type-checks under the
+// project's strict settings, against the real sources, and none needs a non-null assertion (`!`).
+// Each example becomes a module: its imports stay imports (package names mapped to the sources),
+// the rest becomes the body of an async function, so that examples may await and declare what
+// they like. Names an example uses without defining (`okta`, `id`, `err`...) are declared once
+// below. (test/readme.test.ts also runs the README's emulator example.)
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import * as ts from 'typescript';
 
-const root = join(__dirname, '..');
+const root = resolve(__dirname, '..');
+const exampleDir = join(root, 'test', '__examples__');
+
+const PACKAGES: Record<string, string> = {
+  'okta-sessions': '../../src/index.js',
+  'okta-sessions/emulator': '../../src/emulator/index.js',
+  'okta-sessions/schema': '../../generated/schema.js',
+};
+
+// What the examples take as given: every public name, and these.
+const PRELUDE = `
+declare const okta: OktaSessions;
+declare const emu: Emulator;
+declare const id: string;
+declare const sessionId: string;
+declare const session: Session;
+declare const sessionToken: string;
+declare const orgUrl: string;
+declare const apiToken: string;
+declare const traceId: string;
+declare const err: OktaApiError;
+declare const req: { headers: { cookie: string } };
+declare const logger: { warn(fields: object, message: string): void };
+declare const tokenCache: { get(): Promise<{ access_token: string }> };
+declare function alertOps(message: string): void;
+`;
+
+/** The names a module exports, read off its `export` statements. */
+function exportedNames(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const lists = [...text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
+    (m[1] ?? '').split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()),
+  );
+  const declared = [
+    ...text.matchAll(/^export (?:async )?(?:function|class|const|interface|type) (\w+)/gm),
+  ];
+  return [...lists, ...declared.map((m) => m[1] ?? '')].filter(Boolean);
+}
+const PRELUDE_IMPORTS: Record<string, string[]> = {
+  '../../src/index.js': exportedNames('src/index.ts'),
+  '../../src/emulator/index.js': exportedNames('src/emulator/index.ts'),
+};
 
 interface Example {
   where: string;
@@ -23,132 +58,106 @@ interface Example {
 
 function readmeExamples(): Example[] {
   const text = readFileSync(join(root, 'README.md'), 'utf8');
-  const out: Example[] = [];
-  for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
-    const line = text.slice(0, match.index).split('\n').length;
-    out.push({ where: `README.md:${line}`, code: match[1]! });
-  }
-  return out;
+  return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => ({
+    where: `README.md:${text.slice(0, m.index).split('\n').length}`,
+    code: m[1] ?? '',
+  }));
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
-function tsdocExamples(): Example[] {
+function tsdocExamples(dir: string): Example[] {
   const out: Example[] = [];
-  for (const file of sourceFiles(join(root, 'src'))) {
-    const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g)) {
-      const line = text.slice(0, match.index).split('\n').length;
-      const code = match[1]!
-        .split('\n')
-        .map((l) => l.replace(/^\s*\* ?/, ''))
-        .join('\n');
-      out.push({ where: `${relative(root, file)}:${line}`, code });
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...tsdocExamples(path));
+    else if (entry.name.endsWith('.ts')) {
+      const text = readFileSync(path, 'utf8');
+      for (const m of text.matchAll(/@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g)) {
+        out.push({
+          where: `${relative(root, path)}:${text.slice(0, m.index).split('\n').length}`,
+          code: (m[1] ?? '').replace(/^\s*\* ?/gm, ''),
+        });
+      }
     }
   }
   return out;
 }
 
-// What examples refer to without defining: the surrounding code a reader already has.
-const PRELUDE = `
-import type { OktaSessions, Session } from 'okta-sessions';
-import type { Emulator } from 'okta-sessions/emulator';
-declare global {
-  const okta: OktaSessions;
-  const emu: Emulator;
-  // Session fields are optional in the wire type; a session in hand has its id.
-  const session: Session & { id: string };
-  const sessionToken: string;
-  const sessionId: string;
-  const id: string;
-  const orgUrl: string;
-  const apiToken: string;
-  const traceId: string;
-  const err: unknown;
-  const req: { headers: { cookie?: string } };
-  const logger: { warn(fields: object, message: string): void };
-  const tokenCache: { get(): Promise<{ access_token: string }> };
-  function getToken(): Promise<string>;
-  function alertOps(message: string): void;
-}
-export {};
-`;
-
-const INDEX_EXPORTS = [
-  ...readFileSync(join(root, 'src/index.ts'), 'utf8').matchAll(/export (?:type )?\{([^}]*)\}/g),
-]
-  .flatMap((m) => m[1]!.split(','))
-  .map((name) => name.trim())
-  .filter(Boolean);
-
-test('every README and TSDoc example type-checks under strict', () => {
-  const examples = [...readmeExamples(), ...tsdocExamples()];
-  // Every @example tag was found (a fence the pattern missed would go unchecked).
-  const tags = sourceFiles(join(root, 'src')).reduce(
-    (n, file) => n + (readFileSync(file, 'utf8').match(/^\s*\* @example$/gm)?.length ?? 0),
-    0,
+/** The module an example becomes. */
+function moduleOf(code: string): string {
+  const lines = code.split('\n');
+  const imports = lines.filter((l) => /^import\b/.test(l));
+  const body = lines.filter((l) => !/^import\b/.test(l)).join('\n');
+  const imported = new Set(imports.flatMap((l) => l.match(/\b\w+\b(?=[^{}]*})/g) ?? []));
+  const mapped = imports.map((l) =>
+    l.replace(/'([^']+)'/, (q, name: string) => (PACKAGES[name] ? `'${PACKAGES[name]}'` : q)),
   );
-  expect(examples.length).toBe(tags + readmeExamples().length);
-  // Inside the repository, so the package's own node_modules and `#platform` imports resolve.
-  mkdirSync(join(root, '.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, '.cache', 'examples-'));
-  try {
-    writeFileSync(join(dir, 'prelude.mts'), PRELUDE);
-    const files = examples.map((example, i) => {
-      const file = `example-${i}.mts`;
-      const imports = /^import /m.test(example.code)
-        ? ''
-        : `import { ${INDEX_EXPORTS.join(', ')} } from 'okta-sessions';\n` +
-          `import { startEmulator, type Emulator } from 'okta-sessions/emulator';\n`;
-      writeFileSync(join(dir, file), `${imports}${example.code}\nexport {};\n`);
-      return file;
-    });
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          target: 'ES2022',
-          lib: ['ES2022', 'DOM'],
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          noEmit: true,
-          skipLibCheck: true,
-          // Unused names are fine in a snippet; the package's own imports are from source.
-          typeRoots: [join(root, 'node_modules/@types')],
-          types: ['node', 'jest'],
-          paths: {
-            'okta-sessions': [join(root, 'src/index.ts')],
-            'okta-sessions/emulator': [join(root, 'src/emulator/index.ts')],
-            'okta-sessions/schema': [join(root, 'generated/schema.ts')],
-          },
-        },
-        files: ['prelude.mts', ...files],
-      }),
-    );
-    let output = '';
-    try {
-      execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8' });
-    } catch (error) {
-      output = (error as { stdout: string }).stdout;
+  const prelude = Object.entries(PRELUDE_IMPORTS).map(([from, names]) => {
+    const missing = names.filter((n) => !imported.has(n));
+    return missing.length ? `import { ${missing.join(', ')} } from '${from}';` : '';
+  });
+  // A TSDoc snippet that starts at `catch` continues a try around a call.
+  const wrapped = /^\s*catch\b/.test(body) ? `try { await okta.getSession(id); } ${body}` : body;
+  return [...mapped, ...prelude, PRELUDE, `export async function example() {\n${wrapped}\n}`].join(
+    '\n',
+  );
+}
+
+test('README and TSDoc examples type-check under strict, without non-null assertions', () => {
+  const examples = [...readmeExamples(), ...tsdocExamples(join(root, 'src'))];
+  expect(examples.length).toBeGreaterThan(40);
+  const files = new Map(examples.map((e, i) => [join(exampleDir, `example${i}.ts`), e]));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  )!;
+  const options = {
+    ...config.options,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    verbatimModuleSyntax: false,
+    noEmit: true,
+  };
+  const host = ts.createCompilerHost(options);
+  const original = {
+    getSourceFile: host.getSourceFile,
+    fileExists: host.fileExists,
+    readFile: host.readFile,
+  };
+  const sourceOf = (path: string) => {
+    const example = files.get(path);
+    return example && moduleOf(example.code);
+  };
+  host.fileExists = (path) => files.has(path) || original.fileExists(path);
+  host.readFile = (path) => sourceOf(path) ?? original.readFile(path);
+  host.getSourceFile = (path, language, ...rest) => {
+    const text = sourceOf(path);
+    return text === undefined
+      ? original.getSourceFile(path, language, ...rest)
+      : ts.createSourceFile(path, text, language, true);
+  };
+  const program = ts.createProgram([...files.keys()], options, host);
+
+  const problems: string[] = [];
+  for (const [path, example] of files) {
+    const source = program.getSourceFile(path)!;
+    for (const d of [
+      ...program.getSyntacticDiagnostics(source),
+      ...program.getSemanticDiagnostics(source),
+    ]) {
+      problems.push(`${example.where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     }
-    // Point each error at the example it came from.
-    const problems = output
-      .split('\n')
-      .filter((line) => /example-\d+\.mts/.test(line))
-      .map((line) => {
-        const [, index, rest] = /example-(\d+)\.mts(.*)$/.exec(line)!;
-        return `${examples[Number(index)]!.where} ${rest}`;
-      });
-    expect(problems).toEqual([]);
-    expect(output).toBe('');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const visit = (node: ts.Node): void => {
+      if (ts.isNonNullExpression(node))
+        problems.push(`${example.where}: needs \`!\` in ${node.getText()}`);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
   }
+  expect(problems).toEqual([]);
 }, 120_000);

@@ -25,7 +25,6 @@ import {
   OktaTimeoutError,
   OktaInvalidResponseError,
   OktaValidationError,
-  OktaConfigError,
   isOktaError,
   isOktaApiError,
 } from '../src/index.js';

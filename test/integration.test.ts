@@ -30,11 +30,11 @@ test('the whole lifecycle, by id and by cookie', async () => {
   });
   expect(created).toMatchObject({ login: 'ada@example.com', status: 'ACTIVE' });
   expect(created.createdAt).toBeInstanceOf(Date);
-  const id = created.id!;
+  const id = created.id;
 
   expect((await okta.getSession(id)).id).toBe(id);
   const refreshed = await okta.refreshSession(id);
-  expect(refreshed.expiresAt!.getTime()).toBeGreaterThanOrEqual(created.expiresAt!.getTime());
+  expect(refreshed.expiresAt.getTime()).toBeGreaterThanOrEqual(created.expiresAt.getTime());
 
   const cookieOnly = new OktaSessions({ orgUrl: emu.url, credentials: 'include' });
   expect((await cookieOnly.getCurrentSession({ cookie: `sid=${id}` })).id).toBe(id);

@@ -99,8 +99,17 @@ test('another service can import the generated types and read the spec', () => {
     `import type { components, paths } from 'okta-sessions/schema';
      import type { Session } from 'okta-sessions';
      type Wire = components['schemas']['Session'];
-     const wire: Wire = { id: 'x', status: 'ACTIVE' };
-     const facade: Session = { id: 'x', createdAt: new Date(), status: 'SOMETHING_NEW' };
+     const link = { href: 'https://acme.okta.com/api/v1/sessions/x' };
+     const links = { self: link, refresh: link, user: link };
+     const wire: Wire = {
+       id: 'x', login: 'a@example.com', userId: 'u', createdAt: '2026-11-29T10:00:00.000Z',
+       expiresAt: '2026-11-29T12:00:00.000Z', status: 'ACTIVE', amr: ['pwd'], _links: links,
+     };
+     const facade: Session = {
+       id: 'x', login: 'a@example.com', userId: 'u', createdAt: new Date(), expiresAt: new Date(),
+       status: 'SOMETHING_NEW', amr: ['pwd', 'NEW_METHOD'], _links: links,
+     };
+     const id: string = facade.id; // required fields need no \`!\` under strict
      type Get = paths['/api/v1/sessions/{sessionId}']['get'];
      export const ok: [Wire, Session, Get | undefined] = [wire, facade, undefined];`,
   );

@@ -13,5 +13,5 @@ test('a session expires after two hours', async () => {
   const okta = new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken });
   const session = await okta.createSession({ sessionToken: emu.issueSessionToken() });
   now += 7200 * 1000; // the emulator's clock drives expiry, Date and rate-limit windows
-  await expect(okta.getSession(session.id!)).rejects.toBeInstanceOf(OktaNotFoundError);
+  await expect(okta.getSession(session.id)).rejects.toBeInstanceOf(OktaNotFoundError);
 });

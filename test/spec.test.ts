@@ -1,11 +1,9 @@
 // The operation table of the contract, asserted straight from the parsed spec: an accidental
 // edit of an operationId, method, path, security requirement or status code fails CI.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { operations as generated } from '../generated/operations.js';
-
-const spec = parse(readFileSync(join(__dirname, '..', 'spec', 'okta-sessions.yaml'), 'utf8'));
+import { dateTimeFields, operations as generated } from '../generated/operations.js';
+import type { components } from '../generated/schema.js';
+import { deref, spec } from '../scripts/spec.cjs';
+import type { Open, Session } from '../src/index.js';
 
 const TOKEN_READ = [{ apiToken: [] }, { oauth2: ['okta.sessions.read'] }];
 const TOKEN_MANAGE = [{ apiToken: [] }, { oauth2: ['okta.sessions.manage'] }];
@@ -56,17 +54,6 @@ function allOperations(): Array<{
   return out;
 }
 
-function resolve(node: { $ref?: string }): Record<string, unknown> {
-  let current: Record<string, unknown> = node as Record<string, unknown>;
-  while (typeof current['$ref'] === 'string') {
-    current = (current['$ref'] as string)
-      .slice(2)
-      .split('/')
-      .reduce((acc: Record<string, unknown>, key) => acc[key] as Record<string, unknown>, spec);
-  }
-  return current;
-}
-
 test('the spec has exactly the seven operations, no more', () => {
   expect(
     allOperations()
@@ -96,7 +83,7 @@ describe.each(TABLE)('%s', (operationId, method, path, security, statuses) => {
 
   test('every response declares the rate-limit and request-id headers', () => {
     for (const response of Object.values(found.op.responses)) {
-      const headers = Object.keys((resolve(response)['headers'] ?? {}) as object);
+      const headers = Object.keys((deref(response)['headers'] ?? {}) as object);
       expect(headers).toEqual(
         expect.arrayContaining([
           'X-Rate-Limit-Limit',
@@ -111,7 +98,7 @@ describe.each(TABLE)('%s', (operationId, method, path, security, statuses) => {
   test('error responses use the one Okta error schema', () => {
     for (const [status, response] of Object.entries(found.op.responses)) {
       if (Number(status) < 400) continue;
-      const content = resolve(response)['content'] as Record<string, { schema: { $ref: string } }>;
+      const content = deref(response)['content'] as Record<string, { schema: { $ref: string } }>;
       expect(content['application/json']!.schema.$ref).toBe(
         '#/components/schemas/OktaErrorResponse',
       );
@@ -122,7 +109,7 @@ describe.each(TABLE)('%s', (operationId, method, path, security, statuses) => {
     const params = [
       ...((found.pathItem['parameters'] as unknown[]) ?? []),
       ...(found.op.parameters ?? []),
-    ].map((p) => resolve(p as { $ref?: string }));
+    ].map((p) => deref(p));
     const cookie = params.find((p) => p['in'] === 'header' && p['name'] === 'Cookie');
     if (path.startsWith('/api/v1/sessions/me')) expect(cookie?.['required']).toBe(false);
     else expect(cookie).toBeUndefined();
@@ -185,4 +172,26 @@ test("examples keep href inside each link object (a bug in Okta's own spec)", ()
     expect(links).not.toHaveProperty('href');
     for (const link of Object.values(links)) expect(link).toHaveProperty('href');
   }
+});
+
+// The façade's Session is written out so that a hover reads it at a glance; this keeps it equal
+// to what the spec says (field names, required or not, read-only, enum values, dates as Date).
+type WireSession = components['schemas']['Session'];
+type DateField = (typeof dateTimeFields)['Session'][number];
+type SessionFromSpec = {
+  [K in keyof WireSession]: K extends DateField
+    ? null extends WireSession[K]
+      ? Date | null
+      : Date
+    : Open<WireSession[K]>;
+};
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+test("the Session interface is the spec's Session schema, field for field", () => {
+  const same: Equal<Session, SessionFromSpec> = true; // a compile error under `npm run lint` otherwise
+  expect(same).toBe(true);
+  expect(spec.components.schemas.Session.required).toEqual(
+    expect.arrayContaining(['id', 'login', 'userId', 'createdAt', 'expiresAt', 'status', 'amr']),
+  );
 });

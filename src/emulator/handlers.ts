@@ -17,7 +17,7 @@ export interface HandlerDeps {
 }
 
 /** Session cookies the `/me` operations read: Classic Engine `sid`, then Identity Engine `idx`. */
-export const SESSION_COOKIES = ['sid', 'idx'] as const;
+const SESSION_COOKIES = ['sid', 'idx'] as const;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 

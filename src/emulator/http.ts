@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpDateCache } from './clock.js';
 import { errorBody, oktaErrors, type OktaErrorCode } from './errors.js';
-import type { FixedWindowLimiter } from './rate-limit.js';
+import type { FixedWindowLimiter } from './fixed-window-limiter.js';
 import type { components } from '../../generated/schema.js';
 
 type OktaErrorCause = components['schemas']['OktaErrorCause'];

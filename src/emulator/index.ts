@@ -2,13 +2,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Authorizer } from './auth.js';
+import { CredentialChecker } from './credential-check.js';
 import { HttpDateCache } from './clock.js';
 import { Cors } from './cors.js';
 import { createHandlers } from './handlers.js';
 import { Responder } from './http.js';
 import { idSequence, newOktaId } from './ids.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { Router } from './router.js';
 import { createPipeline, handleClientErrors } from './server.js';
 import { SessionStore } from './store.js';
@@ -156,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const deps = {
     router: new Router(),
     handlers: createHandlers({ store, responder, maxBodyBytes }),
-    authorizer: new Authorizer(apiToken, options.accessTokens ?? {}),
+    credentialChecker: new CredentialChecker(apiToken, options.accessTokens ?? {}),
     limiter,
     cors: new Cors(options.corsOrigins ?? []),
     responder,

@@ -2,11 +2,11 @@
 // Nothing a client sends can throw out of here: failures become Okta-shaped error responses.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Authorizer } from './auth.js';
+import type { CredentialChecker } from './credential-check.js';
 import type { Cors } from './cors.js';
 import type { Handler } from './handlers.js';
 import type { Exchange, Responder } from './http.js';
-import type { FixedWindowLimiter } from './rate-limit.js';
+import type { FixedWindowLimiter } from './fixed-window-limiter.js';
 import type { Router } from './router.js';
 import type { OperationId } from '../../generated/operations.js';
 
@@ -14,7 +14,7 @@ import type { OperationId } from '../../generated/operations.js';
 export interface PipelineDeps {
   readonly router: Router;
   readonly handlers: Readonly<Record<OperationId, Handler>>;
-  readonly authorizer: Authorizer;
+  readonly credentialChecker: CredentialChecker;
   readonly limiter: FixedWindowLimiter;
   readonly cors: Cors;
   readonly responder: Responder;
@@ -44,7 +44,7 @@ export function createPipeline(
   const {
     router,
     handlers,
-    authorizer,
+    credentialChecker,
     limiter,
     cors,
     responder,
@@ -88,7 +88,7 @@ export function createPipeline(
       responder.error(ex, 'E0000022', undefined, undefined, ['Allow', match.route.allow]);
       return;
     }
-    const outcome = authorizer.check(id, req.headers.authorization);
+    const outcome = credentialChecker.check(id, req.headers.authorization);
     if (outcome === 'unauthenticated') {
       responder.error(ex, 'E0000011');
       return;

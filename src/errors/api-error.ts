@@ -25,7 +25,11 @@ export interface OktaApiErrorInit {
   requestId: string | undefined;
   method: string;
   url: string;
+  /** The response headers, lowercase names; see {@link OktaApiError.headers}. */
+  headers?: Readonly<Record<string, string>>;
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 const MAX_SUMMARY_IN_MESSAGE = 300;
 
@@ -63,6 +67,17 @@ export class OktaApiError extends OktaError {
   readonly method: string;
   /** URL of the request. */
   readonly url: string;
+  /**
+   * The response's headers, read-only, by lowercase name; repeated headers are joined with
+   * `, `. `Set-Cookie` is left out (it can carry a session cookie) and values are scrubbed of
+   * the request's secrets.
+   *
+   * @example
+   * ```ts
+   * if (err instanceof OktaApiError) console.log(err.headers['x-rate-limit-remaining']);
+   * ```
+   */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(init: OktaApiErrorInit) {
     super(describe(init));
@@ -75,6 +90,7 @@ export class OktaApiError extends OktaError {
     this.requestId = init.requestId;
     this.method = init.method;
     this.url = init.url;
+    this.headers = init.headers ?? NO_HEADERS;
   }
 }
 

@@ -17,7 +17,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 const MAX_CAUSES = 20;
 
 /** The error class for a non-2xx status: the one place where status decides the class. */
-export function errorClassFor(status: number): typeof OktaApiError {
+function errorClassFor(status: number): typeof OktaApiError {
   switch (status) {
     case 400:
       return OktaBadRequestError;
@@ -34,12 +34,21 @@ export function errorClassFor(status: number): typeof OktaApiError {
   }
 }
 
-// Rate-limit state rides along with the error for the retry logic without becoming API.
-const rateLimits = new WeakMap<object, RateLimitState>();
-
 /** The rate-limit headers of the response an error was made from. */
-export function rateLimitOf(error: object): RateLimitState | undefined {
-  return rateLimits.get(error);
+export function rateLimitOf(error: OktaApiError): RateLimitState {
+  return readRateLimit({ get: (name) => error.headers[name] ?? null });
+}
+
+// Set-Cookie can carry a session cookie (refreshSession answers with `sid=<id>`).
+const WITHHELD_HEADERS = new Set(['set-cookie']);
+
+function headersOf(headers: HeaderReader, secrets: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    const key = name.toLowerCase();
+    if (!WITHHELD_HEADERS.has(key)) record[key] = scrub(value, secrets);
+  });
+  return Object.freeze(record);
 }
 
 function text(value: unknown, secrets: readonly string[]): string | undefined {
@@ -89,20 +98,18 @@ export function createApiError(input: {
     requestId: input.headers.get('x-okta-request-id') ?? undefined,
     method: input.method,
     url: input.url,
+    headers: headersOf(input.headers, input.secrets),
   };
   const rateLimit = readRateLimit(input.headers);
   const Class = errorClassFor(input.status);
-  const error =
-    Class === OktaRateLimitError
-      ? new OktaRateLimitError({
-          ...init,
-          limit: rateLimit.limit,
-          remaining: rateLimit.remaining,
-          resetAt: rateLimit.resetAt,
-        })
-      : new Class(init);
-  rateLimits.set(error, rateLimit);
-  return error;
+  return Class === OktaRateLimitError
+    ? new OktaRateLimitError({
+        ...init,
+        limit: rateLimit.limit,
+        remaining: rateLimit.remaining,
+        resetAt: rateLimit.resetAt,
+      })
+    : new Class(init);
 }
 
 /**

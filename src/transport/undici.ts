@@ -87,6 +87,13 @@ function headerReader(headers: Record<string, string | string[] | undefined>): H
       if (value === undefined) return null;
       return typeof value === 'string' ? value : value.join(', ');
     },
+    forEach(callback) {
+      for (const name in headers) {
+        const value = headers[name];
+        if (value !== undefined)
+          callback(typeof value === 'string' ? value : value.join(', '), name);
+      }
+    },
   };
 }
 

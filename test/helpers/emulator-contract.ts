@@ -1,30 +1,12 @@
 // Reads spec/okta-sessions.yaml and checks responses against it: status declared for the
 // operation, required headers present and well-typed, body valid against the schema (ajv with
 // ajv-formats, $refs resolved inside the spec's own component schemas).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { parse } from 'yaml';
+import { deref, spec } from '../../scripts/spec.cjs';
 import type { Reply } from './emulator-http.js';
 
 type Json = any;
-
-const spec: Json = parse(readFileSync(resolve(__dirname, '../../spec/okta-sessions.yaml'), 'utf8'));
-
-/** Follows `$ref`s (local JSON pointers) until a non-reference node. */
-export function deref(node: Json): Json {
-  let current = node;
-  while (current && typeof current.$ref === 'string') {
-    const ref: string = current.$ref;
-    current = ref
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce((obj: Json, key) => obj?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-    if (current === undefined) throw new Error(`unresolved ${ref}`);
-  }
-  return current;
-}
 
 const SCHEMA_ID = 'https://okta-sessions.test/spec-schemas';
 const ajv = new Ajv({ allErrors: true, strict: true });

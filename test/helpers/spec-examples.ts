@@ -1,10 +1,6 @@
 // Response bodies for test servers, taken from the spec's own examples so that tests, the
 // spec and its examples cannot drift apart (and no test keeps a private copy of a Session).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-
-const spec = parse(readFileSync(join(__dirname, '..', '..', 'spec', 'okta-sessions.yaml'), 'utf8'));
+import { spec } from '../../scripts/spec.cjs';
 
 /** The id the spec's examples use. */
 export const EXAMPLE_SESSION_ID: string = spec.components.examples.ActiveSession.value.id;

@@ -14,8 +14,11 @@ interface Requirement {
   readonly combined: boolean;
 }
 
-/** Checks the Authorization header against an operation's security requirements. */
-export class Authorizer {
+/**
+ * Checks an incoming Authorization header against an operation's security requirements (the
+ * client side's counterpart, which attaches credentials, is src/auth.ts).
+ */
+export class CredentialChecker {
   readonly #ssws: string;
   readonly #accessTokens: ReadonlyMap<string, ReadonlySet<string>>;
   readonly #requirements = new Map<OperationId, readonly Requirement[]>();
@@ -38,11 +41,6 @@ export class Authorizer {
       });
       this.#requirements.set(id, requirements);
     }
-  }
-
-  /** True when the operation takes no credential at all (`security: []`). */
-  isOpen(id: OperationId): boolean {
-    return this.#requirements.get(id)?.length === 0;
   }
 
   /** Checks `authorization` for operation `id`. */
