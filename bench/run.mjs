@@ -284,6 +284,7 @@ else {
       'tarball kB': r1(fp['pack'].tarballBytes / 1e3),
       'bundle min kB': r1(fp['bundle'].minBytes / 1e3),
       'bundle min+gz kB': r1(fp['bundle'].gzipBytes / 1e3),
+      'lazy chunks min+gz kB': r1(fp['bundle'].lazyGzipBytes / 1e3),
     },
     ...(fp['officialInstall'] && {
       '@okta/okta-sdk-nodejs': {

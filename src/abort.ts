@@ -18,7 +18,7 @@ const subscriptions = new WeakMap<AbortSignal, Subscription>();
  * Calls `listener` with the signal's reason when it aborts (at once if it already has).
  * Returns the function that unsubscribes.
  */
-export function onAbort(signal: AbortSignal, listener: Listener): () => void {
+function onAbort(signal: AbortSignal, listener: Listener): () => void {
   if (signal.aborted) {
     listener(signal.reason);
     return () => undefined;

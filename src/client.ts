@@ -42,7 +42,7 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout for this call, overriding the client's `timeoutMs`. */
   timeoutMs?: number;
-  /** Extra headers for this call. Credential headers cannot be set this way. */
+  /** Extra headers for this call; not credential, framing or hop-by-hop ones (`Host`, `Proxy-*`...). */
   headers?: Record<string, string>;
 }
 

@@ -2,16 +2,6 @@ import { routes, type OperationId } from '../generated/operations.js';
 
 export { routes, type OperationId };
 
-const byRoute = new Map<string, OperationId>();
-for (const id of Object.keys(routes) as OperationId[]) {
-  byRoute.set(`${routes[id].method} ${routes[id].path}`, id);
-}
-
-/** The operation a method and spec path template belong to (the raw client knows only those). */
-export function operationForRoute(method: string, schemaPath: string): OperationId | undefined {
-  return byRoute.get(`${method} ${schemaPath}`);
-}
-
 /**
  * The path of a request: the spec's template with each `{name}` percent-encoded from `params`
  * (a missing one stays as the template has it). The one path filler, for requests and error

@@ -6,7 +6,7 @@ import type { Authorizer } from './auth.js';
 import { apiErrorOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
-import { fillPath, operationForRoute } from './operations.js';
+import { fillPath, routes, type OperationId } from './operations.js';
 import { secretsOfRequest } from './redact.js';
 import { fromFetchResponse, type FetchFunction } from './transport/fetch.js';
 
@@ -18,13 +18,19 @@ export interface RawOptions {
   authorizer: Authorizer;
 }
 
+const byRoute = new Map<string, OperationId>();
+for (const id of Object.keys(routes) as OperationId[]) {
+  byRoute.set(`${routes[id].method} ${routes[id].path}`, id);
+}
+
 /** The façade's rules as openapi-fetch middleware. */
 function wireMiddleware(authorizer: Authorizer): Middleware {
   // A body is spent once sent: a copy is kept in case the server echoes its session token.
   const bodies = new WeakMap<Request, string>();
   return {
     async onRequest({ request, schemaPath }) {
-      const id = operationForRoute(request.method, schemaPath);
+      // The raw client knows only the route: the spec's method and path template name the operation.
+      const id = byRoute.get(`${request.method} ${schemaPath}`);
       const value = id ? await authorizer.valueFor(id) : undefined;
       if (value === undefined) request.headers.delete('authorization');
       else request.headers.set(authorizer.header, value);

@@ -4,6 +4,7 @@
 // Real sockets on 127.0.0.1; times are generous upper bounds.
 
 import { getEventListeners } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 
 import { OktaSessions, OktaTimeoutError } from '../src/index.js';
 import { measure, rejectionOf, sleep } from './helpers/faults-expect.js';
@@ -147,6 +148,34 @@ describe('cancellation in each phase of an attempt', () => {
     expect((aborted as { error: Error }).error.message).toBe('stop');
     expect(aborted.elapsedMs).toBeLessThan(BOUND_MS);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  test('connecting (a TLS handshake that never completes): timeoutMs and abort() end the call at once', async () => {
+    // A TCP server that accepts and never speaks: the https client stays in its handshake.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const orgUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const okta = new OktaSessions({ orgUrl, apiToken: 'tok-cancel', retry: { maxRetries: 0 } });
+      const timedOut = await measure(() => okta.getSession('connecting', { timeoutMs: 200 }));
+      rejectionOf(timedOut, OktaTimeoutError);
+      expect(timedOut.elapsedMs).toBeLessThan(BOUND_MS);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('stop')), 200);
+      const aborted = await measure(() =>
+        okta.getSession('connecting', { signal: controller.signal }),
+      );
+      expect((aborted as { error: Error }).error.message).toBe('stop');
+      expect(aborted.elapsedMs).toBeLessThan(BOUND_MS);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   test('a call aborted before it starts sends nothing', async () => {

@@ -23,12 +23,16 @@ const UNREAD_BYTES = 64 * 1024;
 const POOL_FILE = 'undici/lib/dispatcher/pool.js';
 let PoolClass: Promise<typeof Pool> | undefined;
 
-function loadPool(): Promise<typeof Pool> {
-  PoolClass ??= (import(POOL_FILE) as Promise<{ default?: typeof Pool }>)
-    .then((m) => m.default ?? (m as unknown as typeof Pool))
-    .then((Class) => (typeof Class === 'function' ? Class : Promise.reject(new Error())))
-    .catch(() => import('undici').then((m) => m.Pool));
-  return PoolClass;
+const isPoolClass = (value: unknown): value is typeof Pool => typeof value === 'function';
+
+async function importPool(): Promise<typeof Pool> {
+  try {
+    const file: { default?: unknown } = await import(POOL_FILE);
+    if (isPoolClass(file.default)) return file.default;
+  } catch {
+    // Moved or renamed in this undici release: the public entry has it too.
+  }
+  return (await import('undici')).Pool;
 }
 
 /** At most CONNECTIONS requests in undici at once: the rest wait here, where cancelling is free. */
@@ -69,7 +73,7 @@ class Lane {
 const lanes = new Map<string, Lane>();
 
 async function laneFor(origin: string): Promise<Lane> {
-  const Class = await loadPool();
+  const Class = await (PoolClass ??= importPool());
   let lane = lanes.get(origin);
   if (!lane) {
     lane = new Lane(
@@ -80,18 +84,20 @@ async function laneFor(origin: string): Promise<Lane> {
   return lane;
 }
 
-function headerReader(headers: Record<string, string | string[] | undefined>): HeaderReader {
+function headerReader(
+  headers: Record<string, string | string[] | undefined>,
+): HeaderReader & { forEach(callback: (value: string, name: string) => void): void } {
+  const get = (name: string): string | null => {
+    const value = headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    return typeof value === 'string' ? value : value.join(', ');
+  };
   return {
-    get(name) {
-      const value = headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return typeof value === 'string' ? value : value.join(', ');
-    },
+    get,
     forEach(callback) {
-      for (const name in headers) {
-        const value = headers[name];
-        if (value !== undefined)
-          callback(typeof value === 'string' ? value : value.join(', '), name);
+      for (const name of Object.keys(headers)) {
+        const value = get(name);
+        if (value !== null) callback(value, name);
       }
     },
   };
