@@ -55,7 +55,7 @@ export interface CallOptions {
  * ```
  */
 export interface CurrentSessionArgs {
-  /** The user's `sid=...` or `idx=...` cookie (server-side only; browsers send it themselves). */
+  /** The user's `sid=...` or `idx=...` cookie: required outside browsers (browsers send it themselves). */
   cookie?: string;
 }
 
