@@ -18,6 +18,14 @@ export interface paths {
      * @description Exchanges a one-time session token for a new session. Use it when your
      *     application sets the session cookie itself, or keeps the session id to end
      *     the session through the API later. A session token can be used only once.
+     *
+     *     Okta sets no `sid` cookie for this call (it only sends the `sid` clearing
+     *     cookie it sends on every API-token call): the browser has no Okta session until
+     *     your server sets one. The answer's `_links` point at the `/me` paths.
+     *
+     *     **Lifecycle:** Okta's production management spec no longer lists this operation
+     *     (dropped in release 2025.10.0); it remains in Okta's development spec and in the
+     *     specs bundled with the official SDKs. Be ready for Okta to retire it.
      */
     post: operations['createSession'];
     delete?: never;
@@ -77,7 +85,9 @@ export interface paths {
     /**
      * Refresh a session by id
      * @description Pushes the expiry of the session with the given id forward, as if the user
-     *     had just been active. The request has no body.
+     *     had just been active. The request has no body. Okta only guarantees that
+     *     `expiresAt` does not move backwards (refreshed seconds after creation it can be
+     *     unchanged). The answer sets `sid=<id>;Version=1;Path=/;Secure`.
      */
     post: operations['refreshSession'];
     delete?: never;
@@ -104,15 +114,25 @@ export interface paths {
      * Get the current user's session
      * @description Returns the session named by the caller's session cookie. Meant for
      *     browsers (the endpoint allows CORS with credentials); an API token or
-     *     access token must not be sent.
+     *     access token must not be sent. The answer's `_links` point at the `/me` paths.
+     *
+     *     **Lifecycle:** Okta's production management spec no longer lists this operation
+     *     (dropped in release 2025.10.0); it remains in Okta's development spec and in the
+     *     specs bundled with the official SDKs. Be ready for Okta to retire it.
      */
     get: operations['getCurrentSession'];
     put?: never;
     post?: never;
     /**
      * Close the current user's session
+     * @deprecated
      * @description Signs the caller out by ending the session named by their session cookie.
      *     An API token or access token must not be sent.
+     *
+     *     **Deprecated:** Okta's production management spec no longer lists this operation
+     *     (dropped in release 2025.10.0), and the 2026.06.0 release notes call
+     *     `DELETE /api/v1/sessions/me` "the deprecated endpoint". To end a session, prefer
+     *     revokeSession by id from your server.
      */
     delete: operations['closeCurrentSession'];
     options?: never;
@@ -139,7 +159,13 @@ export interface paths {
     /**
      * Refresh the current user's session
      * @description Pushes the expiry of the session named by the caller's session cookie
-     *     forward. An API token or access token must not be sent.
+     *     forward; Okta only guarantees that `expiresAt` does not move backwards. An API
+     *     token or access token must not be sent. The answer's `_links` point at the
+     *     `/me` paths.
+     *
+     *     **Lifecycle:** Okta's production management spec no longer lists this operation
+     *     (dropped in release 2025.10.0); it remains in Okta's development spec and in the
+     *     specs bundled with the official SDKs. Be ready for Okta to retire it.
      */
     post: operations['refreshCurrentSession'];
     delete?: never;
@@ -193,6 +219,12 @@ export interface components {
       /** @description How the user authenticated in this session (RFC 8176 style values). */
       readonly amr: components['schemas']['SessionAuthenticationMethod'][];
       idp?: components['schemas']['SessionIdentityProvider'];
+      /**
+       * @deprecated
+       * @description Whether a second factor was used. Deprecated by Okta and absent from its
+       *     OpenAPI spec, but real responses carry it; read `amr` instead.
+       */
+      readonly mfaActive?: boolean;
       _links: components['schemas']['SessionLinks'];
     };
     /**
@@ -287,6 +319,37 @@ export interface components {
     /** @description The session, with its new expiry. */
     SessionRefreshed: {
       headers: {
+        /**
+         * @description Okta sets the session's `sid` cookie on a refresh by id.
+         * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ;Version=1;Path=/;Secure
+         */
+        'Set-Cookie': string;
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Session'];
+      };
+    };
+    /** @description The caller's session, linked by its `/me` paths. */
+    CurrentSessionFound: {
+      headers: {
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Session'];
+      };
+    };
+    /** @description The caller's session with its new expiry, linked by its `/me` paths. */
+    CurrentSessionRefreshed: {
+      headers: {
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
         'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
         'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
@@ -322,8 +385,9 @@ export interface components {
       };
     };
     /**
-     * @description The API token or access token is missing, invalid or expired (E0000011), or, for
-     *     createSession, the session token is unknown, expired or already used (E0000004).
+     * @description The API token or access token is well-formed but unknown, revoked or expired
+     *     (E0000011), or, for createSession, the session token is unknown, expired or
+     *     already used (E0000004). A missing or malformed `Authorization` header is a 403.
      */
     Unauthorized: {
       headers: {
@@ -337,7 +401,12 @@ export interface components {
         'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
-    /** @description The credential is valid but lacks the permission or scope this operation needs. */
+    /**
+     * @description The `Authorization` header is missing or malformed: not `SSWS <token>` or
+     *     `Bearer <token>` (E0000005 "Invalid session": Okta then looks for a session cookie
+     *     instead, and an API call has none); or the credential is valid but lacks the
+     *     permission or scope this operation needs (E0000006).
+     */
     Forbidden: {
       headers: {
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
@@ -544,7 +613,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: components['responses']['SessionFound'];
+      200: components['responses']['CurrentSessionFound'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
     };
@@ -586,7 +655,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: components['responses']['SessionRefreshed'];
+      200: components['responses']['CurrentSessionRefreshed'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
     };

@@ -233,7 +233,11 @@ export class OktaSessions {
 
   /**
    * Exchanges a one-time session token for a session. Needs an API token. Never retried once
-   * the request may have reached Okta (the token is single-use), except on a 429.
+   * the request may have reached Okta (the token is single-use), except on a 429. Okta sets no
+   * `sid` cookie for this call: a server that wants a browser session sets the cookie itself.
+   *
+   * Lifecycle: Okta's production management spec dropped this operation in release 2025.10.0
+   * (it remains in Okta's development spec and the official SDKs); be ready for Okta to retire it.
    *
    * @example
    * ```ts
@@ -260,7 +264,8 @@ export class OktaSessions {
   }
 
   /**
-   * Extends a session by id, as if the user had just been active.
+   * Extends a session by id, as if the user had just been active. Okta promises only that
+   * `expiresAt` does not move backwards (refreshed right after creation it can stay the same).
    *
    * @example
    * ```ts
@@ -288,6 +293,9 @@ export class OktaSessions {
   /**
    * Gets the session named by the user's cookie. Sends no API token or access token.
    *
+   * Lifecycle: Okta's production management spec dropped this operation in release 2025.10.0
+   * (it remains in Okta's development spec and the official SDKs); be ready for Okta to retire it.
+   *
    * @example
    * ```ts
    * const session = await okta.getCurrentSession({ cookie: 'sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ' });
@@ -298,7 +306,11 @@ export class OktaSessions {
   }
 
   /**
-   * Extends the session named by the user's cookie. Sends no API token or access token.
+   * Extends the session named by the user's cookie. Sends no API token or access token. Okta
+   * promises only that `expiresAt` does not move backwards.
+   *
+   * Lifecycle: Okta's production management spec dropped this operation in release 2025.10.0
+   * (it remains in Okta's development spec and the official SDKs); be ready for Okta to retire it.
    *
    * @example
    * ```ts
@@ -314,6 +326,11 @@ export class OktaSessions {
 
   /**
    * Ends the session named by the user's cookie (signs the user out). Sends no API token.
+   *
+   * @deprecated Okta's production management spec dropped this operation in release 2025.10.0,
+   * and its 2026.06.0 release notes call `DELETE /api/v1/sessions/me` "the deprecated
+   * endpoint". It still works where Okta serves it; prefer {@link OktaSessions.revokeSession}
+   * from your server.
    *
    * @example
    * ```ts

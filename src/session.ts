@@ -56,6 +56,13 @@ export interface Session {
   readonly amr: Open<Schemas['SessionAuthenticationMethod']>[];
   /** The identity provider that authenticated the user. */
   idp?: Open<Schemas['SessionIdentityProvider']>;
+  /**
+   * Whether a second factor was used. Real responses carry it although Okta's OpenAPI spec
+   * leaves it out.
+   *
+   * @deprecated Okta deprecated it; read `amr` instead.
+   */
+  readonly mfaActive?: boolean;
   /** Links to the session, its refresh and its user, with the methods each accepts. */
   _links: Open<Schemas['SessionLinks']>;
 }

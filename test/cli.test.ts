@@ -351,7 +351,7 @@ test('demo walks the whole lifecycle and exits 0', async () => {
   expect(stdout).toContain('Demo complete');
 });
 
-test('emulator serves until stopped and prints its URL and token', async () => {
+test('emulator serves until stopped and prints its URL, token and demo user', async () => {
   const stop = new AbortController();
   let stdout = '';
   const done = run(['emulator', '--api-token', 'emu-token'], {
@@ -360,13 +360,92 @@ test('emulator serves until stopped and prints its URL and token', async () => {
     env: {},
     stop: stop.signal,
   });
-  while (!stdout.includes('API token')) await new Promise((r) => setTimeout(r, 10));
+  while (!stdout.includes('Demo user')) await new Promise((r) => setTimeout(r, 10));
   const url = /listening on (\S+)/.exec(stdout)![1]!;
   const res = await fetch(`${url}/api/v1/sessions/nope`, {
     headers: { Authorization: 'SSWS emu-token' },
   });
   expect(res.status).toBe(404);
+  const [, username, password] = /Demo user: (\S+) \/ (\S+)/.exec(stdout)!;
+  const authn = await fetch(`${url}/api/v1/authn`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(authn.status).toBe(200);
+  expect(((await authn.json()) as { status: string }).status).toBe('SUCCESS');
   stop.abort();
   expect(await done).toBe(0);
   expect(stdout).toContain('API token: emu-token');
+});
+
+describe('create --username (password from stdin or a prompt, never a flag)', () => {
+  const USER = { login: 'cli-user@example.com', password: 'cli-PASSWORD-42' };
+  let users: Emulator;
+  beforeAll(async () => {
+    users = await startEmulator({ port: 0, apiToken: API_TOKEN, users: [USER] });
+  });
+  afterAll(() => users.close());
+
+  async function login(argv: string[], io: { stdin?: string; typed?: string } = {}) {
+    let stdout = '';
+    let stderr = '';
+    const prompts: string[] = [];
+    const code = await run(['create', ...argv, '--org-url', users.url, '--api-token', API_TOKEN], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      env: {},
+      stop: new AbortController().signal,
+      readStdin: async () => io.stdin ?? '',
+      promptPassword: async (prompt) => {
+        prompts.push(prompt);
+        return io.typed;
+      },
+    });
+    for (const secret of [API_TOKEN, USER.password]) expect(stdout + stderr).not.toContain(secret);
+    return { code, stdout, stderr, prompts };
+  }
+
+  test('--password-stdin: signs in with /api/v1/authn, then creates the session', async () => {
+    const out = await login(['--username', USER.login, '--password-stdin', '--json'], {
+      stdin: `${USER.password}\n`,
+    });
+    expect(out.code).toBe(0);
+    const session = JSON.parse(out.stdout) as { id: string; login: string };
+    expect(session.login).toBe(USER.login);
+    const got = await fetch(`${users.url}/api/v1/sessions/${session.id}`, {
+      headers: { Authorization: `SSWS ${API_TOKEN}` },
+    });
+    expect(got.status).toBe(200);
+    expect(out.prompts).toEqual([]);
+  });
+
+  test("without --password-stdin it prompts (no echo is the terminal reader's job)", async () => {
+    const out = await login(['--username', USER.login], { typed: USER.password });
+    expect(out.code).toBe(0);
+    expect(out.prompts).toEqual([`Password for ${USER.login}: `]);
+    expect(out.stdout).toMatch(/login\s+cli-user@example\.com/);
+  });
+
+  test("a wrong password exits 1 with Okta's error, and the password is not echoed", async () => {
+    const out = await login(['--username', USER.login, '--password-stdin'], { stdin: 'nope' });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/HTTP 401 E0000004 Authentication failed/);
+  });
+
+  test('no terminal and no --password-stdin: exit 2 saying how to pass the password', async () => {
+    const out = await login(['--username', USER.login]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--password-stdin/);
+  });
+
+  test.each([
+    [['--username', 'u@example.com', '--password', 'cli-PASSWORD-42']],
+    [['--username', 'u@example.com', '--password=cli-PASSWORD-42']],
+    [['--password', 'cli-PASSWORD-42']],
+  ])('a password flag is refused before anything else, without echoing it: %j', async (argv) => {
+    const out = await login(argv);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/never taken as a flag value/);
+  });
 });

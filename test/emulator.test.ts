@@ -10,13 +10,40 @@ const CREATE = '/api/v1/sessions';
 const ME = '/api/v1/sessions/me';
 const ME_REFRESH = '/api/v1/sessions/me/lifecycle/refresh';
 const refreshPath = (id: string) => `${sessionPath(id)}/lifecycle/refresh`;
+/** The cookie real Okta sends on every API-token call. */
+const CLEAR_SID = 'sid="";Version=1;Path=/;Max-Age=0';
+
+/** The by-id links of session `id` (getSession and refreshSession answers). */
+function byIdLinks(emu: Emulator, id: string, userId: string, login: string) {
+  return {
+    self: { href: `${emu.url}/api/v1/sessions/${id}`, hints: { allow: ['GET', 'DELETE'] } },
+    refresh: {
+      href: `${emu.url}/api/v1/sessions/${id}/lifecycle/refresh`,
+      hints: { allow: ['POST'] },
+    },
+    user: { name: login, href: `${emu.url}/api/v1/users/${userId}`, hints: { allow: ['GET'] } },
+  };
+}
+
+/** The `/me` links (createSession and the `/me` operations answer these, as real Okta does). */
+function meLinks(emu: Emulator, login: string) {
+  return {
+    self: { href: `${emu.url}/api/v1/sessions/me`, hints: { allow: ['GET', 'DELETE'] } },
+    refresh: {
+      href: `${emu.url}/api/v1/sessions/me/lifecycle/refresh`,
+      hints: { allow: ['POST'] },
+    },
+    user: { name: login, href: `${emu.url}/api/v1/users/me`, hints: { allow: ['GET'] } },
+  };
+}
 
 function expectOktaError(reply: Reply, status: number, code: string) {
   expect(reply.status).toBe(status);
   expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
   expect(reply.json).toMatchObject({ errorCode: code, errorLink: code });
   expect(typeof reply.json.errorSummary).toBe('string');
-  expect(reply.json.errorId).toMatch(/^\w[\w-]+$/);
+  // Okta's errorIds are `oae` and 22 more characters.
+  expect(reply.json.errorId).toMatch(/^oae[A-Za-z0-9]{22}$/);
   expect(Array.isArray(reply.json.errorCauses)).toBe(true);
 }
 
@@ -49,36 +76,28 @@ describe('emulator', () => {
   afterAll(() => emu.close());
 
   describe('createSession', () => {
-    test('answers the Session and sets the sid cookie', async () => {
-      const { id, cookie, reply } = await newSession(emu, { login: 'dana.lee@example.com' });
-      const created = new Date(clock.now()).toISOString();
+    test('answers the Session with /me links and sets no sid, only the clearing cookie', async () => {
+      clock.advance(0.75); // Okta keeps whole seconds
+      const { id, reply } = await newSession(emu, { login: 'dana.lee@example.com' });
+      const created = new Date(Math.floor(clock.now() / 1000) * 1000).toISOString();
+      expect(created).toMatch(/\.000Z$/);
       expect(id).toMatch(/^[A-Za-z0-9_-]{25}$/);
-      expect(cookie).toBe(`sid=${id}`);
-      expect(reply.headers.get('set-cookie')).toMatch(/HttpOnly/);
+      expect(reply.headers.get('set-cookie')).toBe(CLEAR_SID);
       expect(reply.json).toEqual({
         id,
         login: 'dana.lee@example.com',
         userId: expect.stringMatching(/^00u[A-Za-z0-9]{17}$/),
         createdAt: created,
-        expiresAt: new Date(clock.now() + 7200_000).toISOString(),
+        expiresAt: new Date(Date.parse(created) + 7200_000).toISOString(),
         status: 'ACTIVE',
         lastPasswordVerification: created,
         lastFactorVerification: null,
         amr: ['pwd'],
         idp: { id: expect.stringMatching(/^00o/), type: 'OKTA' },
-        _links: {
-          self: { href: `${emu.url}/api/v1/sessions/${id}`, hints: { allow: ['GET', 'DELETE'] } },
-          refresh: {
-            href: `${emu.url}/api/v1/sessions/${id}/lifecycle/refresh`,
-            hints: { allow: ['POST'] },
-          },
-          user: {
-            name: 'dana.lee@example.com',
-            href: `${emu.url}/api/v1/users/${reply.json.userId}`,
-            hints: { allow: ['GET'] },
-          },
-        },
+        mfaActive: false,
+        _links: meLinks(emu, 'dana.lee@example.com'),
       });
+      clock.advance(0.25);
     });
 
     test('keeps the given userId and one userId per login', async () => {
@@ -114,7 +133,7 @@ describe('emulator', () => {
 
     test('needs the API token: none, a wrong one or a bearer token are refused', async () => {
       const sessionToken = await emu.issueSessionToken();
-      expectOktaError(await create(emu, { sessionToken }, ''), 401, 'E0000011');
+      expectOktaError(await create(emu, { sessionToken }, ''), 403, 'E0000005');
       expectOktaError(await create(emu, { sessionToken }, 'SSWS wrong'), 401, 'E0000011');
       expectOktaError(await create(emu, { sessionToken }, 'Bearer unknown'), 401, 'E0000011');
       expectOktaError(await create(emu, { sessionToken }, 'Bearer at-both'), 403, 'E0000006');
@@ -124,26 +143,45 @@ describe('emulator', () => {
   });
 
   describe('operations by id', () => {
-    test('getSession answers the same Session as createSession', async () => {
+    test('getSession answers the same Session as createSession, with by-id links', async () => {
       const { id, reply } = await newSession(emu);
+      const { login, userId } = reply.json;
+      const expected = { ...reply.json, _links: byIdLinks(emu, id, userId, login) };
       const got = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
       expect(got.status).toBe(200);
-      expect(got.json).toEqual(reply.json);
+      expect(got.json).toEqual(expected);
+      expect(got.headers.get('set-cookie')).toBe(CLEAR_SID);
       const withQuery = await call(emu.url, 'GET', `${sessionPath(id)}?expand=user`, {
         auth: SSWS,
       });
-      expect(withQuery.json).toEqual(reply.json);
+      expect(withQuery.json).toEqual(expected);
     });
 
-    test('refreshSession moves expiresAt to now + TTL', async () => {
+    test("refreshSession: expiresAt not earlier, by-id links, and Okta's sid cookie", async () => {
       const { id, reply } = await newSession(emu);
       clock.advance(600);
       const refreshed = await call(emu.url, 'POST', refreshPath(id), { auth: SSWS });
       expect(refreshed.status).toBe(200);
-      expect(refreshed.json.expiresAt).toBe(new Date(clock.now() + 7200_000).toISOString());
+      // Okta promises only that expiresAt does not move backwards.
+      expect(Date.parse(refreshed.json.expiresAt)).toBeGreaterThanOrEqual(
+        Date.parse(reply.json.expiresAt),
+      );
       expect(refreshed.json.createdAt).toBe(reply.json.createdAt);
+      expect(refreshed.json._links).toEqual(
+        byIdLinks(emu, id, reply.json.userId, reply.json.login),
+      );
+      expect(refreshed.headers.get('set-cookie')).toBe(`sid=${id};Version=1;Path=/;Secure`);
       const got = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
       expect(got.json.expiresAt).toBe(refreshed.json.expiresAt);
+    });
+
+    test('the emulator (not Okta) moves a refreshed expiresAt to now + TTL, whole seconds', async () => {
+      const { id } = await newSession(emu);
+      clock.advance(600.5);
+      const refreshed = await call(emu.url, 'POST', refreshPath(id), { auth: SSWS });
+      const second = Math.floor(clock.now() / 1000) * 1000;
+      expect(refreshed.json.expiresAt).toBe(new Date(second + 7200_000).toISOString());
+      clock.advance(0.5);
     });
 
     test('revokeSession answers 204, then every operation answers 404 E0000007', async () => {
@@ -153,7 +191,7 @@ describe('emulator', () => {
       expect(revoked.text).toBe('');
       const gone = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
       expectOktaError(gone, 404, 'E0000007');
-      expect(gone.json.errorSummary).toContain(id);
+      expect(gone.json.errorSummary).toBe(`Not found: Resource not found: ${id} (AppSession)`);
       expectOktaError(
         await call(emu.url, 'POST', refreshPath(id), { auth: SSWS }),
         404,
@@ -175,24 +213,43 @@ describe('emulator', () => {
       );
     });
 
-    test('without a valid credential: 401 E0000011', async () => {
+    test('missing or malformed Authorization: 403 E0000005; a wrong token: 401 E0000011', async () => {
       const { id } = await newSession(emu);
       for (const [method, path] of [
         ['GET', sessionPath(id)],
         ['POST', refreshPath(id)],
         ['DELETE', sessionPath(id)],
       ] as const) {
-        expectOktaError(await call(emu.url, method, path), 401, 'E0000011');
-        expectOktaError(await call(emu.url, method, path, { auth: 'SSWS x' }), 401, 'E0000011');
-        expectOktaError(await call(emu.url, method, path, { auth: 'Bearer x' }), 401, 'E0000011');
-        expectOktaError(await call(emu.url, method, path, { auth: 'Basic eDp5' }), 401, 'E0000011');
+        const invalid = await call(emu.url, method, path);
+        expectOktaError(invalid, 403, 'E0000005');
+        expect(invalid.json.errorSummary).toBe('Invalid session');
+        for (const auth of ['Basic eDp5', 'SSWS', 'Bearer', 'SSWS a b', 'token x']) {
+          expectOktaError(await call(emu.url, method, path, { auth }), 403, 'E0000005');
+        }
         expectOktaError(
           await call(emu.url, method, path, { cookie: `sid=${id}` }),
-          401,
-          'E0000011',
+          403,
+          'E0000005',
         );
+        expectOktaError(await call(emu.url, method, path, { auth: 'SSWS x' }), 401, 'E0000011');
+        expectOktaError(await call(emu.url, method, path, { auth: 'Bearer x' }), 401, 'E0000011');
       }
       expect((await call(emu.url, 'GET', sessionPath(id), { auth: SSWS })).status).toBe(200);
+    });
+
+    test('SSWS and Bearer are parsed the same way (scheme case, spaces)', async () => {
+      const { id } = await newSession(emu);
+      for (const auth of [
+        `SSWS  ${TOKEN}`,
+        `Bearer  at-both`,
+        `ssws ${TOKEN}`,
+        `bearer at-both`,
+        `SSWS ${TOKEN} `,
+        `Bearer at-both `,
+      ]) {
+        const reply = await call(emu.url, 'GET', sessionPath(id), { auth });
+        expect([auth, reply.status]).toEqual([auth, 200]);
+      }
     });
 
     test('bearer tokens need the scope the spec names: 403 E0000006 otherwise', async () => {
@@ -224,10 +281,13 @@ describe('emulator', () => {
       }
       const withAuth = await call(emu.url, 'GET', ME, { cookie: `sid=${id}`, auth: 'SSWS wrong' });
       expect(withAuth.status).toBe(200);
+      expect(withAuth.json._links).toEqual(meLinks(emu, reply.json.login));
     });
 
     test('without a cookie, or with a stale one, answer 404 E0000007', async () => {
-      expectOktaError(await call(emu.url, 'GET', ME), 404, 'E0000007');
+      const none = await call(emu.url, 'GET', ME);
+      expectOktaError(none, 404, 'E0000007');
+      expect(none.json.errorSummary).toBe('Not found: Resource not found: me (Session)');
       expectOktaError(await call(emu.url, 'GET', ME, { auth: SSWS }), 404, 'E0000007');
       expectOktaError(await call(emu.url, 'GET', ME, { cookie: 'sid=' }), 404, 'E0000007');
       expectOktaError(
@@ -238,12 +298,15 @@ describe('emulator', () => {
       expectOktaError(await call(emu.url, 'DELETE', ME, { cookie: 'idx=x' }), 404, 'E0000007');
     });
 
-    test('refreshCurrentSession moves expiresAt', async () => {
-      const { cookie } = await newSession(emu);
+    test('refreshCurrentSession: expiresAt not earlier, /me links', async () => {
+      const { cookie, reply } = await newSession(emu);
       clock.advance(900);
       const refreshed = await call(emu.url, 'POST', ME_REFRESH, { cookie });
       expect(refreshed.status).toBe(200);
-      expect(refreshed.json.expiresAt).toBe(new Date(clock.now() + 7200_000).toISOString());
+      expect(Date.parse(refreshed.json.expiresAt)).toBeGreaterThanOrEqual(
+        Date.parse(reply.json.expiresAt),
+      );
+      expect(refreshed.json._links).toEqual(meLinks(emu, reply.json.login));
     });
 
     test('closeCurrentSession ends the session (204), later calls answer 404', async () => {
@@ -287,7 +350,7 @@ describe('emulator', () => {
           Math.floor(clock.now() / 1000) * 1000,
         );
         ids.add(reply.headers.get('x-okta-request-id') ?? '');
-        expect(reply.headers.get('x-rate-limit-limit')).toBe('10000');
+        expect(reply.headers.get('x-rate-limit-limit')).toBe('600');
         expect(reply.headers.get('x-rate-limit-remaining')).toMatch(/^\d+$/);
         expect(reply.headers.get('x-rate-limit-reset')).toMatch(/^\d+$/);
       }
@@ -360,11 +423,22 @@ describe('emulator', () => {
       for (const path of [
         '/',
         '/api/v1/users',
-        '/api/v1/sessions/',
         '/api/v1/sessions/a/b',
         '/api/v1/sessions/%E0%A4%A',
       ]) {
         expectOktaError(await call(emu.url, 'GET', path, { auth: SSWS }), 404, 'E0000007');
+      }
+    });
+
+    test('GET /api/v1/sessions/ answers 405 E0000022 without rate-limit or request-id headers', async () => {
+      for (const auth of [SSWS, undefined]) {
+        const reply = await call(emu.url, 'GET', '/api/v1/sessions/', auth ? { auth } : {});
+        expectOktaError(reply, 405, 'E0000022');
+        expect(reply.headers.get('x-okta-request-id')).toBeNull();
+        expect(reply.headers.get('x-rate-limit-limit')).toBeNull();
+        expect(reply.headers.get('x-rate-limit-remaining')).toBeNull();
+        expect(reply.headers.get('x-rate-limit-reset')).toBeNull();
+        expect(reply.headers.get('date')).toBeTruthy();
       }
     });
 
@@ -400,7 +474,10 @@ describe('emulator', () => {
       await rawRequest('GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
       const got = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
       expect(got.status).toBe(200);
-      expect(got.json).toEqual(reply.json);
+      expect(got.json).toEqual({
+        ...reply.json,
+        _links: byIdLinks(emu, id, reply.json.userId, reply.json.login),
+      });
       expect((await call(emu.url, 'GET', ME, { cookie })).status).toBe(200);
       expect((await newSession(emu)).id).not.toBe(id);
     });
@@ -457,45 +534,103 @@ describe('emulator', () => {
 });
 
 describe('emulator rate limit', () => {
-  test('answers 429 E0000047 past the limit, with a reset consistent with Date', async () => {
+  test('600 per minute by default, in a window that starts with the first request', async () => {
+    const clock = testClock(Date.parse('2026-11-29T10:00:10.250Z'));
+    const emu = await startEmulator({ apiToken: TOKEN, now: clock.now });
+    try {
+      const first = await call(emu.url, 'GET', sessionPath('x'), { auth: SSWS });
+      expect(first.headers.get('x-rate-limit-limit')).toBe('600');
+      expect(first.headers.get('x-rate-limit-remaining')).toBe('599');
+      // 10:00:10.250 + 60 s, rounded up: not aligned to the minute
+      expect(first.headers.get('x-rate-limit-reset')).toBe(
+        String(Date.parse('2026-11-29T10:01:11.000Z') / 1000),
+      );
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test('answers 429 E0000047 past the limit, one bucket per endpoint group', async () => {
     const clock = testClock(Date.parse('2026-11-29T10:00:10.250Z'));
     const emu = await startEmulator({
       apiToken: TOKEN,
-      rateLimit: { limit: 3, windowSeconds: 60 },
+      rateLimit: { limit: 4, windowSeconds: 10 },
       corsOrigins: [ORIGIN],
       now: clock.now,
     });
     try {
-      const { id } = await newSession(emu); // 1
+      // createSession, getSession, refreshSession and revokeSession share one bucket
+      const { id, cookie } = await newSession(emu); // 1
+      clock.advance(2);
       const remaining: string[] = [];
-      for (let i = 0; i < 2; i++) {
-        const r = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
-        expect(r.status).toBe(200);
+      for (const [method, path] of [
+        ['GET', sessionPath(id)],
+        ['POST', refreshPath(id)],
+        ['DELETE', sessionPath(id)],
+      ] as const) {
+        const r = await call(emu.url, method, path, { auth: SSWS });
+        expect(r.status).toBeLessThan(300);
         remaining.push(r.headers.get('x-rate-limit-remaining') ?? '');
       }
-      expect(remaining).toEqual(['1', '0']);
+      expect(remaining).toEqual(['2', '1', '0']);
       const limited = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
       expectOktaError(limited, 429, 'E0000047');
-      expect(limited.headers.get('x-rate-limit-limit')).toBe('3');
+      expect(limited.headers.get('x-rate-limit-limit')).toBe('4');
       expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
       const reset = Number(limited.headers.get('x-rate-limit-reset'));
       const date = Date.parse(limited.headers.get('date') ?? '') / 1000;
-      expect(reset).toBe(Date.parse('2026-11-29T10:01:00.000Z') / 1000);
-      expect(reset - date).toBe(50);
-      // /me and unknown paths are limited too; CORS preflights are not counted
-      expectOktaError(await call(emu.url, 'GET', ME), 429, 'E0000047');
-      expectOktaError(await call(emu.url, 'GET', '/nowhere'), 429, 'E0000047');
+      expect(reset).toBe(Date.parse('2026-11-29T10:00:21.000Z') / 1000);
+      expect(reset - date).toBe(9);
+      // the /me operations have a bucket of their own, whose window starts now
+      const me = await call(emu.url, 'GET', ME, { cookie });
+      expect(me.status).toBe(404);
+      expect(me.headers.get('x-rate-limit-remaining')).toBe('3');
+      expect(Number(me.headers.get('x-rate-limit-reset'))).toBe(reset + 2);
+      // CORS preflights are not counted
       const preflight = await call(emu.url, 'OPTIONS', ME, {
         headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' },
       });
       expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('x-rate-limit-remaining')).toBe('0');
+      expect(preflight.headers.get('x-rate-limit-remaining')).toBe('3');
       clock.advance(reset - date);
       const again = await call(emu.url, 'GET', sessionPath(id), { auth: SSWS });
-      expect(again.status).toBe(200);
-      expect(again.headers.get('x-rate-limit-remaining')).toBe('2');
-      expect(Number(again.headers.get('x-rate-limit-reset'))).toBe(reset + 60);
+      expect(again.status).toBe(404);
+      expect(again.headers.get('x-rate-limit-remaining')).toBe('3');
+      // a new window from 10:00:21.250, so it resets at 10:00:31.250, rounded up
+      expect(Number(again.headers.get('x-rate-limit-reset'))).toBe(reset + 11);
     } finally {
+      await emu.close();
+    }
+  });
+
+  test('a concurrency cap answers 429 with X-Rate-Limit-Limit: 0 while requests are in flight', async () => {
+    const emu = await startEmulator({
+      apiToken: TOKEN,
+      rateLimit: { limit: 100, windowSeconds: 60, concurrency: 1 },
+    });
+    const socket = connect(Number(new URL(emu.url).port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // a createSession whose body never finishes keeps one request in flight
+      socket.write(
+        `POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: ${SSWS}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const limited = await call(emu.url, 'GET', sessionPath('x'), { auth: SSWS });
+      expectOktaError(limited, 429, 'E0000047');
+      expect(limited.headers.get('x-rate-limit-limit')).toBe('0');
+      expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+      expect(Number(limited.headers.get('x-rate-limit-reset'))).toBeGreaterThan(
+        Date.parse(limited.headers.get('date') ?? '') / 1000,
+      );
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const after = await call(emu.url, 'GET', sessionPath('x'), { auth: SSWS });
+      expect(after.status).toBe(404);
+      expect(after.headers.get('x-rate-limit-limit')).toBe('100');
+    } finally {
+      socket.destroy();
       await emu.close();
     }
   });
@@ -518,5 +653,16 @@ describe('emulator lifecycle', () => {
     await expect(startEmulator({ rateLimit: { limit: 1, windowSeconds: 0 } })).rejects.toThrow(
       RangeError,
     );
+    await expect(
+      startEmulator({ rateLimit: { limit: 1, windowSeconds: 1, concurrency: 0 } }),
+    ).rejects.toThrow(RangeError);
+    await expect(
+      startEmulator({
+        users: [
+          { login: 'a@example.com', password: 'x' },
+          { login: 'A@example.com', password: 'y' },
+        ],
+      }),
+    ).rejects.toThrow(RangeError);
   });
 });

@@ -1,6 +1,6 @@
 // Packs the package as npm would publish it, installs the tarball into an empty project and
 // uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,36 @@ test("the README's jest example type-checks under ts-jest's defaults (commonjs, 
     ],
     { cwd: project, encoding: 'utf8' },
   );
+});
+
+test('from a shell: `okta-sessions emulator`, then `okta-sessions create --username`', async () => {
+  const { spawn } = await import('node:child_process');
+  const bin = join(project, 'node_modules', '.bin', 'okta-sessions');
+  const server = spawn(bin, ['emulator', '--api-token', 'shell-token'], { cwd: project });
+  try {
+    let banner = '';
+    server.stdout.on('data', (chunk: Buffer) => (banner += chunk.toString('utf8')));
+    while (!banner.includes('Demo user')) await new Promise((r) => setTimeout(r, 20));
+    const url = /listening on (\S+)/.exec(banner)![1]!;
+    const [, username, password] = /Demo user: (\S+) \/ (\S+)/.exec(banner)!;
+    const created = await new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        bin,
+        ['create', '--username', username!, '--password-stdin', '--json'],
+        {
+          cwd: project,
+          encoding: 'utf8',
+          env: { ...process.env, OKTA_CLIENT_ORGURL: url, OKTA_CLIENT_TOKEN: 'shell-token' },
+        },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      );
+      child.stdin!.end(`${password}\n`);
+    });
+    expect(JSON.parse(created)).toMatchObject({ login: username, status: 'ACTIVE' });
+    expect(created).not.toContain(password);
+  } finally {
+    server.kill('SIGTERM');
+  }
 });
 
 test('another service can import the generated types and read the spec', () => {

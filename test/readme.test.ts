@@ -15,3 +15,47 @@ test('a session expires after two hours', async () => {
   now += 7200 * 1000; // the emulator's clock drives expiry, Date and rate-limit windows
   await expect(okta.getSession(session.id)).rejects.toBeInstanceOf(OktaNotFoundError);
 });
+
+test("the README's curl example runs as written against `okta-sessions emulator`", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { execFile } = await import('node:child_process');
+  const { run } = await import('../src/cli/run.js');
+  const readme = readFileSync(`${__dirname}/../README.md`, 'utf8');
+  const start = readme.indexOf('From a shell, or any language');
+  const [, launch] = /start `(okta-sessions emulator [^`]+)`/.exec(readme.slice(start))!;
+  const [, script] = /```sh\n([\s\S]*?)```/.exec(readme.slice(start))!;
+  const stop = new AbortController();
+  let stdout = '';
+  // The README's command, with port 0 instead of 8080 so parallel test runs cannot collide.
+  const args = launch!
+    .split(' ')
+    .slice(1)
+    .map((a) => (a === '8080' ? '0' : a));
+  const serving = run(args, {
+    stdout: (t) => (stdout += t),
+    stderr: () => undefined,
+    env: {},
+    stop: stop.signal,
+  });
+  try {
+    while (!stdout.includes('Demo user')) await new Promise((r) => setTimeout(r, 10));
+    const url = /listening on (\S+)/.exec(stdout)![1]!;
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'bash',
+        ['-euo', 'pipefail', '-c', script!.replaceAll('http://127.0.0.1:8080', url)],
+        (err, out) => (err ? reject(err) : resolve(out)),
+      ),
+    );
+    const session = JSON.parse(output) as {
+      login: string;
+      status: string;
+      _links: { self: { href: string } };
+    };
+    expect(session).toMatchObject({ login: 'dana.lee@example.com', status: 'ACTIVE' });
+    expect(session._links.self.href).toBe(`${url}/api/v1/sessions/me`);
+  } finally {
+    stop.abort();
+    await serving;
+  }
+});

@@ -61,7 +61,8 @@ const cookieFlag: Flags = {
 export const API_COMMANDS: Record<string, ApiCommand> = {
   create: {
     operationId: 'createSession',
-    summary: 'create a session from a one-time session token (needs an API token)',
+    summary:
+      'create a session from a one-time session token, or sign in with --username U first (password from --password-stdin or a prompt); needs an API token',
     flags: {
       'session-token': {
         type: 'string',

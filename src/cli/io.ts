@@ -8,6 +8,10 @@ export interface CliIo {
   /** Where `~/.okta/okta.yaml` and `./okta.yaml` are looked for; default the real ones. */
   homeDir?: string;
   cwd?: string;
+  /** Reads all of stdin (`--password-stdin`). */
+  readStdin?: () => Promise<string>;
+  /** Asks for a secret on the terminal without echo; undefined when there is no terminal. */
+  promptPassword?: (prompt: string) => Promise<string | undefined>;
 }
 
 /** Exit codes: 0 success, 1 the API (or the network) said no, 2 the command line or config is wrong. */

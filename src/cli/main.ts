@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { run } from './run.js';
+import { promptHidden, readAllStdin } from './tty.js';
 
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
@@ -18,6 +19,8 @@ run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   stop: stop.signal,
+  readStdin: readAllStdin,
+  promptPassword: promptHidden,
 }).then((code) => {
   process.exitCode = code;
   // Nothing else should be pending; a lingering signal listener must not keep us alive.

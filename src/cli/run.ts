@@ -1,6 +1,3 @@
-import { OktaSessions } from '../client.js';
-import { readConfigFiles } from '../config-file.js';
-import { optionsFromEnv, optionsOfSources, resolveConfig, type ConfigNames } from '../config.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
@@ -8,7 +5,10 @@ import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
 import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
 import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
+import { clientFor, requireCredential } from './client-for.js';
+import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
+import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
 import { describeError, describeSession, errorJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -74,21 +74,6 @@ Options:
 ${flagHelp(DEMO_FLAGS)}
 `;
 
-/** Configuration errors name flags and variables, the way a CLI user sets them. */
-const CLI_NAMES: ConfigNames = {
-  orgUrl: '--org-url (OKTA_CLIENT_ORGURL)',
-  apiToken: '--api-token (OKTA_CLIENT_TOKEN)',
-  accessToken: '--access-token (OKTA_CLIENT_ACCESS_TOKEN)',
-  timeoutMs: '--timeout-ms',
-  orgUrlFix:
-    'Pass --org-url https://acme.okta.com, or set OKTA_CLIENT_ORGURL (or okta.client.orgUrl in okta.yaml)',
-};
-
-const CREDENTIAL_HINT: Record<string, string> = {
-  apiToken: '--api-token T (or OKTA_CLIENT_TOKEN, okta.client.token in okta.yaml)',
-  oauth2: '--access-token T (or OKTA_CLIENT_ACCESS_TOKEN)',
-};
-
 function positionals(given: string[], expected: string[], usage: string): void {
   if (given.length > expected.length) {
     throw new UsageError(`too many arguments; usage: ${usage}`);
@@ -116,6 +101,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     port,
     ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
+    users: [DEMO_USER],
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') {
@@ -128,12 +114,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   });
-  io.stdout(`Okta Sessions emulator listening on ${emu.url}\n`);
-  // The emulator's token is a local test credential: printing it is the point of this command.
-  io.stdout(`API token: ${emu.apiToken}\n`);
-  io.stdout(
-    `Try: OKTA_CLIENT_ORGURL=${emu.url} OKTA_CLIENT_TOKEN=${emu.apiToken} okta-sessions get <id>\n`,
-  );
+  io.stdout(emulatorBanner(emu.url, emu.apiToken));
   await new Promise<void>((resolve) => {
     if (io.stop.aborted) resolve();
     io.stop.addEventListener('abort', () => resolve(), { once: true });
@@ -141,37 +122,6 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   await emu.close();
   io.stdout('emulator stopped\n');
   return EXIT.ok;
-}
-
-/** Flags first, then OKTA_CLIENT_*, then ./okta.yaml, then ~/.okta/okta.yaml. */
-async function clientFor(
-  values: Record<string, string | boolean | undefined>,
-  io: CliIo,
-): Promise<OktaSessions> {
-  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const timeout = text('timeout-ms');
-  if (timeout !== undefined && !/^[1-9]\d*$/.test(timeout)) {
-    throw new UsageError('--timeout-ms must be a whole number of milliseconds, e.g. 5000');
-  }
-  const files = await readConfigFiles({
-    env: io.env,
-    ...(io.homeDir !== undefined ? { homeDir: io.homeDir } : {}),
-    ...(io.cwd !== undefined ? { cwd: io.cwd } : {}),
-    onWarning: (message) => io.stderr(`warning: ${message}\n`),
-  });
-  const flags = {
-    orgUrl: text('org-url'),
-    apiToken: text('api-token'),
-    accessToken: text('access-token'),
-    timeoutMs: timeout === undefined ? undefined : Number(timeout),
-  };
-  const options = optionsOfSources(io.env, [...files, optionsFromEnv(io.env), flags]);
-  // Without a token the client is cookie-only: the /me commands work, the others say which
-  // credential they need.
-  options.credentials = 'include';
-  options.userAgent = 'okta-sessions-cli';
-  resolveConfig(options, { browser: false }, CLI_NAMES);
-  return new OktaSessions(options);
 }
 
 async function runApiCommand(name: string, args: string[], io: CliIo): Promise<number> {
@@ -194,11 +144,7 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
   command.positionals.forEach((p, i) => (named[p] = given[i]!));
   for (const flag of Object.keys(command.flags)) named[flag] = String(values[flag]);
   const okta = await clientFor(values, io);
-  const schemes = schemesOf(command);
-  const has = okta.toJSON().auth;
-  if (schemes.length > 0 && !schemes.includes(has)) {
-    throw new UsageError(`${name} needs ${schemes.map((s) => CREDENTIAL_HINT[s]).join(', or ')}`);
-  }
+  requireCredential(name, schemesOf(command), okta);
   const result = await command.run(okta, named, { signal: io.stop });
   if (values['json']) io.stdout(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
   else io.stdout(result ? `${describeSession(result)}\n` : `done (${name})\n`);
@@ -228,6 +174,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
+    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io);
     if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io);
     const what = name.startsWith('-') ? 'option' : 'command';
     const candidates = what === 'option' ? ['--help', '--version'] : COMMAND_NAMES;

@@ -16,7 +16,7 @@ export class HttpDateCache {
   }
 }
 
-/** ISO 8601 with milliseconds, as Okta writes dates (`2026-11-29T10:00:00.000Z`). */
+/** ISO 8601 in whole seconds with a zero millisecond field, as Okta writes dates (`2026-11-29T10:00:00.000Z`). */
 export function isoDate(ms: number): string {
-  return new Date(ms).toISOString();
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
 }

@@ -3,8 +3,30 @@
 // whose granted scopes include all the scopes the requirement lists.
 import { operations, securitySchemes, type OperationId } from '../../generated/operations.js';
 
-/** Outcome of a credential check: fine, 401 (no valid credential) or 403 (lacks permission). */
-export type AuthOutcome = 'ok' | 'unauthenticated' | 'forbidden';
+/**
+ * Outcome of a credential check: fine; 403 E0000005 (no credential, or not one Okta can read:
+ * Okta then falls back to a session cookie, which an API call lacks); 401 E0000011 (a well-formed
+ * but unknown token); 403 E0000006 (a valid credential without the permission).
+ */
+export type AuthOutcome = 'ok' | 'malformed' | 'unauthenticated' | 'forbidden';
+
+/** A credential read from an `Authorization` header. */
+export interface Credential {
+  readonly scheme: 'ssws' | 'bearer';
+  readonly token: string;
+}
+
+// `<scheme> <token>`: the scheme case-insensitive (RFC 9110), any run of spaces between, the same
+// rule for both schemes.
+const AUTHORIZATION = /^(SSWS|Bearer) +([^ ]+)$/i;
+
+/** Reads `SSWS <token>` or `Bearer <token>`; undefined for anything else. */
+export function parseAuthorization(header: string | undefined): Credential | undefined {
+  const match = header === undefined ? null : AUTHORIZATION.exec(header.trim());
+  if (match === null) return undefined;
+  const scheme = (match[1] as string).toLowerCase() === 'ssws' ? 'ssws' : 'bearer';
+  return { scheme, token: match[2] as string };
+}
 
 interface Requirement {
   readonly apiToken: boolean;
@@ -19,12 +41,12 @@ interface Requirement {
  * client side's counterpart, which attaches credentials, is src/auth.ts).
  */
 export class CredentialChecker {
-  readonly #ssws: string;
+  readonly #apiToken: string;
   readonly #accessTokens: ReadonlyMap<string, ReadonlySet<string>>;
   readonly #requirements = new Map<OperationId, readonly Requirement[]>();
 
   constructor(apiToken: string, accessTokens: Readonly<Record<string, readonly string[]>>) {
-    this.#ssws = 'SSWS ' + apiToken;
+    this.#apiToken = apiToken;
     this.#accessTokens = new Map(
       Object.entries(accessTokens).map(([token, scopes]) => [token, new Set(scopes)]),
     );
@@ -43,23 +65,25 @@ export class CredentialChecker {
     }
   }
 
-  /** Checks `authorization` for operation `id`. */
-  check(id: OperationId, authorization: string | undefined): AuthOutcome {
+  /** True when `credential` is the emulator's API token (an "API-token call"). */
+  isApiToken(credential: Credential | undefined): boolean {
+    return credential?.scheme === 'ssws' && credential.token === this.#apiToken;
+  }
+
+  /** Checks a parsed `Authorization` credential for operation `id`. */
+  check(id: OperationId, credential: Credential | undefined): AuthOutcome {
     const requirements = this.#requirements.get(id) ?? [];
     if (requirements.length === 0) return 'ok';
-    if (authorization === undefined) return 'unauthenticated';
-    if (authorization === this.#ssws) {
+    if (credential === undefined) return 'malformed';
+    if (credential.scheme === 'ssws') {
+      if (credential.token !== this.#apiToken) return 'unauthenticated';
       return requirements.some((r) => r.apiToken && !r.combined) ? 'ok' : 'forbidden';
     }
-    const space = authorization.indexOf(' ');
-    if (space > 0 && authorization.slice(0, space).toLowerCase() === 'bearer') {
-      const granted = this.#accessTokens.get(authorization.slice(space + 1).trim());
-      if (granted === undefined) return 'unauthenticated';
-      const ok = requirements.some(
-        (r) => r.scopes !== null && !r.combined && r.scopes.every((s) => granted.has(s)),
-      );
-      return ok ? 'ok' : 'forbidden';
-    }
-    return 'unauthenticated';
+    const granted = this.#accessTokens.get(credential.token);
+    if (granted === undefined) return 'unauthenticated';
+    const ok = requirements.some(
+      (r) => r.scopes !== null && !r.combined && r.scopes.every((s) => granted.has(s)),
+    );
+    return ok ? 'ok' : 'forbidden';
   }
 }

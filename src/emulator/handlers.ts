@@ -2,7 +2,7 @@
 // only deals with the request body, the session store and the answer. Success statuses come
 // from the spec's operations.
 import { operations, type OperationId } from '../../generated/operations.js';
-import { cookieValues, readBody, type Exchange, type Responder } from './http.js';
+import { cookieValues, readJsonObject, type Exchange, type Responder } from './http.js';
 import type { SessionRecord } from './session-view.js';
 import type { SessionStore } from './store.js';
 
@@ -19,12 +19,12 @@ export interface HandlerDeps {
 /** Session cookies the `/me` operations read: Classic Engine `sid`, then Identity Engine `idx`. */
 const SESSION_COOKIES = ['sid', 'idx'] as const;
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
-
+// Okta's own wording: a session looked up by id is an "AppSession", the cookie's one a "Session".
 function summaryFor(id: string): string {
   const shown = id.length > 100 ? id.slice(0, 100) + '…' : id;
-  return `Not found: Resource not found: ${shown} (Session)`;
+  return `Not found: Resource not found: ${shown} (AppSession)`;
 }
+const ME_NOT_FOUND = 'Not found: Resource not found: me (Session)';
 
 /** The handler of every operation of the spec (the type makes a missing one a compile error). */
 export function createHandlers({
@@ -32,12 +32,10 @@ export function createHandlers({
   responder,
   maxBodyBytes,
 }: HandlerDeps): Record<OperationId, Handler> {
-  const notFound = (ex: Exchange, id: string) => responder.error(ex, 'E0000007', summaryFor(id));
-
   const byId = (ex: Exchange, params: readonly string[]): SessionRecord | undefined => {
     const id = params[0] ?? '';
     const record = store.get(id, ex.now);
-    if (record === undefined) notFound(ex, id);
+    if (record === undefined) responder.error(ex, 'E0000007', summaryFor(id));
     return record;
   };
 
@@ -46,39 +44,15 @@ export function createHandlers({
       const record = store.get(id, ex.now);
       if (record !== undefined) return record;
     }
-    notFound(ex, 'me');
+    responder.error(ex, 'E0000007', ME_NOT_FOUND);
     return undefined;
   };
 
   return {
     async createSession(ex) {
-      if (!JSON_TYPE.test(ex.req.headers['content-type'] ?? '')) {
-        responder.error(ex, 'E0000003', undefined, [
-          { errorSummary: 'The request body must be sent as application/json.' },
-        ]);
-        return;
-      }
-      const body = await readBody(ex.req, maxBodyBytes);
-      if (!body.ok) {
-        responder.error(ex, 'E0000003', undefined, [
-          { errorSummary: `The request body must not exceed ${maxBodyBytes} bytes.` },
-        ]);
-        return;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.text);
-      } catch {
-        responder.error(ex, 'E0000003');
-        return;
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        responder.error(ex, 'E0000003', undefined, [
-          { errorSummary: 'The request body must be a JSON object.' },
-        ]);
-        return;
-      }
-      const token: unknown = (parsed as Record<string, unknown>)['sessionToken'];
+      const parsed = await readJsonObject(ex, responder, maxBodyBytes);
+      if (parsed === undefined) return;
+      const token: unknown = parsed['sessionToken'];
       if (typeof token !== 'string' || token === '') {
         responder.error(ex, 'E0000001', 'Api validation failed: sessionToken', [
           {
@@ -96,10 +70,9 @@ export function createHandlers({
         return;
       }
       const record = store.create(user, ex.now);
-      responder.json(ex, operations.createSession.successStatus, record.json, [
-        'Set-Cookie',
-        `sid=${record.id}; Path=/; HttpOnly; SameSite=Lax`,
-      ]);
+      // Real Okta sets no `sid` here (only the clearing cookie of every API-token call) and
+      // links the new session with its `/me` links.
+      responder.json(ex, operations.createSession.successStatus, record.meJson);
     },
 
     getSession(ex, params) {
@@ -111,6 +84,7 @@ export function createHandlers({
       const record = byId(ex, params);
       if (record === undefined) return;
       store.refresh(record, ex.now);
+      ex.cookie = `sid=${record.id};Version=1;Path=/;Secure`;
       responder.json(ex, operations.refreshSession.successStatus, record.json);
     },
 
@@ -123,24 +97,22 @@ export function createHandlers({
 
     getCurrentSession(ex) {
       const record = byCookie(ex);
-      if (record) responder.json(ex, operations.getCurrentSession.successStatus, record.json);
+      if (record) responder.json(ex, operations.getCurrentSession.successStatus, record.meJson);
     },
 
     refreshCurrentSession(ex) {
       const record = byCookie(ex);
       if (record === undefined) return;
       store.refresh(record, ex.now);
-      responder.json(ex, operations.refreshCurrentSession.successStatus, record.json);
+      responder.json(ex, operations.refreshCurrentSession.successStatus, record.meJson);
     },
 
     closeCurrentSession(ex) {
       const record = byCookie(ex);
       if (record === undefined) return;
       store.delete(record.id);
-      responder.empty(ex, operations.closeCurrentSession.successStatus, [
-        'Set-Cookie',
-        'sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0',
-      ]);
+      ex.cookie = 'sid=; Path=/; HttpOnly; Max-Age=0';
+      responder.empty(ex, operations.closeCurrentSession.successStatus);
     },
   };
 }

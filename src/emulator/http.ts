@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpDateCache } from './clock.js';
 import { errorBody, oktaErrors, type OktaErrorCode } from './errors.js';
-import type { FixedWindowLimiter } from './fixed-window-limiter.js';
+import type { RateLimitBucket } from './rate-limit-buckets.js';
 import type { components } from '../../generated/schema.js';
 
 type OktaErrorCause = components['schemas']['OktaErrorCause'];
@@ -15,57 +15,68 @@ export interface Exchange {
   /** The emulator clock when the request arrived, in ms since the epoch. */
   readonly now: number;
   readonly requestId: string;
+  /** The rate-limit bucket whose headers the response carries (updated for `now`). */
+  bucket: RateLimitBucket;
+  /** True when the concurrency cap refused the request: its rate-limit headers read 0. */
+  overConcurrency: boolean;
+  /** A `Set-Cookie` value the response carries (Okta's clearing `sid` on API-token calls). */
+  cookie: string | undefined;
   /** Extra response headers (CORS), as a flat name/value list. */
   extra: string[] | undefined;
 }
 
 /** Writes responses with the common headers. */
 export class Responder {
-  readonly #limiter: FixedWindowLimiter;
   readonly #dates: HttpDateCache;
   readonly #nextErrorId: () => string;
 
-  constructor(limiter: FixedWindowLimiter, dates: HttpDateCache, nextErrorId: () => string) {
-    this.#limiter = limiter;
+  constructor(dates: HttpDateCache, nextErrorId: () => string) {
     this.#dates = dates;
     this.#nextErrorId = nextErrorId;
   }
 
-  /** The headers every response carries (the limiter must have been updated for `now`). */
-  common(now: number, requestId: string): string[] {
-    const limiter = this.#limiter;
+  /** The headers every response carries. */
+  common(
+    now: number,
+    requestId: string,
+    bucket: RateLimitBucket,
+    overConcurrency = false,
+  ): string[] {
     return [
       'Date',
       this.#dates.format(now),
       'X-Okta-Request-Id',
       requestId,
       'X-Rate-Limit-Limit',
-      limiter.limitText,
+      overConcurrency ? '0' : bucket.limitText,
       'X-Rate-Limit-Remaining',
-      limiter.remaining,
+      overConcurrency ? '0' : bucket.remaining,
       'X-Rate-Limit-Reset',
-      limiter.reset,
+      overConcurrency ? String(Math.floor(now / 1000) + 1) : bucket.reset,
       'Cache-Control',
       'no-cache, no-store',
     ];
   }
 
+  #head(ex: Exchange, headers: string[]): string[] {
+    const all = this.common(ex.now, ex.requestId, ex.bucket, ex.overConcurrency);
+    for (const h of headers) all.push(h);
+    if (ex.cookie !== undefined) all.push('Set-Cookie', ex.cookie);
+    if (ex.extra !== undefined) for (const h of ex.extra) all.push(h);
+    return all;
+  }
+
   /** Answers with a JSON body. */
   json(ex: Exchange, status: number, body: string, headers: string[] = []): void {
-    const all = this.common(ex.now, ex.requestId);
+    const all = this.#head(ex, headers);
     all.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)));
-    for (const h of headers) all.push(h);
-    if (ex.extra !== undefined) for (const h of ex.extra) all.push(h);
     ex.res.writeHead(status, all);
     ex.res.end(body);
   }
 
   /** Answers without a body. */
   empty(ex: Exchange, status: number, headers: string[] = []): void {
-    const all = this.common(ex.now, ex.requestId);
-    for (const h of headers) all.push(h);
-    if (ex.extra !== undefined) for (const h of ex.extra) all.push(h);
-    ex.res.writeHead(status, all);
+    ex.res.writeHead(status, this.#head(ex, headers));
     ex.res.end();
   }
 
@@ -81,10 +92,27 @@ export class Responder {
     this.json(ex, oktaErrors[code].status, body, headers);
   }
 
-  /** A complete raw HTTP/1.1 error response, for sockets the HTTP parser gave up on. */
-  raw(now: number, requestId: string, code: OktaErrorCode): string {
+  /**
+   * An Okta error answered before Okta's API layer: only `Date` and the body, no request id and
+   * no rate-limit headers (what `GET /api/v1/sessions/` gets).
+   */
+  bareError(ex: Exchange, code: OktaErrorCode): void {
     const body = errorBody(code, this.#nextErrorId());
-    const headers = this.common(now, requestId);
+    ex.res.writeHead(oktaErrors[code].status, [
+      'Date',
+      this.#dates.format(ex.now),
+      'Content-Type',
+      'application/json',
+      'Content-Length',
+      String(Buffer.byteLength(body)),
+    ]);
+    ex.res.end(body);
+  }
+
+  /** A complete raw HTTP/1.1 error response, for sockets the HTTP parser gave up on. */
+  raw(now: number, requestId: string, bucket: RateLimitBucket, code: OktaErrorCode): string {
+    const body = errorBody(code, this.#nextErrorId());
+    const headers = this.common(now, requestId, bucket);
     headers.push(
       'Content-Type',
       'application/json',
@@ -96,6 +124,49 @@ export class Responder {
     for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
     return head + '\r\n' + body;
   }
+}
+
+/** The outcome of reading a JSON object body: the object, or the error answer already sent. */
+export type JsonObjectResult = Record<string, unknown> | undefined;
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * Reads a JSON object body, answering 400 E0000003 (as Okta words it) when the content type,
+ * size or syntax is wrong; undefined means the answer was sent.
+ */
+export async function readJsonObject(
+  ex: Exchange,
+  responder: Responder,
+  maxBodyBytes: number,
+): Promise<JsonObjectResult> {
+  if (!JSON_TYPE.test(ex.req.headers['content-type'] ?? '')) {
+    responder.error(ex, 'E0000003', undefined, [
+      { errorSummary: 'The request body must be sent as application/json.' },
+    ]);
+    return undefined;
+  }
+  const body = await readBody(ex.req, maxBodyBytes);
+  if (!body.ok) {
+    responder.error(ex, 'E0000003', undefined, [
+      { errorSummary: `The request body must not exceed ${maxBodyBytes} bytes.` },
+    ]);
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.text);
+  } catch {
+    responder.error(ex, 'E0000003');
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    responder.error(ex, 'E0000003', undefined, [
+      { errorSummary: 'The request body must be a JSON object.' },
+    ]);
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /** The outcome of reading a request body. */

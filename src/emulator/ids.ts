@@ -28,6 +28,16 @@ export function newOktaId(prefix: string): string {
 }
 
 /**
+ * A generator of Okta-shaped error ids: `oae` and 22 alphanumeric characters, a random head
+ * followed by a zero-padded base-36 counter (unique for 36^10 errors, no randomness per call).
+ */
+export function errorIdSequence(): () => string {
+  const head = 'oae' + alnum(12);
+  let counter = 0;
+  return () => head + (++counter).toString(36).padStart(10, '0');
+}
+
+/**
  * A generator of ids unique for this process and very likely across processes: a random
  * prefix followed by a base-36 counter. No randomness per call, so it costs next to nothing.
  */

@@ -3,32 +3,63 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { CredentialChecker } from './credential-check.js';
+import { createAuthnHandlers } from './authn.js';
 import { HttpDateCache } from './clock.js';
 import { Cors } from './cors.js';
 import { createHandlers } from './handlers.js';
 import { Responder } from './http.js';
-import { idSequence, newOktaId } from './ids.js';
-import { FixedWindowLimiter } from './fixed-window-limiter.js';
+import { errorIdSequence, idSequence, newOktaId } from './ids.js';
+import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
 import { Router } from './router.js';
-import { createPipeline, handleClientErrors } from './server.js';
+import { createPipeline, handleClientErrors, type ExtraRoute } from './server.js';
 import { SessionStore } from './store.js';
 
 /**
- * The rate limit of the emulator: one fixed window shared by all requests (CORS preflights are
- * not counted). Windows are aligned to the epoch; `X-Rate-Limit-Reset` is the end of the
- * current window in epoch seconds.
+ * The rate limit of the emulator, applied as Okta applies its own: one bucket per endpoint
+ * group (the by-id operations and createSession share one, the `/me` operations have another,
+ * `/api/v1/authn` and `/login/sessionCookieRedirect` one each), each allowing `limit` requests
+ * per window. A bucket's window starts with its first request, so resets are not aligned to
+ * the minute; `X-Rate-Limit-Reset` is the end of the window in epoch seconds. CORS preflights
+ * are not counted. The default, 600 per 60 s, is Okta's `/api/v1/sessions` limit for One App
+ * and Enterprise orgs; Integrator Free orgs get 100, Workforce 750.
  *
  * @example
  * ```ts
- * const emu = await startEmulator({ rateLimit: { limit: 2, windowSeconds: 60 } });
- * // the third request within the same minute answers 429 E0000047
+ * const emu = await startEmulator({ rateLimit: { limit: 120, windowSeconds: 10, concurrency: 4 } });
+ * // the 121st session request within 10 s answers 429 E0000047
  * ```
  */
 export interface EmulatorRateLimit {
-  /** Requests allowed per window (0 makes every request answer 429). */
+  /** Requests allowed per window and bucket (0 makes every request answer 429). */
   readonly limit: number;
   /** Length of a window in whole seconds. */
   readonly windowSeconds: number;
+  /**
+   * Requests the emulator serves at once; more answer 429 E0000047 with
+   * `X-Rate-Limit-Limit: 0` and `X-Rate-Limit-Remaining: 0`, as Okta's concurrency limit does.
+   * Default: no cap.
+   */
+  readonly concurrency?: number | undefined;
+}
+
+/**
+ * A user who can sign in through `POST /api/v1/authn` (and so get a session token without
+ * {@link Emulator.issueSessionToken}, from any language).
+ *
+ * @example
+ * ```ts
+ * const emu = await startEmulator({
+ *   users: [{ login: 'dana.lee@example.com', password: 'correct-horse-battery-staple' }],
+ * });
+ * ```
+ */
+export interface EmulatorUser {
+  /** The login (`username` in the authn request); unique, compared case-insensitively. */
+  readonly login: string;
+  /** The password. */
+  readonly password: string;
+  /** The user's id; default: a random `00u…` id. */
+  readonly userId?: string | undefined;
 }
 
 /**
@@ -57,10 +88,15 @@ export interface EmulatorOptions {
   readonly sessionTtlSeconds?: number | undefined;
   /** How long an unused session token stays valid; default 300 s. */
   readonly sessionTokenTtlSeconds?: number | undefined;
-  /** Rate limit; default 10,000 requests per 60 s window. */
+  /** Rate limits; default 600 requests per 60 s window in each bucket, no concurrency cap. */
   readonly rateLimit?: EmulatorRateLimit | undefined;
-  /** Origins allowed to call the `/api/v1/sessions/me` operations with credentials (CORS). */
+  /**
+   * Origins allowed to call the `/api/v1/sessions/me` operations and `/api/v1/authn` with
+   * credentials (CORS), and to be the `redirectUrl` of `/login/sessionCookieRedirect`.
+   */
   readonly corsOrigins?: readonly string[] | undefined;
+  /** Users who can sign in with `POST /api/v1/authn`; default none. */
+  readonly users?: readonly EmulatorUser[] | undefined;
   /** Largest accepted request body in bytes; default 16 KiB. Larger bodies get 400 E0000003. */
   readonly maxBodyBytes?: number | undefined;
   /** The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate windows. */
@@ -122,7 +158,8 @@ function urlHost(host: string): string {
 /**
  * Starts an in-memory Okta Sessions API on node:http: all seven session operations of
  * `spec/okta-sessions.yaml`, with Okta's error bodies, rate-limit headers and CORS for the
- * `/me` operations.
+ * `/me` operations; plus the Classic Engine endpoints `POST /api/v1/authn` (for `users`) and
+ * `GET /login/sessionCookieRedirect`, so any language can get from a password to a session.
  *
  * @example
  * ```ts
@@ -139,7 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const apiToken = options.apiToken ?? '00' + randomBytes(30).toString('base64url');
   if (apiToken === '') throw new RangeError('apiToken must not be empty');
   const now = options.now ?? Date.now;
-  const rate = options.rateLimit ?? { limit: 10_000, windowSeconds: 60 };
+  const rate = options.rateLimit ?? { limit: 600, windowSeconds: 60 };
   const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? 16 * 1024);
 
   let baseUrl = '';
@@ -151,14 +188,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     baseUrl: () => baseUrl,
   });
-  const limiter = new FixedWindowLimiter(rate.limit, rate.windowSeconds);
-  const responder = new Responder(limiter, new HttpDateCache(), idSequence('oae'));
+  for (const user of options.users ?? []) {
+    if (typeof user.login !== 'string' || user.login === '' || typeof user.password !== 'string')
+      throw new RangeError('users: each user needs a non-empty login and a password');
+    store.addUser(user);
+  }
+  const buckets = createBuckets(rate.limit, rate.windowSeconds);
+  const responder = new Responder(new HttpDateCache(), errorIdSequence());
+  const cors = new Cors(options.corsOrigins ?? []);
+  const authn = createAuthnHandlers({
+    store,
+    responder,
+    cors,
+    maxBodyBytes,
+    ownOrigin: () => baseUrl,
+  });
+  const extraRoutes = new Map<string, ExtraRoute>([
+    ['/api/v1/authn', { byMethod: new Map([['POST', authn.authn]]), bucket: 'authn', cors: true }],
+    [
+      '/login/sessionCookieRedirect',
+      {
+        byMethod: new Map([['GET', authn.sessionCookieRedirect]]),
+        bucket: 'login',
+        cors: false,
+      },
+    ],
+  ]);
   const deps = {
     router: new Router(),
     handlers: createHandlers({ store, responder, maxBodyBytes }),
+    extraRoutes,
     credentialChecker: new CredentialChecker(apiToken, options.accessTokens ?? {}),
-    limiter,
-    cors: new Cors(options.corsOrigins ?? []),
+    buckets,
+    concurrency: new ConcurrencyGate(rate.concurrency ?? Infinity),
+    cors,
     responder,
     now,
     nextRequestId: idSequence(),

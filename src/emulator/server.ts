@@ -1,26 +1,42 @@
-// The request pipeline: route (from the spec), CORS preflight, rate limit, credentials, handler.
-// Nothing a client sends can throw out of here: failures become Okta-shaped error responses.
+// The request pipeline: route (the spec's operations, then the Authentication API endpoints),
+// CORS preflight, concurrency cap, rate-limit bucket, credentials, handler. Nothing a client
+// sends can throw out of here: failures become Okta-shaped error responses.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { CredentialChecker } from './credential-check.js';
+import { parseAuthorization, type CredentialChecker } from './credential-check.js';
 import type { Cors } from './cors.js';
 import type { Handler } from './handlers.js';
 import type { Exchange, Responder } from './http.js';
-import type { FixedWindowLimiter } from './fixed-window-limiter.js';
+import type { BucketName, ConcurrencyGate, RateLimitBucket } from './rate-limit-buckets.js';
 import type { Router } from './router.js';
 import type { OperationId } from '../../generated/operations.js';
+
+/** A path served outside the Sessions spec (the Authentication API's endpoints). */
+export interface ExtraRoute {
+  readonly byMethod: ReadonlyMap<string, (ex: Exchange) => void | Promise<void>>;
+  readonly bucket: BucketName;
+  /** True when configured origins may call it with credentials (CORS). */
+  readonly cors: boolean;
+}
 
 /** Everything the pipeline needs. */
 export interface PipelineDeps {
   readonly router: Router;
   readonly handlers: Readonly<Record<OperationId, Handler>>;
+  readonly extraRoutes: ReadonlyMap<string, ExtraRoute>;
   readonly credentialChecker: CredentialChecker;
-  readonly limiter: FixedWindowLimiter;
+  readonly buckets: Readonly<Record<BucketName, RateLimitBucket>>;
+  readonly concurrency: ConcurrencyGate;
   readonly cors: Cors;
   readonly responder: Responder;
   readonly now: () => number;
   readonly nextRequestId: () => string;
 }
+
+/** The cookie Okta sends on every API-token call, whatever the outcome. */
+const CLEAR_SID = 'sid="";Version=1;Path=/;Max-Age=0';
+/** Okta answers this path (the collection with a trailing slash) 405, before its API layer. */
+const SESSIONS_SLASH = '/api/v1/sessions/';
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');
@@ -44,8 +60,10 @@ export function createPipeline(
   const {
     router,
     handlers,
+    extraRoutes,
     credentialChecker,
-    limiter,
+    buckets,
+    concurrency,
     cors,
     responder,
     now: clock,
@@ -61,23 +79,61 @@ export function createPipeline(
     const { req } = ex;
     const method = req.method ?? 'GET';
     const pathname = pathOf(req.url ?? '/');
+    if (pathname === SESSIONS_SLASH) {
+      responder.bareError(ex, 'E0000022');
+      return;
+    }
     const match = router.match(pathname);
+    const extra = match === undefined ? extraRoutes.get(pathname) : undefined;
+    const bucket =
+      buckets[
+        match !== undefined
+          ? match.route.cookieOnly
+            ? 'me'
+            : 'sessions'
+          : (extra?.bucket ?? 'other')
+      ];
+    ex.bucket = bucket;
+    const credential = parseAuthorization(req.headers.authorization);
+    if (credentialChecker.isApiToken(credential)) ex.cookie = CLEAR_SID;
     const origin = req.headers.origin;
 
-    if (match !== undefined && match.route.cookieOnly && cors.allows(origin)) {
+    const corsAllowed = match !== undefined ? match.route.cookieOnly : extra?.cors === true;
+    if (corsAllowed && cors.allows(origin)) {
       if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
-        limiter.peek(ex.now);
+        bucket.peek(ex.now);
         const requested = req.headers['access-control-request-headers'];
-        ex.extra = cors.preflightHeaders(origin, match.route.allow, requested);
+        const allow =
+          match !== undefined ? match.route.allow : [...extra!.byMethod.keys()].join(', ');
+        ex.extra = cors.preflightHeaders(origin, allow, requested);
         responder.empty(ex, 204);
         return;
       }
       ex.extra = cors.responseHeaders(origin);
     }
 
-    if (!limiter.take(ex.now)) {
+    if (concurrency.capped) {
+      if (!concurrency.enter()) {
+        bucket.peek(ex.now);
+        ex.overConcurrency = true;
+        responder.error(ex, 'E0000047');
+        return;
+      }
+      ex.res.once('close', () => concurrency.release());
+    }
+
+    if (!bucket.take(ex.now)) {
       responder.error(ex, 'E0000047');
       return;
+    }
+    if (extra !== undefined) {
+      const handler = extra.byMethod.get(method);
+      if (handler === undefined) {
+        const allow = [...extra.byMethod.keys()].join(', ');
+        responder.error(ex, 'E0000022', undefined, undefined, ['Allow', allow]);
+        return;
+      }
+      return handler(ex);
     }
     if (match === undefined) {
       responder.error(ex, 'E0000007', `Not found: Resource not found: ${shorten(pathname)} (URI)`);
@@ -88,7 +144,11 @@ export function createPipeline(
       responder.error(ex, 'E0000022', undefined, undefined, ['Allow', match.route.allow]);
       return;
     }
-    const outcome = credentialChecker.check(id, req.headers.authorization);
+    const outcome = credentialChecker.check(id, credential);
+    if (outcome === 'malformed') {
+      responder.error(ex, 'E0000005');
+      return;
+    }
     if (outcome === 'unauthenticated') {
       responder.error(ex, 'E0000011');
       return;
@@ -103,7 +163,16 @@ export function createPipeline(
   return (req, res) => {
     let ex: Exchange | undefined;
     try {
-      ex = { req, res, now: clock(), requestId: nextRequestId(), extra: undefined };
+      ex = {
+        req,
+        res,
+        now: clock(),
+        requestId: nextRequestId(),
+        bucket: buckets.other,
+        overConcurrency: false,
+        cookie: undefined,
+        extra: undefined,
+      };
       const pending = handle(ex);
       if (pending !== undefined) {
         const current = ex;
@@ -125,8 +194,8 @@ export function handleClientErrors(server: Server, deps: PipelineDeps): void {
     }
     try {
       const now = deps.now();
-      deps.limiter.peek(now);
-      socket.end(deps.responder.raw(now, deps.nextRequestId(), 'E0000003'));
+      deps.buckets.other.peek(now);
+      socket.end(deps.responder.raw(now, deps.nextRequestId(), deps.buckets.other, 'E0000003'));
     } catch {
       socket.destroy();
     }

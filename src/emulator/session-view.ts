@@ -14,8 +14,10 @@ export interface SessionRecord {
   readonly userId: string;
   readonly createdAt: number;
   expiresAt: number;
-  /** The serialized Session, rebuilt whenever the record changes. */
+  /** The serialized Session with by-id links (getSession, refreshSession). */
   json: string;
+  /** The serialized Session with `/me` links (the `/me` operations and createSession). */
+  meJson: string;
 }
 
 function methodsOf(path: string): HttpMethod[] {
@@ -24,18 +26,33 @@ function methodsOf(path: string): HttpMethod[] {
     .map((op) => op.method);
 }
 
-const selfPath = operations.getSession.path;
-const refreshPath = operations.refreshSession.path;
-const selfAllow = methodsOf(selfPath);
-const refreshAllow = methodsOf(refreshPath);
+const byIdSelf = operations.getSession.path;
+const byIdRefresh = operations.refreshSession.path;
+const meSelf = operations.getCurrentSession.path;
+const meRefresh = operations.refreshCurrentSession.path;
+const allow = {
+  byIdSelf: methodsOf(byIdSelf),
+  byIdRefresh: methodsOf(byIdRefresh),
+  meSelf: methodsOf(meSelf),
+  meRefresh: methodsOf(meRefresh),
+};
 
 function withId(path: string, id: string): string {
   return path.replace('{sessionId}', encodeURIComponent(id));
 }
 
+/** Which links a view carries: by id, or Okta's `/me` links (self, refresh and user all `me`). */
+export type LinkStyle = 'byId' | 'me';
+
 /** The Session resource for `record`, with absolute links under `baseUrl`. */
-export function sessionView(record: SessionRecord, baseUrl: string, orgId: string): Session {
+export function sessionView(
+  record: SessionRecord,
+  baseUrl: string,
+  orgId: string,
+  links: LinkStyle,
+): Session & { mfaActive: boolean } {
   const created = isoDate(record.createdAt);
+  const me = links === 'me';
   return {
     id: record.id,
     login: record.login,
@@ -47,12 +64,18 @@ export function sessionView(record: SessionRecord, baseUrl: string, orgId: strin
     lastFactorVerification: null,
     amr: ['pwd'],
     idp: { id: orgId, type: 'OKTA' },
+    // Deprecated and absent from Okta's OpenAPI spec, but every real Session body carries it.
+    mfaActive: false,
     _links: {
-      self: { href: baseUrl + withId(selfPath, record.id), hints: { allow: selfAllow } },
-      refresh: { href: baseUrl + withId(refreshPath, record.id), hints: { allow: refreshAllow } },
+      self: me
+        ? { href: baseUrl + meSelf, hints: { allow: allow.meSelf } }
+        : { href: baseUrl + withId(byIdSelf, record.id), hints: { allow: allow.byIdSelf } },
+      refresh: me
+        ? { href: baseUrl + meRefresh, hints: { allow: allow.meRefresh } }
+        : { href: baseUrl + withId(byIdRefresh, record.id), hints: { allow: allow.byIdRefresh } },
       user: {
         name: record.login,
-        href: `${baseUrl}/api/v1/users/${record.userId}`,
+        href: `${baseUrl}/api/v1/users/${me ? 'me' : record.userId}`,
         hints: { allow: ['GET'] },
       },
     },

@@ -1,6 +1,14 @@
-// In-memory state: outstanding one-time session tokens and live sessions.
+// In-memory state: users who can sign in, outstanding one-time session tokens and live sessions.
+import { timingSafeEqual } from 'node:crypto';
 import { newOktaId, newSessionId, newSessionToken } from './ids.js';
 import { sessionView, type SessionRecord } from './session-view.js';
+
+/** A user who can sign in with the Authentication API. */
+export interface StoredUser {
+  readonly login: string;
+  readonly password: string;
+  readonly userId: string;
+}
 
 /** Who a session token was issued for. */
 export interface TokenUser {
@@ -8,8 +16,18 @@ export interface TokenUser {
   readonly userId: string;
 }
 
-interface TokenRecord extends TokenUser {
+/** A session token as issued: for whom and until when. */
+export interface IssuedToken extends TokenUser {
+  readonly token: string;
   readonly expiresAt: number;
+}
+
+type TokenRecord = Omit<IssuedToken, 'token'>;
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Settings the store needs. */
@@ -28,14 +46,37 @@ export class SessionStore {
   readonly #tokens = new Map<string, TokenRecord>();
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #userIds = new Map<string, string>();
+  readonly #users = new Map<string, StoredUser>();
   #userCount = 0;
 
   constructor(config: StoreConfig) {
     this.#config = config;
   }
 
+  /** Adds a user who can sign in; logins are unique, compared case-insensitively as Okta does. */
+  addUser(input: { login: string; password: string; userId?: string | undefined }): void {
+    const key = input.login.toLowerCase();
+    if (this.#users.has(key)) throw new RangeError(`users: duplicate login ${input.login}`);
+    const userId = input.userId ?? this.#userIds.get(input.login) ?? newOktaId('00u');
+    this.#userIds.set(input.login, userId);
+    this.#users.set(key, { login: input.login, password: input.password, userId });
+  }
+
+  /** The user with this login and password, or undefined (wrong login or wrong password alike). */
+  authenticate(login: string, password: string): StoredUser | undefined {
+    const user = this.#users.get(login.toLowerCase());
+    // Compare even for an unknown login, so the answer's timing does not tell which was wrong.
+    const ok = sameText(user?.password ?? '\u0000', password);
+    return user !== undefined && ok ? user : undefined;
+  }
+
   /** Issues a one-time session token; the same login always maps to the same user id. */
   issueToken(input: { login?: string | undefined; userId?: string | undefined } = {}): string {
+    return this.issue(input).token;
+  }
+
+  /** Like {@link issueToken}, with the token's user and expiry. */
+  issue(input: { login?: string | undefined; userId?: string | undefined } = {}): IssuedToken {
     const login = input.login ?? `user${++this.#userCount}@example.com`;
     let userId = input.userId ?? this.#userIds.get(login);
     if (userId === undefined) userId = newOktaId('00u');
@@ -43,7 +84,7 @@ export class SessionStore {
     const token = newSessionToken();
     const expiresAt = this.#config.now() + this.#config.sessionTokenTtlMs;
     this.#tokens.set(token, { login, userId, expiresAt });
-    return token;
+    return { token, login, userId, expiresAt };
   }
 
   /** Consumes a session token: it is gone afterwards whatever the outcome. */
@@ -58,13 +99,16 @@ export class SessionStore {
   create(user: TokenUser, now: number): SessionRecord {
     let id = newSessionId();
     while (this.#sessions.has(id)) id = newSessionId();
+    // Okta keeps whole seconds.
+    const createdAt = Math.floor(now / 1000) * 1000;
     const record: SessionRecord = {
       id,
       login: user.login,
       userId: user.userId,
-      createdAt: now,
-      expiresAt: now + this.#config.sessionTtlMs,
+      createdAt,
+      expiresAt: createdAt + this.#config.sessionTtlMs,
       json: '',
+      meJson: '',
     };
     this.#serialize(record);
     this.#sessions.set(id, record);
@@ -82,9 +126,13 @@ export class SessionStore {
     return record;
   }
 
-  /** Pushes the expiry of a live session to `now` + TTL. */
+  /**
+   * Pushes the expiry of a live session to `now` + TTL (whole seconds). Okta promises only that
+   * the expiry does not move backwards, so it never does here either.
+   */
   refresh(record: SessionRecord, now: number): void {
-    record.expiresAt = now + this.#config.sessionTtlMs;
+    const next = Math.floor(now / 1000) * 1000 + this.#config.sessionTtlMs;
+    record.expiresAt = Math.max(record.expiresAt, next);
     this.#serialize(record);
   }
 
@@ -94,6 +142,9 @@ export class SessionStore {
   }
 
   #serialize(record: SessionRecord): void {
-    record.json = JSON.stringify(sessionView(record, this.#config.baseUrl(), this.#config.orgId));
+    const { orgId } = this.#config;
+    const baseUrl = this.#config.baseUrl();
+    record.json = JSON.stringify(sessionView(record, baseUrl, orgId, 'byId'));
+    record.meJson = JSON.stringify(sessionView(record, baseUrl, orgId, 'me'));
   }
 }

@@ -17,6 +17,8 @@ export interface CallOptions {
   readonly body?: string;
   readonly contentType?: string;
   readonly headers?: Record<string, string>;
+  /** `manual` keeps a redirect as the answer instead of following it. */
+  readonly redirect?: RequestRedirect;
 }
 
 /** Sends one request to `baseUrl + path` and reads the whole response. */
@@ -31,6 +33,7 @@ export async function call(
   if (options.cookie !== undefined) headers['Cookie'] = options.cookie;
   if (options.contentType !== undefined) headers['Content-Type'] = options.contentType;
   const init: RequestInit = { method, headers };
+  if (options.redirect !== undefined) init.redirect = options.redirect;
   if (options.body !== undefined) init.body = options.body;
   const res = await fetch(baseUrl + path, init);
   const text = await res.text();
@@ -46,7 +49,10 @@ export async function call(
 /** Path of a session by id. */
 export const sessionPath = (id: string) => `/api/v1/sessions/${encodeURIComponent(id)}`;
 
-/** Exchanges a fresh session token for a session with the API token. */
+/**
+ * Exchanges a fresh session token for a session with the API token. createSession sets no
+ * cookie (as on Okta), so `cookie` is the one a server would set for its browser.
+ */
 export async function newSession(
   emu: Emulator,
   user: { login?: string; userId?: string } = {},
@@ -58,8 +64,8 @@ export async function newSession(
   });
   if (reply.status !== 200)
     throw new Error(`createSession answered ${reply.status}: ${reply.text}`);
-  const setCookie = reply.headers.get('set-cookie') ?? '';
-  return { id: reply.json.id as string, cookie: setCookie.split(';')[0] ?? '', reply };
+  const id = reply.json.id as string;
+  return { id, cookie: `sid=${id}`, reply };
 }
 
 /** A clock the test can move. */
