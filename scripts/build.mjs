@@ -14,7 +14,7 @@ mkdirSync(join(root, 'dist/cjs'), { recursive: true });
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
 // Only ESM consumers (browsers, bundlers, Deno, Bun) choose a platform through `#platform`;
 // `require` means Node, so the CJS build points straight at the Node platform.
-for (const file of ['src/client.js']) {
+for (const file of ['src/client.js', 'src/current-session.js']) {
   const path = join(root, 'dist/cjs', file);
   const code = readFileSync(path, 'utf8');
   if (!code.includes('require("#platform")'))

@@ -143,7 +143,7 @@ export class OktaSessions {
     this.#wire = {
       orgUrl: this.#config.orgUrl,
       transport: this.#fetch
-        ? fetchTransport(this.#fetch)
+        ? fetchTransport(this.#fetch, platform.isBrowser)
         : this.#config.proxy && platform.proxyTransport
           ? platform.proxyTransport(this.#config.proxy)
           : platform.transport,

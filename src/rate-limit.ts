@@ -61,11 +61,15 @@ export function readRateLimit(headers: Pick<HeaderReader, 'get'>): RateLimitStat
 
 /**
  * How long to wait for the window to reset, as Okta documents it: reset − Date + 1 s.
- * Undefined when the headers are missing or make no sense (a reset in the past, no Date).
+ * Undefined when the reset is missing or makes no sense (in the past); without `Date`, our clock
+ * stands in for the server's.
  */
 export function resetWaitMs(state: RateLimitState): number | undefined {
-  if (!state.resetAt || !state.serverDate) return undefined;
-  const wait = state.resetAt.getTime() - state.serverDate.getTime() + 1000;
+  if (!state.resetAt) return undefined;
+  // A browser hides `Date` from a cross-origin page unless Access-Control-Expose-Headers lists
+  // it; our clock is then the best guess, far better than a short backoff into the same 429.
+  const now = state.serverDate?.getTime() ?? Date.now();
+  const wait = state.resetAt.getTime() - now + 1000;
   // Okta's reset is whole seconds, so a reset equal to the Date's second still means "soon".
   return wait > 0 ? wait : undefined;
 }

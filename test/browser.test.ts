@@ -91,3 +91,52 @@ test("a browser's opaque redirect (status 0) is an OktaApiError, not a success",
   expect(err).toBeInstanceOf(OktaApiError);
   expect((err as InstanceType<typeof OktaApiError>).status).toBe(302);
 });
+
+test('a 429 whose Date header the browser hides (cross-origin) still waits for X-Rate-Limit-Reset', async () => {
+  const { OktaSessions, OktaNotFoundError } = browserBuild();
+  const delays: number[] = [];
+  const replies = [
+    new Response('{"errorCode":"E0000047"}', {
+      status: 429,
+      // No Date: CORS exposes only the safelisted headers and Access-Control-Expose-Headers.
+      headers: { 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 2) },
+    }),
+    new Response('{"errorCode":"E0000007"}', { status: 404 }),
+  ];
+  const okta = new OktaSessions({
+    orgUrl: 'https://acme.okta.com',
+    fetch: async () => replies.shift()!,
+    retry: { maxDelayMs: 3_000 },
+    onRetry: (info) => delays.push(info.delayMs),
+  });
+  await expect(okta.getCurrentSession()).rejects.toBeInstanceOf(OktaNotFoundError);
+  // reset − now + 1 s: 2 to 3 s, not the 250 ms backoff that meets the same 429 again.
+  expect(delays).toHaveLength(1);
+  expect(delays[0]).toBeGreaterThan(1_500);
+});
+
+test('in a browser, a failed fetch says that a CORS refusal looks the same', async () => {
+  const { OktaSessions, OktaNetworkError } = browserBuild();
+  const okta = new OktaSessions({
+    orgUrl: 'https://acme.okta.com',
+    fetch: async () => {
+      throw new TypeError('Failed to fetch');
+    },
+    retry: { maxRetries: 0 },
+  });
+  const err = await okta.getCurrentSession().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(OktaNetworkError);
+  expect((err as Error).message).toMatch(
+    /^Okta request failed: Failed to fetch \(or a CORS refusal/,
+  );
+  expect((err as Error).message).toMatch(/Trusted Origin with CORS enabled/);
+});
+
+test('okta-sessions/current-session refuses an orgUrl that is not an https origin, before any I/O', async () => {
+  const { getCurrentSession, OktaConfigError } = await import('../src/current-session.js');
+  for (const orgUrl of ['http://acme.okta.com', 'https://acme.okta.com/app', 'acme.okta.com']) {
+    const err = await getCurrentSession({ orgUrl }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toContain(`(got "${orgUrl}")`);
+  }
+});

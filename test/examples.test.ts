@@ -14,6 +14,7 @@ const exampleDir = join(root, 'test', '__examples__');
 const PACKAGES: Record<string, string> = {
   'okta-sessions': '../../src/index.js',
   'okta-sessions/emulator': '../../src/emulator/index.js',
+  'okta-sessions/current-session': '../../src/current-session.js',
   'okta-sessions/schema': '../../generated/schema.js',
 };
 

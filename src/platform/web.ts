@@ -9,7 +9,7 @@ const isBrowser = scope.document !== undefined || scope.WorkerGlobalScope !== un
 /** The platform of fetch-native runtimes. */
 export const platform: Platform = {
   // Looked up per call so that a fetch installed after import (a polyfill, a test shim) is used.
-  transport: fetchTransport((request) => globalThis.fetch(request)),
+  transport: fetchTransport((request) => globalThis.fetch(request), isBrowser),
   isBrowser,
   runtime: '',
 };

@@ -14,8 +14,12 @@ export type FetchFunction = (request: Request) => Promise<Response>;
 // the real 3xx; it is reported as 302, the generic "found elsewhere".
 const OPAQUE_REDIRECT_STATUS = 302;
 
-/** A transport over `fetch`. It never follows redirects: a 3xx comes back as a response. */
-export function fetchTransport(fetch: FetchFunction): Transport {
+/**
+ * A transport over `fetch`. It never follows redirects: a 3xx comes back as a response.
+ * `inBrowser`: the requests come from a page or worker, where the browser reports a CORS refusal
+ * as the same bare network failure ("Failed to fetch") and the page can learn nothing more.
+ */
+export function fetchTransport(fetch: FetchFunction, inBrowser = false): Transport {
   return {
     async request(request: TransportRequest): Promise<TransportResponse> {
       const init: RequestInit = {
@@ -26,9 +30,24 @@ export function fetchTransport(fetch: FetchFunction): Transport {
       };
       if (request.body !== undefined) init.body = request.body;
       if (request.credentials) init.credentials = request.credentials;
-      return fromFetchResponse(await fetch(new Request(request.origin + request.path, init)));
+      let response: Response;
+      try {
+        response = await fetch(new Request(request.origin + request.path, init));
+      } catch (error) {
+        // fetch rejects with a TypeError for network failures only (an abort is a DOMException).
+        throw inBrowser && error instanceof TypeError ? corsHint(error) : error;
+      }
+      return fromFetchResponse(response);
     },
   };
+}
+
+function corsHint(error: TypeError): TypeError {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return new TypeError(
+    `${error.message} (or a CORS refusal: is ${origin ?? "this page's origin"} a Trusted Origin with CORS enabled in Okta?)`,
+    { cause: error },
+  );
 }
 
 /** A standard Response as a {@link TransportResponse} (also what `okta.raw`'s errors are read from). */

@@ -1,0 +1,145 @@
+// The /me operations as plain functions, for a page that only checks, refreshes or ends the
+// visitor's Okta session: the same requests, retries, typed errors and Dates as OktaSessions,
+// without the client's token, configuration and validation code (its bundle stays under 5 kB).
+import { platform } from '#platform';
+import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
+import { OktaConfigError } from './errors/config-error.js';
+import type { OperationId } from './operations.js';
+import { routes } from './operations.js';
+import { withRetries, type RetryInfo, type RetryOptions } from './retry.js';
+import { parseSession, type Session } from './session.js';
+
+export type { Session, RetryInfo, RetryOptions };
+export { OktaError, isOktaError } from './errors/okta-error.js';
+export { OktaApiError } from './errors/api-error.js';
+export { OktaNotFoundError } from './errors/status-errors.js';
+export { OktaRateLimitError } from './errors/rate-limit-error.js';
+export { OktaNetworkError } from './errors/network-error.js';
+export { OktaTimeoutError } from './errors/timeout-error.js';
+export { OktaConfigError };
+
+/**
+ * Options of the standalone `/me` functions: the org, and what {@link CallOptions} and the
+ * client's retry options give.
+ *
+ * @example
+ * ```ts
+ * import type { CurrentSessionOptions } from 'okta-sessions/current-session';
+ * const options: CurrentSessionOptions = { orgUrl: 'https://acme.okta.com', timeoutMs: 5_000 };
+ * ```
+ */
+export interface CurrentSessionOptions {
+  /** Your org, e.g. `https://acme.okta.com` (the page's origin must be a Trusted Origin there). */
+  orgUrl: string;
+  /** Ends the call early; rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Per attempt, in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries of 429s, 5xx and network failures; default 2 retries, waits up to 60 s. */
+  retry?: RetryOptions;
+  /** Called before each retry. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+/** The org's origin; the client's fuller checks (placeholders, admin domains...) stay out. */
+function originOf(orgUrl: string): string {
+  const origin = URL.canParse(orgUrl) ? new URL(orgUrl).origin : '';
+  if (
+    origin !== orgUrl.replace(/\/$/, '') ||
+    !/^(https:|http:\/\/(127\.|localhost|\[::1\]))/.test(origin)
+  )
+    throw new OktaConfigError(
+      `orgUrl must be an https:// origin such as https://acme.okta.com (got "${orgUrl}")`,
+    );
+  return origin;
+}
+
+// Without a credential the authorizer has nothing to add: the /me operations take none.
+const NO_CREDENTIAL = { header: 'authorization', valueFor: () => undefined };
+
+async function run(
+  id: OperationId,
+  options: CurrentSessionOptions,
+): Promise<Answer & { call: Call; wire: Wire }> {
+  const wire: Wire = {
+    orgUrl: originOf(String(options?.orgUrl)),
+    transport: platform.transport,
+    authorizer: NO_CREDENTIAL,
+    authHeader: NO_CREDENTIAL.header,
+    throttle: undefined,
+  };
+  const route = routes[id];
+  const call: Call = {
+    id,
+    method: route.method,
+    path: route.path,
+    headers: { accept: 'application/json' },
+    body: undefined,
+    // What sends the browser's Okta cookie along to the org's origin.
+    credentials: 'include',
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? 30_000,
+  };
+  const answer = await withRetries(
+    {
+      operationId: id,
+      maxRetries: options.retry?.maxRetries ?? 2,
+      maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
+      repeatable: true,
+      signal: options.signal,
+      onRetry: options.onRetry,
+    },
+    (retryHeaders) => attempt(wire, call, retryHeaders),
+  );
+  return { ...answer, call, wire };
+}
+
+async function session(id: OperationId, options: CurrentSessionOptions): Promise<Session> {
+  const { text, response, call, wire } = await run(id, options);
+  const parsed = parseSession(text);
+  if (typeof parsed !== 'string') return parsed;
+  throw invalidResponse(wire, call, response, parsed);
+}
+
+/**
+ * The session of the browser's Okta cookie (`GET /api/v1/sessions/me`).
+ *
+ * @example
+ * ```ts
+ * import { getCurrentSession, OktaNotFoundError } from 'okta-sessions/current-session';
+ * const session = await getCurrentSession({ orgUrl: 'https://acme.okta.com' }).catch((err) => {
+ *   if (err instanceof OktaNotFoundError) return undefined; // not signed in
+ *   throw err;
+ * });
+ * ```
+ */
+export function getCurrentSession(options: CurrentSessionOptions): Promise<Session> {
+  return session('getCurrentSession', options);
+}
+
+/**
+ * Extends the browser's Okta session (`POST /api/v1/sessions/me/lifecycle/refresh`).
+ *
+ * @example
+ * ```ts
+ * import { refreshCurrentSession } from 'okta-sessions/current-session';
+ * const session = await refreshCurrentSession({ orgUrl: 'https://acme.okta.com' });
+ * console.log(session.expiresAt);
+ * ```
+ */
+export function refreshCurrentSession(options: CurrentSessionOptions): Promise<Session> {
+  return session('refreshCurrentSession', options);
+}
+
+/**
+ * Ends the browser's Okta session (`DELETE /api/v1/sessions/me`).
+ *
+ * @example
+ * ```ts
+ * import { closeCurrentSession } from 'okta-sessions/current-session';
+ * await closeCurrentSession({ orgUrl: 'https://acme.okta.com' });
+ * ```
+ */
+export async function closeCurrentSession(options: CurrentSessionOptions): Promise<void> {
+  await run('closeCurrentSession', options);
+}

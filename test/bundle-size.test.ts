@@ -1,0 +1,46 @@
+// The browser bundles' size budgets (min+gz, what a page loads up front), measured as
+// `npm run bench` measures them (scripts/browser-bundle.cjs), from the files the `browser`
+// condition selects. Sizes are deterministic for a given esbuild, so a test can hold them.
+import { BROWSER_APPS, measureBrowserBundle, packageSources } from '../scripts/browser-bundle.cjs';
+
+type Size = Awaited<ReturnType<typeof measureBrowserBundle>>;
+const sizes = new Map<string, Size>();
+
+beforeAll(async () => {
+  for (const [page, app] of Object.entries(BROWSER_APPS)) {
+    sizes.set(
+      page,
+      await measureBrowserBundle(app.code, {
+        resolveDir: `${__dirname}/..`,
+        plugins: [packageSources()],
+      }),
+    );
+  }
+});
+
+// createSession+getSession is 8.8 kB today; the code changes that bring it under 8 kB belong to
+// the transport work (issue 9). Marked `failing` so the suite stays green while that is open: the
+// mark itself fails as soon as the page fits, and comes off then.
+const KNOWN_OVER_BUDGET = new Set(['createSession+getSession']);
+
+for (const [page, app] of Object.entries(BROWSER_APPS)) {
+  const holds = KNOWN_OVER_BUDGET.has(page) ? test.failing : test;
+  holds(`the browser bundle of a ${page} page stays within its budget`, () => {
+    const size = sizes.get(page)!;
+    const biggest = size.topInputs.map((i) => `${i.file} ${i.bytes} B`).join(', ');
+    const verdict =
+      size.gzipBytes <= app.budgetBytes
+        ? 'within budget'
+        : `${size.gzipBytes} B min+gz, budget ${app.budgetBytes} B; biggest inputs: ${biggest}`;
+    expect(verdict).toBe('within budget');
+  });
+}
+
+test('the browser bundles leave out openapi-fetch (okta.raw loads it lazily), undici and Node code', () => {
+  for (const size of sizes.values()) {
+    expect(size.inputFiles.filter((f) => /openapi-fetch|undici|platform\/node/.test(f))).toEqual(
+      [],
+    );
+    expect(size.inputFiles).toContain('src/platform/web.ts');
+  }
+});
