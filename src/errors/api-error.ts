@@ -5,7 +5,9 @@ import { OktaError } from './okta-error.js';
  *
  * @example
  * ```ts
- * for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * if (err instanceof OktaApiError) {
+ *   for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * }
  * ```
  */
 export interface OktaErrorCause {
@@ -106,7 +108,7 @@ function describe(init: OktaApiErrorInit): string {
  *
  * @example
  * ```ts
- * if (isOktaApiError(err) && err.errorCode === 'E0000007') return null;
+ * const gone = isOktaApiError(err) && err.errorCode === 'E0000007';
  * ```
  */
 export function isOktaApiError(value: unknown): value is OktaApiError {

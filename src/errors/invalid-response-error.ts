@@ -6,7 +6,9 @@ import { OktaError } from './okta-error.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
  * ```
  */
 export class OktaInvalidResponseError extends OktaError {

@@ -6,7 +6,9 @@ import { OktaError } from './okta-error.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaNetworkError) console.error('Okta unreachable', err.cause); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaNetworkError) console.error('Okta unreachable', err.cause); }
  * ```
  */
 export class OktaNetworkError extends OktaError {
