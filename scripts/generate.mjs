@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { printGeneratedSummary } from './generated-summary.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const spec = 'spec/okta-sessions.yaml';
@@ -66,3 +67,4 @@ markPages(join(out, 'docs'));
 
 run('format (prettier)', bin('prettier'), ['--log-level', 'warn', '--write', 'generated']);
 console.log('\n✔ generated/ is up to date with the spec');
+printGeneratedSummary(root);
