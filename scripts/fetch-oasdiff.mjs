@@ -20,7 +20,7 @@ export function oasdiffPath({ quiet = false } = {}) {
   } catch {
     throw new Error(
       `oasdiff ${OASDIFF_VERSION} is not in ${binDir} and Go is not installed to build it.\n` +
-        'Install Go 1.24 or later (https://go.dev/doc/install), then run `npm run fetch:oasdiff`.',
+        "Install Go 1.26 or later (as oasdiff's go.mod asks), then run `npm run fetch:oasdiff`.",
     );
   }
   mkdirSync(binDir, { recursive: true });
@@ -28,7 +28,8 @@ export function oasdiffPath({ quiet = false } = {}) {
     console.error(`building oasdiff ${OASDIFF_VERSION} with go install (once; about a minute)`);
   execFileSync('go', ['install', `github.com/oasdiff/oasdiff@${OASDIFF_VERSION}`], {
     stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-    env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' },
+    // GOTOOLCHAIN=local: build with the Go on this machine, never fetch another toolchain.
+    env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: 'local' },
   });
   return bin;
 }

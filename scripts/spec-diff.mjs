@@ -86,6 +86,9 @@ let baseLabel;
 if (base) {
   baseLabel = `--base ${base}`;
 } else {
+  // A shallow clone lacks the history the release is found in, and would pick a wrong base.
+  if (git('rev-parse', '--is-shallow-repository').trim() === 'true')
+    fail('this clone is shallow: run `git fetch --unshallow`, or pass --base <git ref>');
   base = lastRelease();
   if (!base)
     fail(
@@ -130,10 +133,12 @@ function openEnumChanges(diff) {
 
 const work = mkdtempSync(join(tmpdir(), 'spec-diff-'));
 let changes;
+let baseText;
 try {
   const baseSpec = join(work, 'base.yaml');
   try {
-    writeFileSync(baseSpec, git('show', `${baseCommit}:${SPEC}`));
+    baseText = git('show', `${baseCommit}:${SPEC}`);
+    writeFileSync(baseSpec, baseText);
   } catch {
     fail(`${SPEC} does not exist at ${baseCommit.slice(0, 7)}`);
   }
@@ -226,7 +231,12 @@ const section = (title, list, mark, detailed) => {
 section('Breaking changes', errors, '✗', true);
 section('Possibly breaking (check by hand; does not fail the gate)', warnings, '!', true);
 section('Other changes', infos, '•', false);
-if (!changes.length) console.log('\nNo changes to the API.');
+if (!changes.length)
+  console.log(
+    readFileSync(SPEC, 'utf8') === baseText
+      ? '\nNo changes: the spec is the same.'
+      : '\nNo changes to the API (the spec differs only in descriptions, examples or the like).',
+  );
 
 const semver = (v) =>
   /^(\d+)\.(\d+)\.(\d+)/

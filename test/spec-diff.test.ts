@@ -162,7 +162,7 @@ maybe('spec:diff', () => {
   test('--base compares with any ref; no changes is a pass', () => {
     const r = specDiff('base', { args: ['--base', 'HEAD'] });
     expect(r.out).toContain('(--base HEAD, package.json 0.1.0)');
-    expect(r.out).toContain('No changes to the API.');
+    expect(r.out).toContain('No changes: the spec is the same.');
     expect(r.code).toBe(0);
     expect(specDiff('base', { args: ['--base', 'no-such-ref'] }).code).toBe(2);
   });
