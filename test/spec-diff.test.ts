@@ -48,8 +48,9 @@ const setSpec = (dir: string, fixture: string) =>
 /** Releases base.yaml as `released`, then edits the working tree to `fixture` at `version`. */
 function specDiff(
   fixture: string,
-  { released = '0.1.0', version = released, args = [] as string[] } = {},
+  opts: { released?: string; version?: string; args?: string[] } = {},
 ) {
+  const { released = '0.1.0', version = released, args = [] } = opts;
   const { dir, git } = gitRepo();
   setVersion(dir, released);
   setSpec(dir, 'base');
