@@ -132,6 +132,7 @@ function openEnumChanges(diff) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'spec-diff-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 let changes;
 let baseText;
 try {
@@ -169,8 +170,6 @@ try {
 } catch (err) {
   if (err.status === undefined) throw err;
   fail(`oasdiff failed (exit ${err.status}); is ${SPEC} valid? Try \`npm run generate\`.`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }
 
 // What went wrong for a client, when oasdiff does not say: by the direction of the change.
