@@ -133,6 +133,14 @@ maybe('spec:diff', () => {
     expect(r.code).toBe(1);
   });
 
+  test('a removed error status is breaking under our rules (oasdiff alone says info)', () => {
+    const r = specDiff('error-status-removed');
+    expect(breaking(r.out)).toBe('1');
+    expect(r.out).toContain('operation: DELETE /api/v1/sessions/{sessionId} (revokeSession)');
+    expect(r.out).toContain('rule:  response-non-success-status-removed');
+    expect(r.code).toBe(1);
+  });
+
   test('a response property made required is not breaking', () => {
     const r = specDiff('response-property-required');
     expect(breaking(r.out)).toBe('0');
