@@ -6,43 +6,54 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-const git = (root, ...args) =>
+const git = (/** @type {string} */ root, /** @type {string[]} */ ...args) =>
   execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 
-/** operationId → text and schema name → text, from openapi-typescript's output. */
+/**
+ * operationId → text and schema name → text, from openapi-typescript's output.
+ * @param {string} source
+ */
 function members(source) {
   const file = ts.createSourceFile('schema.ts', source, ts.ScriptTarget.Latest, false);
-  const byName = (list) =>
-    new Map((list ?? []).map((m) => [m.name?.getText(file), m.getText(file)]));
+  const byName = (/** @type {readonly ts.TypeElement[]} */ list) =>
+    new Map(list.map((m) => [m.name?.getText(file) ?? '', m.getText(file)]));
   const result = { operations: new Map(), schemas: new Map() };
   for (const node of file.statements) {
     if (!ts.isInterfaceDeclaration(node)) continue;
     if (node.name.text === 'operations') result.operations = byName(node.members);
     if (node.name.text === 'components') {
       const schemas = node.members.find((m) => m.name?.getText(file) === 'schemas');
-      if (schemas?.type && ts.isTypeLiteralNode(schemas.type))
+      if (
+        schemas &&
+        ts.isPropertySignature(schemas) &&
+        schemas.type &&
+        ts.isTypeLiteralNode(schemas.type)
+      )
         result.schemas = byName(schemas.type.members);
     }
   }
   return result;
 }
 
+/** @param {Map<string, string>} before @param {Map<string, string>} after */
 function compare(before, after) {
   const added = [...after.keys()].filter((k) => !before.has(k));
   const removed = [...before.keys()].filter((k) => !after.has(k));
   const changed = [...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k));
+  /** @type {[string, string[]][]} */
   const parts = [
     ['added', added],
     ['removed', removed],
     ['changed', changed],
-  ]
+  ];
+  const said = parts
     .filter(([, list]) => list.length)
     .map(([what, list]) => `${what} ${list.join(', ')}`);
-  return parts.length ? parts.join('; ') : 'unchanged';
+  return said.length ? said.join('; ') : 'unchanged';
 }
 
 /** Prints the summary, right after a run has rewritten every file in generated/. */
-export function printGeneratedSummary(root) {
+export function printGeneratedSummary(/** @type {string} */ root) {
   const written = readdirSync(join(root, 'generated'), {
     recursive: true,
     withFileTypes: true,

@@ -16,6 +16,7 @@ const SPEC = 'spec/okta-sessions.yaml';
 // Each raised rule carries the reason we print as "why". Adding a value to an enum stays an
 // error on purpose: the spec declares the enums Okta grows with `x-extensible-enum` instead
 // (see COORDINATION.md / README), and adding to those is not breaking.
+/** @type {Record<string, string>} */
 const RAISED = {
   'response-optional-property-removed':
     'Clients read it: the façade returns it, okta-sessions/schema types it, and generated models drop the field, so code that uses it stops compiling or silently gets nothing.',
@@ -37,24 +38,38 @@ if (args.help) {
   process.exit(0);
 }
 
-const git = (...a) =>
+/**
+ * One finding, as oasdiff's JSON changelog has it (level 3 ERR, 2 WARN, 1 INFO).
+ * @typedef {{ id: string, text: string, level: number, comment?: string, operation?: string,
+ *   operationId?: string, path?: string, section?: string,
+ *   baseSource?: { line?: number }, revisionSource?: { line?: number } }} Change
+ */
+
+const git = (/** @type {string[]} */ ...a) =>
   execFileSync('git', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** @type {(message: string) => never} */
 const fail = (message) => {
   console.error(`spec:diff: ${message}`);
   process.exit(2);
 };
-
-let root;
-try {
-  root = git('rev-parse', '--show-toplevel').trim();
-} catch {
-  fail('not inside a git repository');
-}
-process.chdir(root);
-
-const versionAt = (rev) => {
+/** @type {<T>(f: () => T, message: string) => T} */
+const orFail = (f, message) => {
   try {
-    return JSON.parse(git('show', `${rev}:package.json`)).version ?? null;
+    return f();
+  } catch {
+    return fail(message);
+  }
+};
+
+process.chdir(
+  orFail(() => git('rev-parse', '--show-toplevel').trim(), 'not inside a git repository'),
+);
+
+const versionAt = (/** @type {string} */ rev) => {
+  try {
+    return /** @type {string | null} */ (
+      JSON.parse(git('show', `${rev}:package.json`)).version ?? null
+    );
   } catch {
     return null;
   }
@@ -68,7 +83,7 @@ function lastRelease() {
   try {
     changelog = readFileSync('CHANGELOG.md', 'utf8');
   } catch {}
-  const released = (v) => !changelog || changelog.includes(`## [${v}]`);
+  const released = (/** @type {string} */ v) => !changelog || changelog.includes(`## [${v}]`);
   let fallback = null;
   for (const commit of git('log', '--format=%H', '--', 'package.json')
     .split('\n')
@@ -81,11 +96,9 @@ function lastRelease() {
   return fallback;
 }
 
-let base = args.base;
-let baseLabel;
-if (base) {
-  baseLabel = `--base ${base}`;
-} else {
+let base = args.base ?? null;
+let baseLabel = `--base ${base}`;
+if (!base) {
   // A shallow clone lacks the history the release is found in, and would pick a wrong base.
   if (git('rev-parse', '--is-shallow-repository').trim() === 'true')
     fail('this clone is shallow: run `git fetch --unshallow`, or pass --base <git ref>');
@@ -96,18 +109,18 @@ if (base) {
     );
   baseLabel = 'last release';
 }
-let baseCommit;
-try {
-  baseCommit = git('rev-parse', '--verify', '--quiet', `${base}^{commit}`).trim();
-} catch {
-  fail(`--base ${base} is not a commit in this repository`);
-}
+const baseCommit = orFail(
+  () => git('rev-parse', '--verify', '--quiet', `${base}^{commit}`).trim(),
+  `--base ${base} is not a commit in this repository`,
+);
 const baseVersion = versionAt(baseCommit);
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 // oasdiff's changelog is silent about x-extensible-enum values added (rightly: not breaking),
 // but a maintainer and the CHANGELOG want to know Okta has a new value: read them off its diff.
+/** @param {any} diff @returns {Change[]} */
 function openEnumChanges(diff) {
+  /** @type {string[]} */
   const found = [];
   for (const [name, schema] of Object.entries(diff.components?.schemas?.modified ?? {})) {
     const ext = schema.extensions ?? {};
@@ -115,7 +128,9 @@ function openEnumChanges(diff) {
       found.push(
         `${name} is now an open enum (x-extensible-enum): clients must accept values it does not list`,
       );
-    for (const e of ext.modified?.['x-extensible-enum'] ?? []) {
+    /** @type {{ op: string, value?: unknown, oldValue?: unknown }[]} */
+    const edits = ext.modified?.['x-extensible-enum'] ?? [];
+    for (const e of edits) {
       const value = e.op === 'remove' ? e.oldValue : e.value;
       if (e.op === 'add' || e.op === 'remove')
         found.push(
@@ -133,16 +148,22 @@ function openEnumChanges(diff) {
 
 const work = mkdtempSync(join(tmpdir(), 'spec-diff-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
-let changes;
-let baseText;
-try {
-  const baseSpec = join(work, 'base.yaml');
+/** @type {Change[]} */
+let changes = [];
+const baseSpec = join(work, 'base.yaml');
+const baseText = orFail(
+  () => git('show', `${baseCommit}:${SPEC}`),
+  `${SPEC} does not exist at ${baseCommit.slice(0, 7)}`,
+);
+writeFileSync(baseSpec, baseText);
+const bin = (() => {
   try {
-    baseText = git('show', `${baseCommit}:${SPEC}`);
-    writeFileSync(baseSpec, baseText);
-  } catch {
-    fail(`${SPEC} does not exist at ${baseCommit.slice(0, 7)}`);
+    return oasdiffPath();
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
   }
+})();
+try {
   const levels = join(work, 'severity-levels.txt');
   writeFileSync(
     levels,
@@ -150,13 +171,7 @@ try {
       .map((id) => `${id} ERR\n`)
       .join(''),
   );
-  let bin;
-  try {
-    bin = oasdiffPath();
-  } catch (err) {
-    fail(err.message);
-  }
-  const oasdiff = (...a) =>
+  const oasdiff = (/** @type {string[]} */ ...a) =>
     execFileSync(bin, [...a, baseSpec, SPEC, '--format', 'json'], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
@@ -164,16 +179,19 @@ try {
     });
   // oasdiff's api-version-* findings are about info.version, Okta's API version, which we
   // never bump; our version is package.json's, judged by the gate below.
-  changes = (JSON.parse(oasdiff('changelog', '--severity-levels', levels) || '[]') ?? [])
+  changes = /** @type {Change[]} */ (
+    JSON.parse(oasdiff('changelog', '--severity-levels', levels) || '[]') ?? []
+  )
     .filter((c) => !c.id.startsWith('api-version-') && !c.id.startsWith('api-major-version-'))
     .concat(openEnumChanges(JSON.parse(oasdiff('diff') || '{}') ?? {}));
 } catch (err) {
-  if (err.status === undefined) throw err;
-  fail(`oasdiff failed (exit ${err.status}); is ${SPEC} valid? Try \`npm run generate\`.`);
+  const status = /** @type {{ status?: number }} */ (err).status;
+  if (status === undefined) throw err;
+  fail(`oasdiff failed (exit ${status}); is ${SPEC} valid? Try \`npm run generate\`.`);
 }
 
 // What went wrong for a client, when oasdiff does not say: by the direction of the change.
-const why = (c) =>
+const why = (/** @type {Change} */ c) =>
   RAISED[c.id] ??
   c.comment ??
   (c.id.startsWith('request-') || c.id.includes('-request-')
@@ -182,7 +200,7 @@ const why = (c) =>
       ? 'Responses may now differ from what clients were written to read.'
       : 'Code generated from, or written against, the old spec relies on it.');
 
-const where = (c) => {
+const where = (/** @type {Change} */ c) => {
   const src = c.revisionSource ?? c.baseSource;
   if (!src?.line) return c.section ?? '';
   return c.revisionSource
@@ -190,7 +208,7 @@ const where = (c) => {
     : `${SPEC}:${src.line} at ${baseCommit.slice(0, 7)}`;
 };
 
-const op = (c) =>
+const op = (/** @type {Change} */ c) =>
   c.operation
     ? `${c.operation} ${c.path}${c.operationId ? ` (${c.operationId})` : ''}`
     : `(${c.section ?? 'spec'})`;
@@ -203,27 +221,34 @@ console.log(
     `(${baseLabel}, package.json ${baseVersion ?? 'none'}); oasdiff ${OASDIFF_VERSION}`,
 );
 // One entry per finding; a change to a shared schema shows up once per operation, listed together.
+/** @param {string} title @param {Change[]} list @param {string} mark @param {boolean} detailed */
 const section = (title, list, mark, detailed) => {
   if (!list.length) return;
+  /** @type {Map<string, { c: Change, ops: Change[] }>} */
   const groups = new Map();
   for (const c of list) {
     const key = `${c.id}\0${c.text}\0${where(c)}`;
-    if (groups.has(key)) groups.get(key).ops.push(op(c));
-    else groups.set(key, { c, ops: [op(c)] });
+    const group = groups.get(key);
+    if (group) group.ops.push(c);
+    else groups.set(key, { c, ops: [c] });
   }
   console.log(`\n${title} (${list.length}):`);
   for (const { c, ops } of groups.values()) {
     console.log(`  ${mark} ${c.text}`);
+    if (!detailed) {
+      // Other changes: one line of operationIds, so that a long list stays readable.
+      const names = ops.map((o) => o.operationId ?? (o.operation ? op(o) : null));
+      console.log(`      ${c.operation ? names.join(', ') : (c.section ?? 'spec')} (${c.id})`);
+      continue;
+    }
     if (!c.operation) console.log(`      in:    ${c.section ?? 'spec'}`);
-    else if (ops.length === 1) console.log(`      operation: ${ops[0]}`);
+    else if (ops.length === 1) console.log(`      operation: ${op(c)}`);
     else
       console.log(
-        `      operations (${ops.length}):\n${ops.map((o) => `        ${o}`).join('\n')}`,
+        `      operations (${ops.length}):\n${ops.map((o) => `        ${op(o)}`).join('\n')}`,
       );
-    if (detailed) {
-      console.log(`      where: ${where(c)}`);
-      console.log(`      why:   ${why(c)}`);
-    }
+    console.log(`      where: ${where(c)}`);
+    console.log(`      why:   ${why(c)}`);
     console.log(`      rule:  ${c.id}`);
   }
 };
@@ -237,11 +262,11 @@ if (!changes.length)
       : '\nNo changes to the API (the spec differs only in descriptions, examples or the like).',
   );
 
-const semver = (v) =>
-  /^(\d+)\.(\d+)\.(\d+)/
-    .exec(v ?? '')
-    ?.slice(1, 4)
-    .map(Number) ?? null;
+/** @returns {[number, number, number] | null} */
+const semver = (/** @type {string | null | undefined} */ text) => {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(text ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+};
 const [b, v] = [semver(baseVersion), semver(version)];
 // Semantic Versioning: a breaking change needs a major bump; while 0.x, a minor bump says so.
 const declaresBreaking = b && v && (b[0] === 0 ? v[0] > 0 || v[1] > b[1] : v[0] > b[0]);
