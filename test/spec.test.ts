@@ -133,8 +133,12 @@ test('the error schema is not named Error (clashes in TS, Java, Go and Python ge
 
 test('enums match Okta, without the "opt" typo', () => {
   const schemas = spec.components.schemas;
-  expect(schemas.SessionStatus.enum).toEqual(['ACTIVE', 'MFA_ENROLL', 'MFA_REQUIRED']);
-  expect(schemas.SessionAuthenticationMethod.enum).toEqual([
+  expect(schemas.SessionStatus['x-extensible-enum']).toEqual([
+    'ACTIVE',
+    'MFA_ENROLL',
+    'MFA_REQUIRED',
+  ]);
+  expect(schemas.SessionAuthenticationMethod['x-extensible-enum']).toEqual([
     'pwd',
     'swk',
     'hwk',
@@ -148,7 +152,7 @@ test('enums match Okta, without the "opt" typo', () => {
     'mca',
     'sc',
   ]);
-  expect(schemas.SessionIdentityProviderType.enum).toEqual([
+  expect(schemas.SessionIdentityProviderType['x-extensible-enum']).toEqual([
     'ACTIVE_DIRECTORY',
     'FEDERATION',
     'LDAP',
@@ -156,6 +160,40 @@ test('enums match Okta, without the "opt" typo', () => {
     'SOCIAL',
   ]);
   expect(JSON.stringify(spec)).not.toMatch(/\bopt\b/);
+});
+
+test('enums are open (x-extensible-enum): clients generated from the spec accept new values', () => {
+  const closed: string[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'enum' && !path.endsWith('/not')) closed.push(path);
+      walk(value, `${path}/${key}`);
+    }
+  };
+  walk(spec.components.schemas, '#/components/schemas');
+  expect(closed).toEqual([]);
+  expect(spec.components.schemas.HttpMethod['x-extensible-enum']).toEqual([
+    'GET',
+    'POST',
+    'PUT',
+    'DELETE',
+  ]);
+});
+
+test('errorCode takes any string: OAuth-style errors such as invalid_token carry no E-code', () => {
+  expect(spec.components.schemas.OktaErrorResponse.properties.errorCode).not.toHaveProperty(
+    'pattern',
+  );
+});
+
+test('one OAuth 2.0 flow, the one service apps use', () => {
+  expect(Object.keys(spec.components.securitySchemes.oauth2.flows)).toEqual(['clientCredentials']);
+});
+
+test('a second server points at a local emulator, with a port variable', () => {
+  expect(spec.servers[1].url).toBe('http://127.0.0.1:{port}');
+  expect(spec.servers[1].variables.port.default).toMatch(/^\d+$/);
 });
 
 test('servers use the {yourOktaDomain} variable with the documented default', () => {
