@@ -316,6 +316,7 @@ export interface components {
     /** @description The session. */
     SessionFound: {
       headers: {
+        'Set-Cookie': components['headers']['Set-Cookie'];
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
         'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
         'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
@@ -399,6 +400,7 @@ export interface components {
     /** @description Done; the response has no body. */
     NoContent: {
       headers: {
+        'Set-Cookie': components['headers']['Set-Cookie'];
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
         'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
         'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
@@ -504,10 +506,11 @@ export interface components {
   requestBodies: never;
   headers: {
     /**
-     * @description The `sid` session cookie. createSession only clears it
-     *     (`sid=""; Version=1; Path=/; Max-Age=0`, as Okta does on every API-token call);
-     *     refreshSession sets it to the session id; closeCurrentSession clears it.
-     * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ; Version=1; Path=/; Secure
+     * @description The `sid` session cookie. Okta clears it on every API-token call, errors included
+     *     (`sid="";Version=1;Path=/;Max-Age=0`), so createSession does not set it;
+     *     refreshSession sets it to the session id (`sid=<id>;Version=1;Path=/;Secure`);
+     *     closeCurrentSession clears it.
+     * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ;Version=1;Path=/;Secure
      */
     'Set-Cookie': string;
     /**
