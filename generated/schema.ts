@@ -185,8 +185,9 @@ export interface components {
     /** @description What createSession needs. */
     CreateSessionRequest: {
       /**
-       * @description A one-time session token from the Authentication API. Treat it as a secret.
-       * @example 20111DPgdnaM2dPPvkuTOcGXGNmhKv2zaUGXx0rlGDChpE8zVM0pILWx1pc8ob4NXrKSeHZ
+       * @description A one-time session token from the Authentication API, such as
+       *     `20111DPgdnaM2dPPvkuTOcGXGNmhKv2zaUGXx0rlGDChpE8zVM0pILWx1pc8ob4NXrKSeHZ`.
+       *     Treat it as a secret.
        */
       sessionToken: string;
     };
