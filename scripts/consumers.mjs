@@ -71,16 +71,27 @@ await timed(`generate ${chosen.join(', ')} (openapi-generator)`, async () => {
   for (const key of chosen)
     rmSync(join(root, generators[key].output), { recursive: true, force: true });
   const log = join(work, 'generate.log');
+  let output;
   try {
-    execFileSync(
+    output = execFileSync(
       join(root, 'node_modules/.bin/openapi-generator-cli'),
       ['generate', '--generator-key', ...chosen],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 },
     );
   } catch (error) {
     writeFileSync(log, `${error.stdout ?? ''}${error.stderr ?? ''}`);
     throw new Error(`openapi-generator failed; its output is in ${log}`);
   }
+  writeFileSync(log, output);
+  // Show the generators' warnings, counted (rust repeats its renames once per response).
+  const warnings = new Map();
+  for (const line of output.split('\n')) {
+    const match = /^\[\[([\w-]+)\][^\]]*\] \[main\] WARN\s+(.*)$/.exec(line);
+    if (match)
+      warnings.set(`${match[1]}: ${match[2]}`, (warnings.get(`${match[1]}: ${match[2]}`) ?? 0) + 1);
+  }
+  for (const [text, count] of warnings) console.log(`  warning ×${count} ${text}`);
+  console.log(`  (full output: ${log})`);
 });
 
 // ---- build ----------------------------------------------------------------------------------
