@@ -125,6 +125,7 @@ const builders = {
           [
             '-q',
             '-B',
+            '-Dstyle.color=never',
             '-DskipTests',
             '-Dmaven.javadoc.skip=true',
             'package',
