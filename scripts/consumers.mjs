@@ -50,14 +50,26 @@ async function timed(label, fn) {
   }
 }
 
-/** Runs a command to completion, inheriting output; rejects on a non-zero exit. */
-function run(cmd, args, options = {}) {
+/**
+ * Runs a command to completion, inheriting output (or, with `quiet`, keeping it to show only on
+ * failure: Maven prints colour codes even in batch mode); rejects on a non-zero exit.
+ */
+function run(cmd, args, { quiet = false, ...options } = {}) {
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      ...options,
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
     child.on('error', fail);
-    child.on('exit', (code, signal) =>
-      code === 0 ? done() : fail(new Error(`${cmd} ${args.join(' ')}: exit ${code ?? signal}`)),
-    );
+    child.on('exit', (code, signal) => {
+      if (code === 0) return done();
+      if (output) process.stderr.write(output);
+      fail(new Error(`${cmd} ${args.join(' ')}: exit ${code ?? signal}`));
+    });
   });
 }
 
@@ -125,17 +137,18 @@ const builders = {
           [
             '-q',
             '-B',
-            '-Dstyle.color=never',
             '-DskipTests',
             '-Dmaven.javadoc.skip=true',
             'package',
             'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath',
             '-Dmdep.outputFile=classpath.txt',
           ],
-          { cwd: dir },
+          { cwd: dir, quiet: true },
         );
         const cp = [join(dir, 'target/classes'), readFileSync(join(dir, 'classpath.txt'), 'utf8')];
-        return ['java', ['-cp', cp.join(':'), join(root, `consumers/${key}/Smoke.java`)]];
+        const classes = join(dir, 'target/smoke');
+        await run('javac', ['-cp', cp.join(':'), '-d', classes, `consumers/${key}/Smoke.java`]);
+        return ['java', ['-cp', [classes, ...cp].join(':'), 'Smoke']];
       },
     ]),
   ),
