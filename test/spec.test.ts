@@ -1,7 +1,7 @@
 // The operation table of the contract, asserted straight from the parsed spec: an accidental
 // edit of an operationId, method, path, security requirement or status code fails CI.
 import { dateTimeFields, operations as generated } from '../generated/operations.js';
-import type { components } from '../generated/schema.js';
+import { sessionStatusValues, type components } from '../generated/schema.js';
 import { deref, spec } from '../scripts/spec.cjs';
 import type { Open, Session } from '../src/index.js';
 
@@ -179,6 +179,14 @@ test('enums are open (x-extensible-enum): clients generated from the spec accept
     'PUT',
     'DELETE',
   ]);
+});
+
+test('our types read x-extensible-enum as enum: literal unions and value arrays stay', () => {
+  const listed: components['schemas']['SessionStatus'] = 'MFA_REQUIRED';
+  // @ts-expect-error a value the spec does not list is no SessionStatus (checked by npm run lint)
+  const unlisted: components['schemas']['SessionStatus'] = 'UNLISTED_VALUE';
+  expect([listed, unlisted]).toEqual(['MFA_REQUIRED', 'UNLISTED_VALUE']);
+  expect(sessionStatusValues).toEqual(spec.components.schemas.SessionStatus['x-extensible-enum']);
 });
 
 test('errorCode takes any string: OAuth-style errors such as invalid_token carry no E-code', () => {
