@@ -38,8 +38,15 @@ for (const key of chosen) {
 }
 
 const started = performance.now();
+/** @type {[string, number][]} */
 const timings = [];
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
+/**
+ * @template T
+ * @param {string} label
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 async function timed(label, fn) {
   const t0 = performance.now();
   console.log(`\n▶ ${label}`);
@@ -53,9 +60,13 @@ async function timed(label, fn) {
 /**
  * Runs a command to completion, inheriting output (or, with `quiet`, keeping it to show only on
  * failure: Maven prints colour codes even in batch mode); rejects on a non-zero exit.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ quiet?: boolean, cwd?: string, env?: NodeJS.ProcessEnv }} [options]
+ * @returns {Promise<void>}
  */
 function run(cmd, args, { quiet = false, ...options } = {}) {
-  return new Promise((done, fail) => {
+  return new Promise((/** @type {(value?: void) => void} */ done, fail) => {
     const child = spawn(cmd, args, {
       cwd: root,
       stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
@@ -91,7 +102,10 @@ await timed(`generate ${chosen.join(', ')} (openapi-generator)`, async () => {
       { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 },
     );
   } catch (error) {
-    writeFileSync(log, `${error.stdout ?? ''}${error.stderr ?? ''}`);
+    const { stdout = '', stderr = '' } = /** @type {{ stdout?: string, stderr?: string }} */ (
+      error
+    );
+    writeFileSync(log, `${stdout}${stderr}`);
     throw new Error(`openapi-generator failed; its output is in ${log}`);
   }
   writeFileSync(log, output);
@@ -108,6 +122,8 @@ await timed(`generate ${chosen.join(', ')} (openapi-generator)`, async () => {
 
 // ---- build ----------------------------------------------------------------------------------
 const cargoTarget = join(work, 'cargo-target'); // one target dir for every rust build
+/** Per language: build, then say how to run the smoke (`[command, args]`). */
+/** @type {Record<string, () => Promise<[string, string[]]>>} */
 const builders = {
   python: async () => {
     const venv = join(work, 'venv');
@@ -169,15 +185,22 @@ const builders = {
 
 // Rust's build is the slowest by far: start it first and build the others meanwhile.
 const runnable = chosen.filter((key) => !GENERATE_ONLY.has(key));
+/** @type {Map<string, [string, string[]]>} */
 const smokes = new Map();
+/** @param {string} key */
+const builderOf = (key) => {
+  const builder = builders[key];
+  if (builder === undefined) throw new Error(`no builder for ${key}`);
+  return builder;
+};
 const pending = runnable.includes('rust')
-  ? timed('build rust (cargo, in the background)', builders.rust).then((cmd) =>
+  ? timed('build rust (cargo, in the background)', builderOf('rust')).then((cmd) =>
       smokes.set('rust', cmd),
     )
   : Promise.resolve();
 pending.catch(() => {}); // awaited below
 for (const key of runnable.filter((k) => k !== 'rust')) {
-  smokes.set(key, await timed(`build ${key}`, builders[key]));
+  smokes.set(key, await timed(`build ${key}`, builderOf(key)));
 }
 await pending;
 
@@ -213,16 +236,25 @@ const routes = Object.entries(spec.paths)
     ),
   )
   .sort((a, b) => Number(a.templated) - Number(b.templated));
-const operationOf = (method, path) =>
-  routes.find((r) => r.method === method && r.pattern.test(path.split('?')[0]));
+const operationOf = (/** @type {string} */ method, /** @type {string} */ path) =>
+  routes.find((r) => r.method === method && r.pattern.test(path.split('?')[0] ?? ''));
 
-/** A proxy in front of the emulator that records what each client really sends. */
+/**
+ * @typedef {{ op: string | undefined, authorization: string | undefined,
+ *   cookie: string | undefined, status: number }} Seen
+ */
+
+/**
+ * A proxy in front of the emulator that records what each client really sends.
+ * @param {string} target
+ */
 async function recordingProxy(target) {
+  /** @type {Seen[]} */
   const seen = [];
   const upstream = new URL(target);
   const server = createServer((req, res) => {
     const entry = {
-      op: operationOf(req.method, req.url)?.id,
+      op: operationOf(req.method ?? '', req.url ?? '')?.id,
       authorization: req.headers.authorization,
       cookie: req.headers.cookie,
       status: 0,
@@ -237,18 +269,25 @@ async function recordingProxy(target) {
         headers: req.headers,
       },
       (up) => {
-        entry.status = up.statusCode;
-        res.writeHead(up.statusCode, up.rawHeaders);
+        entry.status = up.statusCode ?? 0;
+        res.writeHead(entry.status, up.rawHeaders);
         up.pipe(res);
       },
     );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, seen, server };
+  await new Promise((/** @type {(value?: void) => void} */ ok) =>
+    server.listen(0, '127.0.0.1', () => ok()),
+  );
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${port}`, seen, server };
 }
 
+/**
+ * @param {string} key
+ * @param {Seen[]} seen
+ */
 function checkWire(key, seen) {
   const problems = [];
   for (const route of routes) {
@@ -259,7 +298,7 @@ function checkWire(key, seen) {
     problems.push('no getSession answered 404');
   for (const e of seen.filter((e) => e.op)) {
     const route = routes.find((r) => r.id === e.op);
-    if (route.cookieOnly) {
+    if (route?.cookieOnly) {
       if (e.authorization !== undefined) problems.push(`${e.op} sent an Authorization header`);
       if (!/(^|;\s*)sid=/.test(e.cookie ?? '')) problems.push(`${e.op} sent no sid cookie`);
     } else if (!e.authorization?.startsWith('SSWS ')) {

@@ -13,9 +13,14 @@ const root = resolve(import.meta.dirname, '..');
 const [specPath = 'spec/okta-sessions.yaml', outPath = 'generated/schema.ts'] =
   process.argv.slice(2);
 
+/**
+ * @param {unknown} node
+ * @returns {unknown}
+ */
 function closeEnums(node) {
   if (Array.isArray(node)) return node.map(closeEnums);
   if (node === null || typeof node !== 'object') return node;
+  /** @type {Record<string, unknown>} */
   const copy = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'x-extensible-enum') copy.enum = value;
@@ -24,7 +29,9 @@ function closeEnums(node) {
   return copy;
 }
 
-const spec = closeEnums(parse(readFileSync(resolve(root, specPath), 'utf8')));
+const spec = /** @type {import('openapi-typescript').OpenAPI3} */ (
+  closeEnums(parse(readFileSync(resolve(root, specPath), 'utf8')))
+);
 const configPath = findConfig(root);
 const redocly = configPath
   ? await loadConfig({ configPath })
