@@ -372,20 +372,6 @@ export interface components {
         'application/json': components['schemas']['Session'];
       };
     };
-    /** @description The session, with its new expiry; the `sid` cookie is set to it. */
-    SessionRefreshedWithCookie: {
-      headers: {
-        'Set-Cookie': components['headers']['Set-Cookie'];
-        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
-        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
-        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
-        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Session'];
-      };
-    };
     /** @description Signed out; the response has no body and clears the `sid` cookie. */
     SignedOut: {
       headers: {
@@ -641,7 +627,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: components['responses']['SessionRefreshedWithCookie'];
+      200: components['responses']['SessionRefreshed'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
