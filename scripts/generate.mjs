@@ -41,11 +41,10 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'docs'), { recursive: true });
 if (keepIgnore !== null) writeFileSync(docsIgnore, keepIgnore);
 
-run('types (openapi-typescript)', bin('openapi-typescript'), [
+run('types (openapi-typescript)', process.execPath, [
+  join(root, 'scripts/generate-types.mjs'),
   spec,
-  '--output',
   'generated/schema.ts',
-  '--enum-values',
 ]);
 run('operation metadata', process.execPath, [join(root, 'scripts/generate-operations.mjs')]);
 run('reference docs (openapi-generator markdown)', bin('openapi-generator-cli'), [
