@@ -178,3 +178,8 @@ export type SecuritySchemeName = keyof typeof securitySchemes;
 export const dateTimeFields = {
   Session: ['createdAt', 'expiresAt', 'lastPasswordVerification', 'lastFactorVerification'],
 } as const;
+
+/** Of those, the ones the spec marks `nullable`. */
+export const nullableDateTimeFields = {
+  Session: ['lastPasswordVerification', 'lastFactorVerification'],
+} as const;
