@@ -1,5 +1,6 @@
 import { OktaSessions, type CallOptions } from '../client.js';
 import type { OktaSessionsOptions } from '../config.js';
+import { secretsOfHeader } from '../redact.js';
 import type { Session } from '../session.js';
 
 /** Flags every API command accepts. */
@@ -118,4 +119,15 @@ export function clientOptions(
     ...(timeout !== undefined ? { timeoutMs: Number(timeout) } : {}),
     userAgent: 'okta-sessions-cli',
   };
+}
+
+/** The credentials of an invocation: nothing the CLI prints may show them. */
+export function secretsOf(options: OktaSessionsOptions, named: Record<string, string>): string[] {
+  const secrets: string[] = [];
+  for (const token of [options.apiToken, options.accessToken, named['session-token']]) {
+    if (typeof token === 'string' && token) secrets.push(token);
+  }
+  const cookie = named['cookie'];
+  if (cookie) secrets.push(cookie, ...secretsOfHeader('cookie', cookie));
+  return secrets;
 }

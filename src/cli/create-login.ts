@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { OktaSessions } from '../client.js';
 import { createApiError } from '../errors/factory.js';
-import { clientOptions, CONNECTION_FLAGS } from './commands.js';
-import { describeSession } from './format.js';
+import { clientOptions, CONNECTION_FLAGS, secretsOf } from './commands.js';
+import { describeSession, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const CREATE_LOGIN_USAGE =
@@ -86,7 +86,11 @@ async function sessionTokenFor(
 }
 
 /** Runs `create --username U`. */
-export async function runCreateLogin(args: string[], io: CliIo): Promise<number> {
+export async function runCreateLogin(
+  args: string[],
+  io: CliIo,
+  secrets: string[],
+): Promise<number> {
   refusePasswordFlag(args);
   let parsed;
   try {
@@ -108,9 +112,11 @@ export async function runCreateLogin(args: string[], io: CliIo): Promise<number>
   if (username === '')
     throw new UsageError(`--username needs a value; usage: ${CREATE_LOGIN_USAGE}`);
   const options = clientOptions(values, io.env);
+  secrets.push(...secretsOf(options, {}));
   // Built first: a wrong org URL or a missing API token is reported before the password is read.
   const okta = new OktaSessions(options);
   const password = await readPassword(username, values['password-stdin'] === true, io);
+  if (password) secrets.push(password);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
   const sessionToken = await sessionTokenFor(
     options.orgUrl,
@@ -118,8 +124,9 @@ export async function runCreateLogin(args: string[], io: CliIo): Promise<number>
     password,
     AbortSignal.any([io.stop, timeout]),
   );
+  secrets.push(sessionToken);
   const session = await okta.createSession({ sessionToken }, { signal: io.stop });
-  if (values.json) io.stdout(`${JSON.stringify(session, null, 2)}\n`);
-  else io.stdout(`${describeSession(session)}\n`);
+  if (values.json) io.stdout(`${terminalJson(session, secrets, 2)}\n`);
+  else io.stdout(`${describeSession(session, secrets)}\n`);
   return EXIT.ok;
 }

@@ -4,6 +4,7 @@ import { OktaNotFoundError } from '../errors/status-errors.js';
 import { operations, type OperationId } from '../../generated/operations.js';
 import type { Session } from '../session.js';
 import { describeError } from './format.js';
+import { printable } from '../printable.js';
 import { EXIT, type CliIo } from './io.js';
 
 /**
@@ -57,8 +58,8 @@ export async function runDemo(io: CliIo): Promise<number> {
     );
     if (!created?.id) throw new Error('createSession returned no session');
     const id = created.id;
-    io.stdout(`    session ${id}, expires ${created.expiresAt?.toISOString()}\n`);
-    await step('getSession', `getSession('${id}')`, () => okta.getSession(id));
+    io.stdout(`    session ${printable(id)}, expires ${created.expiresAt?.toISOString()}\n`);
+    await step('getSession', `getSession('${printable(id)}')`, () => okta.getSession(id));
     const refreshed: Session | undefined = await step('refreshSession', 'refreshSession(id)', () =>
       okta.refreshSession(id),
     );

@@ -5,11 +5,17 @@ import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
-import { API_COMMANDS, apiCommandHelp, clientOptions, CONNECTION_FLAGS } from './commands.js';
+import {
+  API_COMMANDS,
+  apiCommandHelp,
+  clientOptions,
+  CONNECTION_FLAGS,
+  secretsOf,
+} from './commands.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
-import { describeError, describeSession, errorJson } from './format.js';
+import { describeError, describeSession, errorJson, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 const MAIN_HELP = `okta-sessions ${VERSION}: Okta Sessions API from the command line
@@ -79,7 +85,12 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-async function runApiCommand(name: string, args: string[], io: CliIo): Promise<number> {
+async function runApiCommand(
+  name: string,
+  args: string[],
+  io: CliIo,
+  secrets: string[],
+): Promise<number> {
   const command = API_COMMANDS[name]!;
   const { values, positionals } = parse(args, { ...CONNECTION_FLAGS, ...command.flags });
   if (values.help) {
@@ -99,10 +110,12 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
   command.positionals.forEach((p, i) => (named[p] = positionals[i]!));
   for (const flag of Object.keys(command.flags))
     named[flag] = String(values[flag as keyof typeof values]);
-  const okta = new OktaSessions(clientOptions(values, io.env));
+  const options = clientOptions(values, io.env);
+  secrets.push(...secretsOf(options, named));
+  const okta = new OktaSessions(options);
   const result = await command.run(okta, named, { signal: io.stop });
-  if (values.json) io.stdout(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
-  else io.stdout(result ? `${describeSession(result)}\n` : `done (${name})\n`);
+  if (values.json) io.stdout(`${terminalJson(result ?? { ok: true }, secrets, 2)}\n`);
+  else io.stdout(result ? `${describeSession(result, secrets)}\n` : `done (${name})\n`);
   return EXIT.ok;
 }
 
@@ -110,6 +123,7 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
+  const secrets: string[] = [];
   try {
     if (!name || name === '--help' || name === '-h' || name === 'help') {
       io.stdout(MAIN_HELP);
@@ -129,17 +143,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io);
     }
     if (name === 'emulator') return await runEmulator(rest, io);
-    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io);
-    if (name in API_COMMANDS) return await runApiCommand(name, rest, io);
+    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io, secrets);
+    if (name in API_COMMANDS) return await runApiCommand(name, rest, io, secrets);
     throw new UsageError(`unknown command "${name}"; run okta-sessions --help`);
   } catch (error) {
     const usage =
       error instanceof UsageError ||
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
-    if (json) io.stderr(`${JSON.stringify({ error: errorJson(error) })}\n`);
-    else
-      io.stderr(`error: ${usage || isOktaError(error) ? describeError(error) : String(error)}\n`);
+    if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
+    else {
+      const shown = usage || isOktaError(error) ? error : String(error);
+      io.stderr(`error: ${describeError(shown, secrets)}\n`);
+    }
     return usage ? EXIT.usage : EXIT.apiError;
   }
 }
