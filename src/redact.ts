@@ -6,7 +6,9 @@ export const REDACTED = '[REDACTED]';
 // own, so that a one-letter session token does not turn "Authentication" into "Authentic[…]".
 const ANYWHERE_FROM_LENGTH = 8;
 // Characters that glue onto a token: letters, combining marks, digits and base64url's `-` `_`.
-const WORD_CHAR = /^[\p{L}\p{M}\p{N}_-]$/u;
+// Tested on two code units, so that a letter outside the BMP counts as one.
+const STARTS_WORD = /^[\p{L}\p{M}\p{N}_-]/u;
+const ENDS_WORD = /[\p{L}\p{M}\p{N}_-]$/u;
 // Scrubbing can only create a new occurrence by butting `[REDACTED]` against text that
 // completes a secret containing `[REDACTED]`'s own characters; a few passes settle it.
 const MAX_PASSES = 4;
@@ -35,28 +37,12 @@ export function secretsOfHeader(name: string, value: string): string[] {
   return [];
 }
 
-function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && WORD_CHAR.test(char);
-}
-
-/** The code point that ends just before `index` (a whole surrogate pair when there is one). */
-function charBefore(text: string, index: number): string | undefined {
-  if (index <= 0) return undefined;
-  const low = text.charCodeAt(index - 1);
-  const start = low >= 0xdc00 && low <= 0xdfff && index >= 2 ? index - 2 : index - 1;
-  return String.fromCodePoint(text.codePointAt(start)!);
-}
-
-function charAt(text: string, index: number): string | undefined {
-  return index < text.length ? String.fromCodePoint(text.codePointAt(index)!) : undefined;
-}
-
 /** Does `secret` at `index` stand as a token, i.e. not glued onto a longer word on either side? */
 function standsAlone(text: string, index: number, secret: string): boolean {
   const end = index + secret.length;
-  if (isWordChar(charAt(secret, 0)) && isWordChar(charBefore(text, index))) return false;
-  if (isWordChar(charBefore(secret, secret.length)) && isWordChar(charAt(text, end))) return false;
-  return true;
+  if (STARTS_WORD.test(secret) && ENDS_WORD.test(text.slice(Math.max(0, index - 2), index)))
+    return false;
+  return !(ENDS_WORD.test(secret) && STARTS_WORD.test(text.slice(end, end + 2)));
 }
 
 function scrubOnce(text: string, secrets: readonly string[]): string {
