@@ -124,6 +124,20 @@ describe('secrets a server echoes never reach a message, an error field, onRetry
     expect((err as OktaNotFoundError).requestId).toBe(REDACTED);
   });
 
+  test('okta.raw scrubs an echoed token from the request id too', async () => {
+    const server = await serve(
+      json(404, oktaError('E0000007', 'Not found'), { requestId: `raw-${API_TOKEN}` }),
+    );
+    const err = await failure(
+      client(server).raw.GET('/api/v1/sessions/{sessionId}', {
+        params: { path: { sessionId: 'abc' } },
+      }),
+    );
+    expect(err).toBeInstanceOf(OktaNotFoundError);
+    expectNoSecrets(err, [API_TOKEN]);
+    expect((err as OktaNotFoundError).requestId).toBe(`raw-${REDACTED}`);
+  });
+
   test('an OktaInvalidResponseError never carries a secret echoed in its request id', async () => {
     const server = await serve(
       text(200, '<html>not json</html>', { requestId: `id-${API_TOKEN}` }),
