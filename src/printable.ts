@@ -12,12 +12,8 @@ function escapeChar(char: string): string {
 
 /**
  * `text` with every control character shown as an escape (`\n`, `\r`, `\t`, `\u001b`...), so
- * that text from a server reads as one inert line in a log or a terminal.
- *
- * @example
- * ```ts
- * printable('Not found\r\n\u001b]52;c;...'); // 'Not found\\r\\n\\u001b]52;c;...'
- * ```
+ * that text from a server reads as one inert line in a log or a terminal: a CR LF becomes the
+ * four characters `\r\n`, an ESC the six characters `\u001b`.
  */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, escapeChar);

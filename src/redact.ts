@@ -75,13 +75,8 @@ function scrubOnce(text: string, secrets: readonly string[]): string {
 /**
  * Replaces each secret in `text` with `[REDACTED]` where it occurs as a token of its own, and
  * anywhere at all once it is long enough that its occurrence cannot be a coincidence. Other
- * words are never touched, so short secrets do not garble a message.
- *
- * @example
- * ```ts
- * scrub('Not found: 102abc (Session)', ['102abc']); // 'Not found: [REDACTED] (Session)'
- * scrub('Authentication failed', ['a']); // unchanged
- * ```
+ * words are never touched, so short secrets do not garble a message: with the secret `a`,
+ * `Authentication failed` stays as it is, and `Not found: a` becomes `Not found: [REDACTED]`.
  */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
