@@ -3,12 +3,17 @@ import { platform } from '#platform';
 import type { paths } from '../generated/schema.js';
 import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
+import type { ConfigSources } from './config-file.js';
 import {
+  ENV_NAMES,
   optionsFromEnv,
+  optionsOfSources,
   resolveConfig,
+  type ConfigLayer,
   type OktaSessionsOptions,
   type ResolvedConfig,
 } from './config.js';
+import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
 import { fillPath, routes, type OperationId } from './operations.js';
 import { lazyRawClient } from './raw.js';
@@ -18,8 +23,8 @@ import { Throttle } from './throttle.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
-  assertCookie,
   assertSessionId,
+  assertSessionCookie,
   assertSessionToken,
 } from './validate.js';
 import { VERSION } from './version.js';
@@ -50,7 +55,7 @@ export interface CallOptions {
  * ```
  */
 export interface CurrentSessionArgs {
-  /** The user's `sid=...` or `idx=...` cookie (server-side only; browsers send it themselves). */
+  /** The user's `sid=...` or `idx=...` cookie: required outside browsers (browsers send it themselves). */
   cookie?: string;
 }
 
@@ -83,6 +88,12 @@ function lowercased(headers: Record<string, string> | undefined): Record<string,
   const out: Record<string, string> = {};
   for (const name in headers) out[name.toLowerCase()] = headers[name]!;
   return out;
+}
+
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
 }
 
 /**
@@ -131,7 +142,11 @@ export class OktaSessions {
     this.#authorizer = createAuthorizer(this.#config.credential);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: this.#fetch ? fetchTransport(this.#fetch, platform.isBrowser) : platform.transport,
+      transport: this.#fetch
+        ? fetchTransport(this.#fetch, platform.isBrowser)
+        : this.#config.proxy && platform.proxyTransport
+          ? platform.proxyTransport(this.#config.proxy)
+          : platform.transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
@@ -165,20 +180,55 @@ export class OktaSessions {
 
   /**
    * A client configured from the variables the official Okta SDKs read: `OKTA_CLIENT_ORGURL`
-   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`).
+   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`), with `overrides` on top: a
+   * credential in `overrides` replaces the environment's. The proxy variables are read from
+   * the same `env`.
    *
    * @example
    * ```ts
-   * const okta = OktaSessions.fromEnv();
+   * const okta = OktaSessions.fromEnv(process.env, { timeoutMs: 5_000 });
    * ```
    */
   static fromEnv(
-    env: Record<string, string | undefined> = (
-      globalThis as { process?: { env: Record<string, string | undefined> } }
-    ).process?.env ?? {},
+    env: Record<string, string | undefined> = processEnv(),
     overrides: Partial<OktaSessionsOptions> = {},
   ): OktaSessions {
-    return new OktaSessions({ ...optionsFromEnv(env), ...overrides });
+    return OktaSessions.#fromLayers(env, [optionsFromEnv(env), overrides]);
+  }
+
+  /**
+   * A client configured the way the official Okta SDKs configure theirs (Node only), each
+   * source overriding the one before: `~/.okta/okta.yaml`, `./okta.yaml`, the `OKTA_CLIENT_*`
+   * variables, then `overrides`. Keys under `okta.client`: `orgUrl`, `token`,
+   * `authorizationMode`, `clientId`, `scopes`, `privateKey`, `keyId`, `requestTimeout` and
+   * `connectionTimeout` (seconds), `rateLimit.maxRetries`, `proxy`. A malformed file is an
+   * {@link OktaConfigError} naming the file and key; a credential in a file other users can
+   * read is reported through `sources.onWarning`.
+   *
+   * @example
+   * ```ts
+   * const okta = await OktaSessions.fromConfig({ userAgent: 'my-app/1.0' });
+   * ```
+   */
+  static async fromConfig(
+    overrides: Partial<OktaSessionsOptions> = {},
+    sources: ConfigSources = {},
+  ): Promise<OktaSessions> {
+    if (!platform.readConfigFiles) {
+      throw new OktaConfigError(
+        'fromConfig reads okta.yaml files and works in Node only. Pass options to new OktaSessions() instead',
+      );
+    }
+    const env = sources.env ?? processEnv();
+    const files = await platform.readConfigFiles(sources);
+    return OktaSessions.#fromLayers(env, [...files, optionsFromEnv(env), overrides]);
+  }
+
+  static #fromLayers(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessions {
+    const options = optionsOfSources(env, layers);
+    // Validated first with names that point at the variables and files, not only the options.
+    resolveConfig(options, { browser: platform.isBrowser }, ENV_NAMES);
+    return new OktaSessions(options);
   }
 
   /**
@@ -303,14 +353,14 @@ export class OktaSessions {
 
   #cookieArgs(args: CurrentSessionArgs): Prepared {
     const cookie = (args as CurrentSessionArgs | undefined)?.cookie;
-    if (cookie === undefined) return {};
     if (platform.isBrowser) {
+      if (cookie === undefined) return {};
       throw new OktaValidationError(
         'cookie',
         'browsers forbid setting the Cookie header; leave it out and create the client with credentials: "include" so the browser sends the Okta cookie itself',
       );
     }
-    assertCookie(cookie);
+    assertSessionCookie(cookie);
     return { cookie };
   }
 

@@ -21,8 +21,11 @@ export type AccessTokenSource = string | (() => string | Promise<string>);
  * ```
  */
 export interface OktaSessionsOptions {
-  /** Your org's URL, e.g. `https://acme.okta.com` (no path; `http://` only for loopback hosts). */
-  orgUrl: string;
+  /**
+   * Your org's URL, e.g. `https://acme.okta.com` or `new URL('https://acme.okta.com')` (no path;
+   * `http://` only for loopback hosts).
+   */
+  orgUrl: string | URL;
   /** An Okta API token, sent as `Authorization: SSWS <token>`. Give this or `accessToken`. */
   apiToken?: string | undefined;
   /** An OAuth 2.0 access token (or a function returning one), sent as `Authorization: Bearer <token>`. */
@@ -50,6 +53,31 @@ export interface OktaSessionsOptions {
   credentials?: RequestCredentials;
   /** Headers added to every request. Credential headers cannot be set this way. */
   headers?: Record<string, string>;
+  /**
+   * The HTTP(S) proxy of the Node transport: a URL such as `'http://user:pass@proxy:8080'`
+   * (every request goes through it), `false` (none, whatever the environment says), or the
+   * variables' values as an object. Default: `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (or their
+   * lowercase forms) from `process.env`, read when the client is built. Browsers, Deno, Bun and
+   * a `fetch` you pass use their own proxy settings.
+   */
+  proxy?: string | false | ProxyEnv;
+}
+
+/**
+ * Proxy settings as the `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` variables give them.
+ *
+ * @example
+ * ```ts
+ * const proxy: ProxyEnv = { httpsProxy: 'http://proxy.corp:3128', noProxy: 'localhost,.internal' };
+ * ```
+ */
+export interface ProxyEnv {
+  /** The proxy for `https://` origins. */
+  httpsProxy?: string | undefined;
+  /** The proxy for `http://` origins. */
+  httpProxy?: string | undefined;
+  /** Hosts reached directly: comma- or space-separated, `*`, `.example.com`, `host:port`. */
+  noProxy?: string | undefined;
 }
 
 /** The validated, normalised configuration the client runs on. */
@@ -63,6 +91,17 @@ export interface ResolvedConfig {
   maxRetries: number;
   maxDelayMs: number;
   throttle: boolean;
+  /** The Node transport's proxy; undefined for none. */
+  proxy: ResolvedProxy | undefined;
+}
+
+/** A checked proxy setting: every variable given explicitly, so undici reads no environment. */
+export interface ResolvedProxy {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+  /** `host:port` of the proxies, for messages: never the credentials. */
+  label: string;
 }
 
 const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
@@ -81,47 +120,91 @@ export function isLoopbackHost(hostname: string): boolean {
   return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
 }
 
+/**
+ * How configuration errors name each setting and say where to set the org URL: option names
+ * for the constructor, flags for the CLI, variables and okta.yaml keys for fromEnv/fromConfig.
+ */
+export interface ConfigNames {
+  orgUrl: string;
+  apiToken: string;
+  accessToken: string;
+  timeoutMs: string;
+  /** The fix for a missing org URL. */
+  orgUrlFix: string;
+}
+
+const OPTION_NAMES: ConfigNames = {
+  orgUrl: 'orgUrl',
+  apiToken: 'apiToken',
+  accessToken: 'accessToken',
+  timeoutMs: 'timeoutMs',
+  orgUrlFix: 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }',
+};
+
+/** The names fromEnv and fromConfig use: the official SDKs' variables and okta.yaml keys. */
+export const ENV_NAMES: ConfigNames = {
+  orgUrl: 'orgUrl (OKTA_CLIENT_ORGURL)',
+  apiToken: 'apiToken (OKTA_CLIENT_TOKEN)',
+  accessToken: 'accessToken (OKTA_CLIENT_ACCESS_TOKEN)',
+  timeoutMs: 'timeoutMs',
+  orgUrlFix:
+    'Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+};
+
 function fail(problem: string, fix: string): never {
   throw new OktaConfigError(`${problem}. ${fix}`);
 }
 
-function checkOrgUrl(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    fail('orgUrl is required', 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }');
+function checkOrgUrl(raw: unknown, names: ConfigNames): string {
+  const name = names.orgUrl;
+  if (raw instanceof URL) raw = raw.href;
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+    fail(`${name} is required`, names.orgUrlFix);
+  }
+  if (typeof raw !== 'string') {
+    fail(
+      `${name} must be a string or a URL (got ${typeof raw})`,
+      'Pass e.g. "https://acme.okta.com"',
+    );
   }
   const value = raw.trim();
   if (value.includes('{yourOktaDomain}')) {
-    fail('orgUrl still contains the {yourOktaDomain} placeholder', 'Replace it with your org host');
+    fail(
+      `${name} still contains the {yourOktaDomain} placeholder`,
+      'Replace it with your org host',
+    );
   }
+  // The value is not echoed until it parses as a URL: a token pasted into the wrong place
+  // must not end up in a log.
   if (value.split('://').length !== 2) {
-    fail(`orgUrl "${value}" is not a URL with one scheme`, 'Use the form https://acme.okta.com');
+    fail(`${name} is not a URL with one scheme`, 'Use the form https://acme.okta.com');
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    fail(`orgUrl "${value}" is not a valid URL`, 'Use the form https://acme.okta.com');
+    fail(`${name} is not a valid URL`, 'Use the form https://acme.okta.com');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     fail(
-      `orgUrl must use https:// (got ${url.protocol}//)`,
+      `${name} must use https:// (got ${url.protocol}//)`,
       'Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
     );
   }
   if (url.username || url.password)
-    fail('orgUrl must not contain credentials', 'Remove user:pass@');
+    fail(`${name} must not contain credentials`, 'Remove user:pass@');
   if (ADMIN_DOMAIN.test(`${url.hostname}.`)) {
     fail(
-      `orgUrl "${url.origin}" is an admin domain`,
+      `${name} "${url.origin}" is an admin domain`,
       'Use your org domain without "-admin", e.g. https://acme.okta.com',
     );
   }
   if (url.hostname.includes('.com.com')) {
-    fail(`orgUrl "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
+    fail(`${name} "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     fail(
-      `orgUrl must not have a path, query or fragment (got "${value}")`,
+      `${name} must not have a path, query or fragment`,
       `Use only the origin, e.g. ${url.origin}`,
     );
   }
@@ -159,22 +242,33 @@ function checkPositive(
 export function resolveConfig(
   options: OktaSessionsOptions,
   runtime: { browser: boolean } = { browser: false },
+  names: ConfigNames = OPTION_NAMES,
 ): ResolvedConfig {
   if (typeof options !== 'object' || options === null) {
     fail('options are required', 'Pass { orgUrl, apiToken } or { orgUrl, accessToken }');
   }
-  const orgUrl = checkOrgUrl(options.orgUrl);
+  const orgUrl = checkOrgUrl(options.orgUrl, names);
+  const oauthKeys = OAUTH_KEYS.filter(
+    (key) => (options as unknown as Record<string, unknown>)[key] !== undefined,
+  );
+  if (oauthKeys.length > 0) {
+    // okta.yaml and OKTA_CLIENT_* may name a service app; this version cannot sign for it yet.
+    fail(
+      `Private-key authentication (${oauthKeys.join(', ')}) is not supported by this version`,
+      `Use ${names.apiToken} or ${names.accessToken} instead`,
+    );
+  }
   const { apiToken, accessToken } = options;
   if (apiToken !== undefined && accessToken !== undefined) {
-    fail('Both apiToken and accessToken were given', 'Pass exactly one of them');
+    fail(`Both ${names.apiToken} and ${names.accessToken} were given`, 'Pass exactly one of them');
   }
   let credential: ResolvedConfig['credential'];
   if (apiToken !== undefined) {
     if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
-    credential = { scheme: 'apiToken', token: checkToken('apiToken', apiToken) };
+    credential = { scheme: 'apiToken', token: checkToken(names.apiToken, apiToken) };
   } else if (accessToken !== undefined) {
     if (typeof accessToken === 'string') {
-      credential = { scheme: 'oauth2', token: checkToken('accessToken', accessToken) };
+      credential = { scheme: 'oauth2', token: checkToken(names.accessToken, accessToken) };
     } else if (typeof accessToken === 'function') {
       credential = { scheme: 'oauth2', token: accessToken };
     } else {
@@ -187,7 +281,7 @@ export function resolveConfig(
     // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
-      'Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead',
+      `Pass ${names.apiToken} (an Okta API token) or ${names.accessToken} (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead`,
     );
   }
   assertHeaders(options.headers, 'headers');
@@ -201,23 +295,183 @@ export function resolveConfig(
   return {
     orgUrl,
     credential,
-    timeoutMs: checkPositive('timeoutMs', options.timeoutMs, 30_000, 1),
+    timeoutMs: checkPositive(names.timeoutMs, options.timeoutMs, 30_000, 1),
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
     throttle: options.throttle === true,
+    proxy: resolveProxy(
+      options.proxy === undefined && !runtime.browser ? proxyEnvOf(processEnv()) : options.proxy,
+    ),
   };
 }
 
-/** The environment variables the official Okta SDKs read. */
-export function optionsFromEnv(env: Record<string, string | undefined>): OktaSessionsOptions {
-  const orgUrl = env['OKTA_CLIENT_ORGURL'];
-  if (!orgUrl) {
-    fail('OKTA_CLIENT_ORGURL is not set', 'Set it to your org URL, e.g. https://acme.okta.com');
+/** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */
+export const OAUTH_KEYS = [
+  'authorizationMode',
+  'clientId',
+  'scopes',
+  'privateKey',
+  'keyId',
+] as const;
+
+/** One source of settings (okta.yaml, the environment, the caller's options). */
+export type ConfigLayer = {
+  [key in keyof OktaSessionsOptions]?: OktaSessionsOptions[key] | undefined;
+} & {
+  [key in (typeof OAUTH_KEYS)[number]]?: unknown;
+};
+
+const CREDENTIAL_KEYS = [
+  'apiToken',
+  'accessToken',
+  'clientId',
+  'privateKey',
+  'keyId',
+  'scopes',
+] as const;
+
+/**
+ * Later layers win. A credential is replaced as a whole: a layer that gives one (an API token,
+ * an access token or a service app) hides every credential of the layers before it, so an
+ * `accessToken` override is not "both credentials" with a token from the environment.
+ */
+export function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
+  const merged: ConfigLayer = {};
+  for (const layer of layers) {
+    const defined = Object.entries(layer).filter(([, value]) => value !== undefined);
+    if (defined.some(([key]) => (CREDENTIAL_KEYS as readonly string[]).includes(key))) {
+      for (const key of [...CREDENTIAL_KEYS, 'authorizationMode'] as const) delete merged[key];
+    }
+    for (const [key, value] of defined) {
+      const before = (merged as Record<string, unknown>)[key];
+      (merged as Record<string, unknown>)[key] =
+        isPlainObject(before) && isPlainObject(value) ? { ...before, ...value } : value;
+    }
   }
-  const apiToken = env['OKTA_CLIENT_TOKEN'] || undefined;
-  const accessToken = env['OKTA_CLIENT_ACCESS_TOKEN'] || undefined;
-  if (!apiToken && !accessToken) {
-    fail('Neither OKTA_CLIENT_TOKEN nor OKTA_CLIENT_ACCESS_TOKEN is set', 'Set one of them');
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  );
+}
+
+/** The `OKTA_CLIENT_*` variables the official Okta SDKs read (empty ones count as unset). */
+export function optionsFromEnv(env: Record<string, string | undefined>): ConfigLayer {
+  const read = (name: string) => env[`OKTA_CLIENT_${name}`] || undefined;
+  const scopes = read('SCOPES');
+  const layer: ConfigLayer = {
+    orgUrl: read('ORGURL'),
+    apiToken: read('TOKEN'),
+    accessToken: read('ACCESS_TOKEN'),
+    authorizationMode: read('AUTHORIZATIONMODE'),
+    clientId: read('CLIENTID'),
+    scopes: scopes?.split(/\s+/).filter(Boolean),
+    privateKey: read('PRIVATEKEY'),
+    keyId: read('KEYID'),
+  };
+  return layer;
+}
+
+/**
+ * The client options of merged layers. `authorizationMode` picks the credential the way the
+ * official SDKs do: `SSWS` keeps the API token and drops service-app keys; `PrivateKey` keeps
+ * the service-app keys (which the constructor then judges).
+ */
+export function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
+  const { authorizationMode, ...rest } = merged;
+  const options = { ...rest } as OktaSessionsOptions & ConfigLayer;
+  if (authorizationMode === undefined || authorizationMode === 'SSWS') {
+    if (authorizationMode === 'SSWS') {
+      for (const key of OAUTH_KEYS) delete options[key];
+    }
+    return options;
   }
-  return { orgUrl, apiToken, accessToken };
+  if (authorizationMode !== 'PrivateKey') {
+    fail(
+      `authorizationMode must be "SSWS" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
+      'Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
+    );
+  }
+  delete options.apiToken;
+  return { ...options, authorizationMode } as OktaSessionsOptions;
+}
+
+/**
+ * The proxy settings of an environment, read as undici's EnvHttpProxyAgent reads them (the
+ * lowercase variable wins), or `false` when it names no proxy.
+ */
+export function proxyEnvOf(env: Record<string, string | undefined>): ProxyEnv | false {
+  const read = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+  const proxy: ProxyEnv = {
+    httpsProxy: read('https_proxy'),
+    httpProxy: read('http_proxy'),
+    noProxy: read('no_proxy'),
+  };
+  return proxy.httpsProxy || proxy.httpProxy ? proxy : false;
+}
+
+/**
+ * The client options of configuration layers (first to last, the later winning), with the
+ * proxy taken from `env` unless a layer set one.
+ */
+export function optionsOfSources(
+  env: Record<string, string | undefined>,
+  layers: ConfigLayer[],
+): OktaSessionsOptions {
+  const options = optionsOfLayers(mergeLayers(...layers));
+  options.proxy ??= proxyEnvOf(env);
+  return options;
+}
+
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
+}
+
+/** A proxy URL, checked; messages show at most its host, never its credentials. */
+function checkProxyUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`${name} must be a URL such as http://proxy.example.com:3128`, 'Or pass proxy: false');
+  }
+  let url: URL;
+  try {
+    url = new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    fail(`${name} is not a valid URL`, 'Use the form http://user:pass@proxy.example.com:3128');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(`${name} must be an http:// or https:// proxy (got ${url.protocol}//)`, 'Fix the scheme');
+  }
+  return url.href;
+}
+
+function hostOf(proxy: string): string {
+  return new URL(proxy).host;
+}
+
+/** The proxy of the options (or the environment), or undefined for none. */
+export function resolveProxy(setting: OktaSessionsOptions['proxy']): ResolvedProxy | undefined {
+  if (setting === undefined || setting === false) return undefined;
+  if (typeof setting === 'string') {
+    const url = checkProxyUrl('proxy', setting);
+    return { httpProxy: url, httpsProxy: url, noProxy: '', label: hostOf(url) };
+  }
+  if (typeof setting !== 'object' || setting === null) {
+    fail(
+      'proxy must be a URL string, false, or { httpsProxy, httpProxy, noProxy }',
+      'Fix the proxy option',
+    );
+  }
+  const httpsProxy = setting.httpsProxy
+    ? checkProxyUrl('proxy.httpsProxy (HTTPS_PROXY)', setting.httpsProxy)
+    : '';
+  const httpProxy = setting.httpProxy
+    ? checkProxyUrl('proxy.httpProxy (HTTP_PROXY)', setting.httpProxy)
+    : '';
+  if (!httpsProxy && !httpProxy) return undefined;
+  const hosts = [...new Set([httpsProxy, httpProxy].filter(Boolean).map(hostOf))];
+  return { httpsProxy, httpProxy, noProxy: setting.noProxy ?? '', label: hosts.join(', ') };
 }

@@ -1,7 +1,8 @@
 // The package's public surface: explicit named exports only.
 export { OktaSessions } from './client.js';
 export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
-export type { OktaSessionsOptions, AccessTokenSource } from './config.js';
+export type { OktaSessionsOptions, AccessTokenSource, ProxyEnv } from './config.js';
+export type { ConfigSources } from './config-file.js';
 export type { RetryOptions, RetryInfo } from './retry.js';
 export type { Session, Open } from './session.js';
 export type { OperationId } from './operations.js';

@@ -3,7 +3,10 @@
 // throw, and the emulator's handling of pipelined garbage and oversized bodies. Every case
 // runs against a real server on 127.0.0.1.
 
+import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 
 import {
@@ -64,6 +67,9 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+// No real ~/.okta/okta.yaml or ./okta.yaml reaches the CLI runs.
+const emptyHome = mkdtempSync(join(tmpdir(), 'okta-hardening-home-'));
+
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -72,6 +78,8 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
     stderr: (t) => (stderr += t),
     env: {},
     stop: new AbortController().signal,
+    homeDir: emptyHome,
+    cwd: emptyHome,
   });
   return { code, stdout, stderr };
 }
@@ -158,8 +166,9 @@ describe('secrets a server echoes never reach a message, an error field, onRetry
     async (flags) => {
       const server = await serve(
         json200WithEcho(),
-        json(404, oktaError('E0000007', `Not found: ${COOKIE_VALUE} ${API_TOKEN}`), {
-          requestId: API_TOKEN,
+        // `me` is sent the cookie only (it takes no API token), so the cookie is what it echoes.
+        json(404, oktaError('E0000007', `Not found: ${COOKIE_VALUE}`), {
+          requestId: COOKIE_VALUE,
         }),
         json(401, oktaError('E0000004', `bad token ${SESSION_TOKEN}`), {
           requestId: SESSION_TOKEN,
@@ -167,7 +176,15 @@ describe('secrets a server echoes never reach a message, an error field, onRetry
       );
       const conn = ['--org-url', server.url, '--api-token', API_TOKEN, ...flags];
       const got = await cli(['get', 'abc', ...conn]);
-      const me = await cli(['me', '--cookie', `sid="${COOKIE_VALUE}"`, ...conn]);
+      // The /me commands take no API token (the cookie is their credential).
+      const me = await cli([
+        'me',
+        '--cookie',
+        `sid="${COOKIE_VALUE}"`,
+        '--org-url',
+        server.url,
+        ...flags,
+      ]);
       const created = await cli(['create', '--session-token', SESSION_TOKEN, ...conn]);
       expect([got.code, me.code, created.code]).toEqual([0, 1, 1]);
       const all = [got, me, created].map((r) => r.stdout + r.stderr).join('\n');

@@ -70,7 +70,10 @@ export function errorJson(error: unknown): Record<string, unknown> {
       requestId: error.requestId,
     };
   }
-  return { name: error instanceof Error ? error.name : 'Error', message: errorLine(error) };
+  // `name` is its own field: the message does not repeat it.
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }
 
 function scrubbedDeep(value: unknown, secrets: readonly string[]): unknown {

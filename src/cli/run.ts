@@ -1,33 +1,58 @@
-import { parseArgs } from 'node:util';
-import { OktaSessions } from '../client.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
-import {
-  API_COMMANDS,
-  apiCommandHelp,
-  clientOptions,
-  CONNECTION_FLAGS,
-  secretsOf,
-} from './commands.js';
+import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
+import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
+import { clientFor, requireCredential, secretsOf } from './client-for.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
 import { describeError, describeSession, errorJson, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
+const HELP_FLAG: Flags = {
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+const EMULATOR_FLAGS: Flags = {
+  port: { type: 'string', value: 'N', description: 'port to listen on (default 0: any free port)' },
+  host: { type: 'string', value: 'H', description: 'address to bind (default 127.0.0.1)' },
+  'api-token': {
+    type: 'string',
+    value: 'T',
+    description: 'the API token the emulator accepts (default: a random one, printed)',
+  },
+  ...HELP_FLAG,
+};
+
+const DEMO_FLAGS: Flags = {
+  json: { type: 'boolean', description: 'print the steps as JSON' },
+  ...HELP_FLAG,
+};
+
+const COMMAND_NAMES = ['demo', 'emulator', ...Object.keys(API_COMMANDS)];
+
 const MAIN_HELP = `okta-sessions ${VERSION}: Okta Sessions API from the command line
 
 Usage: okta-sessions <command> [options]
 
 Commands:
-  demo                               walk through a session's lifecycle against a local emulator
-  emulator [--port N] [--api-token T] serve the Okta Sessions emulator until interrupted
-${Object.entries(API_COMMANDS)
-  .map(([, c]) => `  ${c.usage.replace('okta-sessions ', '').padEnd(34)} ${c.summary}`)
-  .join('\n')}
+${columns([
+  ['demo', "walk through a session's lifecycle against a local emulator"],
+  ['emulator', 'serve the Okta Sessions emulator until interrupted'],
+  ...Object.entries(API_COMMANDS).map(([name, c]) => [
+    usageOf(name, c).replace('okta-sessions ', ''),
+    c.summary,
+  ]),
+])}
+
+Options:
+${columns([
+  ['-h, --help', 'show this help'],
+  ['-v, --version', 'print the version'],
+])}
 
 Run "okta-sessions <command> --help" for a command's options.
 Exit codes: 0 success, 1 API or network error, 2 usage or configuration error.
@@ -35,45 +60,59 @@ Exit codes: 0 success, 1 API or network error, 2 usage or configuration error.
 
 const EMULATOR_HELP = `Serve the Okta Sessions emulator until interrupted (Ctrl-C).
 
-Usage: okta-sessions emulator [--port N] [--host H] [--api-token T]
+Usage: okta-sessions emulator [options]
 
-  --port N        port to listen on (default 0: any free port)
-  --host H        address to bind (default 127.0.0.1)
-  --api-token T   API token the emulator accepts (default: a random one, printed)
-  -h, --help      this help
+Options:
+${flagHelp(EMULATOR_FLAGS)}
 `;
 
-function parse(
-  args: string[],
-  flags: Record<string, { type: 'string' | 'boolean'; short?: string }>,
-) {
-  try {
-    return parseArgs({ args, options: flags, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+const DEMO_HELP = `Walk through a session's lifecycle against an in-process emulator.
+
+Usage: okta-sessions demo [options]
+
+Options:
+${flagHelp(DEMO_FLAGS)}
+`;
+
+function positionals(given: string[], expected: string[], usage: string): void {
+  if (given.length > expected.length) {
+    throw new UsageError(`too many arguments; usage: ${usage}`);
+  }
+  if (given.length < expected.length) {
+    const missing = expected.slice(given.length).map((p) => `<${p}>`);
+    throw new UsageError(`missing ${missing.join(' ')}; usage: ${usage}`);
   }
 }
 
 async function runEmulator(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'api-token': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
+  const { values, positionals: extra } = parseFlags(args, EMULATOR_FLAGS, 'okta-sessions emulator');
+  if (values['help']) {
     io.stdout(EMULATOR_HELP);
     return EXIT.ok;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  positionals(extra, [], 'okta-sessions emulator [options]');
+  const rawPort = values['port'];
+  const port = rawPort === undefined ? 0 : Number(rawPort);
+  if (!/^\d+$/.test(String(rawPort ?? 0)) || port > 65535) {
+    throw new UsageError('--port must be a whole number from 0 to 65535');
   }
+  const host = typeof values['host'] === 'string' ? values['host'] : undefined;
   const emu = await startEmulator({
     port,
-    ...(typeof values.host === 'string' ? { host: values.host } : {}),
+    ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${port} is already in use on ${host ?? '127.0.0.1'}; pick another --port (0 picks a free one)`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new UsageError(`cannot listen on ${host ?? '127.0.0.1'}:${port} (${code})`);
+    }
+    throw error;
   });
   io.stdout(emulatorBanner(emu.url, emu.apiToken));
   await new Promise<void>((resolve) => {
@@ -92,29 +131,28 @@ async function runApiCommand(
   secrets: string[],
 ): Promise<number> {
   const command = API_COMMANDS[name]!;
-  const { values, positionals } = parse(args, { ...CONNECTION_FLAGS, ...command.flags });
-  if (values.help) {
-    io.stdout(apiCommandHelp(command));
+  const usage = usageOf(name, command);
+  const { values, positionals: given } = parseFlags(
+    args,
+    flagsOf(command),
+    `okta-sessions ${name}`,
+  );
+  if (values['help']) {
+    io.stdout(apiCommandHelp(name, command));
     return EXIT.ok;
   }
-  if (positionals.length !== command.positionals.length) {
-    throw new UsageError(
-      `expected ${command.positionals.map((p) => `<${p}>`).join(' ') || 'no positional arguments'}; usage: ${command.usage}`,
-    );
-  }
+  positionals(given, command.positionals, usage);
   for (const flag of Object.keys(command.flags)) {
-    if (values[flag as keyof typeof values] === undefined)
-      throw new UsageError(`--${flag} is required; usage: ${command.usage}`);
+    if (values[flag] === undefined) throw new UsageError(`--${flag} is required; usage: ${usage}`);
   }
   const named: Record<string, string> = {};
-  command.positionals.forEach((p, i) => (named[p] = positionals[i]!));
-  for (const flag of Object.keys(command.flags))
-    named[flag] = String(values[flag as keyof typeof values]);
-  const options = clientOptions(values, io.env);
-  secrets.push(...secretsOf(options, named));
-  const okta = new OktaSessions(options);
+  command.positionals.forEach((p, i) => (named[p] = given[i]!));
+  for (const flag of Object.keys(command.flags)) named[flag] = String(values[flag]);
+  secrets.push(...secretsOf({}, named));
+  const okta = await clientFor(values, io, secrets);
+  requireCredential(name, schemesOf(command), okta);
   const result = await command.run(okta, named, { signal: io.stop });
-  if (values.json) io.stdout(`${terminalJson(result ?? { ok: true }, secrets, 2)}\n`);
+  if (values['json']) io.stdout(`${terminalJson(result ?? { ok: true }, secrets, 2)}\n`);
   else io.stdout(result ? `${describeSession(result, secrets)}\n` : `done (${name})\n`);
   return EXIT.ok;
 }
@@ -129,29 +167,36 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stdout(MAIN_HELP);
       return name ? EXIT.ok : EXIT.usage;
     }
-    if (name === '--version') {
+    if (name === '--version' || name === '-v') {
       io.stdout(`${VERSION}\n`);
       return EXIT.ok;
     }
     if (name === 'demo') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(
-          'Walk through a session lifecycle against an in-process emulator.\n\nUsage: okta-sessions demo\n',
-        );
+      const { values, positionals: extra } = parseFlags(rest, DEMO_FLAGS, 'okta-sessions demo');
+      if (values['help']) {
+        io.stdout(DEMO_HELP);
         return EXIT.ok;
       }
-      return await runDemo(io);
+      positionals(extra, [], 'okta-sessions demo [options]');
+      return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
     if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io, secrets);
-    if (name in API_COMMANDS) return await runApiCommand(name, rest, io, secrets);
-    throw new UsageError(`unknown command "${name}"; run okta-sessions --help`);
+    if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io, secrets);
+    const what = name.startsWith('-') ? 'option' : 'command';
+    const candidates = what === 'option' ? ['--help', '--version'] : COMMAND_NAMES;
+    throw new UsageError(
+      `unknown ${what} "${name}"${didYouMean(name, candidates)}; run "okta-sessions --help" for the list`,
+    );
   } catch (error) {
     const usage =
       error instanceof UsageError ||
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
     if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
+    // Configuration errors already speak in flags and variables: the class name adds nothing.
+    else if (error instanceof OktaConfigError)
+      io.stderr(`error: ${describeError(error.message, secrets)}\n`);
     else {
       const shown = usage || isOktaError(error) ? error : String(error);
       io.stderr(`error: ${describeError(shown, secrets)}\n`);

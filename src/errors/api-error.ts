@@ -6,7 +6,9 @@ import { printable } from '../printable.js';
  *
  * @example
  * ```ts
- * for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * if (err instanceof OktaApiError) {
+ *   for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * }
  * ```
  */
 export interface OktaErrorCause {
@@ -111,7 +113,7 @@ function describe(init: OktaApiErrorInit): string {
  *
  * @example
  * ```ts
- * if (isOktaApiError(err) && err.errorCode === 'E0000007') return null;
+ * const gone = isOktaApiError(err) && err.errorCode === 'E0000007';
  * ```
  */
 export function isOktaApiError(value: unknown): value is OktaApiError {

@@ -7,7 +7,9 @@ import { printable } from '../printable.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
  * ```
  */
 export class OktaInvalidResponseError extends OktaError {

@@ -7,7 +7,9 @@ import { printable } from '../printable.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaNetworkError) console.error('Okta unreachable', err.cause); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaNetworkError) console.error('Okta unreachable', err.cause); }
  * ```
  */
 export class OktaNetworkError extends OktaError {
