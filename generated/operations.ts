@@ -185,3 +185,8 @@ export const openEnumFields = {
   SessionIdentityProvider: ['type'],
   LinkHints: ['allow'],
 } as const;
+
+/** Of those, the ones the spec marks `nullable`. */
+export const nullableDateTimeFields = {
+  Session: ['lastPasswordVerification', 'lastFactorVerification'],
+} as const;

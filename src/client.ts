@@ -366,10 +366,10 @@ export class OktaSessions {
 
   async #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
     const call = this.#callOf(id, prepared, options);
-    const { text, response } = await this.#run(call, options);
+    const { text, response, sent } = await this.#run(call, options);
     const session = parseSession(text);
     if (typeof session !== 'string') return session;
-    throw invalidResponse(this.#wire, call, response, session);
+    throw invalidResponse(this.#wire, call, response, session, sent);
   }
 
   async #call(

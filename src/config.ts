@@ -40,7 +40,10 @@ export interface OktaSessionsOptions {
   retry?: RetryOptions;
   /** Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default false. */
   throttle?: boolean;
-  /** Called before each retry, e.g. for logging or metrics. */
+  /**
+   * Called before each retry, e.g. for logging or metrics. It may be async; whatever it throws
+   * or rejects with is ignored, so it never changes the outcome of the call.
+   */
   onRetry?: (info: RetryInfo) => void;
   /**
    * The `credentials` mode of the cookie (`/me`) operations. In browsers it defaults to
@@ -102,7 +105,20 @@ export interface ResolvedProxy {
 }
 
 const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+// The WHATWG URL parser has already turned any IPv4 spelling (127.1, 0x7f000001...) into four
+// decimal parts, so a host that does not match is a name, and names are resolved by someone else.
+const IPV4_LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * True for the hosts plain http:// may reach: an IPv4 literal in 127.0.0.0/8, `[::1]`, or
+ * exactly `localhost`. Anything else (`127.evil.com`, `127.0.0.1.nip.io`) resolves wherever
+ * its owner wants, and the credential would travel there in clear text.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  const parts = IPV4_LOOPBACK.exec(hostname);
+  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+}
 
 /**
  * How configuration errors name each setting and say where to set the org URL: option names
@@ -169,8 +185,7 @@ function checkOrgUrl(raw: unknown, names: ConfigNames): string {
   } catch {
     fail(`${name} is not a valid URL`, 'Use the form https://acme.okta.com');
   }
-  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     fail(
       `${name} must use https:// (got ${url.protocol}//)`,
       'Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',

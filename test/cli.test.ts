@@ -61,7 +61,9 @@ test('create, get, refresh, me, revoke against the emulator (flags), then get fa
   expect((await cli(['refresh', session.id, ...conn()])).code).toBe(0);
   const me = await cli(['me', '--cookie', `sid=${session.id}`, '--org-url', emu.url]);
   expect(me.code).toBe(0);
-  expect(me.stdout).toContain(session.id);
+  // The session id is the cookie's value: a secret of this invocation, never printed.
+  expect(me.stdout).not.toContain(session.id);
+  expect(me.stdout).toMatch(/id\s+\[REDACTED\]\n\s+login\s+cli@example\.com/);
   expect((await cli(['revoke', session.id, ...conn()])).stdout).toBe('done (revoke)\n');
 
   const gone = await cli(['get', session.id, ...conn()]);

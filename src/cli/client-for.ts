@@ -1,6 +1,13 @@
 import { OktaSessions } from '../client.js';
 import { readConfigFiles } from '../config-file.js';
-import { optionsFromEnv, optionsOfSources, resolveConfig, type ConfigNames } from '../config.js';
+import {
+  optionsFromEnv,
+  optionsOfSources,
+  resolveConfig,
+  type ConfigNames,
+  type OktaSessionsOptions,
+} from '../config.js';
+import { secretsOfHeader } from '../redact.js';
 import { UsageError, type CliIo } from './io.js';
 
 /** Configuration errors name flags and variables, the way a CLI user sets them. */
@@ -18,10 +25,31 @@ const CREDENTIAL_HINT: Record<string, string> = {
   oauth2: '--access-token T (or OKTA_CLIENT_ACCESS_TOKEN)',
 };
 
-/** Flags first, then OKTA_CLIENT_*, then ./okta.yaml, then ~/.okta/okta.yaml. */
+/**
+ * The credentials of an invocation, from the client's options and the command's named
+ * arguments: nothing the CLI prints may show them.
+ */
+export function secretsOf(
+  options: Pick<OktaSessionsOptions, 'apiToken' | 'accessToken'>,
+  named: Record<string, string | undefined>,
+): string[] {
+  const secrets: string[] = [];
+  for (const token of [options.apiToken, options.accessToken, named['session-token']]) {
+    if (typeof token === 'string' && token) secrets.push(token);
+  }
+  const cookie = named['cookie'];
+  if (cookie) secrets.push(cookie, ...secretsOfHeader('cookie', cookie));
+  return secrets;
+}
+
+/**
+ * Flags first, then OKTA_CLIENT_*, then ./okta.yaml, then ~/.okta/okta.yaml. The tokens it
+ * settles on are added to `secrets`, before anything can fail, so no output shows them.
+ */
 export async function clientFor(
   values: Record<string, string | boolean | undefined>,
   io: CliIo,
+  secrets: string[] = [],
 ): Promise<OktaSessions> {
   const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
   const timeout = text('timeout-ms');
@@ -41,6 +69,7 @@ export async function clientFor(
     timeoutMs: timeout === undefined ? undefined : Number(timeout),
   };
   const options = optionsOfSources(io.env, [...files, optionsFromEnv(io.env), flags]);
+  secrets.push(...secretsOf(options, {}));
   // Without a token the client is cookie-only: the /me commands work, the others say which
   // credential they need.
   options.credentials = 'include';

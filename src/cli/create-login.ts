@@ -6,7 +6,7 @@ import { createApiError } from '../errors/factory.js';
 import { parseFlags, type Flags } from './args.js';
 import { clientFor, requireCredential } from './client-for.js';
 import { API_COMMANDS, flagsOf, schemesOf } from './commands.js';
-import { describeSession } from './format.js';
+import { describeSession, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const CREATE_LOGIN_USAGE =
@@ -86,7 +86,11 @@ async function sessionTokenFor(
 }
 
 /** Runs `create --username U`. */
-export async function runCreateLogin(args: string[], io: CliIo): Promise<number> {
+export async function runCreateLogin(
+  args: string[],
+  io: CliIo,
+  secrets: string[],
+): Promise<number> {
   refusePasswordFlag(args);
   const { ['session-token']: _sessionToken, ...connection } = flagsOf(API_COMMANDS['create']!);
   const flags: Flags = {
@@ -102,11 +106,12 @@ export async function runCreateLogin(args: string[], io: CliIo): Promise<number>
   if (username === '')
     throw new UsageError(`--username needs a value; usage: ${CREATE_LOGIN_USAGE}`);
   // Built first: a wrong org URL or a missing API token is reported before the password is read.
-  const okta = await clientFor(values, io);
+  const okta = await clientFor(values, io, secrets);
   requireCredential('create', schemesOf(API_COMMANDS['create']!), okta);
   const timeoutMs =
     typeof values['timeout-ms'] === 'string' ? Number(values['timeout-ms']) : 30_000;
   const password = await readPassword(username, values['password-stdin'] === true, io);
+  if (password) secrets.push(password);
   const timeout = AbortSignal.timeout(timeoutMs);
   const sessionToken = await sessionTokenFor(
     okta.toJSON().orgUrl,
@@ -114,8 +119,9 @@ export async function runCreateLogin(args: string[], io: CliIo): Promise<number>
     password,
     AbortSignal.any([io.stop, timeout]),
   );
+  secrets.push(sessionToken);
   const session = await okta.createSession({ sessionToken }, { signal: io.stop });
-  if (values['json']) io.stdout(`${JSON.stringify(session, null, 2)}\n`);
-  else io.stdout(`${describeSession(session)}\n`);
+  if (values['json']) io.stdout(`${terminalJson(session, secrets, 2)}\n`);
+  else io.stdout(`${describeSession(session, secrets)}\n`);
   return EXIT.ok;
 }

@@ -3,7 +3,8 @@ import { startEmulator } from '../emulator/index.js';
 import { OktaNotFoundError } from '../errors/status-errors.js';
 import { operations, type OperationId } from '../../generated/operations.js';
 import type { Session } from '../session.js';
-import { describeError, errorJson } from './format.js';
+import { describeError, errorJson, terminalJson } from './format.js';
+import { printable } from '../printable.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** One line of the transcript, and one entry of `--json`. */
@@ -45,6 +46,9 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
   const say = (text: string) => {
     if (!options.json) io.stdout(text);
   };
+  // What the transcript must never show, though the emulator is local: its token and the
+  // one-time session token.
+  const secrets: string[] = [emu.apiToken];
   const steps: Step[] = [];
   const notes: string[] = [];
   const note = (text: string) => {
@@ -93,19 +97,24 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
       `${entry.ok ? '✔' : '✘'} ${call.padEnd(CALL_WIDTH)} ${entry.method.padEnd(METHOD_WIDTH)} ${String(entry.status).padStart(3)}  ${entry.ms.toFixed(1).padStart(7)} ms\n`,
     );
     if (entry.expected) say(`    as expected: ${entry.expected}\n`);
-    if (entry.error) say(`    ${String(entry.error['message'] ?? describeError(entry.error))}\n`);
+    // describeError of a string scrubs it and escapes its control characters.
+    if (entry.error) {
+      const line = String(entry.error['message'] ?? describeError(entry.error));
+      say(`    ${describeError(line, secrets)}\n`);
+    }
     return result;
   }
 
   try {
     const sessionToken = emu.issueSessionToken({ login: 'dana.lee@example.com' });
+    secrets.push(sessionToken);
     say('• issued a one-time session token for dana.lee@example.com\n');
     const created = await step('createSession', 'createSession({ sessionToken })', () =>
       okta.createSession({ sessionToken }),
     );
     if (!created?.id) throw new Error('createSession returned no session');
     const id = created.id;
-    note(`session ${id}, expires ${created.expiresAt?.toISOString()}`);
+    note(`session ${printable(id)}, expires ${created.expiresAt?.toISOString()}`);
     await step('getSession', 'getSession(id)', () => okta.getSession(id));
     clockOffset += IDLE_MINUTES * 60_000;
     say(`• ${IDLE_MINUTES} minutes pass (on the emulator's clock)\n`);
@@ -126,14 +135,15 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
       OktaNotFoundError,
     );
   } catch (error) {
-    if (!options.json) io.stderr(`demo failed: ${describeError(error)}\n`);
-    notes.push(`demo failed: ${describeError(error)}`);
+    if (!options.json) io.stderr(`demo failed: ${describeError(error, secrets)}\n`);
+    notes.push(`demo failed: ${describeError(error, secrets)}`);
     failed = true;
   } finally {
     await emu.close();
   }
   if (options.json) {
-    io.stdout(`${JSON.stringify({ emulator: emu.url, ok: !failed, steps, notes }, null, 2)}\n`);
+    const transcript = { emulator: emu.url, ok: !failed, steps, notes };
+    io.stdout(`${terminalJson(transcript, secrets, 2)}\n`);
   } else {
     say(
       failed

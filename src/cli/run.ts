@@ -5,11 +5,11 @@ import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
 import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
 import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
-import { clientFor, requireCredential } from './client-for.js';
+import { clientFor, requireCredential, secretsOf } from './client-for.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
-import { describeError, describeSession, errorJson } from './format.js';
+import { describeError, describeSession, errorJson, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 const HELP_FLAG: Flags = {
@@ -124,7 +124,12 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-async function runApiCommand(name: string, args: string[], io: CliIo): Promise<number> {
+async function runApiCommand(
+  name: string,
+  args: string[],
+  io: CliIo,
+  secrets: string[],
+): Promise<number> {
   const command = API_COMMANDS[name]!;
   const usage = usageOf(name, command);
   const { values, positionals: given } = parseFlags(
@@ -143,11 +148,12 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
   const named: Record<string, string> = {};
   command.positionals.forEach((p, i) => (named[p] = given[i]!));
   for (const flag of Object.keys(command.flags)) named[flag] = String(values[flag]);
-  const okta = await clientFor(values, io);
+  secrets.push(...secretsOf({}, named));
+  const okta = await clientFor(values, io, secrets);
   requireCredential(name, schemesOf(command), okta);
   const result = await command.run(okta, named, { signal: io.stop });
-  if (values['json']) io.stdout(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
-  else io.stdout(result ? `${describeSession(result)}\n` : `done (${name})\n`);
+  if (values['json']) io.stdout(`${terminalJson(result ?? { ok: true }, secrets, 2)}\n`);
+  else io.stdout(result ? `${describeSession(result, secrets)}\n` : `done (${name})\n`);
   return EXIT.ok;
 }
 
@@ -155,6 +161,7 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
+  const secrets: string[] = [];
   try {
     if (!name || name === '--help' || name === '-h' || name === 'help') {
       io.stdout(MAIN_HELP);
@@ -174,8 +181,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
-    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io);
-    if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io);
+    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io, secrets);
+    if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io, secrets);
     const what = name.startsWith('-') ? 'option' : 'command';
     const candidates = what === 'option' ? ['--help', '--version'] : COMMAND_NAMES;
     throw new UsageError(
@@ -186,11 +193,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       error instanceof UsageError ||
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
-    if (json) io.stderr(`${JSON.stringify({ error: errorJson(error) })}\n`);
+    if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
     // Configuration errors already speak in flags and variables: the class name adds nothing.
-    else if (error instanceof OktaConfigError) io.stderr(`error: ${error.message}\n`);
-    else
-      io.stderr(`error: ${usage || isOktaError(error) ? describeError(error) : String(error)}\n`);
+    else if (error instanceof OktaConfigError)
+      io.stderr(`error: ${describeError(error.message, secrets)}\n`);
+    else {
+      const shown = usage || isOktaError(error) ? error : String(error);
+      io.stderr(`error: ${describeError(shown, secrets)}\n`);
+    }
     return usage ? EXIT.usage : EXIT.apiError;
   }
 }
