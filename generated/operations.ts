@@ -178,3 +178,15 @@ export type SecuritySchemeName = keyof typeof securitySchemes;
 export const dateTimeFields = {
   Session: ['createdAt', 'expiresAt', 'lastPasswordVerification', 'lastFactorVerification'],
 } as const;
+
+/** For each schema, the properties whose values are open enums (`x-extensible-enum`). */
+export const openEnumFields = {
+  Session: ['status', 'amr'],
+  SessionIdentityProvider: ['type'],
+  LinkHints: ['allow'],
+} as const;
+
+/** Of those, the ones the spec marks `nullable`. */
+export const nullableDateTimeFields = {
+  Session: ['lastPasswordVerification', 'lastFactorVerification'],
+} as const;

@@ -42,6 +42,8 @@ export interface paths {
         /**
          * @description The `id` of a session, as returned by createSession. It is never `me`: that path
          *     segment names the cookie-only operations, which must not receive an admin credential.
+         *     No schema keyword makes generated clients refuse `me` (they ignore `not`), so callers
+         *     must check it themselves; the okta-sessions client does.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -74,6 +76,8 @@ export interface paths {
         /**
          * @description The `id` of a session, as returned by createSession. It is never `me`: that path
          *     segment names the cookie-only operations, which must not receive an admin credential.
+         *     No schema keyword makes generated clients refuse `me` (they ignore `not`), so callers
+         *     must check it themselves; the okta-sessions client does.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -180,7 +184,11 @@ export interface components {
   schemas: {
     /** @description What createSession needs. */
     CreateSessionRequest: {
-      /** @description A one-time session token from the Authentication API. Treat it as a secret. */
+      /**
+       * @description A one-time session token from the Authentication API, such as
+       *     `20111DPgdnaM2dPPvkuTOcGXGNmhKv2zaUGXx0rlGDChpE8zVM0pILWx1pc8ob4NXrKSeHZ`.
+       *     Treat it as a secret.
+       */
       sessionToken: string;
     };
     /**
@@ -238,7 +246,7 @@ export interface components {
      *     proof of a software key, `hwk` proof of a hardware key, `otp` one-time
      *     password, `sms` SMS code, `tel` phone call, `geo` geolocation, `fpt`
      *     fingerprint, `kba` knowledge-based answer, `mfa` several factors, `mca`
-     *     several channels, `sc` smart card.
+     *     several channels, `sc` smart card. Okta may add values.
      * @enum {string}
      */
     SessionAuthenticationMethod:
@@ -276,7 +284,7 @@ export interface components {
       allow?: components['schemas']['HttpMethod'][];
     };
     /**
-     * @description An HTTP method a link accepts.
+     * @description An HTTP method a link accepts. Okta may add values.
      * @enum {string}
      */
     HttpMethod: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -285,7 +293,10 @@ export interface components {
      *     program logic; the wording of `errorSummary` may change.
      */
     OktaErrorResponse: {
-      /** @description A stable code such as E0000007. */
+      /**
+       * @description A stable code such as E0000007. Okta's authorization servers answer with
+       *     OAuth 2.0 style codes such as `invalid_token` instead, so any string may appear.
+       */
       errorCode: string;
       /** @description A short human-readable description. */
       errorSummary: string;
@@ -306,6 +317,7 @@ export interface components {
     /** @description The session. */
     SessionFound: {
       headers: {
+        'Set-Cookie': components['headers']['Set-Cookie'];
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
         'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
         'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
@@ -360,9 +372,22 @@ export interface components {
         'application/json': components['schemas']['Session'];
       };
     };
+    /** @description Signed out; the response has no body and clears the `sid` cookie. */
+    SignedOut: {
+      headers: {
+        'Set-Cookie': components['headers']['Set-Cookie'];
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
+        [name: string]: unknown;
+      };
+      content?: never;
+    };
     /** @description Done; the response has no body. */
     NoContent: {
       headers: {
+        'Set-Cookie': components['headers']['Set-Cookie'];
         'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
         'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
         'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
@@ -453,6 +478,8 @@ export interface components {
     /**
      * @description The `id` of a session, as returned by createSession. It is never `me`: that path
      *     segment names the cookie-only operations, which must not receive an admin credential.
+     *     No schema keyword makes generated clients refuse `me` (they ignore `not`), so callers
+     *     must check it themselves; the okta-sessions client does.
      * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
      */
     sessionId: string;
@@ -465,6 +492,14 @@ export interface components {
   };
   requestBodies: never;
   headers: {
+    /**
+     * @description The `sid` session cookie. Okta clears it on every API-token call, errors included
+     *     (`sid="";Version=1;Path=/;Max-Age=0`), so createSession does not set it;
+     *     refreshSession sets it to the session id (`sid=<id>;Version=1;Path=/;Secure`);
+     *     closeCurrentSession clears it.
+     * @example sid=102Ke2yJpW3Q0ClCnZ_ryqPVQ;Version=1;Path=/;Secure
+     */
+    'Set-Cookie': string;
     /**
      * @description How many requests the current rate-limit bucket allows per window.
      * @example 600
@@ -499,11 +534,6 @@ export interface operations {
     };
     requestBody: {
       content: {
-        /**
-         * @example {
-         *       "sessionToken": "20111DPgdnaM2dPPvkuTOcGXGNmhKv2zaUGXx0rlGDChpE8zVM0pILWx1pc8ob4NXrKSeHZ"
-         *     }
-         */
         'application/json': components['schemas']['CreateSessionRequest'];
       };
     };
@@ -511,6 +541,7 @@ export interface operations {
       /** @description The new session. */
       200: {
         headers: {
+          'Set-Cookie': components['headers']['Set-Cookie'];
           'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
           'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
           'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
@@ -535,6 +566,8 @@ export interface operations {
         /**
          * @description The `id` of a session, as returned by createSession. It is never `me`: that path
          *     segment names the cookie-only operations, which must not receive an admin credential.
+         *     No schema keyword makes generated clients refuse `me` (they ignore `not`), so callers
+         *     must check it themselves; the okta-sessions client does.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -559,6 +592,8 @@ export interface operations {
         /**
          * @description The `id` of a session, as returned by createSession. It is never `me`: that path
          *     segment names the cookie-only operations, which must not receive an admin credential.
+         *     No schema keyword makes generated clients refuse `me` (they ignore `not`), so callers
+         *     must check it themselves; the okta-sessions client does.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -582,6 +617,8 @@ export interface operations {
         /**
          * @description The `id` of a session, as returned by createSession. It is never `me`: that path
          *     segment names the cookie-only operations, which must not receive an admin credential.
+         *     No schema keyword makes generated clients refuse `me` (they ignore `not`), so callers
+         *     must check it themselves; the okta-sessions client does.
          * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
          */
         sessionId: components['parameters']['sessionId'];
@@ -634,7 +671,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      204: components['responses']['NoContent'];
+      204: components['responses']['SignedOut'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
     };

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { printGeneratedSummary } from './generated-summary.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const spec = 'spec/okta-sessions.yaml';
@@ -40,11 +41,10 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'docs'), { recursive: true });
 if (keepIgnore !== null) writeFileSync(docsIgnore, keepIgnore);
 
-run('types (openapi-typescript)', bin('openapi-typescript'), [
+run('types (openapi-typescript)', process.execPath, [
+  join(root, 'scripts/generate-types.mjs'),
   spec,
-  '--output',
   'generated/schema.ts',
-  '--enum-values',
 ]);
 run('operation metadata', process.execPath, [join(root, 'scripts/generate-operations.mjs')]);
 run('reference docs (openapi-generator markdown)', bin('openapi-generator-cli'), [
@@ -66,3 +66,4 @@ markPages(join(out, 'docs'));
 
 run('format (prettier)', bin('prettier'), ['--log-level', 'warn', '--write', 'generated']);
 console.log('\n✔ generated/ is up to date with the spec');
+printGeneratedSummary(root);

@@ -10,7 +10,7 @@ import { isOktaError } from './errors/okta-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
 import type { OperationId } from './operations.js';
 import { readRateLimit } from './rate-limit.js';
-import { secretsOfRequest } from './redact.js';
+import { scrub, secretsOfRequest } from './redact.js';
 import type { Throttle } from './throttle.js';
 import {
   BodyTooLargeError,
@@ -48,6 +48,8 @@ export interface Call {
 export interface Answer {
   response: TransportResponse;
   text: string;
+  /** The headers the attempt sent: what a server's echo must be scrubbed of. */
+  sent: Record<string, string>;
 }
 
 /** Runs one attempt; rejects with a typed error, the caller's abort reason, or a timeout. */
@@ -106,12 +108,12 @@ async function exchange(
     text = await response.text(MAX_BODY_BYTES, 'throw');
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      throw invalidResponse(wire, call, response, error.message);
+      throw invalidResponse(wire, call, response, error.message, headers);
     }
     throw error;
   }
   if (wire.throttle) wire.throttle.note(call.id, readRateLimit(response.headers));
-  return { response, text };
+  return { response, text, sent: headers };
 }
 
 /** A 2xx response whose body is not what the operation returns. */
@@ -120,11 +122,20 @@ export function invalidResponse(
   call: Call,
   response: TransportResponse,
   problem: string,
+  sent: Record<string, string>,
 ): OktaInvalidResponseError {
+  const requestId = response.headers.get('x-okta-request-id');
   return new OktaInvalidResponseError(
     {
       status: response.status,
-      requestId: response.headers.get('x-okta-request-id') ?? undefined,
+      // A server can echo the token or cookie in its request id: scrub it like an error body.
+      requestId:
+        requestId === null
+          ? undefined
+          : scrub(
+              requestId,
+              secretsOfRequest((name) => sent[name], call.body),
+            ),
       method: call.method,
       url: wire.orgUrl + call.path,
     },

@@ -3,14 +3,19 @@ import { platform } from '#platform';
 import type { paths } from '../generated/schema.js';
 import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
+import type { ConfigSources } from './config-file.js';
 import {
+  ENV_NAMES,
   optionsFromEnv,
+  optionsOfSources,
   resolveConfig,
+  type ConfigLayer,
   type OktaSessionsOptions,
   type ResolvedConfig,
 } from './config.js';
 import { useErrorRefiner } from './errors/factory.js';
 import { oauthError } from './errors/oauth-factory.js';
+import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
 import { lazyServiceApp, type ServiceAppHandle } from './oauth/lazy-service-app.js';
 import type { RepeatState } from './oauth/service-app.js';
@@ -23,8 +28,8 @@ import type { Transport } from './transport/transport.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
-  assertCookie,
   assertSessionId,
+  assertSessionCookie,
   assertSessionToken,
 } from './validate.js';
 import { VERSION } from './version.js';
@@ -55,7 +60,7 @@ export interface CallOptions {
  * ```
  */
 export interface CurrentSessionArgs {
-  /** The user's `sid=...` or `idx=...` cookie (server-side only; browsers send it themselves). */
+  /** The user's `sid=...` or `idx=...` cookie: required outside browsers (browsers send it themselves). */
   cookie?: string;
 }
 
@@ -88,6 +93,12 @@ function lowercased(headers: Record<string, string> | undefined): Record<string,
   const out: Record<string, string> = {};
   for (const name in headers) out[name.toLowerCase()] = headers[name]!;
   return out;
+}
+
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
 }
 
 /**
@@ -156,7 +167,9 @@ export class OktaSessions {
     this.#fetch = custom && ((request: Request) => custom(request));
     const transport = this.#fetch
       ? fetchTransport(this.#fetch, platform.isBrowser)
-      : platform.transport;
+      : this.#config.proxy && platform.proxyTransport
+        ? platform.proxyTransport(this.#config.proxy)
+        : platform.transport;
     const app = this.#config.credential?.token === undefined && this.#config.credential?.serviceApp;
     // Token requests go through the same transport (pool, proxy), headers, timeout and retry
     // policy as API calls.
@@ -214,20 +227,55 @@ export class OktaSessions {
 
   /**
    * A client configured from the variables the official Okta SDKs read: `OKTA_CLIENT_ORGURL`
-   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`).
+   * and `OKTA_CLIENT_TOKEN` (or `OKTA_CLIENT_ACCESS_TOKEN`), with `overrides` on top: a
+   * credential in `overrides` replaces the environment's. The proxy variables are read from
+   * the same `env`.
    *
    * @example
    * ```ts
-   * const okta = OktaSessions.fromEnv();
+   * const okta = OktaSessions.fromEnv(process.env, { timeoutMs: 5_000 });
    * ```
    */
   static fromEnv(
-    env: Record<string, string | undefined> = (
-      globalThis as { process?: { env: Record<string, string | undefined> } }
-    ).process?.env ?? {},
+    env: Record<string, string | undefined> = processEnv(),
     overrides: Partial<OktaSessionsOptions> = {},
   ): OktaSessions {
-    return new OktaSessions({ ...optionsFromEnv(env), ...overrides });
+    return OktaSessions.#fromLayers(env, [optionsFromEnv(env), overrides]);
+  }
+
+  /**
+   * A client configured the way the official Okta SDKs configure theirs (Node only), each
+   * source overriding the one before: `~/.okta/okta.yaml`, `./okta.yaml`, the `OKTA_CLIENT_*`
+   * variables, then `overrides`. Keys under `okta.client`: `orgUrl`, `token`,
+   * `authorizationMode`, `clientId`, `scopes`, `privateKey`, `keyId`, `requestTimeout` and
+   * `connectionTimeout` (seconds), `rateLimit.maxRetries`, `proxy`. A malformed file is an
+   * {@link OktaConfigError} naming the file and key; a credential in a file other users can
+   * read is reported through `sources.onWarning`.
+   *
+   * @example
+   * ```ts
+   * const okta = await OktaSessions.fromConfig({ userAgent: 'my-app/1.0' });
+   * ```
+   */
+  static async fromConfig(
+    overrides: Partial<OktaSessionsOptions> = {},
+    sources: ConfigSources = {},
+  ): Promise<OktaSessions> {
+    if (!platform.readConfigFiles) {
+      throw new OktaConfigError(
+        'fromConfig reads okta.yaml files and works in Node only. Pass options to new OktaSessions() instead',
+      );
+    }
+    const env = sources.env ?? processEnv();
+    const files = await platform.readConfigFiles(sources);
+    return OktaSessions.#fromLayers(env, [...files, optionsFromEnv(env), overrides]);
+  }
+
+  static #fromLayers(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessions {
+    const options = optionsOfSources(env, layers);
+    // Validated first with names that point at the variables and files, not only the options.
+    resolveConfig(options, { browser: platform.isBrowser }, ENV_NAMES);
+    return new OktaSessions(options);
   }
 
   /**
@@ -354,23 +402,23 @@ export class OktaSessions {
 
   #cookieArgs(args: CurrentSessionArgs): Prepared {
     const cookie = (args as CurrentSessionArgs | undefined)?.cookie;
-    if (cookie === undefined) return {};
     if (platform.isBrowser) {
+      if (cookie === undefined) return {};
       throw new OktaValidationError(
         'cookie',
         'browsers forbid setting the Cookie header; leave it out and create the client with credentials: "include" so the browser sends the Okta cookie itself',
       );
     }
-    assertCookie(cookie);
+    assertSessionCookie(cookie);
     return { cookie };
   }
 
   async #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
     const call = this.#callOf(id, prepared, options);
-    const { text, response } = await this.#run(call, options);
+    const { text, response, sent } = await this.#run(call, options);
     const session = parseSession(text);
     if (typeof session !== 'string') return session;
-    throw invalidResponse(this.#wire, call, response, session);
+    throw invalidResponse(this.#wire, call, response, session, sent);
   }
 
   async #call(

@@ -59,8 +59,11 @@ export type PrivateKeySource = string | Readonly<Record<string, unknown>> | KeyO
  * ```
  */
 export interface OktaSessionsOptions {
-  /** Your org's URL, e.g. `https://acme.okta.com` (no path; `http://` only for loopback hosts). */
-  orgUrl: string;
+  /**
+   * Your org's URL, e.g. `https://acme.okta.com` or `new URL('https://acme.okta.com')` (no path;
+   * `http://` only for loopback hosts).
+   */
+  orgUrl: string | URL;
   /** An Okta API token, sent as `Authorization: SSWS <token>`. Give this or `accessToken`. */
   apiToken?: string | undefined;
   /** An OAuth 2.0 access token (or a function returning one), sent as `Authorization: Bearer <token>`. */
@@ -93,7 +96,10 @@ export interface OktaSessionsOptions {
   retry?: RetryOptions;
   /** Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default false. */
   throttle?: boolean;
-  /** Called before each retry, e.g. for logging or metrics. */
+  /**
+   * Called before each retry, e.g. for logging or metrics. It may be async; whatever it throws
+   * or rejects with is ignored, so it never changes the outcome of the call.
+   */
   onRetry?: (info: RetryInfo) => void;
   /**
    * The `credentials` mode of the cookie (`/me`) operations. In browsers it defaults to
@@ -103,6 +109,31 @@ export interface OktaSessionsOptions {
   credentials?: RequestCredentials;
   /** Headers added to every request. Credential headers cannot be set this way. */
   headers?: Record<string, string>;
+  /**
+   * The HTTP(S) proxy of the Node transport: a URL such as `'http://user:pass@proxy:8080'`
+   * (every request goes through it), `false` (none, whatever the environment says), or the
+   * variables' values as an object. Default: `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (or their
+   * lowercase forms) from `process.env`, read when the client is built. Browsers, Deno, Bun and
+   * a `fetch` you pass use their own proxy settings.
+   */
+  proxy?: string | false | ProxyEnv;
+}
+
+/**
+ * Proxy settings as the `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` variables give them.
+ *
+ * @example
+ * ```ts
+ * const proxy: ProxyEnv = { httpsProxy: 'http://proxy.corp:3128', noProxy: 'localhost,.internal' };
+ * ```
+ */
+export interface ProxyEnv {
+  /** The proxy for `https://` origins. */
+  httpsProxy?: string | undefined;
+  /** The proxy for `http://` origins. */
+  httpProxy?: string | undefined;
+  /** Hosts reached directly: comma- or space-separated, `*`, `.example.com`, `host:port`. */
+  noProxy?: string | undefined;
 }
 
 /** The validated, normalised configuration the client runs on. */
@@ -117,53 +148,125 @@ export interface ResolvedConfig {
   maxRetries: number;
   maxDelayMs: number;
   throttle: boolean;
+  /** The Node transport's proxy; undefined for none. */
+  proxy: ResolvedProxy | undefined;
+}
+
+/** A checked proxy setting: every variable given explicitly, so undici reads no environment. */
+export interface ResolvedProxy {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+  /** `host:port` of the proxies, for messages: never the credentials. */
+  label: string;
 }
 
 const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+// The WHATWG URL parser has already turned any IPv4 spelling (127.1, 0x7f000001...) into four
+// decimal parts, so a host that does not match is a name, and names are resolved by someone else.
+const IPV4_LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * True for the hosts plain http:// may reach: an IPv4 literal in 127.0.0.0/8, `[::1]`, or
+ * exactly `localhost`. Anything else (`127.evil.com`, `127.0.0.1.nip.io`) resolves wherever
+ * its owner wants, and the credential would travel there in clear text.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  const parts = IPV4_LOOPBACK.exec(hostname);
+  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+}
+
+/**
+ * How configuration errors name each setting and say where to set the org URL: option names
+ * for the constructor, flags for the CLI, variables and okta.yaml keys for fromEnv/fromConfig.
+ */
+export interface ConfigNames {
+  orgUrl: string;
+  apiToken: string;
+  accessToken: string;
+  timeoutMs: string;
+  /** A service app's client id and private key (default: the option names). */
+  clientId?: string;
+  privateKey?: string;
+  /** The fix for a missing org URL. */
+  orgUrlFix: string;
+}
+
+const OPTION_NAMES: ConfigNames = {
+  orgUrl: 'orgUrl',
+  apiToken: 'apiToken',
+  accessToken: 'accessToken',
+  timeoutMs: 'timeoutMs',
+  orgUrlFix: 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }',
+};
+
+/** The names fromEnv and fromConfig use: the official SDKs' variables and okta.yaml keys. */
+export const ENV_NAMES: ConfigNames = {
+  orgUrl: 'orgUrl (OKTA_CLIENT_ORGURL)',
+  apiToken: 'apiToken (OKTA_CLIENT_TOKEN)',
+  accessToken: 'accessToken (OKTA_CLIENT_ACCESS_TOKEN)',
+  clientId: 'clientId (OKTA_CLIENT_CLIENTID)',
+  privateKey: 'privateKey (OKTA_CLIENT_PRIVATEKEY)',
+  timeoutMs: 'timeoutMs',
+  orgUrlFix:
+    'Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+};
 
 function fail(problem: string, fix: string): never {
   throw new OktaConfigError(`${problem}. ${fix}`);
 }
 
-function checkOrgUrl(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    fail('orgUrl is required', 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }');
+function checkOrgUrl(raw: unknown, names: ConfigNames): string {
+  const name = names.orgUrl;
+  if (raw instanceof URL) raw = raw.href;
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+    fail(`${name} is required`, names.orgUrlFix);
+  }
+  if (typeof raw !== 'string') {
+    fail(
+      `${name} must be a string or a URL (got ${typeof raw})`,
+      'Pass e.g. "https://acme.okta.com"',
+    );
   }
   const value = raw.trim();
   if (value.includes('{yourOktaDomain}')) {
-    fail('orgUrl still contains the {yourOktaDomain} placeholder', 'Replace it with your org host');
+    fail(
+      `${name} still contains the {yourOktaDomain} placeholder`,
+      'Replace it with your org host',
+    );
   }
+  // The value is not echoed until it parses as a URL: a token pasted into the wrong place
+  // must not end up in a log.
   if (value.split('://').length !== 2) {
-    fail(`orgUrl "${value}" is not a URL with one scheme`, 'Use the form https://acme.okta.com');
+    fail(`${name} is not a URL with one scheme`, 'Use the form https://acme.okta.com');
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    fail(`orgUrl "${value}" is not a valid URL`, 'Use the form https://acme.okta.com');
+    fail(`${name} is not a valid URL`, 'Use the form https://acme.okta.com');
   }
-  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     fail(
-      `orgUrl must use https:// (got ${url.protocol}//)`,
+      `${name} must use https:// (got ${url.protocol}//)`,
       'Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
     );
   }
   if (url.username || url.password)
-    fail('orgUrl must not contain credentials', 'Remove user:pass@');
+    fail(`${name} must not contain credentials`, 'Remove user:pass@');
   if (ADMIN_DOMAIN.test(`${url.hostname}.`)) {
     fail(
-      `orgUrl "${url.origin}" is an admin domain`,
+      `${name} "${url.origin}" is an admin domain`,
       'Use your org domain without "-admin", e.g. https://acme.okta.com',
     );
   }
   if (url.hostname.includes('.com.com')) {
-    fail(`orgUrl "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
+    fail(`${name} "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     fail(
-      `orgUrl must not have a path, query or fragment (got "${value}")`,
+      `${name} must not have a path, query or fragment`,
       `Use only the origin, e.g. ${url.origin}`,
     );
   }
@@ -220,7 +323,13 @@ function checkScopes(scopes: unknown): readonly string[] {
   return [...scopes] as string[];
 }
 
-function checkServiceApp(options: OktaSessionsOptions, browser: boolean): ServiceAppConfig {
+function checkServiceApp(
+  options: OktaSessionsOptions,
+  browser: boolean,
+  names: ConfigNames,
+): ServiceAppConfig {
+  const clientIdName = names.clientId ?? 'clientId';
+  const privateKeyName = names.privateKey ?? 'privateKey';
   if (browser) {
     fail(
       'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page',
@@ -229,11 +338,17 @@ function checkServiceApp(options: OktaSessionsOptions, browser: boolean): Servic
   }
   const { clientId, privateKey, keyId } = options;
   if (typeof clientId !== 'string' || clientId.trim() === '' || headerValueProblem(clientId)) {
-    fail("clientId must be the service app's client id", 'Pass it together with privateKey');
+    fail(
+      `${clientIdName} must be the service app's client id`,
+      `Pass it together with ${privateKeyName}`,
+    );
   }
   if (clientId.includes('{')) fail('clientId still contains a placeholder', 'Use the real id');
   if (privateKey === undefined) {
-    fail('clientId was given without privateKey', "Pass the service app's private key too");
+    fail(
+      `${clientIdName} was given without ${privateKeyName}`,
+      "Pass the service app's private key too",
+    );
   }
   if (
     keyId !== undefined &&
@@ -259,19 +374,20 @@ function checkServiceApp(options: OktaSessionsOptions, browser: boolean): Servic
 export function resolveConfig(
   options: OktaSessionsOptions,
   runtime: { browser: boolean } = { browser: false },
+  names: ConfigNames = OPTION_NAMES,
 ): ResolvedConfig {
   if (typeof options !== 'object' || options === null) {
     fail('options are required', 'Pass { orgUrl, apiToken } or { orgUrl, accessToken }');
   }
-  const orgUrl = checkOrgUrl(options.orgUrl);
+  const orgUrl = checkOrgUrl(options.orgUrl, names);
   const { apiToken, accessToken, authorizationMode } = options;
   const privateKeyAuth =
     options.clientId !== undefined ||
     options.privateKey !== undefined ||
     authorizationMode === 'PrivateKey';
   const given = [
-    apiToken !== undefined && 'apiToken',
-    accessToken !== undefined && 'accessToken',
+    apiToken !== undefined && names.apiToken,
+    accessToken !== undefined && names.accessToken,
     privateKeyAuth && 'clientId + privateKey',
   ].filter(Boolean);
   if (given.length > 1) {
@@ -291,14 +407,14 @@ export function resolveConfig(
     credential = {
       scheme: 'oauth2',
       token: undefined,
-      serviceApp: checkServiceApp(options, runtime.browser),
+      serviceApp: checkServiceApp(options, runtime.browser, names),
     };
   } else if (apiToken !== undefined) {
     if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
-    credential = { scheme: 'apiToken', token: checkToken('apiToken', apiToken) };
+    credential = { scheme: 'apiToken', token: checkToken(names.apiToken, apiToken) };
   } else if (accessToken !== undefined) {
     if (typeof accessToken === 'string') {
-      credential = { scheme: 'oauth2', token: checkToken('accessToken', accessToken) };
+      credential = { scheme: 'oauth2', token: checkToken(names.accessToken, accessToken) };
     } else if (typeof accessToken === 'function') {
       credential = { scheme: 'oauth2', token: accessToken };
     } else {
@@ -311,7 +427,7 @@ export function resolveConfig(
     // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
-      'Pass apiToken (an Okta API token), accessToken (an OAuth 2.0 access token) or clientId + privateKey (an OAuth 2.0 service app); a client that only uses the /me operations can pass credentials: "include" instead',
+      `Pass ${names.apiToken} (an Okta API token), ${names.accessToken} (an OAuth 2.0 access token) or clientId + privateKey (an OAuth 2.0 service app); a client that only uses the /me operations can pass credentials: "include" instead`,
     );
   }
   assertHeaders(options.headers, 'headers');
@@ -325,54 +441,185 @@ export function resolveConfig(
   return {
     orgUrl,
     credential,
-    timeoutMs: checkPositive('timeoutMs', options.timeoutMs, 30_000, 1),
+    timeoutMs: checkPositive(names.timeoutMs, options.timeoutMs, 30_000, 1),
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
     throttle: options.throttle === true,
+    proxy: resolveProxy(
+      options.proxy === undefined && !runtime.browser ? proxyEnvOf(processEnv()) : options.proxy,
+    ),
   };
 }
 
-/** The environment variables the official Okta SDKs read. */
-export function optionsFromEnv(env: Record<string, string | undefined>): OktaSessionsOptions {
-  const orgUrl = env['OKTA_CLIENT_ORGURL'];
-  if (!orgUrl) {
-    fail('OKTA_CLIENT_ORGURL is not set', 'Set it to your org URL, e.g. https://acme.okta.com');
-  }
-  const mode = env['OKTA_CLIENT_AUTHORIZATIONMODE'] || undefined;
-  const clientId = env['OKTA_CLIENT_CLIENTID'] || undefined;
-  const privateKey = env['OKTA_CLIENT_PRIVATEKEY'] || undefined;
-  if (mode === 'PrivateKey' || (mode === undefined && (clientId || privateKey))) {
-    if (!clientId || !privateKey) {
-      fail(
-        'Private-key auth needs OKTA_CLIENT_CLIENTID and OKTA_CLIENT_PRIVATEKEY',
-        'Set both (the key as PEM or JWK JSON)',
-      );
+/** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */
+export const OAUTH_KEYS = [
+  'authorizationMode',
+  'clientId',
+  'scopes',
+  'privateKey',
+  'keyId',
+] as const;
+
+/** One source of settings (okta.yaml, the environment, the caller's options). */
+export type ConfigLayer = {
+  [key in Exclude<keyof OktaSessionsOptions, (typeof OAUTH_KEYS)[number]>]?:
+    OktaSessionsOptions[key] | undefined;
+} & {
+  // Unchecked here (files and variables hold text): the constructor judges them.
+  [key in (typeof OAUTH_KEYS)[number]]?: unknown;
+};
+
+const CREDENTIAL_KEYS = [
+  'apiToken',
+  'accessToken',
+  'clientId',
+  'privateKey',
+  'keyId',
+  'scopes',
+] as const;
+
+/**
+ * Later layers win. A credential is replaced as a whole: a layer that gives one (an API token,
+ * an access token or a service app) hides every credential of the layers before it, so an
+ * `accessToken` override is not "both credentials" with a token from the environment.
+ */
+export function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
+  const merged: ConfigLayer = {};
+  for (const layer of layers) {
+    const defined = Object.entries(layer).filter(([, value]) => value !== undefined);
+    if (defined.some(([key]) => (CREDENTIAL_KEYS as readonly string[]).includes(key))) {
+      for (const key of [...CREDENTIAL_KEYS, 'authorizationMode'] as const) delete merged[key];
     }
-    const scopes = env['OKTA_CLIENT_SCOPES']?.split(/\s+/).filter(Boolean);
-    return {
-      orgUrl,
-      authorizationMode: 'PrivateKey',
-      clientId,
-      privateKey,
-      keyId: env['OKTA_CLIENT_KEYID'] || undefined,
-      ...(scopes && scopes.length > 0 ? { scopes } : {}),
-    };
+    for (const [key, value] of defined) {
+      const before = (merged as Record<string, unknown>)[key];
+      (merged as Record<string, unknown>)[key] =
+        isPlainObject(before) && isPlainObject(value) ? { ...before, ...value } : value;
+    }
   }
-  const apiToken = env['OKTA_CLIENT_TOKEN'] || undefined;
-  const accessToken = env['OKTA_CLIENT_ACCESS_TOKEN'] || undefined;
-  if (!apiToken && !accessToken) {
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  );
+}
+
+/** The `OKTA_CLIENT_*` variables the official Okta SDKs read (empty ones count as unset). */
+export function optionsFromEnv(env: Record<string, string | undefined>): ConfigLayer {
+  const read = (name: string) => env[`OKTA_CLIENT_${name}`] || undefined;
+  const scopes = read('SCOPES');
+  const layer: ConfigLayer = {
+    orgUrl: read('ORGURL'),
+    apiToken: read('TOKEN'),
+    accessToken: read('ACCESS_TOKEN'),
+    authorizationMode: read('AUTHORIZATIONMODE'),
+    clientId: read('CLIENTID'),
+    scopes: scopes?.split(/\s+/).filter(Boolean),
+    privateKey: read('PRIVATEKEY'),
+    keyId: read('KEYID'),
+  };
+  return layer;
+}
+
+/**
+ * The client options of merged layers. `authorizationMode` picks the credential the way the
+ * official SDKs do: `SSWS` keeps the API token and drops service-app keys; `PrivateKey` keeps
+ * the service-app keys (which the constructor then judges).
+ */
+export function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
+  const { authorizationMode, ...rest } = merged;
+  const options = { ...rest } as OktaSessionsOptions & ConfigLayer;
+  if (authorizationMode === undefined || authorizationMode === 'SSWS') {
+    if (authorizationMode === 'SSWS') {
+      for (const key of OAUTH_KEYS) delete options[key];
+    }
+    return options;
+  }
+  if (authorizationMode !== 'PrivateKey') {
     fail(
-      'None of OKTA_CLIENT_TOKEN, OKTA_CLIENT_ACCESS_TOKEN or OKTA_CLIENT_CLIENTID + OKTA_CLIENT_PRIVATEKEY is set',
-      'Set one of them',
+      `authorizationMode must be "SSWS" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
+      'Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
     );
   }
-  return {
-    orgUrl,
-    apiToken,
-    accessToken,
-    // An unknown mode is passed on for resolveConfig to refuse with its message.
-    ...(mode
-      ? { authorizationMode: mode as NonNullable<OktaSessionsOptions['authorizationMode']> }
-      : {}),
+  delete options.apiToken;
+  return { ...options, authorizationMode } as OktaSessionsOptions;
+}
+
+/**
+ * The proxy settings of an environment, read as undici's EnvHttpProxyAgent reads them (the
+ * lowercase variable wins), or `false` when it names no proxy.
+ */
+export function proxyEnvOf(env: Record<string, string | undefined>): ProxyEnv | false {
+  const read = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+  const proxy: ProxyEnv = {
+    httpsProxy: read('https_proxy'),
+    httpProxy: read('http_proxy'),
+    noProxy: read('no_proxy'),
   };
+  return proxy.httpsProxy || proxy.httpProxy ? proxy : false;
+}
+
+/**
+ * The client options of configuration layers (first to last, the later winning), with the
+ * proxy taken from `env` unless a layer set one.
+ */
+export function optionsOfSources(
+  env: Record<string, string | undefined>,
+  layers: ConfigLayer[],
+): OktaSessionsOptions {
+  const options = optionsOfLayers(mergeLayers(...layers));
+  options.proxy ??= proxyEnvOf(env);
+  return options;
+}
+
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
+}
+
+/** A proxy URL, checked; messages show at most its host, never its credentials. */
+function checkProxyUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`${name} must be a URL such as http://proxy.example.com:3128`, 'Or pass proxy: false');
+  }
+  let url: URL;
+  try {
+    url = new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    fail(`${name} is not a valid URL`, 'Use the form http://user:pass@proxy.example.com:3128');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(`${name} must be an http:// or https:// proxy (got ${url.protocol}//)`, 'Fix the scheme');
+  }
+  return url.href;
+}
+
+function hostOf(proxy: string): string {
+  return new URL(proxy).host;
+}
+
+/** The proxy of the options (or the environment), or undefined for none. */
+export function resolveProxy(setting: OktaSessionsOptions['proxy']): ResolvedProxy | undefined {
+  if (setting === undefined || setting === false) return undefined;
+  if (typeof setting === 'string') {
+    const url = checkProxyUrl('proxy', setting);
+    return { httpProxy: url, httpsProxy: url, noProxy: '', label: hostOf(url) };
+  }
+  if (typeof setting !== 'object' || setting === null) {
+    fail(
+      'proxy must be a URL string, false, or { httpsProxy, httpProxy, noProxy }',
+      'Fix the proxy option',
+    );
+  }
+  const httpsProxy = setting.httpsProxy
+    ? checkProxyUrl('proxy.httpsProxy (HTTPS_PROXY)', setting.httpsProxy)
+    : '';
+  const httpProxy = setting.httpProxy
+    ? checkProxyUrl('proxy.httpProxy (HTTP_PROXY)', setting.httpProxy)
+    : '';
+  if (!httpsProxy && !httpProxy) return undefined;
+  const hosts = [...new Set([httpsProxy, httpProxy].filter(Boolean).map(hostOf))];
+  return { httpsProxy, httpProxy, noProxy: setting.noProxy ?? '', label: hosts.join(', ') };
 }

@@ -95,10 +95,10 @@ async function run(
 }
 
 async function session(id: OperationId, options: CurrentSessionOptions): Promise<Session> {
-  const { text, response, call, wire } = await run(id, options);
+  const { text, response, sent, call, wire } = await run(id, options);
   const parsed = parseSession(text);
   if (typeof parsed !== 'string') return parsed;
-  throw invalidResponse(wire, call, response, parsed);
+  throw invalidResponse(wire, call, response, parsed, sent);
 }
 
 /**

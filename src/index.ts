@@ -6,7 +6,9 @@ export type {
   AccessTokenSource,
   PrivateKeySource,
   KeyObjectLike,
+  ProxyEnv,
 } from './config.js';
+export type { ConfigSources } from './config-file.js';
 export type { RetryOptions, RetryInfo } from './retry.js';
 export type { Session, Open } from './session.js';
 export type { OperationId } from './operations.js';

@@ -1,32 +1,92 @@
 /** What replaces a secret wherever one could otherwise be shown. */
 export const REDACTED = '[REDACTED]';
 
+// A secret this long inside a longer word is an echo, not a coincidence ("req-<token>"):
+// it is scrubbed wherever it occurs. Shorter ones only where they stand as a token of their
+// own, so that a one-letter session token does not turn "Authentication" into "Authentic[…]".
+const ANYWHERE_FROM_LENGTH = 8;
+// Characters that glue onto a token: letters, combining marks, digits and base64url's `-` `_`.
+// Tested on two code units, so that a letter outside the BMP counts as one.
+const STARTS_WORD = /^[\p{L}\p{M}\p{N}_-]/u;
+const ENDS_WORD = /[\p{L}\p{M}\p{N}_-]$/u;
+// Scrubbing can only create a new occurrence by butting `[REDACTED]` against text that
+// completes a secret containing `[REDACTED]`'s own characters; a few passes settle it.
+const MAX_PASSES = 4;
+
 /**
  * The secret parts of a credential header: the token after the scheme of `Authorization`, and
- * every cookie value of `Cookie`. Used to scrub anything a server might echo back.
+ * every cookie value of `Cookie` (quoted values also unquoted: servers echo either form).
+ * Used to scrub anything a server might echo back.
  */
 export function secretsOfHeader(name: string, value: string): string[] {
   const lower = name.toLowerCase();
   if (lower === 'authorization' || lower === 'proxy-authorization' || lower === 'dpop') {
     const space = value.indexOf(' ');
-    return [space === -1 ? value : value.slice(space + 1)].filter((s) => s.length >= 4);
+    return [space === -1 ? value : value.slice(space + 1)].filter(Boolean);
   }
   if (lower === 'cookie') {
-    return value
-      .split(';')
-      .map((pair) => pair.slice(pair.indexOf('=') + 1).trim())
-      .filter((s) => s.length >= 4);
+    const secrets: string[] = [];
+    for (const pair of value.split(';')) {
+      const cookieValue = pair.slice(pair.indexOf('=') + 1).trim();
+      if (cookieValue) secrets.push(cookieValue);
+      if (cookieValue.length > 2 && cookieValue.startsWith('"') && cookieValue.endsWith('"'))
+        secrets.push(cookieValue.slice(1, -1));
+    }
+    return secrets;
   }
   return [];
 }
 
-/** Replaces every occurrence of each secret in `text`. */
+/** Does `secret` at `index` stand as a token, i.e. not glued onto a longer word on either side? */
+function standsAlone(text: string, index: number, secret: string): boolean {
+  const end = index + secret.length;
+  if (STARTS_WORD.test(secret) && ENDS_WORD.test(text.slice(Math.max(0, index - 2), index)))
+    return false;
+  return !(ENDS_WORD.test(secret) && STARTS_WORD.test(text.slice(end, end + 2)));
+}
+
+function scrubOnce(text: string, secrets: readonly string[]): string {
+  const ranges: Array<[number, number]> = [];
+  for (const secret of secrets) {
+    if (!secret) continue;
+    const anywhere = secret.length >= ANYWHERE_FROM_LENGTH;
+    for (let i = text.indexOf(secret); i !== -1; i = text.indexOf(secret, i + 1)) {
+      if (anywhere || standsAlone(text, i, secret)) ranges.push([i, i + secret.length]);
+    }
+  }
+  if (ranges.length === 0) return text;
+  // Overlapping secrets (a cookie and its value, two tokens sharing a part) become one mark.
+  ranges.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let done = 0;
+  let open = ranges[0]![0];
+  let close = ranges[0]![1];
+  for (const [start, end] of ranges) {
+    if (start > close) {
+      out += text.slice(done, open) + REDACTED;
+      done = close;
+      open = start;
+    }
+    close = Math.max(close, end);
+  }
+  return out + text.slice(done, open) + REDACTED + text.slice(close);
+}
+
+/**
+ * Replaces each secret in `text` with `[REDACTED]` where it occurs as a token of its own, and
+ * anywhere at all once it is long enough that its occurrence cannot be a coincidence. Other
+ * words are never touched, so short secrets do not garble a message: with the secret `a`,
+ * `Authentication failed` stays as it is, and `Not found: a` becomes `Not found: [REDACTED]`.
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = scrubOnce(out, secrets);
+    if (next === out) return out;
+    out = next;
   }
-  return out;
+  // Only a secret that contains the mark itself gets here: show nothing rather than it.
+  return scrubOnce(out, secrets) === out ? out : '';
 }
 
 const SECRET_HEADERS = ['authorization', 'cookie', 'dpop'];

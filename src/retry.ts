@@ -4,6 +4,7 @@ import { rateLimitOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { OktaRateLimitError } from './errors/rate-limit-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
+import { notify } from './notify.js';
 import { resetWaitMs } from './rate-limit.js';
 import { sleep } from './abort.js';
 
@@ -65,7 +66,7 @@ export interface RetryPolicy {
   /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */
   repeatable: boolean;
   signal: AbortSignal | undefined;
-  onRetry: ((info: RetryInfo) => void) | undefined;
+  onRetry: ((info: RetryInfo) => unknown) | undefined;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -150,11 +151,7 @@ export async function withRetries<T>(
       if (!decision) throw error;
       if (decision.reason === 'rate-limit' && retryFor === undefined) retryFor = decision.requestId;
       decision.delayMs = Math.min(Math.max(0, Math.ceil(decision.delayMs)), policy.maxDelayMs);
-      try {
-        policy.onRetry?.({ operationId: policy.operationId, attempt: retry + 1, ...decision });
-      } catch {
-        // A failing observer must not change the outcome of the call.
-      }
+      notify(policy.onRetry, { operationId: policy.operationId, attempt: retry + 1, ...decision });
       await sleep(decision.delayMs, policy.signal);
     }
   }

@@ -1,4 +1,5 @@
-import { dateTimeFields } from '../generated/operations.js';
+import { dateTimeFields, nullableDateTimeFields } from '../generated/operations.js';
+import { parseDateTime } from './date-time.js';
 import type { components } from '../generated/schema.js';
 
 type Schemas = components['schemas'];
@@ -68,6 +69,7 @@ export interface Session {
 }
 
 const SESSION_DATES: readonly string[] = dateTimeFields.Session;
+const NULLABLE_DATES: readonly string[] = nullableDateTimeFields.Session;
 
 /**
  * Parses a Session body in one pass over its known date fields. Returns a problem description
@@ -87,9 +89,10 @@ export function parseSession(text: string): Session | string {
   const session = value as Record<string, unknown>;
   for (const field of SESSION_DATES) {
     const raw = session[field];
-    if (typeof raw !== 'string') continue;
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) return `${field} is not a date-time`;
+    if (raw === undefined || (raw === null && NULLABLE_DATES.includes(field))) continue;
+    // Anything else would reach the caller as a number or an object under a `Date` type.
+    const date = typeof raw === 'string' ? parseDateTime(raw) : undefined;
+    if (date === undefined) return `${field} is not a date-time`;
     session[field] = date;
   }
   return session as unknown as Session;

@@ -2,7 +2,7 @@
 // (X-Rate-Limit-Remaining: 0), later attempts of that operation wait for its reset.
 import { sleep } from './abort.js';
 import type { OperationId } from './operations.js';
-import { resetWaitMs, type RateLimitState } from './rate-limit.js';
+import { nextThrottleUntil, type RateLimitState } from './rate-limit.js';
 
 export class Throttle {
   // Okta counts rate limits per endpoint: a spent window throttles that operation only.
@@ -21,9 +21,8 @@ export class Throttle {
 
   /** Notes what a response (success or error) said about the operation's window. */
   note(id: OperationId, state: RateLimitState | undefined): void {
-    const wait = state && state.remaining === 0 ? resetWaitMs(state) : undefined;
-    if (wait !== undefined) {
-      this.#until.set(id, Math.max(this.#until.get(id) ?? 0, Date.now() + wait));
-    }
+    const until = nextThrottleUntil(this.#until.get(id), state, Date.now());
+    if (until === undefined) this.#until.delete(id);
+    else this.#until.set(id, until);
   }
 }

@@ -66,6 +66,32 @@ export function assertCookie(value: unknown): asserts value is string {
   if (problem) throw new OktaValidationError('cookie', problem);
 }
 
+const SESSION_COOKIES =
+  'Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page)';
+
+/**
+ * The cookie of a server-side `/me` call: without `sid=` or `idx=` Okta answers a 404 that
+ * never mentions the cookie, so say so before any request.
+ */
+export function assertSessionCookie(value: unknown): asserts value is string {
+  if (value === undefined) {
+    throw new OktaValidationError(
+      'cookie',
+      `the /me operations need the user's Okta cookie, e.g. { cookie: 'sid=…' }. ${SESSION_COOKIES}; pass the Cookie header your server received from the user`,
+    );
+  }
+  assertCookie(value);
+  const names = value.split(';').map((pair) => {
+    const eq = pair.indexOf('=');
+    return eq === -1
+      ? ''
+      : `${pair.slice(0, eq).trim()}=${pair.slice(eq + 1).trim() === '' ? '' : 'x'}`;
+  });
+  if (!names.includes('sid=x') && !names.includes('idx=x')) {
+    throw new OktaValidationError('cookie', `has no sid=… or idx=… cookie. ${SESSION_COOKIES}`);
+  }
+}
+
 /**
  * What is wrong with a bearer or API token as a header value, or undefined. Shared by the
  * configured tokens and the values an accessToken function returns.

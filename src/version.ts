@@ -6,4 +6,4 @@
  * console.log(`okta-sessions ${VERSION}`);
  * ```
  */
-export const VERSION = '0.1.0';
+export const VERSION = '0.2.0';

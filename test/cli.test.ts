@@ -1,12 +1,32 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { run } from '../src/cli/run.js';
+import { VERSION } from '../src/version.js';
+import { buildCli, type CliBinary } from './helpers/cli-binary.js';
 
 const API_TOKEN = 'cli-SECRET-token-123';
 let emu: Emulator;
+let bin: CliBinary;
+// No real ~/.okta/okta.yaml or ./okta.yaml reaches the in-process runs.
+const emptyHome = mkdtempSync(join(tmpdir(), 'okta-cli-home-'));
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, apiToken: API_TOKEN });
+  [emu, bin] = await Promise.all([startEmulator({ port: 0, apiToken: API_TOKEN }), buildCli()]);
+}, 60_000);
+afterAll(async () => {
+  await emu.close();
+  bin.remove();
+  rmSync(emptyHome, { recursive: true, force: true });
 });
-afterAll(() => emu.close());
+
+/** The built command as a process; it never echoes the credential it was given either. */
+async function cliBin(args: string[], options: Parameters<CliBinary['run']>[1] = {}) {
+  const result = await bin.run(args, options);
+  expect(result.stdout + result.stderr).not.toContain(API_TOKEN);
+  return result;
+}
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
   let stdout = '';
@@ -16,6 +36,8 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
     stderr: (t) => (stderr += t),
     env,
     stop: new AbortController().signal,
+    homeDir: emptyHome,
+    cwd: emptyHome,
   });
   // No command ever echoes a credential it was given.
   expect(stdout + stderr).not.toContain(API_TOKEN);
@@ -39,7 +61,9 @@ test('create, get, refresh, me, revoke against the emulator (flags), then get fa
   expect((await cli(['refresh', session.id, ...conn()])).code).toBe(0);
   const me = await cli(['me', '--cookie', `sid=${session.id}`, '--org-url', emu.url]);
   expect(me.code).toBe(0);
-  expect(me.stdout).toContain(session.id);
+  // The session id is the cookie's value: a secret of this invocation, never printed.
+  expect(me.stdout).not.toContain(session.id);
+  expect(me.stdout).toMatch(/id\s+\[REDACTED\]\n\s+login\s+cli@example\.com/);
   expect((await cli(['revoke', session.id, ...conn()])).stdout).toBe('done (revoke)\n');
 
   const gone = await cli(['get', session.id, ...conn()]);
@@ -60,22 +84,248 @@ test('the OKTA_CLIENT_* variables work in place of flags', async () => {
 });
 
 test.each([
-  [['get'], /expected <sessionId>/],
-  [['get', 'a', 'b', '--org-url', 'https://acme.okta.com'], /expected <sessionId>/],
+  [['get'], /missing <sessionId>; usage: okta-sessions get <sessionId>/],
+  [['get', 'a', 'b', '--org-url', 'https://acme.okta.com'], /too many arguments/],
   [['create'], /--session-token is required/],
-  [['get', 'abc'], /orgUrl is required/],
   [['get', 'abc', '--org-url', 'http://acme.okta.com', '--api-token', API_TOKEN], /https/],
   [
     ['get', '..', '--org-url', 'https://acme.okta.com', '--api-token', API_TOKEN],
     /Invalid sessionId/,
   ],
-  [['frobnicate'], /unknown command/],
-  [['get', 'a', '--bogus'], /Unknown option/],
   [[], /Usage: okta-sessions <command>/],
 ])('usage and configuration errors exit 2: %j', async (argv, message) => {
   const { code, stdout, stderr } = await cli(argv);
   expect(code).toBe(2);
   expect(stdout + stderr).toMatch(message);
+});
+
+describe('the built command guides a new user', () => {
+  test('nothing configured: the error names the flag and the variable, not an options object', async () => {
+    const { code, stderr } = await cliBin(['get', 'abc']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--org-url/);
+    expect(stderr).toMatch(/OKTA_CLIENT_ORGURL/);
+    expect(stderr).toMatch(/^error: --org-url \(OKTA_CLIENT_ORGURL\) is required/);
+    expect(stderr).not.toMatch(/\{ orgUrl/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('an org URL but no token: says which flag or variable gives the credential', async () => {
+    const { code, stderr } = await cliBin(['get', 'abc', '--org-url', emu.url]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/get needs --api-token T \(or OKTA_CLIENT_TOKEN.*--access-token T/);
+    const create = await cliBin(['create', '--session-token', 'x', '--org-url', emu.url]);
+    expect(create.stderr).toMatch(/create needs --api-token T/);
+    expect(create.stderr).not.toMatch(/access-token/);
+  });
+
+  test.each([['abc'], ['1.5'], ['0'], ['-5']])(
+    '--timeout-ms %s is a usage error',
+    async (value) => {
+      const { code, stderr } = await cliBin([
+        'get',
+        'abc',
+        '--org-url',
+        emu.url,
+        '--api-token',
+        API_TOKEN,
+        `--timeout-ms=${value}`,
+      ]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--timeout-ms must be a whole number of milliseconds/);
+    },
+  );
+
+  test('a token passed to --org-url by mistake is not echoed back', async () => {
+    const { code, stderr } = await cliBin(['get', 'abc', '--org-url', API_TOKEN]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--org-url \(OKTA_CLIENT_ORGURL\) is not a URL/);
+  });
+
+  test.each([
+    [
+      ['gett', 'abc'],
+      /unknown command "gett" \(did you mean "get"\?\); run "okta-sessions --help"/,
+    ],
+    [['frobnicate'], /unknown command "frobnicate"; run "okta-sessions --help"/],
+    [
+      ['get', 'a', '--bogus'],
+      /unknown option --bogus; run "okta-sessions get --help" for its options/,
+    ],
+    [['get', 'a', '--org-ulr', 'x'], /unknown option --org-ulr \(did you mean "--org-url"\?\)/],
+    [
+      ['me', '--cookie', 'sid=x', '--api-token', 'x'],
+      /unknown option --api-token; run "okta-sessions me --help"/,
+    ],
+    [['get', 'a', '--org-url'], /--org-url needs a value \(--org-url URL\)/],
+    [['--verison'], /unknown option "--verison" \(did you mean "--version"\?\)/],
+  ])(
+    'unknown or malformed input: a short message with a pointer to help: %j',
+    async (argv, message) => {
+      const { code, stdout, stderr } = await cliBin(argv);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    },
+  );
+
+  test.each([['-v'], ['--version']])('%s prints the version', async (flag) => {
+    const { code, stdout } = await cliBin([flag]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${VERSION}\n`);
+  });
+
+  test('me --help lists only the flags me uses, each described, aligned', async () => {
+    const { code, stdout } = await cliBin(['me', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/--api-token|--access-token/);
+    expect(stdout).toMatch(/--cookie C/);
+    const get = (await cliBin(['get', '--help'])).stdout;
+    expect(get).toMatch(/--api-token T/);
+    expect(get).toMatch(/--access-token T/);
+    expect(get).not.toMatch(/--cookie/);
+    const create = (await cliBin(['create', '--help'])).stdout;
+    expect(create).toMatch(/--api-token T/);
+    expect(create).not.toMatch(/--access-token/); // createSession takes an API token only
+  });
+
+  test.each([
+    ['--help'],
+    ['get', '--help'],
+    ['me', '--help'],
+    ['create', '--help'],
+    ['emulator', '--help'],
+    ['demo', '--help'],
+  ])('help is aligned, described and lower-case throughout: %s', async (...argv) => {
+    const { stdout } = await cliBin(argv);
+    const section = stdout
+      .split(/^(?:Commands|Options):\n/m)
+      .slice(1)
+      .map((s) => s.split('\n\n')[0]!);
+    expect(section.length).toBeGreaterThan(0);
+    for (const block of section) {
+      const lines = block.split('\n').filter(Boolean);
+      // Every line has a description, starting in the same column, in lower case.
+      const starts = lines.map((line) => /^ {2}\S.*?\S {2,}(\S)/.exec(line)?.index ?? -1);
+      const columnsAt = lines.map((line) => line.search(/(?<=\S {2,})\S/));
+      expect(starts.every((s) => s === 0)).toBe(true);
+      expect(new Set(columnsAt).size).toBe(1);
+      for (const line of lines) expect(line.slice(columnsAt[0])).toMatch(/^[a-z"(]/);
+    }
+  });
+
+  test('demo | head -2 ends quietly', async () => {
+    const { code, stderr, stdout } = await cliBin([], { shell: '$CLI demo | head -2' });
+    expect(stdout).toMatch(/^Okta Sessions emulator at \S+\n\n$/);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  test('demo --json prints one JSON document of the steps', async () => {
+    const { code, stdout } = await cliBin(['demo', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      ok: boolean;
+      steps: Array<{ operation: string; ok: boolean; status: number }>;
+    };
+    expect(report.ok).toBe(true);
+    expect(report.steps.map((s) => s.operation)).toEqual([
+      'createSession',
+      'getSession',
+      // The service app (private-key JWT, DPoP): a token request, then the cached token.
+      'getSession',
+      'refreshSession',
+      'refreshSession',
+      'getCurrentSession',
+      'revokeSession',
+      'getSession',
+    ]);
+    expect(report.steps.at(-1)).toMatchObject({ status: 404, ok: true });
+  });
+
+  test('demo: the refresh visibly moves expiresAt, and the table rows align', async () => {
+    const { code, stdout } = await cliBin(['demo']);
+    expect(code).toBe(0);
+    const [, before, after] = /expiresAt (\S+) → (\S+)/.exec(stdout)!;
+    expect(Date.parse(after!) - Date.parse(before!)).toBeGreaterThanOrEqual(30 * 60_000);
+    const rows = stdout.split('\n').filter((line) => /^[✔✘] /.test(line));
+    expect(rows).toHaveLength(8);
+    // The method column starts, and the status and time columns end, at the same place.
+    expect(new Set(rows.map((row) => row.search(/ (GET|POST|DELETE) /))).size).toBe(1);
+    expect(new Set(rows.map((row) => row.search(/\d{3}  /))).size).toBe(1);
+    expect(new Set(rows.map((row) => row.length)).size).toBe(1);
+  });
+
+  test('emulator --port in use: one line, exit 2', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { code, stdout, stderr } = await cliBin(['emulator', '--port', String(port)]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `error: port ${port} is already in use on 127.0.0.1; pick another --port (0 picks a free one)\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  test('--json errors name the class once, in name', async () => {
+    const { code, stderr } = await cliBin([
+      'get',
+      '..',
+      '--json',
+      '--org-url',
+      emu.url,
+      '--api-token',
+      API_TOKEN,
+    ]);
+    expect(code).toBe(2);
+    const { error } = JSON.parse(stderr) as { error: { name: string; message: string } };
+    expect(error.name).toBe('OktaValidationError');
+    expect(error.message).not.toContain('OktaValidationError');
+    expect(error.message).toMatch(/^Invalid sessionId/);
+  });
+
+  test('me without a sid/idx cookie fails before any request, naming the cookie Okta needs', async () => {
+    const { code, stderr } = await cliBin([
+      'me',
+      '--cookie',
+      'JSESSIONID=abc',
+      '--org-url',
+      'https://unreachable.invalid',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/OktaValidationError: Invalid cookie: has no sid=… or idx=… cookie/);
+  });
+
+  test('okta.yaml in the working directory configures the command; a shared one is warned about', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'okta-cli-project-'));
+    try {
+      const file = join(project, 'okta.yaml');
+      writeFileSync(file, `okta:\n  client:\n    orgUrl: ${emu.url}\n    token: ${API_TOKEN}\n`);
+      chmodSync(file, 0o644);
+      const sessionToken = emu.issueSessionToken({ login: 'yaml@example.com' });
+      const { code, stdout, stderr } = await cliBin(
+        ['create', '--session-token', sessionToken, '--json'],
+        { cwd: project },
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ login: 'yaml@example.com' });
+      expect(stderr).toMatch(/^warning: .*okta\.yaml holds a credential .*chmod 600/);
+      // Flags beat the file.
+      mkdirSync(join(project, 'sub'));
+      const flagged = await cliBin(['get', 'abc', '--org-url', 'http://acme.okta.com'], {
+        cwd: project,
+      });
+      expect(flagged.stderr).toMatch(/--org-url \(OKTA_CLIENT_ORGURL\) must use https/);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
 });
 
 test.each([
@@ -102,7 +352,7 @@ test('demo walks the whole lifecycle and exits 0', async () => {
   ]) {
     expect(stdout).toContain(step);
   }
-  expect(stdout).toMatch(/after revoke → OktaNotFoundError\s+GET 404/);
+  expect(stdout).toMatch(/after revoke → OktaNotFoundError\s+GET\s+404/);
   expect(stdout).toContain('Demo complete');
 });
 

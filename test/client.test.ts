@@ -430,6 +430,38 @@ describe('configuration', () => {
   });
 });
 
+describe('the /me operations in Node need the sid or idx cookie', () => {
+  test.each([
+    ['no cookie', undefined],
+    ['no sid or idx', 'JSESSIONID=abc; DT=xyz'],
+    ['an empty sid', 'sid=; idx='],
+    ['a name that only ends in sid', 'xsid=abc'],
+  ])('%s: OktaValidationError naming the cookie, before any request', async (_, cookie) => {
+    server.reply(json(200, SESSION));
+    const okta = client();
+    for (const call of [
+      () => okta.getCurrentSession(cookie === undefined ? {} : { cookie }),
+      () => okta.refreshCurrentSession(cookie === undefined ? undefined : { cookie }),
+      () => okta.closeCurrentSession(cookie === undefined ? {} : { cookie }),
+    ]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OktaValidationError);
+      expect((error as Error).message).toMatch(/sid/);
+      expect((error as Error).message).toMatch(/idx/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test.each([['sid=abc'], ['idx=abc'], ['DT=1; sid=abc; JSESSIONID=2'], ['DT=1;idx = abc']])(
+    '%s is sent',
+    async (cookie) => {
+      server.reply(json(200, SESSION));
+      await client().getCurrentSession({ cookie });
+      expect(server.requests[0]!.headers['cookie']).toBe(cookie);
+    },
+  );
+});
+
 describe('secrets never show', () => {
   test('in inspect and JSON of the client', () => {
     const okta = client();

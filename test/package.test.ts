@@ -123,7 +123,32 @@ test('the bin runs the whole demo against the bundled emulator', () => {
     encoding: 'utf8',
   });
   expect(out).toContain('Demo complete');
-  expect(out).toMatch(/getSession\(id\) after revoke → OktaNotFoundError\s+GET 404/);
+  expect(out).toMatch(/getSession\(id\) after revoke → OktaNotFoundError\s+GET\s+404/);
+});
+
+test("the README's jest example type-checks under ts-jest's defaults (commonjs, node10)", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const example = /A test of your own code, with jest:\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+  writeFileSync(join(project, 'emulator.test.ts'), example);
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'tsc'),
+    [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'commonjs',
+      '--moduleResolution',
+      'node10',
+      '--target',
+      'es2022',
+      '--types',
+      'node,jest',
+      '--typeRoots',
+      join(root, 'node_modules', '@types'),
+      'emulator.test.ts',
+    ],
+    { cwd: project, encoding: 'utf8' },
+  );
 });
 
 test('from a shell: `okta-sessions emulator`, then `okta-sessions create --username`', async () => {

@@ -2,11 +2,11 @@
 // (`POST /api/v1/authn`, Classic Engine) and exchanges the session token for a session. The
 // password comes from stdin (`--password-stdin`) or a prompt, never from a flag value, which
 // would land in shell history and process listings.
-import { parseArgs } from 'node:util';
-import { OktaSessions } from '../client.js';
 import { createApiError } from '../errors/factory.js';
-import { clientOptions, CONNECTION_FLAGS } from './commands.js';
-import { describeSession } from './format.js';
+import { parseFlags, type Flags } from './args.js';
+import { clientFor, requireCredential } from './client-for.js';
+import { API_COMMANDS, flagsOf, schemesOf } from './commands.js';
+import { describeSession, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const CREATE_LOGIN_USAGE =
@@ -86,40 +86,42 @@ async function sessionTokenFor(
 }
 
 /** Runs `create --username U`. */
-export async function runCreateLogin(args: string[], io: CliIo): Promise<number> {
+export async function runCreateLogin(
+  args: string[],
+  io: CliIo,
+  secrets: string[],
+): Promise<number> {
   refusePasswordFlag(args);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ...CONNECTION_FLAGS,
-        username: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}; usage: ${CREATE_LOGIN_USAGE}`);
+  const { ['session-token']: _sessionToken, ...connection } = flagsOf(API_COMMANDS['create']!);
+  const flags: Flags = {
+    username: { type: 'string', value: 'U', description: 'the user to sign in as' },
+    'password-stdin': { type: 'boolean', description: "read the user's password from stdin" },
+    ...connection,
+  };
+  const { values, positionals } = parseFlags(args, flags, 'okta-sessions create');
+  if (positionals.length > 0) {
+    throw new UsageError(`too many arguments; usage: ${CREATE_LOGIN_USAGE}`);
   }
-  const { values } = parsed;
-  const username = values.username ?? '';
+  const username = typeof values['username'] === 'string' ? values['username'] : '';
   if (username === '')
     throw new UsageError(`--username needs a value; usage: ${CREATE_LOGIN_USAGE}`);
-  const options = clientOptions(values, io.env);
   // Built first: a wrong org URL or a missing API token is reported before the password is read.
-  const okta = new OktaSessions(options);
+  const okta = await clientFor(values, io, secrets);
+  requireCredential('create', schemesOf(API_COMMANDS['create']!), okta);
+  const timeoutMs =
+    typeof values['timeout-ms'] === 'string' ? Number(values['timeout-ms']) : 30_000;
   const password = await readPassword(username, values['password-stdin'] === true, io);
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+  if (password) secrets.push(password);
+  const timeout = AbortSignal.timeout(timeoutMs);
   const sessionToken = await sessionTokenFor(
-    options.orgUrl,
+    okta.toJSON().orgUrl,
     username,
     password,
     AbortSignal.any([io.stop, timeout]),
   );
+  secrets.push(sessionToken);
   const session = await okta.createSession({ sessionToken }, { signal: io.stop });
-  if (values.json) io.stdout(`${JSON.stringify(session, null, 2)}\n`);
-  else io.stdout(`${describeSession(session)}\n`);
+  if (values['json']) io.stdout(`${terminalJson(session, secrets, 2)}\n`);
+  else io.stdout(`${describeSession(session, secrets)}\n`);
   return EXIT.ok;
 }

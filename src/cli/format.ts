@@ -2,13 +2,24 @@ import type { Session } from '../session.js';
 import { isOktaApiError, type OktaApiError } from '../errors/api-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
+import { printable } from '../printable.js';
+import { scrub } from '../redact.js';
+
+// JSON.stringify escapes C0 controls inside strings but passes DEL, the C1 controls (a terminal
+// may read U+009B as CSI), the line separators and the bidi controls through as they are.
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Server text as the CLI shows it: the invocation's secrets scrubbed, control characters escaped. */
+function shown(text: string, secrets: readonly string[]): string {
+  return printable(scrub(text, secrets));
+}
 
 function iso(value: Date | null | undefined): string {
   return value instanceof Date ? value.toISOString() : value === null ? '-' : '';
 }
 
 /** A session as a few aligned lines for people. */
-export function describeSession(session: Session): string {
+export function describeSession(session: Session, secrets: readonly string[] = []): string {
   const rows: Array<[string, string]> = [
     ['id', session.id ?? ''],
     ['login', session.login ?? ''],
@@ -21,11 +32,10 @@ export function describeSession(session: Session): string {
     ['amr', (session.amr ?? []).join(', ')],
     ['idp', session.idp ? `${session.idp.type ?? ''} ${session.idp.id ?? ''}`.trim() : ''],
   ];
-  return rows.map(([k, v]) => `  ${k.padEnd(25)} ${v}`).join('\n');
+  return rows.map(([k, v]) => `  ${k.padEnd(25)} ${shown(v, secrets)}`).join('\n');
 }
 
-/** An error as one line for people: status, errorCode, errorSummary and request id for API errors. */
-export function describeError(error: unknown): string {
+function errorLine(error: unknown): string {
   if (error instanceof OktaOAuthError) {
     const request = error.requestId ? ` (request ${error.requestId})` : '';
     const description = error.errorDescription ? `: ${error.errorDescription}` : '';
@@ -46,7 +56,15 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** An error as JSON for scripts: the fields a script branches on, never a credential. */
+/** An error as one line for people: status, errorCode, errorSummary and request id for API errors. */
+export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  return shown(errorLine(error), secrets);
+}
+
+/**
+ * An error as JSON for scripts: the fields a script branches on, never a credential. Print it
+ * with {@link terminalJson}, which scrubs and escapes it.
+ */
 export function errorJson(error: unknown): Record<string, unknown> {
   if (isOktaApiError(error)) {
     return {
@@ -61,5 +79,37 @@ export function errorJson(error: unknown): Record<string, unknown> {
       requestId: error.requestId,
     };
   }
-  return { name: error instanceof Error ? error.name : 'Error', message: describeError(error) };
+  // `name` is its own field: the message does not repeat it.
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}
+
+function scrubbedDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return scrub(value, secrets);
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item) => scrubbedDeep(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[scrub(key, secrets)] = scrubbedDeep(item, secrets);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * `value` as indented JSON that is safe to print to a terminal: every string (keys included)
+ * scrubbed of the invocation's secrets, and every control character `\u`-escaped.
+ */
+export function terminalJson(
+  value: unknown,
+  secrets: readonly string[] = [],
+  indent?: number,
+): string {
+  return JSON.stringify(scrubbedDeep(value, secrets), null, indent).replace(
+    RAW_IN_JSON,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -5,6 +5,9 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM): ends `okta-sessions emulator`. */
   stop: AbortSignal;
+  /** Where `~/.okta/okta.yaml` and `./okta.yaml` are looked for; default the real ones. */
+  homeDir?: string;
+  cwd?: string;
   /** Reads all of stdin (`--password-stdin`). */
   readStdin?: () => Promise<string>;
   /** Asks for a secret on the terminal without echo; undefined when there is no terminal. */

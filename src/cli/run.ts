@@ -1,29 +1,72 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { OktaSessions } from '../client.js';
 import { SPEC_SCOPES } from '../config.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../version.js';
-import { API_COMMANDS, apiCommandHelp, clientOptions, CONNECTION_FLAGS } from './commands.js';
+import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
+import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
+import { clientFor, requireCredential, secretsOf } from './client-for.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
-import { describeError, describeSession, errorJson } from './format.js';
+import { describeError, describeSession, errorJson, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+
+const HELP_FLAG: Flags = {
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+const EMULATOR_FLAGS: Flags = {
+  port: { type: 'string', value: 'N', description: 'port to listen on (default 0: any free port)' },
+  host: { type: 'string', value: 'H', description: 'address to bind (default 127.0.0.1)' },
+  'api-token': {
+    type: 'string',
+    value: 'T',
+    description: 'the API token the emulator accepts (default: a random one, printed)',
+  },
+  'client-id': {
+    type: 'string',
+    value: 'ID',
+    description: 'register an OAuth 2.0 service app (POST /oauth2/v1/token) with this client id',
+  },
+  'jwks-file': {
+    type: 'string',
+    value: 'F',
+    description:
+      'the app\'s public keys: a JWK, a JWK array or {"keys": [...]} (scopes: the spec\'s; DPoP required)',
+  },
+  'no-dpop': { type: 'boolean', description: 'the app issues Bearer tokens instead (no DPoP)' },
+  ...HELP_FLAG,
+};
+
+const DEMO_FLAGS: Flags = {
+  json: { type: 'boolean', description: 'print the steps as JSON' },
+  ...HELP_FLAG,
+};
+
+const COMMAND_NAMES = ['demo', 'emulator', ...Object.keys(API_COMMANDS)];
 
 const MAIN_HELP = `okta-sessions ${VERSION}: Okta Sessions API from the command line
 
 Usage: okta-sessions <command> [options]
 
 Commands:
-  demo                               walk through a session's lifecycle against a local emulator
-  emulator [--port N] [--api-token T] serve the Okta Sessions emulator until interrupted
-${Object.entries(API_COMMANDS)
-  .map(([, c]) => `  ${c.usage.replace('okta-sessions ', '').padEnd(34)} ${c.summary}`)
-  .join('\n')}
+${columns([
+  ['demo', "walk through a session's lifecycle against a local emulator"],
+  ['emulator', 'serve the Okta Sessions emulator until interrupted'],
+  ...Object.entries(API_COMMANDS).map(([name, c]) => [
+    usageOf(name, c).replace('okta-sessions ', ''),
+    c.summary,
+  ]),
+])}
+
+Options:
+${columns([
+  ['-h, --help', 'show this help'],
+  ['-v, --version', 'print the version'],
+])}
 
 Run "okta-sessions <command> --help" for a command's options.
 Exit codes: 0 success, 1 API or network error, 2 usage or configuration error.
@@ -31,16 +74,18 @@ Exit codes: 0 success, 1 API or network error, 2 usage or configuration error.
 
 const EMULATOR_HELP = `Serve the Okta Sessions emulator until interrupted (Ctrl-C).
 
-Usage: okta-sessions emulator [--port N] [--host H] [--api-token T] [--client-id ID --jwks-file F]
+Usage: okta-sessions emulator [options]
 
-  --port N        port to listen on (default 0: any free port)
-  --host H        address to bind (default 127.0.0.1)
-  --api-token T   API token the emulator accepts (default: a random one, printed)
-  --client-id ID  register an OAuth 2.0 service app (POST /oauth2/v1/token) with this client id,
-  --jwks-file F   whose public keys are in F (a JWK, a JWK array or {"keys": [...]}); the app
-                  gets the spec's scopes and requires DPoP
-  --no-dpop       the app issues Bearer tokens instead (no DPoP)
-  -h, --help      this help
+Options:
+${flagHelp(EMULATOR_FLAGS)}
+`;
+
+const DEMO_HELP = `Walk through a session's lifecycle against an in-process emulator.
+
+Usage: okta-sessions demo [options]
+
+Options:
+${flagHelp(DEMO_FLAGS)}
 `;
 
 /** The public keys of `--jwks-file`: one JWK, an array of them, or a JWK Set. */
@@ -60,43 +105,37 @@ function readJwks(file: string): Record<string, unknown>[] {
   return keys as Record<string, unknown>[];
 }
 
-function parse(
-  args: string[],
-  flags: Record<string, { type: 'string' | 'boolean'; short?: string }>,
-) {
-  try {
-    return parseArgs({ args, options: flags, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+function positionals(given: string[], expected: string[], usage: string): void {
+  if (given.length > expected.length) {
+    throw new UsageError(`too many arguments; usage: ${usage}`);
+  }
+  if (given.length < expected.length) {
+    const missing = expected.slice(given.length).map((p) => `<${p}>`);
+    throw new UsageError(`missing ${missing.join(' ')}; usage: ${usage}`);
   }
 }
 
 async function runEmulator(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'api-token': { type: 'string' },
-    'client-id': { type: 'string' },
-    'jwks-file': { type: 'string' },
-    'no-dpop': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
+  const { values, positionals: extra } = parseFlags(args, EMULATOR_FLAGS, 'okta-sessions emulator');
+  if (values['help']) {
     io.stdout(EMULATOR_HELP);
     return EXIT.ok;
+  }
+  positionals(extra, [], 'okta-sessions emulator [options]');
+  const rawPort = values['port'];
+  const port = rawPort === undefined ? 0 : Number(rawPort);
+  if (!/^\d+$/.test(String(rawPort ?? 0)) || port > 65535) {
+    throw new UsageError('--port must be a whole number from 0 to 65535');
   }
   const clientId = values['client-id'];
   const jwksFile = values['jwks-file'];
   if ((clientId === undefined) !== (jwksFile === undefined)) {
     throw new UsageError('--client-id and --jwks-file go together');
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number, got "${values.port}"`);
-  }
+  const host = typeof values['host'] === 'string' ? values['host'] : undefined;
   const emu = await startEmulator({
     port,
-    ...(typeof values.host === 'string' ? { host: values.host } : {}),
+    ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
     ...(typeof clientId === 'string' && typeof jwksFile === 'string'
@@ -109,6 +148,15 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   }).catch((error: unknown) => {
     // A bad key in the file: the emulator's RangeError names it; a usage problem, exit 2.
     if (error instanceof RangeError) throw new UsageError(error.message);
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${port} is already in use on ${host ?? '127.0.0.1'}; pick another --port (0 picks a free one)`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new UsageError(`cannot listen on ${host ?? '127.0.0.1'}:${port} (${code})`);
+    }
     throw error;
   });
   io.stdout(emulatorBanner(emu.url, emu.apiToken));
@@ -126,30 +174,36 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-async function runApiCommand(name: string, args: string[], io: CliIo): Promise<number> {
+async function runApiCommand(
+  name: string,
+  args: string[],
+  io: CliIo,
+  secrets: string[],
+): Promise<number> {
   const command = API_COMMANDS[name]!;
-  const { values, positionals } = parse(args, { ...CONNECTION_FLAGS, ...command.flags });
-  if (values.help) {
-    io.stdout(apiCommandHelp(command));
+  const usage = usageOf(name, command);
+  const { values, positionals: given } = parseFlags(
+    args,
+    flagsOf(command),
+    `okta-sessions ${name}`,
+  );
+  if (values['help']) {
+    io.stdout(apiCommandHelp(name, command));
     return EXIT.ok;
   }
-  if (positionals.length !== command.positionals.length) {
-    throw new UsageError(
-      `expected ${command.positionals.map((p) => `<${p}>`).join(' ') || 'no positional arguments'}; usage: ${command.usage}`,
-    );
-  }
+  positionals(given, command.positionals, usage);
   for (const flag of Object.keys(command.flags)) {
-    if (values[flag as keyof typeof values] === undefined)
-      throw new UsageError(`--${flag} is required; usage: ${command.usage}`);
+    if (values[flag] === undefined) throw new UsageError(`--${flag} is required; usage: ${usage}`);
   }
   const named: Record<string, string> = {};
-  command.positionals.forEach((p, i) => (named[p] = positionals[i]!));
-  for (const flag of Object.keys(command.flags))
-    named[flag] = String(values[flag as keyof typeof values]);
-  const okta = new OktaSessions(clientOptions(values, io.env));
+  command.positionals.forEach((p, i) => (named[p] = given[i]!));
+  for (const flag of Object.keys(command.flags)) named[flag] = String(values[flag]);
+  secrets.push(...secretsOf({}, named));
+  const okta = await clientFor(values, io, secrets);
+  requireCredential(name, schemesOf(command), okta);
   const result = await command.run(okta, named, { signal: io.stop });
-  if (values.json) io.stdout(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
-  else io.stdout(result ? `${describeSession(result)}\n` : `done (${name})\n`);
+  if (values['json']) io.stdout(`${terminalJson(result ?? { ok: true }, secrets, 2)}\n`);
+  else io.stdout(result ? `${describeSession(result, secrets)}\n` : `done (${name})\n`);
   return EXIT.ok;
 }
 
@@ -157,36 +211,46 @@ async function runApiCommand(name: string, args: string[], io: CliIo): Promise<n
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
+  const secrets: string[] = [];
   try {
     if (!name || name === '--help' || name === '-h' || name === 'help') {
       io.stdout(MAIN_HELP);
       return name ? EXIT.ok : EXIT.usage;
     }
-    if (name === '--version') {
+    if (name === '--version' || name === '-v') {
       io.stdout(`${VERSION}\n`);
       return EXIT.ok;
     }
     if (name === 'demo') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(
-          'Walk through a session lifecycle against an in-process emulator.\n\nUsage: okta-sessions demo\n',
-        );
+      const { values, positionals: extra } = parseFlags(rest, DEMO_FLAGS, 'okta-sessions demo');
+      if (values['help']) {
+        io.stdout(DEMO_HELP);
         return EXIT.ok;
       }
-      return await runDemo(io);
+      positionals(extra, [], 'okta-sessions demo [options]');
+      return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
-    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io);
-    if (name in API_COMMANDS) return await runApiCommand(name, rest, io);
-    throw new UsageError(`unknown command "${name}"; run okta-sessions --help`);
+    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io, secrets);
+    if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io, secrets);
+    const what = name.startsWith('-') ? 'option' : 'command';
+    const candidates = what === 'option' ? ['--help', '--version'] : COMMAND_NAMES;
+    throw new UsageError(
+      `unknown ${what} "${name}"${didYouMean(name, candidates)}; run "okta-sessions --help" for the list`,
+    );
   } catch (error) {
     const usage =
       error instanceof UsageError ||
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
-    if (json) io.stderr(`${JSON.stringify({ error: errorJson(error) })}\n`);
-    else
-      io.stderr(`error: ${usage || isOktaError(error) ? describeError(error) : String(error)}\n`);
+    if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
+    // Configuration errors already speak in flags and variables: the class name adds nothing.
+    else if (error instanceof OktaConfigError)
+      io.stderr(`error: ${describeError(error.message, secrets)}\n`);
+    else {
+      const shown = usage || isOktaError(error) ? error : String(error);
+      io.stderr(`error: ${describeError(shown, secrets)}\n`);
+    }
     return usage ? EXIT.usage : EXIT.apiError;
   }
 }

@@ -148,9 +148,13 @@ export async function readJsonObject(
   }
   const body = await readBody(ex.req, maxBodyBytes);
   if (!body.ok) {
-    responder.error(ex, 'E0000003', undefined, [
-      { errorSummary: `The request body must not exceed ${maxBodyBytes} bytes.` },
-    ]);
+    responder.error(
+      ex,
+      'E0000003',
+      undefined,
+      [{ errorSummary: `The request body must not exceed ${maxBodyBytes} bytes.` }],
+      [...CLOSE_CONNECTION],
+    );
     return undefined;
   }
   let parsed: unknown;
@@ -173,14 +177,20 @@ export async function readJsonObject(
 export type BodyResult = { readonly ok: true; readonly text: string } | { readonly ok: false };
 
 /**
- * Reads the request body as UTF-8, up to `limit` bytes. Past the limit it stops buffering, lets
- * the rest drain and reports `{ ok: false }` as soon as the limit is crossed.
+ * The header that ends the connection once a response is sent. A refused oversized body must
+ * carry it: Node otherwise keeps the connection and reads the rest of the body (gigabytes, if
+ * the client says so) to get to the next request.
+ */
+export const CLOSE_CONNECTION: readonly string[] = ['Connection', 'close'];
+
+/**
+ * Reads the request body as UTF-8, up to `limit` bytes. Past the limit it stops buffering and
+ * reports `{ ok: false }` at once; answer it with {@link CLOSE_CONNECTION}.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
       resolve({ ok: false });
       return;
     }

@@ -14,6 +14,7 @@ import { OAuthServer, TOKEN_PATH, type EmulatorServiceApp } from './oauth-token.
 import { Router } from './router.js';
 import { createPipeline, handleClientErrors, type ExtraRoute } from './server.js';
 import { SessionStore } from './store.js';
+import { UnknownValuesResponder } from './unknown-values.js';
 
 export type { EmulatorServiceApp } from './oauth-token.js';
 
@@ -115,6 +116,12 @@ export interface EmulatorOptions {
   readonly dpopResourceNonce?: boolean | undefined;
   /** The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate windows. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Adds what a later Okta may send to every JSON body, errors included: a value no open enum
+   * of the spec lists and a property no schema declares, at every level. For proving that a
+   * client (a generated one, say) survives them; default false.
+   */
+  readonly unknownValues?: boolean | undefined;
 }
 
 /**
@@ -212,7 +219,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.addUser(user);
   }
   const buckets = createBuckets(rate.limit, rate.windowSeconds);
-  const responder = new Responder(new HttpDateCache(), errorIdSequence());
+  const responder = new (options.unknownValues === true ? UnknownValuesResponder : Responder)(
+    new HttpDateCache(),
+    errorIdSequence(),
+  );
   const cors = new Cors(options.corsOrigins ?? []);
   const authn = createAuthnHandlers({
     store,

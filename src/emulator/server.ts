@@ -7,6 +7,7 @@ import { parseAuthorization, type CredentialChecker } from './credential-check.j
 import type { Cors } from './cors.js';
 import type { Handler } from './handlers.js';
 import type { OAuthServer } from './oauth-token.js';
+import { trackResponses, whenIdle } from './in-flight.js';
 import type { Exchange, Responder } from './http.js';
 import type { BucketName, ConcurrencyGate, RateLimitBucket } from './rate-limit-buckets.js';
 import type { Router } from './router.js';
@@ -192,19 +193,30 @@ export function createPipeline(
   };
 }
 
-/** Answers requests the HTTP parser rejected with an Okta-shaped 400 and closes the socket. */
+/**
+ * Answers requests the HTTP parser rejected with an Okta-shaped 400 and closes the socket,
+ * once every response in flight on that socket has been sent.
+ */
 export function handleClientErrors(server: Server, deps: PipelineDeps): void {
+  trackResponses(server);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    try {
-      const now = deps.now();
-      deps.buckets.other.peek(now);
-      socket.end(deps.responder.raw(now, deps.nextRequestId(), deps.buckets.other, 'E0000003'));
-    } catch {
-      socket.destroy();
-    }
+    // The answer waits for the responses already in flight, which are never cut off.
+    whenIdle(socket, () => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      try {
+        const now = deps.now();
+        deps.buckets.other.peek(now);
+        socket.end(deps.responder.raw(now, deps.nextRequestId(), deps.buckets.other, 'E0000003'));
+      } catch {
+        socket.destroy();
+      }
+    });
   });
 }

@@ -1,11 +1,14 @@
 import { OktaError } from './okta-error.js';
+import { printable } from '../printable.js';
 
 /**
  * One detail of an Okta error, e.g. which field failed validation.
  *
  * @example
  * ```ts
- * for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * if (err instanceof OktaApiError) {
+ *   for (const cause of err.errorCauses) console.error(cause.errorSummary);
+ * }
  * ```
  */
 export interface OktaErrorCause {
@@ -51,7 +54,10 @@ export class OktaApiError extends OktaError {
   readonly status: number;
   /** Okta's error code, e.g. `E0000007`; undefined when the body was not an Okta error. */
   readonly errorCode: string | undefined;
-  /** Okta's human-readable summary; its wording may change, so do not branch on it. */
+  /**
+   * Okta's human-readable summary; its wording may change, so do not branch on it. Server text
+   * as sent, less the request's secrets: escape it (as `message` does) before printing it.
+   */
   readonly errorSummary: string | undefined;
   /** Okta's error link (currently the same as `errorCode`). */
   readonly errorLink: string | undefined;
@@ -59,7 +65,7 @@ export class OktaApiError extends OktaError {
   readonly errorId: string | undefined;
   /** Details of the error; always an array, even when Okta sends a single object. */
   readonly errorCauses: OktaErrorCause[];
-  /** The `X-Okta-Request-Id` response header. */
+  /** The `X-Okta-Request-Id` response header, less the request's secrets. */
   readonly requestId: string | undefined;
   /** HTTP method of the request. */
   readonly method: string;
@@ -98,7 +104,8 @@ function describe(init: OktaApiErrorInit): string {
     summary = `${summary.slice(0, MAX_SUMMARY_IN_MESSAGE)}…`;
   const head = [`Okta HTTP ${init.status}`, init.errorCode, summary].filter(Boolean).join(' ');
   const request = init.requestId ? `, request ${init.requestId}` : '';
-  return `${head} (${init.method} ${new URL(init.url).pathname}${request})`;
+  // Server text must not forge log lines or drive a terminal when the message is printed.
+  return printable(`${head} (${init.method} ${new URL(init.url).pathname}${request})`);
 }
 
 /**
@@ -106,7 +113,7 @@ function describe(init: OktaApiErrorInit): string {
  *
  * @example
  * ```ts
- * if (isOktaApiError(err) && err.errorCode === 'E0000007') return null;
+ * const gone = isOktaApiError(err) && err.errorCode === 'E0000007';
  * ```
  */
 export function isOktaApiError(value: unknown): value is OktaApiError {

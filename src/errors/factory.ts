@@ -113,7 +113,7 @@ export function createApiError(input: {
     errorLink: text(body['errorLink'], input.secrets),
     errorId: text(body['errorId'], input.secrets),
     errorCauses: causes(body['errorCauses'], input.secrets),
-    requestId: input.headers.get('x-okta-request-id') ?? undefined,
+    requestId: text(input.headers.get('x-okta-request-id'), input.secrets),
     method: input.method,
     url: input.url,
     headers: headersOf(input.headers, input.secrets),

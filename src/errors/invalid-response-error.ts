@@ -1,4 +1,5 @@
 import { OktaError } from './okta-error.js';
+import { printable } from '../printable.js';
 
 /**
  * Okta answered with a success status but a body that is not the JSON the operation promises
@@ -6,14 +7,16 @@ import { OktaError } from './okta-error.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaInvalidResponseError) console.error(err.status, err.requestId); }
  * ```
  */
 export class OktaInvalidResponseError extends OktaError {
   static override readonly kind: string = 'OktaInvalidResponseError';
   /** The HTTP status of the response. */
   readonly status: number;
-  /** `X-Okta-Request-Id` of the response, if any. */
+  /** `X-Okta-Request-Id` of the response, if any, less the request's secrets. */
   readonly requestId: string | undefined;
   /** HTTP method of the request. */
   readonly method: string;
@@ -27,7 +30,9 @@ export class OktaInvalidResponseError extends OktaError {
   ) {
     const request = init.requestId ? `, request ${init.requestId}` : '';
     super(
-      `Okta HTTP ${init.status} with an unusable body: ${problem} (${init.method} ${new URL(init.url).pathname}${request})`,
+      printable(
+        `Okta HTTP ${init.status} with an unusable body: ${problem} (${init.method} ${new URL(init.url).pathname}${request})`,
+      ),
       cause === undefined ? undefined : { cause },
     );
     this.status = init.status;

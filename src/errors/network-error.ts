@@ -1,4 +1,5 @@
 import { OktaError } from './okta-error.js';
+import { printable } from '../printable.js';
 
 /**
  * The request failed without an HTTP response (connection refused or reset, DNS failure...).
@@ -6,7 +7,9 @@ import { OktaError } from './okta-error.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaNetworkError) console.error('Okta unreachable', err.cause); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaNetworkError) console.error('Okta unreachable', err.cause); }
  * ```
  */
 export class OktaNetworkError extends OktaError {
@@ -19,7 +22,8 @@ export class OktaNetworkError extends OktaError {
   constructor(method: string, url: string, cause: unknown) {
     const message = (cause as { message?: unknown } | null)?.message;
     const reason = typeof message === 'string' ? message : String(cause);
-    super(`Okta request failed: ${reason} (${method} ${new URL(url).pathname})`, {
+    // The reason can carry server bytes: it must not forge log lines or drive a terminal.
+    super(printable(`Okta request failed: ${reason} (${method} ${new URL(url).pathname})`), {
       cause: withoutData(cause),
     });
     this.method = method;

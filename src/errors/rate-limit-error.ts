@@ -6,7 +6,9 @@ import { OktaApiError, type OktaApiErrorInit } from './api-error.js';
  *
  * @example
  * ```ts
- * catch (err) {
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) {
  *   if (err instanceof OktaRateLimitError) console.warn(`rate limited until ${err.resetAt?.toISOString()}`);
  * }
  * ```

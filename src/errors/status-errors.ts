@@ -5,7 +5,9 @@ import { OktaApiError } from './api-error.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaBadRequestError) console.error(err.errorCauses); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaBadRequestError) console.error(err.errorCauses); }
  * ```
  */
 export class OktaBadRequestError extends OktaApiError {
@@ -18,7 +20,9 @@ export class OktaBadRequestError extends OktaApiError {
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaAuthenticationError) alertOps('rotate the Okta API token'); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaAuthenticationError) alertOps('rotate the Okta API token'); }
  * ```
  */
 export class OktaAuthenticationError extends OktaApiError {
@@ -30,7 +34,9 @@ export class OktaAuthenticationError extends OktaApiError {
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaForbiddenError) console.error('grant okta.sessions.manage'); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaForbiddenError) console.error('grant okta.sessions.manage'); }
  * ```
  */
 export class OktaForbiddenError extends OktaApiError {
@@ -57,7 +63,9 @@ export class OktaNotFoundError extends OktaApiError {
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaServerError) console.error('Okta is having trouble', err.status); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaServerError) console.error('Okta is having trouble', err.status); }
  * ```
  */
 export class OktaServerError extends OktaApiError {

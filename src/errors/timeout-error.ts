@@ -5,7 +5,9 @@ import { OktaError } from './okta-error.js';
  *
  * @example
  * ```ts
- * catch (err) { if (err instanceof OktaTimeoutError) console.error(`gave up after ${err.timeoutMs} ms`); }
+ * try {
+ *   await okta.getSession(id);
+ * } catch (err) { if (err instanceof OktaTimeoutError) console.error(`gave up after ${err.timeoutMs} ms`); }
  * ```
  */
 export class OktaTimeoutError extends OktaError {

@@ -1,10 +1,13 @@
 import { release } from 'node:os';
-import { undiciTransport } from '../transport/undici.js';
+import { proxyTransport, undiciTransport } from '../transport/undici.js';
 import type { Platform } from './types.js';
 
 /** The Node platform: undici's pool. */
 export const platform: Platform = {
   transport: undiciTransport,
+  proxyTransport,
   isBrowser: false,
   runtime: `node/${process.versions.node} ${process.platform}/${release()}`,
+  // Loaded on use: the YAML parser and node:fs are no import-time cost of other clients.
+  readConfigFiles: (sources) => import('../config-file.js').then((m) => m.readConfigFiles(sources)),
 };

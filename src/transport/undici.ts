@@ -1,6 +1,7 @@
 // The Node transport: undici's Pool, driven through its public dispatch API, without WHATWG
 // Request/Response objects (building those costs more than the rest of a call).
 import type { Dispatcher, Pool } from 'undici';
+import type { ResolvedProxy } from '../config.js';
 import type { HeaderReader } from '../rate-limit.js';
 import {
   BodyTooLargeError,
@@ -38,9 +39,9 @@ async function importPool(): Promise<typeof Pool> {
 class Lane {
   #active = 0;
   readonly #waiting = new Set<Exchange>();
-  readonly pool: Pool;
+  readonly pool: Pick<Dispatcher, 'dispatch'>;
 
-  constructor(pool: Pool) {
+  constructor(pool: Pick<Dispatcher, 'dispatch'>) {
     this.pool = pool;
   }
 
@@ -262,11 +263,98 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
 export const undiciTransport: Transport = {
   async request(request: TransportRequest): Promise<TransportResponse> {
     const lane = lanes.get(request.origin) ?? (await laneFor(request.origin));
-    return new Promise<TransportResponse>((resolve, reject) => {
-      const exchange = new Exchange(request, lane, resolve, reject);
-      request.cancel.onCancel((reason) => exchange.cancel(reason));
-      // An attempt already cancelled (onCancel then runs at once) never enters the lane.
-      if (!exchange.cancelled) lane.enter(exchange);
-    });
+    return exchangeOn(lane, request);
   },
 };
+
+function exchangeOn(lane: Lane, request: TransportRequest): Promise<TransportResponse> {
+  return new Promise<TransportResponse>((resolve, reject) => {
+    const exchange = new Exchange(request, lane, resolve, reject);
+    request.cancel.onCancel((reason) => exchange.cancel(reason));
+    // An attempt already cancelled (onCancel then runs at once) never enters the lane.
+    if (!exchange.cancelled) lane.enter(exchange);
+  });
+}
+
+// One undici EnvHttpProxyAgent per proxy setting, shared like the pools: it sends https://
+// requests through a CONNECT tunnel, http:// ones (loopback emulators) as absolute-form
+// requests, and honours noProxy. The whole of undici is loaded only when a proxy is set.
+interface ProxyRoute {
+  agent: Pick<Dispatcher, 'dispatch'>;
+  /** One lane per origin, as without a proxy. */
+  lanes: Map<string, Lane>;
+}
+const proxyRoutes = new Map<string, Promise<ProxyRoute>>();
+
+function proxyRouteFor(proxy: ResolvedProxy): Promise<ProxyRoute> {
+  const key = JSON.stringify([proxy.httpProxy, proxy.httpsProxy, proxy.noProxy]);
+  let route = proxyRoutes.get(key);
+  if (!route) {
+    route = import('undici').then(({ EnvHttpProxyAgent }) => ({
+      // Every variable is passed, even empty, so undici reads nothing from process.env itself.
+      agent: new EnvHttpProxyAgent({
+        httpProxy: proxy.httpProxy,
+        httpsProxy: proxy.httpsProxy,
+        noProxy: proxy.noProxy,
+        proxyTunnel: false,
+        connections: CONNECTIONS,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+      } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]),
+      lanes: new Map<string, Lane>(),
+    }));
+    proxyRoutes.set(key, route);
+  }
+  return route;
+}
+
+/** What went wrong on the way through the proxy, naming its host and never its credentials. */
+class ProxyError extends Error {
+  readonly code: string | undefined;
+  constructor(label: string, problem: string, cause?: unknown) {
+    super(`through proxy ${label}: ${problem}`, cause === undefined ? undefined : { cause });
+    this.name = 'ProxyError';
+    this.code = (cause as { code?: string } | undefined)?.code;
+  }
+}
+
+/** The Node transport through a proxy. */
+export function proxyTransport(proxy: ResolvedProxy): Transport {
+  return {
+    async request(request: TransportRequest): Promise<TransportResponse> {
+      const route = await proxyRouteFor(proxy);
+      let lane = route.lanes.get(request.origin);
+      if (!lane) {
+        lane = new Lane(route.agent);
+        route.lanes.set(request.origin, lane);
+      }
+      let cancelled: unknown;
+      request.cancel.onCancel((reason) => (cancelled = reason));
+      let response: TransportResponse;
+      try {
+        response = await exchangeOn(lane, request);
+      } catch (error) {
+        if (error === cancelled || error instanceof BodyTooLargeError) throw error;
+        const message = (error as { message?: unknown }).message;
+        const tunnel = /^Proxy response \((\d+)\)/.exec(String(message));
+        throw new ProxyError(
+          proxy.label,
+          tunnel
+            ? `the proxy refused the CONNECT tunnel (HTTP ${tunnel[1]})`
+            : typeof message === 'string'
+              ? message
+              : String(error),
+          error,
+        );
+      }
+      // Okta never answers 407: this is the proxy refusing a plain (absolute-form) request.
+      if (response.status === 407) {
+        void response.text(0, 'truncate').catch(() => undefined);
+        throw new ProxyError(
+          proxy.label,
+          'the proxy refused the request (HTTP 407, proxy authentication)',
+        );
+      }
+      return response;
+    },
+  };
+}

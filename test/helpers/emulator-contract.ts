@@ -41,6 +41,15 @@ export function specContract(file: string): SpecContract {
   const ajv = new Ajv({ allErrors: true, strict: true });
   // ajv-formats is CommonJS: its default export is the module, whose `default` is the plugin.
   ajvFormats.default(ajv);
+  // Open enums (clients must accept new values) are still closed for the emulator: it may only
+  // send the values the spec lists.
+  ajv.addKeyword({
+    keyword: 'x-extensible-enum',
+    type: 'string',
+    schemaType: 'array',
+    validate: (values: readonly string[], data: string) => values.includes(data),
+    errors: false,
+  });
   // The component schemas, as one JSON Schema document whose $refs point at its own definitions.
   ajv.addSchema(
     JSON.parse(

@@ -1,0 +1,83 @@
+"""Smoke test of the Python client generated from spec/okta-sessions.yaml.
+
+Run by scripts/consumers.mjs against a fresh emulator: OKTA_URL, OKTA_API_TOKEN, OKTA_USERNAME,
+OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1. Exits non-zero on the first failed check.
+"""
+import datetime
+import json
+import os
+import urllib.request
+
+import okta_sessions_client as okta
+from okta_sessions_client.exceptions import NotFoundException
+
+URL = os.environ["OKTA_URL"]
+UNKNOWN = os.environ.get("UNKNOWN_VALUES") == "1"
+
+
+def check(ok, what):
+    if not ok:
+        raise SystemExit(f"python smoke: FAILED: {what}")
+
+
+def session_token():
+    """A one-time session token from the Authentication API (not part of the Sessions spec)."""
+    body = json.dumps(
+        {"username": os.environ["OKTA_USERNAME"], "password": os.environ["OKTA_PASSWORD"]}
+    ).encode()
+    req = urllib.request.Request(
+        f"{URL}/api/v1/authn", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req) as res:
+        return json.load(res)["sessionToken"]
+
+
+def check_session(s, what):
+    check(isinstance(s.created_at, datetime.datetime), f"{what}: createdAt is a datetime")
+    check(isinstance(s.expires_at, datetime.datetime), f"{what}: expiresAt is a datetime")
+    check(s.last_factor_verification is None, f"{what}: lastFactorVerification null is None")
+    check(isinstance(s.status, str), f"{what}: status is a string")
+    if UNKNOWN:
+        check(s.status == "UNLISTED_VALUE", f"{what}: unknown status passed through")
+        check("UNLISTED_VALUE" in s.amr, f"{what}: unknown amr value passed through")
+    else:
+        check(s.status == "ACTIVE", f"{what}: status ACTIVE")
+
+
+config = okta.Configuration(host=URL)
+# The API key needs its scheme: Okta expects `Authorization: SSWS <token>`.
+config.api_key["apiToken"] = os.environ["OKTA_API_TOKEN"]
+config.api_key_prefix["apiToken"] = "SSWS"
+api = okta.SessionApi(okta.ApiClient(config))
+
+first = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
+check_session(first, "createSession")
+second = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
+
+got = api.get_session(first.id)
+check(got.id == first.id, "getSession returns the session")
+check_session(got, "getSession")
+
+refreshed = api.refresh_session(first.id)
+check(refreshed.expires_at >= first.expires_at, "refreshSession: expiresAt not earlier")
+
+cookie = f"sid={first.id}"
+me = api.get_current_session(cookie=cookie)
+check(me.id == first.id, "getCurrentSession reads the cookie's session")
+check_session(me, "getCurrentSession")
+check_session(api.refresh_current_session(cookie=cookie), "refreshCurrentSession")
+api.close_current_session(cookie=cookie)
+
+api.revoke_session(second.id)
+
+for gone in (first.id, second.id):
+    try:
+        api.get_session(gone)
+        check(False, f"getSession after close/revoke answers 404")
+    except NotFoundException as e:
+        error = e.data  # the generated OktaErrorResponse model
+        check(isinstance(error, okta.OktaErrorResponse), "404 body read as OktaErrorResponse")
+        check(error.error_code == "E0000007", f"404 errorCode E0000007, got {error.error_code}")
+
+print("python smoke: 7 operations, 404 E0000007, dates and nulls: ok"
+      + (" (unknown values)" if UNKNOWN else ""))

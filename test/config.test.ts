@@ -1,0 +1,290 @@
+// Configuration from the places the official SDKs read it: okta.yaml files, the OKTA_CLIENT_*
+// variables, then the caller's options, the later winning. Real files in temp dirs, a real
+// server on 127.0.0.1.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { generateKeyPairSync } from 'node:crypto';
+import { OktaConfigError, OktaSessions } from '../src/index.js';
+import {
+  json,
+  SESSION,
+  startRecordingServer,
+  type RecordingServer,
+} from './helpers/recording-server.js';
+
+const HOME_TOKEN = 'SECRET-home-token-1';
+const CWD_TOKEN = 'SECRET-cwd-token-2';
+const ENV_TOKEN = 'SECRET-env-token-3';
+const ACCESS_TOKEN = 'SECRET-access-token-4';
+
+const SERVICE_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+const SERVICE_PEM = SERVICE_KEY.export({ format: 'pem', type: 'pkcs8' }) as string;
+let server: RecordingServer;
+let dir: string;
+let home: string;
+let cwd: string;
+beforeAll(async () => {
+  server = await startRecordingServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'okta-config-'));
+  home = join(dir, 'home');
+  cwd = join(dir, 'project');
+  mkdirSync(join(home, '.okta'), { recursive: true });
+  mkdirSync(cwd);
+  server.reply(json(200, SESSION));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeHome(text: string, mode = 0o600): string {
+  const file = join(home, '.okta', 'okta.yaml');
+  writeFileSync(file, text);
+  chmodSync(file, mode);
+  return file;
+}
+function writeCwd(text: string, mode = 0o600): string {
+  const file = join(cwd, 'okta.yaml');
+  writeFileSync(file, text);
+  chmodSync(file, mode);
+  return file;
+}
+
+const authOf = async (okta: OktaSessions) => {
+  await okta.getSession('abc');
+  return server.requests.at(-1)!.headers['authorization'];
+};
+
+describe('fromEnv(env, overrides)', () => {
+  test('reads the official SDK variables', async () => {
+    const okta = OktaSessions.fromEnv({
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_TOKEN: ENV_TOKEN,
+    });
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+  });
+
+  test('a credential in overrides is enough when the environment has none', async () => {
+    const okta = OktaSessions.fromEnv({ OKTA_CLIENT_ORGURL: server.url }, { apiToken: CWD_TOKEN });
+    expect(await authOf(okta)).toBe(`SSWS ${CWD_TOKEN}`);
+  });
+
+  test('an accessToken override replaces the environment token', async () => {
+    const okta = OktaSessions.fromEnv(
+      { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: ENV_TOKEN },
+      { accessToken: ACCESS_TOKEN },
+    );
+    expect(await authOf(okta)).toBe(`Bearer ${ACCESS_TOKEN}`);
+  });
+
+  test('an orgUrl override replaces the environment one', async () => {
+    const okta = OktaSessions.fromEnv(
+      { OKTA_CLIENT_ORGURL: 'https://acme.okta.com', OKTA_CLIENT_TOKEN: ENV_TOKEN },
+      { orgUrl: server.url },
+    );
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+  });
+
+  test('nothing set: the message names the variable', () => {
+    expect(() => OktaSessions.fromEnv({})).toThrow(/OKTA_CLIENT_ORGURL/);
+    expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_ORGURL: server.url })).toThrow(
+      /OKTA_CLIENT_TOKEN/,
+    );
+  });
+
+  test('authorizationMode SSWS is the API token; PrivateKey selects the service app', async () => {
+    const env = { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: ENV_TOKEN };
+    expect(
+      await authOf(OktaSessions.fromEnv({ ...env, OKTA_CLIENT_AUTHORIZATIONMODE: 'SSWS' })),
+    ).toBe(`SSWS ${ENV_TOKEN}`);
+    const serviceApp = {
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
+      OKTA_CLIENT_CLIENTID: '0oa1',
+    };
+    // PrivateKey drops the API token of the same layer and uses the service-app keys.
+    expect(
+      OktaSessions.fromEnv({
+        ...env,
+        ...serviceApp,
+        OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+      }).toJSON().auth,
+    ).toBe('privateKey');
+    const bad = (() => {
+      try {
+        OktaSessions.fromEnv({
+          ...serviceApp,
+          OKTA_CLIENT_PRIVATEKEY: '-----BEGIN PRIVATE KEY-----SECRET',
+        });
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('a bad key was accepted');
+    })();
+    expect(bad).toBeInstanceOf(OktaConfigError);
+    expect(bad.message).toMatch(/^privateKey is PEM that node:crypto cannot read/);
+    expect(bad.message).not.toContain('SECRET');
+    expect(() => OktaSessions.fromEnv({ ...env, OKTA_CLIENT_AUTHORIZATIONMODE: 'Basic' })).toThrow(
+      /authorizationMode must be "SSWS" or "PrivateKey"/,
+    );
+  });
+});
+
+describe('fromConfig: okta.yaml, then the environment, then options', () => {
+  test('~/.okta/okta.yaml alone configures the client', async () => {
+    writeHome(`okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${HOME_TOKEN}\n`);
+    const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
+    expect(await authOf(okta)).toBe(`SSWS ${HOME_TOKEN}`);
+  });
+
+  test('./okta.yaml beats the home file, the environment beats both, options beat everything', async () => {
+    writeHome(`okta:\n  client:\n    orgUrl: https://home.okta.com\n    token: ${HOME_TOKEN}\n`);
+    writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n`);
+    const sources = { homeDir: home, cwd };
+    expect(await authOf(await OktaSessions.fromConfig({}, { ...sources, env: {} }))).toBe(
+      `SSWS ${CWD_TOKEN}`,
+    );
+    const env = { OKTA_CLIENT_TOKEN: ENV_TOKEN };
+    expect(await authOf(await OktaSessions.fromConfig({}, { ...sources, env }))).toBe(
+      `SSWS ${ENV_TOKEN}`,
+    );
+    const options = { accessToken: ACCESS_TOKEN };
+    expect(await authOf(await OktaSessions.fromConfig(options, { ...sources, env }))).toBe(
+      `Bearer ${ACCESS_TOKEN}`,
+    );
+  });
+
+  test("this package's keys: requestTimeout, rateLimit.maxRetries", async () => {
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n    requestTimeout: 0.2\n    rateLimit:\n      maxRetries: 0\n`,
+    );
+    server.reply(() => undefined); // never answers
+    const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
+    const started = Date.now();
+    await expect(okta.getSession('abc')).rejects.toMatchObject({ name: 'OktaTimeoutError' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.requests).toHaveLength(1); // maxRetries: 0
+  });
+
+  test.each([
+    ['okta: [1, 2]\n', /okta\.yaml: okta must be a mapping \(got a list\)/],
+    ['okta:\n  client: yes\n', /okta\.client must be a mapping/],
+    [
+      `okta:\n  client:\n    orgUrl: 42\n`,
+      /okta\.client\.orgUrl must be a non-empty string \(got a number\)/,
+    ],
+    [
+      `okta:\n  client:\n    token: [${CWD_TOKEN}]\n`,
+      /okta\.client\.token must be a non-empty string/,
+    ],
+    [
+      `okta:\n  client:\n    requestTimeout: soon\n`,
+      /okta\.client\.requestTimeout must be a positive number/,
+    ],
+    [
+      `okta:\n  client:\n    rateLimit:\n      maxRetries: -1\n`,
+      /okta\.client\.rateLimit\.maxRetries/,
+    ],
+    [`okta:\n  client:\n    proxy:\n      port: 8080\n`, /okta\.client\.proxy\.host/],
+    [
+      `okta:\n  client:\n    token: "${CWD_TOKEN}\n  bad: [\n`,
+      /okta\.yaml: line \d+ is not valid YAML/,
+    ],
+  ])('a malformed file names the file and key: %j', async (text, message) => {
+    const file = writeCwd(text);
+    const error = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain(CWD_TOKEN);
+  });
+
+  test('a credential in a file others can read is warned about, like ssh; 0600 is quiet', async () => {
+    const warnings: string[] = [];
+    const onWarning = (m: string) => warnings.push(m);
+    const file = writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n`,
+      0o644,
+    );
+    await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd, onWarning });
+    expect(warnings).toEqual([expect.stringContaining(`chmod 600 ${file}`)]);
+    expect(warnings[0]).toContain('mode 0644');
+    expect(warnings[0]).not.toContain(CWD_TOKEN);
+    chmodSync(file, 0o600);
+    warnings.length = 0;
+    await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd, onWarning });
+    expect(warnings).toEqual([]);
+  });
+
+  test('a file without a credential may be world-readable', async () => {
+    const warnings: string[] = [];
+    writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o644);
+    await OktaSessions.fromConfig(
+      { apiToken: ENV_TOKEN },
+      { env: {}, homeDir: home, cwd, onWarning: (m) => warnings.push(m) },
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  test('service-app keys in okta.yaml configure a service app; a bad key is refused without echo', async () => {
+    const jwk = JSON.stringify(SERVICE_KEY.export({ format: 'jwk' }));
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: PrivateKey\n    clientId: 0oa1\n    scopes: [okta.sessions.read]\n    keyId: kid-1\n    privateKey: ${jwk}\n`,
+    );
+    const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
+    expect(okta.toJSON()).toEqual({ orgUrl: server.url, auth: 'privateKey' });
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: PrivateKey\n    clientId: 0oa1\n    scopes: [okta.sessions.read]\n    keyId: kid-1\n    privateKey: { kty: RSA, d: SECRET-d }\n`,
+    );
+    const error = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect((error as Error).message).toMatch(/^privateKey is a JWK that node:crypto cannot read/);
+    expect((error as Error).message).not.toContain('SECRET');
+  });
+
+  test('no file and no variables: the message says where to set the org URL', async () => {
+    await expect(OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd })).rejects.toThrow(
+      /OKTA_CLIENT_ORGURL or okta\.client\.orgUrl in okta\.yaml/,
+    );
+  });
+
+  test('the client built from a file shows no credential', async () => {
+    writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n`);
+    const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
+    expect(inspect(okta, { showHidden: true, depth: 5 })).not.toContain(CWD_TOKEN);
+  });
+});
+
+describe('orgUrl', () => {
+  test('a URL object is accepted', async () => {
+    const okta = new OktaSessions({ orgUrl: new URL(server.url), apiToken: ENV_TOKEN });
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+  });
+
+  test('a token given as orgUrl is not echoed back', () => {
+    for (const orgUrl of [ENV_TOKEN, `https://acme.okta.com/?t=${ENV_TOKEN}`, `${ENV_TOKEN}://x`]) {
+      const error = (() => {
+        try {
+          new OktaSessions({ orgUrl, apiToken: 't' });
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error!.message).not.toContain(ENV_TOKEN);
+    }
+  });
+
+  test('another type gets a message that says to pass a string', () => {
+    expect(() => new OktaSessions({ orgUrl: 42 as never, apiToken: 't' })).toThrow(
+      /orgUrl must be a string or a URL/,
+    );
+  });
+});
