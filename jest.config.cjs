@@ -7,7 +7,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+    // jose is ESM-only; Jest's CommonJS runtime needs it transpiled (Node itself imports it as is).
+    '/node_modules/jose/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'CommonJS', isolatedModules: true } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^#platform$': '<rootDir>/src/platform/node.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -328,6 +328,18 @@ console.table(
   ),
 );
 
+// OAuth service-app rows (bench/oauth.mjs): the first call with its token request, and DPoP
+// per-call CPU against our Bearer per-call CPU.
+progress('oauth service app (private key, DPoP)');
+/** @type {Record<string, unknown>} */
+let oauth;
+try {
+  oauth = await (await import('./oauth.mjs')).benchOAuth({ quick });
+} catch (err) {
+  broken = true;
+  oauth = { error: errorText(err) };
+}
+
 const results = {
   quick,
   settings: { ...SETTINGS, core: CORE },
@@ -336,6 +348,7 @@ const results = {
   contenders: out,
   footprint: fp,
   targets,
+  oauth,
 };
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });

@@ -21,6 +21,15 @@ for (const file of ['src/client.js', 'src/current-session.js']) {
     throw new Error(`${file}: no #platform import to rewrite`);
   writeFileSync(path, code.replace('require("#platform")', 'require("./platform/node.js")'));
 }
+// jose is ESM-only: tsc's CommonJS output turns `import('jose')` into `require('jose')`, which
+// fails on Node versions without require(esm) (before 20.19). Put the real dynamic import back.
+{
+  const path = join(root, 'dist/cjs/src/oauth/jose.js');
+  const code = readFileSync(path, 'utf8');
+  const required = "Promise.resolve().then(() => require('jose'))";
+  if (!code.includes(required)) throw new Error('src/oauth/jose.js: no jose import to rewrite');
+  writeFileSync(path, code.replace(required, "import('jose')"));
+}
 for (const flavour of ['esm', 'cjs']) {
   const cli = join(root, 'dist', flavour, 'src/cli/main.js');
   if (existsSync(cli)) chmodSync(cli, 0o755);

@@ -1,16 +1,20 @@
 import { securitySchemes, type SecuritySchemeName } from '../generated/operations.js';
-import type { ResolvedConfig } from './config.js';
+import type { AccessTokenSource, ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
+import type { ServiceAppHandle } from './oauth/lazy-service-app.js';
 import { routes, type OperationId } from './operations.js';
 import { tokenProblem } from './validate.js';
 
 const AUTH_PREFIX: Record<SecuritySchemeName, string> = { apiToken: 'SSWS ', oauth2: 'Bearer ' };
 const DESCRIBE: Record<SecuritySchemeName, string> = {
   apiToken: 'an API token (apiToken)',
-  oauth2: 'an OAuth 2.0 access token (accessToken)',
+  oauth2: 'an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey)',
 };
+const SERVICE_APP = 'an OAuth 2.0 service app (clientId + privateKey)';
 
-async function tokenOf(credential: NonNullable<ResolvedConfig['credential']>): Promise<string> {
+async function tokenOf(
+  credential: NonNullable<ResolvedConfig['credential']> & { token: AccessTokenSource },
+): Promise<string> {
   if (typeof credential.token === 'string') return credential.token;
   let token: unknown;
   try {
@@ -56,27 +60,50 @@ export interface Authorizer {
    * configured credential for the operation.
    */
   valueFor(id: OperationId): string | undefined | Promise<string>;
+  /**
+   * The `DPoP` proof header for a request carrying `value` (a service app's DPoP-bound token),
+   * or undefined when the request needs none.
+   */
+  proofFor?(method: string, url: string, value: string): Promise<string | undefined> | undefined;
+  /** The service app behind the credential, if the client authenticates as one. */
+  readonly serviceApp?: ServiceAppHandle | undefined;
 }
 
 /** Builds the {@link Authorizer} of a client from the spec's security requirements. */
-export function createAuthorizer(credential: ResolvedConfig['credential']): Authorizer {
+export function createAuthorizer(
+  credential: ResolvedConfig['credential'],
+  serviceApp?: ServiceAppHandle,
+): Authorizer {
   const header = credential ? headerNameOf(credential.scheme) : 'Authorization';
   const prefix = credential ? AUTH_PREFIX[credential.scheme] : '';
   // A fixed token gives a fixed header value: built once, not per request.
   const fixed = typeof credential?.token === 'string' ? prefix + credential.token : undefined;
   return {
     header,
+    serviceApp,
+    proofFor: serviceApp
+      ? (method, url, value) => serviceApp.proofFor(method, url, value)
+      : () => undefined,
     valueFor(id) {
       const accepted = ACCEPTED.get(id) ?? [];
       if (accepted.length === 0) return undefined;
       if (!credential || !accepted.includes(credential.scheme)) {
-        const have = credential ? DESCRIBE[credential.scheme] : 'no credential';
+        const have = !credential
+          ? 'no credential'
+          : credential.token === undefined
+            ? SERVICE_APP
+            : DESCRIBE[credential.scheme];
         const need = accepted.map((s) => DESCRIBE[s]).join(' or ');
         throw new OktaConfigError(
           `${id} needs ${need}, but this client has ${have}. Create the client with ${need}`,
         );
       }
-      return fixed ?? tokenOf(credential).then((token) => prefix + token);
+      if (fixed !== undefined) return fixed;
+      if (credential.token === undefined) {
+        if (!serviceApp) throw new OktaConfigError('The service app was not set up');
+        return serviceApp.authorization();
+      }
+      return tokenOf(credential).then((token) => prefix + token);
     },
   };
 }

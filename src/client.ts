@@ -13,13 +13,18 @@ import {
   type OktaSessionsOptions,
   type ResolvedConfig,
 } from './config.js';
+import { useErrorRefiner } from './errors/factory.js';
+import { oauthError } from './errors/oauth-factory.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
+import { lazyServiceApp, type ServiceAppHandle } from './oauth/lazy-service-app.js';
+import type { RepeatState } from './oauth/service-app.js';
 import { fillPath, routes, type OperationId } from './operations.js';
 import { lazyRawClient } from './raw.js';
 import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
 import { Throttle } from './throttle.js';
+import type { Transport } from './transport/transport.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
@@ -97,6 +102,27 @@ function processEnv(): Record<string, string | undefined> {
 }
 
 /**
+ * The transport of a service app's API calls: a DPoP-bound token travels with a fresh proof of
+ * possession for that very request. The proof goes into the attempt's own header record, from
+ * which the attempt also takes the secrets it scrubs from errors.
+ */
+function withProofs(transport: Transport, app: ServiceAppHandle): Transport {
+  return {
+    async request(request) {
+      const authorization = request.headers['authorization'];
+      const proof =
+        authorization &&
+        (await app.proofFor(request.method, request.origin + request.path, authorization));
+      if (proof) request.headers['dpop'] = proof;
+      return transport.request(request);
+    },
+  };
+}
+
+// Clients may meet OAuth answers (service apps, DPoP tokens): their errors are OktaOAuthError.
+useErrorRefiner(oauthError);
+
+/**
  * A client for Okta's Sessions API: the seven session operations, with authentication per
  * operation as the spec defines it, typed errors, retries on rate limits, timeouts and
  * cancellation.
@@ -139,14 +165,35 @@ export class OktaSessions {
     const custom = options.fetch;
     // A caller's fetch gets standard Request objects, exactly as it would without us.
     this.#fetch = custom && ((request: Request) => custom(request));
-    this.#authorizer = createAuthorizer(this.#config.credential);
+    const transport = this.#fetch
+      ? fetchTransport(this.#fetch, platform.isBrowser)
+      : this.#config.proxy && platform.proxyTransport
+        ? platform.proxyTransport(this.#config.proxy)
+        : platform.transport;
+    const app = this.#config.credential?.token === undefined && this.#config.credential?.serviceApp;
+    // Token requests go through the same transport (pool, proxy), headers, timeout and retry
+    // policy as API calls.
+    const serviceApp =
+      app &&
+      lazyServiceApp(
+        app,
+        {
+          transport,
+          origin: this.#config.orgUrl,
+          headers: this.#headers,
+          timeoutMs: this.#config.timeoutMs,
+          now: Date.now,
+        },
+        {
+          maxRetries: this.#config.maxRetries,
+          maxDelayMs: this.#config.maxDelayMs,
+          onRetry: this.#onRetry,
+        },
+      );
+    this.#authorizer = createAuthorizer(this.#config.credential, serviceApp || undefined);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: this.#fetch
-        ? fetchTransport(this.#fetch, platform.isBrowser)
-        : this.#config.proxy && platform.proxyTransport
-          ? platform.proxyTransport(this.#config.proxy)
-          : platform.transport,
+      transport: serviceApp ? withProofs(transport, serviceApp) : transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
@@ -343,7 +390,9 @@ export class OktaSessions {
 
   /** Shown by `util.inspect` and `JSON.stringify` instead of the fields: no credential in sight. */
   toJSON(): { orgUrl: string; auth: string } {
-    return { orgUrl: this.#config.orgUrl, auth: this.#config.credential?.scheme ?? 'cookie' };
+    const credential = this.#config.credential;
+    const auth = credential?.token === undefined && credential ? 'privateKey' : credential?.scheme;
+    return { orgUrl: this.#config.orgUrl, auth: auth ?? 'cookie' };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -415,7 +464,32 @@ export class OktaSessions {
         signal: options?.signal,
         onRetry: this.#onRetry,
       },
-      (retryHeaders) => attempt(this.#wire, call, retryHeaders),
+      this.#authorizer.serviceApp
+        ? this.#serviceAppAttempt(call, this.#authorizer.serviceApp, {
+            refetched: false,
+            nonced: false,
+          })
+        : (retryHeaders) => attempt(this.#wire, call, retryHeaders),
     );
+  }
+
+  /**
+   * Attempts with a service app's token: a 401 drops the token and repeats the call once with a
+   * new one; a resource's `use_dpop_nonce` repeats it once with the nonce (RFC 9449 §9).
+   */
+  #serviceAppAttempt(
+    call: Call,
+    app: ServiceAppHandle,
+    state: RepeatState,
+  ): (retryHeaders: Record<string, string> | undefined) => Promise<Answer> {
+    return async (retryHeaders) => {
+      for (;;) {
+        try {
+          return await attempt(this.#wire, call, retryHeaders);
+        } catch (error) {
+          if (!app.repeatAfter(error, undefined, state)) throw error;
+        }
+      }
+    };
   }
 }

@@ -1,6 +1,15 @@
+import { routes } from '../generated/operations.js';
 import { OktaConfigError } from './errors/config-error.js';
+import { readPrivateKey } from './oauth/keys.js';
+import type { ServiceAppConfig } from './oauth/service-app.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
-import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
+import {
+  assertHeaders,
+  headerNotAllowed,
+  headerValueProblem,
+  MAX_TIMER_MS,
+  tokenProblem,
+} from './validate.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -11,6 +20,35 @@ import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './v
  * ```
  */
 export type AccessTokenSource = string | (() => string | Promise<string>);
+
+/**
+ * A private key as a `node:crypto` `KeyObject` (structurally, so browser typings need no Node types).
+ *
+ * @example
+ * ```ts
+ * import { createPrivateKey } from 'node:crypto';
+ * import { readFileSync } from 'node:fs';
+ *
+ * const privateKey: KeyObjectLike = createPrivateKey(readFileSync('okta-service.pem'));
+ * ```
+ */
+export interface KeyObjectLike {
+  readonly type: string;
+  readonly asymmetricKeyType?: string | undefined;
+}
+
+/**
+ * A service app's private key: PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), a private JWK as an object
+ * or a JSON string, or a `KeyObject`.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ *
+ * const privateKey: PrivateKeySource = readFileSync('okta-service.pem', 'utf8');
+ * ```
+ */
+export type PrivateKeySource = string | Readonly<Record<string, unknown>> | KeyObjectLike;
 
 /**
  * Options of {@link OktaSessions}.
@@ -30,6 +68,24 @@ export interface OktaSessionsOptions {
   apiToken?: string | undefined;
   /** An OAuth 2.0 access token (or a function returning one), sent as `Authorization: Bearer <token>`. */
   accessToken?: AccessTokenSource | undefined;
+  /**
+   * The client id of an OAuth 2.0 service app (private-key JWT auth). Give it with `privateKey`
+   * instead of `apiToken`/`accessToken`; the client then gets and renews access tokens itself.
+   */
+  clientId?: string | undefined;
+  /** The service app's private key (PEM, JWK object or JSON string, or a `KeyObject`). Server-side only. */
+  privateKey?: PrivateKeySource | undefined;
+  /** The key id (`kid`) of `privateKey` registered with the app; default: the JWK's own `kid`. */
+  keyId?: string | undefined;
+  /** Scopes to request; default: every scope the spec's operations declare. */
+  scopes?: readonly string[] | undefined;
+  /** As in the official SDK: `'SSWS'` (API token) or `'PrivateKey'`; inferred when left out. */
+  authorizationMode?: 'SSWS' | 'PrivateKey' | 'Bearer' | undefined;
+  /**
+   * Request DPoP-bound tokens (RFC 9449) for private-key auth, proving possession of a per-client
+   * key on every request. Default true; Okta requires it for new API service apps.
+   */
+  dpop?: boolean | undefined;
   /** A WHATWG `fetch` to use instead of the built-in transport. It receives one `Request`. */
   fetch?: typeof globalThis.fetch;
   /** Your application's name/version, put in front of the package's own `User-Agent`. */
@@ -86,6 +142,7 @@ export interface ResolvedConfig {
   credential:
     | { scheme: 'apiToken'; token: string }
     | { scheme: 'oauth2'; token: AccessTokenSource }
+    | { scheme: 'oauth2'; token: undefined; serviceApp: ServiceAppConfig }
     | undefined;
   timeoutMs: number;
   maxRetries: number;
@@ -129,6 +186,9 @@ export interface ConfigNames {
   apiToken: string;
   accessToken: string;
   timeoutMs: string;
+  /** A service app's client id and private key (default: the option names). */
+  clientId?: string;
+  privateKey?: string;
   /** The fix for a missing org URL. */
   orgUrlFix: string;
 }
@@ -146,6 +206,8 @@ export const ENV_NAMES: ConfigNames = {
   orgUrl: 'orgUrl (OKTA_CLIENT_ORGURL)',
   apiToken: 'apiToken (OKTA_CLIENT_TOKEN)',
   accessToken: 'accessToken (OKTA_CLIENT_ACCESS_TOKEN)',
+  clientId: 'clientId (OKTA_CLIENT_CLIENTID)',
+  privateKey: 'privateKey (OKTA_CLIENT_PRIVATEKEY)',
   timeoutMs: 'timeoutMs',
   orgUrlFix:
     'Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
@@ -238,6 +300,76 @@ function checkPositive(
   return value;
 }
 
+/** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
+export const SPEC_SCOPES: readonly string[] = [
+  ...new Set(
+    Object.values(routes).flatMap((op) =>
+      op.security.flatMap((req) => (req as Record<string, readonly string[]>)['oauth2'] ?? []),
+    ),
+  ),
+];
+
+const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
+
+function checkScopes(scopes: unknown): readonly string[] {
+  if (scopes === undefined) return SPEC_SCOPES;
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length === 0 ||
+    !scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
+  ) {
+    fail('scopes must be a non-empty array of scope names', 'e.g. ["okta.sessions.read"]');
+  }
+  return [...scopes] as string[];
+}
+
+function checkServiceApp(
+  options: OktaSessionsOptions,
+  browser: boolean,
+  names: ConfigNames,
+): ServiceAppConfig {
+  const clientIdName = names.clientId ?? 'clientId';
+  const privateKeyName = names.privateKey ?? 'privateKey';
+  if (browser) {
+    fail(
+      'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page',
+      'Keep the service app on your server, or use the /me operations with credentials: "include"',
+    );
+  }
+  const { clientId, privateKey, keyId } = options;
+  if (typeof clientId !== 'string' || clientId.trim() === '' || headerValueProblem(clientId)) {
+    fail(
+      `${clientIdName} must be the service app's client id`,
+      `Pass it together with ${privateKeyName}`,
+    );
+  }
+  if (clientId.includes('{')) fail('clientId still contains a placeholder', 'Use the real id');
+  if (privateKey === undefined) {
+    fail(
+      `${clientIdName} was given without ${privateKeyName}`,
+      "Pass the service app's private key too",
+    );
+  }
+  if (
+    keyId !== undefined &&
+    (typeof keyId !== 'string' || keyId === '' || headerValueProblem(keyId))
+  ) {
+    fail(
+      'keyId must be a non-empty string',
+      'Pass the kid shown for the key in the Okta Admin Console',
+    );
+  }
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
+    fail('dpop must be true or false', `Got ${String(options.dpop)}`);
+  }
+  return {
+    clientId,
+    key: readPrivateKey(privateKey, keyId),
+    scopes: checkScopes(options.scopes),
+    dpop: options.dpop !== false,
+  };
+}
+
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
 export function resolveConfig(
   options: OktaSessionsOptions,
@@ -248,22 +380,36 @@ export function resolveConfig(
     fail('options are required', 'Pass { orgUrl, apiToken } or { orgUrl, accessToken }');
   }
   const orgUrl = checkOrgUrl(options.orgUrl, names);
-  const oauthKeys = OAUTH_KEYS.filter(
-    (key) => (options as unknown as Record<string, unknown>)[key] !== undefined,
-  );
-  if (oauthKeys.length > 0) {
-    // okta.yaml and OKTA_CLIENT_* may name a service app; this version cannot sign for it yet.
+  const { apiToken, accessToken, authorizationMode } = options;
+  const privateKeyAuth =
+    options.clientId !== undefined ||
+    options.privateKey !== undefined ||
+    authorizationMode === 'PrivateKey';
+  const given = [
+    apiToken !== undefined && names.apiToken,
+    accessToken !== undefined && names.accessToken,
+    privateKeyAuth && 'clientId + privateKey',
+  ].filter(Boolean);
+  if (given.length > 1) {
+    fail(`Both ${given.join(' and ')} were given`, 'Pass exactly one credential');
+  }
+  if (authorizationMode !== undefined && !AUTHORIZATION_MODES.has(authorizationMode)) {
     fail(
-      `Private-key authentication (${oauthKeys.join(', ')}) is not supported by this version`,
-      `Use ${names.apiToken} or ${names.accessToken} instead`,
+      `authorizationMode "${String(authorizationMode)}" is unknown`,
+      'Use "SSWS" (apiToken) or "PrivateKey" (clientId + privateKey), or leave it out',
     );
   }
-  const { apiToken, accessToken } = options;
-  if (apiToken !== undefined && accessToken !== undefined) {
-    fail(`Both ${names.apiToken} and ${names.accessToken} were given`, 'Pass exactly one of them');
+  if (authorizationMode === 'SSWS' && apiToken === undefined) {
+    fail('authorizationMode "SSWS" needs apiToken', 'Pass apiToken, or use "PrivateKey"');
   }
   let credential: ResolvedConfig['credential'];
-  if (apiToken !== undefined) {
+  if (privateKeyAuth) {
+    credential = {
+      scheme: 'oauth2',
+      token: undefined,
+      serviceApp: checkServiceApp(options, runtime.browser, names),
+    };
+  } else if (apiToken !== undefined) {
     if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
     credential = { scheme: 'apiToken', token: checkToken(names.apiToken, apiToken) };
   } else if (accessToken !== undefined) {
@@ -281,7 +427,7 @@ export function resolveConfig(
     // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
-      `Pass ${names.apiToken} (an Okta API token) or ${names.accessToken} (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead`,
+      `Pass ${names.apiToken} (an Okta API token), ${names.accessToken} (an OAuth 2.0 access token) or clientId + privateKey (an OAuth 2.0 service app); a client that only uses the /me operations can pass credentials: "include" instead`,
     );
   }
   assertHeaders(options.headers, 'headers');
@@ -316,8 +462,10 @@ export const OAUTH_KEYS = [
 
 /** One source of settings (okta.yaml, the environment, the caller's options). */
 export type ConfigLayer = {
-  [key in keyof OktaSessionsOptions]?: OktaSessionsOptions[key] | undefined;
+  [key in Exclude<keyof OktaSessionsOptions, (typeof OAUTH_KEYS)[number]>]?:
+    OktaSessionsOptions[key] | undefined;
 } & {
+  // Unchecked here (files and variables hold text): the constructor judges them.
   [key in (typeof OAUTH_KEYS)[number]]?: unknown;
 };
 

@@ -1,7 +1,13 @@
 // The package's public surface: explicit named exports only.
 export { OktaSessions } from './client.js';
 export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
-export type { OktaSessionsOptions, AccessTokenSource, ProxyEnv } from './config.js';
+export type {
+  OktaSessionsOptions,
+  AccessTokenSource,
+  PrivateKeySource,
+  KeyObjectLike,
+  ProxyEnv,
+} from './config.js';
 export type { ConfigSources } from './config-file.js';
 export type { RetryOptions, RetryInfo } from './retry.js';
 export type { Session, Open } from './session.js';
@@ -17,6 +23,7 @@ export {
   OktaServerError,
 } from './errors/status-errors.js';
 export { OktaRateLimitError } from './errors/rate-limit-error.js';
+export { OktaOAuthError } from './errors/oauth-error.js';
 export { OktaNetworkError } from './errors/network-error.js';
 export { OktaTimeoutError } from './errors/timeout-error.js';
 export { OktaInvalidResponseError } from './errors/invalid-response-error.js';

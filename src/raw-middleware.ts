@@ -34,6 +34,8 @@ function wireMiddleware(authorizer: Authorizer): Middleware {
       const value = id ? await authorizer.valueFor(id) : undefined;
       if (value === undefined) request.headers.delete('authorization');
       else request.headers.set(authorizer.header, value);
+      const proof = value && (await authorizer.proofFor?.(request.method, request.url, value));
+      if (proof) request.headers.set('DPoP', proof);
       if (request.body) {
         bodies.set(
           request,

@@ -18,8 +18,8 @@ import { sleep } from './abort.js';
  * ```
  */
 export interface RetryInfo {
-  /** The operation being retried, e.g. `getSession`. */
-  operationId: OperationId;
+  /** The operation being retried, e.g. `getSession`; `getAccessToken` for a service app's token request. */
+  operationId: OperationId | 'getAccessToken';
   /** 1 for the first retry, 2 for the second... */
   attempt: number;
   /** How long the client waits before the retry. */
@@ -60,7 +60,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 export interface RetryPolicy {
-  operationId: OperationId;
+  operationId: OperationId | 'getAccessToken';
   maxRetries: number;
   maxDelayMs: number;
   /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */

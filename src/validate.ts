@@ -13,7 +13,7 @@ const NOT_HEADER_SAFE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The problem with a header value, or undefined if it can be sent as is. */
-function headerValueProblem(value: string): string | undefined {
+export function headerValueProblem(value: string): string | undefined {
   if (!NOT_HEADER_SAFE.test(value)) return undefined;
   return /[\r\n\u0000]/.test(value)
     ? 'contains CR, LF or NUL'

@@ -233,6 +233,9 @@ describe('the built command guides a new user', () => {
     expect(report.steps.map((s) => s.operation)).toEqual([
       'createSession',
       'getSession',
+      // The service app (private-key JWT, DPoP): a token request, then the cached token.
+      'getSession',
+      'refreshSession',
       'refreshSession',
       'getCurrentSession',
       'revokeSession',
@@ -247,7 +250,7 @@ describe('the built command guides a new user', () => {
     const [, before, after] = /expiresAt (\S+) → (\S+)/.exec(stdout)!;
     expect(Date.parse(after!) - Date.parse(before!)).toBeGreaterThanOrEqual(30 * 60_000);
     const rows = stdout.split('\n').filter((line) => /^[✔✘] /.test(line));
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(8);
     // The method column starts, and the status and time columns end, at the same place.
     expect(new Set(rows.map((row) => row.search(/ (GET|POST|DELETE) /))).size).toBe(1);
     expect(new Set(rows.map((row) => row.search(/\d{3}  /))).size).toBe(1);

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { generateKeyPairSync } from 'node:crypto';
 import { OktaConfigError, OktaSessions } from '../src/index.js';
 import {
   json,
@@ -18,6 +19,8 @@ const CWD_TOKEN = 'SECRET-cwd-token-2';
 const ENV_TOKEN = 'SECRET-env-token-3';
 const ACCESS_TOKEN = 'SECRET-access-token-4';
 
+const SERVICE_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+const SERVICE_PEM = SERVICE_KEY.export({ format: 'pem', type: 'pkcs8' }) as string;
 let server: RecordingServer;
 let dir: string;
 let home: string;
@@ -91,19 +94,38 @@ describe('fromEnv(env, overrides)', () => {
     );
   });
 
-  test('authorizationMode SSWS is the API token; PrivateKey is refused clearly for now', async () => {
+  test('authorizationMode SSWS is the API token; PrivateKey selects the service app', async () => {
     const env = { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: ENV_TOKEN };
     expect(
       await authOf(OktaSessions.fromEnv({ ...env, OKTA_CLIENT_AUTHORIZATIONMODE: 'SSWS' })),
     ).toBe(`SSWS ${ENV_TOKEN}`);
-    expect(() =>
+    const serviceApp = {
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
+      OKTA_CLIENT_CLIENTID: '0oa1',
+    };
+    // PrivateKey drops the API token of the same layer and uses the service-app keys.
+    expect(
       OktaSessions.fromEnv({
-        OKTA_CLIENT_ORGURL: server.url,
-        OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
-        OKTA_CLIENT_CLIENTID: '0oa1',
-        OKTA_CLIENT_PRIVATEKEY: '-----BEGIN PRIVATE KEY-----SECRET',
-      }),
-    ).toThrow(/Private-key authentication \(authorizationMode, clientId, privateKey\)/);
+        ...env,
+        ...serviceApp,
+        OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+      }).toJSON().auth,
+    ).toBe('privateKey');
+    const bad = (() => {
+      try {
+        OktaSessions.fromEnv({
+          ...serviceApp,
+          OKTA_CLIENT_PRIVATEKEY: '-----BEGIN PRIVATE KEY-----SECRET',
+        });
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('a bad key was accepted');
+    })();
+    expect(bad).toBeInstanceOf(OktaConfigError);
+    expect(bad.message).toMatch(/^privateKey is PEM that node:crypto cannot read/);
+    expect(bad.message).not.toContain('SECRET');
     expect(() => OktaSessions.fromEnv({ ...env, OKTA_CLIENT_AUTHORIZATIONMODE: 'Basic' })).toThrow(
       /authorizationMode must be "SSWS" or "PrivateKey"/,
     );
@@ -208,7 +230,13 @@ describe('fromConfig: okta.yaml, then the environment, then options', () => {
     expect(warnings).toEqual([]);
   });
 
-  test('service-app keys are read and refused clearly until private-key auth lands', async () => {
+  test('service-app keys in okta.yaml configure a service app; a bad key is refused without echo', async () => {
+    const jwk = JSON.stringify(SERVICE_KEY.export({ format: 'jwk' }));
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: PrivateKey\n    clientId: 0oa1\n    scopes: [okta.sessions.read]\n    keyId: kid-1\n    privateKey: ${jwk}\n`,
+    );
+    const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
+    expect(okta.toJSON()).toEqual({ orgUrl: server.url, auth: 'privateKey' });
     writeCwd(
       `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: PrivateKey\n    clientId: 0oa1\n    scopes: [okta.sessions.read]\n    keyId: kid-1\n    privateKey: { kty: RSA, d: SECRET-d }\n`,
     );
@@ -216,7 +244,7 @@ describe('fromConfig: okta.yaml, then the environment, then options', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(OktaConfigError);
-    expect((error as Error).message).toMatch(/Private-key authentication/);
+    expect((error as Error).message).toMatch(/^privateKey is a JWK that node:crypto cannot read/);
     expect((error as Error).message).not.toContain('SECRET');
   });
 

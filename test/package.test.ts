@@ -1,7 +1,7 @@
 // Packs the package as npm would publish it, installs the tarball into an empty project and
 // uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERSION } from '../src/version.js';
@@ -57,6 +57,64 @@ test('import gets the ESM build, and errors from both builds are recognised by b
      console.log(cjs.OktaSessions !== (await import('okta-sessions')).OktaSessions, fromCjs instanceof OktaNotFoundError, isOktaError(fromCjs));`,
   ]);
   expect(out.trim()).toBe('true true true');
+});
+
+test('private-key auth from the CommonJS build: a real import() of ESM-only jose, DPoP end to end', () => {
+  const out = node([
+    '-e',
+    `const { generateKeyPairSync } = require('node:crypto');
+     const { OktaSessions } = require('okta-sessions');
+     const { startEmulator } = require('okta-sessions/emulator');
+     (async () => {
+       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+       const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k' };
+       const emu = await startEmulator({ clients: { app: { jwks: [jwk], scopes: ['okta.sessions.read'], dpop: true } } });
+       const admin = new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken });
+       const { id } = await admin.createSession({ sessionToken: emu.issueSessionToken() });
+       const okta = new OktaSessions({ orgUrl: emu.url, clientId: 'app', privateKey, keyId: 'k', scopes: ['okta.sessions.read'] });
+       console.log((await okta.getSession(id)).id === id);
+       await emu.close();
+     })();`,
+  ]);
+  expect(out.trim()).toBe('true');
+  const cjs = readFileSync(
+    join(project, 'node_modules/okta-sessions/dist/cjs/src/oauth/jose.js'),
+    'utf8',
+  );
+  expect(cjs).toContain("import('jose')");
+  expect(cjs).not.toContain('require(');
+});
+
+test('API-token clients never load jose: they work with it removed', () => {
+  const jose = join(project, 'node_modules', 'jose');
+  renameSync(jose, `${jose}.off`);
+  try {
+    const script = (load: string) => `${load}
+       (async () => {
+         const emu = await startEmulator();
+         const okta = new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken });
+         const { id } = await okta.createSession({ sessionToken: emu.issueSessionToken() });
+         console.log((await okta.getSession(id)).id === id);
+         await emu.close();
+       })();`;
+    expect(
+      node([
+        '-e',
+        script(`const { OktaSessions } = require('okta-sessions');
+                const { startEmulator } = require('okta-sessions/emulator');`),
+      ]).trim(),
+    ).toBe('true');
+    expect(
+      node([
+        '--input-type=module',
+        '-e',
+        script(`import { OktaSessions } from 'okta-sessions';
+                import { startEmulator } from 'okta-sessions/emulator';`),
+      ]).trim(),
+    ).toBe('true');
+  } finally {
+    renameSync(`${jose}.off`, jose);
+  }
 });
 
 test('the bin runs the whole demo against the bundled emulator', () => {

@@ -10,10 +10,12 @@ import { inspect } from 'node:util';
 import { OktaNetworkError, OktaSessions } from '../src/index.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
+import { rsaKey } from './helpers/oauth-jwt.js';
 import { startProxy, type ProxyServer } from './helpers/proxy-server.js';
 
 const API_TOKEN = 'proxy-SECRET-api-token';
 const PASSWORD = 'SECRET-proxy-pass';
+const serviceKey = rsaKey('proxy-kid');
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
 let emu: Emulator;
@@ -21,7 +23,13 @@ let proxy: ProxyServer;
 let other: ProxyServer;
 beforeAll(async () => {
   [emu, proxy, other] = await Promise.all([
-    startEmulator({ port: 0, apiToken: API_TOKEN }),
+    startEmulator({
+      port: 0,
+      apiToken: API_TOKEN,
+      clients: {
+        '0oaProxied': { jwks: [serviceKey.publicJwk], scopes: ['okta.sessions.read'], dpop: true },
+      },
+    }),
     startProxy({ credentials: `alice:${PASSWORD}` }),
     startProxy(),
   ]);
@@ -59,6 +67,43 @@ test('the proxy option: every request goes through it, with its credentials', as
       target: `${emu.url}/api/v1/sessions/${id}`,
       proxyAuthorization: basic(`alice:${PASSWORD}`),
     },
+  ]);
+});
+
+test('a service app asks for its token through the proxy too, before the API call', async () => {
+  const { id } = await newSession();
+  const okta = new OktaSessions({
+    orgUrl: emu.url,
+    clientId: '0oaProxied',
+    privateKey: serviceKey.privateKey,
+    scopes: ['okta.sessions.read'],
+    proxy: withAuth(proxy),
+  });
+  expect((await okta.getSession(id!)).id).toBe(id);
+  expect(proxy.hits.map((hit) => [hit.kind, hit.target, hit.proxyAuthorization])).toEqual([
+    // The first token request is answered use_dpop_nonce; the second carries the nonce.
+    ['forward', `${emu.url}/oauth2/v1/token`, basic(`alice:${PASSWORD}`)],
+    ['forward', `${emu.url}/oauth2/v1/token`, basic(`alice:${PASSWORD}`)],
+    ['forward', `${emu.url}/api/v1/sessions/${id}`, basic(`alice:${PASSWORD}`)],
+  ]);
+});
+
+test('OKTA_CLIENT_* service-app keys and HTTP_PROXY together: the token request is proxied', async () => {
+  const { id } = await newSession();
+  const pem = serviceKey.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const okta = OktaSessions.fromEnv({
+    OKTA_CLIENT_ORGURL: emu.url,
+    OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
+    OKTA_CLIENT_CLIENTID: '0oaProxied',
+    OKTA_CLIENT_PRIVATEKEY: pem,
+    OKTA_CLIENT_SCOPES: 'okta.sessions.read',
+    HTTP_PROXY: other.url,
+  });
+  expect((await okta.getSession(id!)).id).toBe(id);
+  expect(other.hits.map((hit) => hit.target)).toEqual([
+    `${emu.url}/oauth2/v1/token`,
+    `${emu.url}/oauth2/v1/token`,
+    `${emu.url}/api/v1/sessions/${id}`,
   ]);
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { OktaSessions } from '../client.js';
 import { readConfigFiles } from '../config-file.js';
 import {
@@ -15,6 +16,8 @@ const CLI_NAMES: ConfigNames = {
   orgUrl: '--org-url (OKTA_CLIENT_ORGURL)',
   apiToken: '--api-token (OKTA_CLIENT_TOKEN)',
   accessToken: '--access-token (OKTA_CLIENT_ACCESS_TOKEN)',
+  clientId: '--client-id (OKTA_CLIENT_CLIENTID)',
+  privateKey: '--private-key-file (OKTA_CLIENT_PRIVATEKEY)',
   timeoutMs: '--timeout-ms',
   orgUrlFix:
     'Pass --org-url https://acme.okta.com, or set OKTA_CLIENT_ORGURL (or okta.client.orgUrl in okta.yaml)',
@@ -22,7 +25,8 @@ const CLI_NAMES: ConfigNames = {
 
 const CREDENTIAL_HINT: Record<string, string> = {
   apiToken: '--api-token T (or OKTA_CLIENT_TOKEN, okta.client.token in okta.yaml)',
-  oauth2: '--access-token T (or OKTA_CLIENT_ACCESS_TOKEN)',
+  oauth2:
+    '--access-token T (or OKTA_CLIENT_ACCESS_TOKEN), or --client-id ID --private-key-file F (or OKTA_CLIENT_CLIENTID, OKTA_CLIENT_PRIVATEKEY)',
 };
 
 /**
@@ -30,16 +34,44 @@ const CREDENTIAL_HINT: Record<string, string> = {
  * arguments: nothing the CLI prints may show them.
  */
 export function secretsOf(
-  options: Pick<OktaSessionsOptions, 'apiToken' | 'accessToken'>,
+  options: Pick<OktaSessionsOptions, 'apiToken' | 'accessToken' | 'privateKey'>,
   named: Record<string, string | undefined>,
 ): string[] {
   const secrets: string[] = [];
   for (const token of [options.apiToken, options.accessToken, named['session-token']]) {
     if (typeof token === 'string' && token) secrets.push(token);
   }
+  if (typeof options.privateKey === 'string' && options.privateKey) {
+    secrets.push(options.privateKey, ...privateMembersOf(options.privateKey));
+  }
   const cookie = named['cookie'];
   if (cookie) secrets.push(cookie, ...secretsOfHeader('cookie', cookie));
   return secrets;
+}
+
+/** The private members of a JWK given as JSON text (a PEM is scrubbed whole). */
+function privateMembersOf(key: string): string[] {
+  try {
+    const jwk: unknown = JSON.parse(key);
+    if (typeof jwk !== 'object' || jwk === null) return [];
+    return ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']
+      .map((name) => (jwk as Record<string, unknown>)[name])
+      .filter((value): value is string => typeof value === 'string' && value !== '');
+  } catch {
+    return [];
+  }
+}
+
+/** The text of `--private-key-file`; the key goes to the client, never to the output. */
+function readKeyFile(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read --private-key-file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
 }
 
 /**
@@ -66,6 +98,10 @@ export async function clientFor(
     orgUrl: text('org-url'),
     apiToken: text('api-token'),
     accessToken: text('access-token'),
+    clientId: text('client-id'),
+    privateKey: readKeyFile(text('private-key-file')),
+    keyId: text('key-id'),
+    scopes: text('scopes')?.split(/\s+/).filter(Boolean),
     timeoutMs: timeout === undefined ? undefined : Number(timeout),
   };
   const options = optionsOfSources(io.env, [...files, optionsFromEnv(io.env), flags]);
@@ -80,7 +116,10 @@ export async function clientFor(
 
 /** A usage error unless the client holds a credential the operation accepts (none for /me). */
 export function requireCredential(name: string, schemes: string[], okta: OktaSessions): void {
-  if (schemes.length > 0 && !schemes.includes(okta.toJSON().auth)) {
+  const { auth } = okta.toJSON();
+  // A service app's token is an OAuth 2.0 access token.
+  const scheme = auth === 'privateKey' ? 'oauth2' : auth;
+  if (schemes.length > 0 && !schemes.includes(scheme)) {
     throw new UsageError(`${name} needs ${schemes.map((s) => CREDENTIAL_HINT[s]).join(', or ')}`);
   }
 }

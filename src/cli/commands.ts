@@ -24,6 +24,26 @@ const CREDENTIAL_FLAGS: Record<string, Flags> = {
       value: 'T',
       description: 'an OAuth 2.0 access token (or OKTA_CLIENT_ACCESS_TOKEN)',
     },
+    'client-id': {
+      type: 'string',
+      value: 'ID',
+      description: 'or an OAuth 2.0 service app: its client id (or OKTA_CLIENT_CLIENTID)',
+    },
+    'private-key-file': {
+      type: 'string',
+      value: 'F',
+      description: "the app's private key, PEM or JWK (or the key in OKTA_CLIENT_PRIVATEKEY)",
+    },
+    'key-id': {
+      type: 'string',
+      value: 'KID',
+      description: "the key's kid (or OKTA_CLIENT_KEYID)",
+    },
+    scopes: {
+      type: 'string',
+      value: '"A B"',
+      description: "scopes to request (or OKTA_CLIENT_SCOPES; default: the spec's)",
+    },
   },
 };
 const COMMON: Flags = {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { OktaSessions } from '../client.js';
 import { startEmulator } from '../emulator/index.js';
 import { OktaNotFoundError } from '../errors/status-errors.js';
@@ -6,6 +7,8 @@ import type { Session } from '../session.js';
 import { describeError, errorJson, terminalJson } from './format.js';
 import { printable } from '../printable.js';
 import { EXIT, type CliIo } from './io.js';
+
+const DEMO_CLIENT_ID = '0oaDemoServiceApp';
 
 /** One line of the transcript, and one entry of `--json`. */
 interface Step {
@@ -31,11 +34,21 @@ const IDLE_MINUTES = 30;
  * a transcript with each call's status and time (or, with `--json`, as one JSON document).
  */
 export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Promise<number> {
+  // An OAuth 2.0 service app, as created in the Admin Console: its public key is registered,
+  // the private key stays with the client, and it requires DPoP (Okta's default for new apps).
+  const serviceKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   let clockOffset = 0;
   const emu = await startEmulator({
     port: 0,
     apiToken: 'demo-api-token',
     now: () => Date.now() + clockOffset,
+    clients: {
+      [DEMO_CLIENT_ID]: {
+        jwks: [{ ...serviceKey.publicKey.export({ format: 'jwk' }), kid: 'demo-key' }],
+        scopes: ['okta.sessions.read', 'okta.sessions.manage'],
+        dpop: true,
+      },
+    },
   });
   const okta = new OktaSessions({
     orgUrl: emu.url,
@@ -68,6 +81,7 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
     const started = performance.now();
     let result: T | undefined;
     let entry: Step;
+    let failure = '';
     try {
       result = await run();
       entry = {
@@ -80,6 +94,7 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
       };
     } catch (error) {
       const ok = expectError !== undefined && error instanceof expectError;
+      failure = describeError(error, secrets);
       entry = {
         operation: id,
         call,
@@ -97,11 +112,8 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
       `${entry.ok ? '✔' : '✘'} ${call.padEnd(CALL_WIDTH)} ${entry.method.padEnd(METHOD_WIDTH)} ${String(entry.status).padStart(3)}  ${entry.ms.toFixed(1).padStart(7)} ms\n`,
     );
     if (entry.expected) say(`    as expected: ${entry.expected}\n`);
-    // describeError of a string scrubs it and escapes its control characters.
-    if (entry.error) {
-      const line = String(entry.error['message'] ?? describeError(entry.error));
-      say(`    ${describeError(line, secrets)}\n`);
-    }
+    // describeError scrubs the line and escapes its control characters.
+    if (entry.error) say(`    ${failure}\n`);
     return result;
   }
 
@@ -116,6 +128,22 @@ export async function runDemo(io: CliIo, options: { json?: boolean } = {}): Prom
     const id = created.id;
     note(`session ${printable(id)}, expires ${created.expiresAt?.toISOString()}`);
     await step('getSession', 'getSession(id)', () => okta.getSession(id));
+    // Before the clock moves: the app signs its assertion with the real clock.
+    const serviceApp = new OktaSessions({
+      orgUrl: emu.url,
+      clientId: DEMO_CLIENT_ID,
+      privateKey: serviceKey.privateKey,
+      keyId: 'demo-key',
+      userAgent: 'okta-sessions-demo',
+      proxy: false,
+    });
+    say(`• service app ${DEMO_CLIENT_ID}: private-key JWT for a DPoP-bound token\n`);
+    await step('getSession', 'service app: getSession(id) (token + DPoP)', () =>
+      serviceApp.getSession(id),
+    );
+    await step('refreshSession', 'service app: refreshSession(id) (cached token)', () =>
+      serviceApp.refreshSession(id),
+    );
     clockOffset += IDLE_MINUTES * 60_000;
     say(`• ${IDLE_MINUTES} minutes pass (on the emulator's clock)\n`);
     const refreshed: Session | undefined = await step('refreshSession', 'refreshSession(id)', () =>

@@ -1,6 +1,7 @@
 import type { Session } from '../session.js';
 import { isOktaApiError, type OktaApiError } from '../errors/api-error.js';
 import { isOktaError } from '../errors/okta-error.js';
+import { OktaOAuthError } from '../errors/oauth-error.js';
 import { printable } from '../printable.js';
 import { scrub } from '../redact.js';
 
@@ -35,6 +36,11 @@ export function describeSession(session: Session, secrets: readonly string[] = [
 }
 
 function errorLine(error: unknown): string {
+  if (error instanceof OktaOAuthError) {
+    const request = error.requestId ? ` (request ${error.requestId})` : '';
+    const description = error.errorDescription ? `: ${error.errorDescription}` : '';
+    return `HTTP ${error.status} ${error.error}${description}${request}`;
+  }
   if (isOktaApiError(error)) {
     const e: OktaApiError = error;
     return [
@@ -66,6 +72,9 @@ export function errorJson(error: unknown): Record<string, unknown> {
       status: error.status,
       errorCode: error.errorCode,
       errorSummary: error.errorSummary,
+      ...(error instanceof OktaOAuthError
+        ? { error: error.error, errorDescription: error.errorDescription }
+        : {}),
       errorId: error.errorId,
       requestId: error.requestId,
     };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { SPEC_SCOPES } from '../config.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
@@ -24,6 +26,18 @@ const EMULATOR_FLAGS: Flags = {
     value: 'T',
     description: 'the API token the emulator accepts (default: a random one, printed)',
   },
+  'client-id': {
+    type: 'string',
+    value: 'ID',
+    description: 'register an OAuth 2.0 service app (POST /oauth2/v1/token) with this client id',
+  },
+  'jwks-file': {
+    type: 'string',
+    value: 'F',
+    description:
+      'the app\'s public keys: a JWK, a JWK array or {"keys": [...]} (scopes: the spec\'s; DPoP required)',
+  },
+  'no-dpop': { type: 'boolean', description: 'the app issues Bearer tokens instead (no DPoP)' },
   ...HELP_FLAG,
 };
 
@@ -74,6 +88,23 @@ Options:
 ${flagHelp(DEMO_FLAGS)}
 `;
 
+/** The public keys of `--jwks-file`: one JWK, an array of them, or a JWK Set. */
+function readJwks(file: string): Record<string, unknown>[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--jwks-file ${file}: ${code ? `cannot read (${code})` : 'not JSON'}`);
+  }
+  const keys = Array.isArray(parsed)
+    ? parsed
+    : parsed && typeof parsed === 'object' && Array.isArray((parsed as { keys?: unknown }).keys)
+      ? (parsed as { keys: unknown[] }).keys
+      : [parsed];
+  return keys as Record<string, unknown>[];
+}
+
 function positionals(given: string[], expected: string[], usage: string): void {
   if (given.length > expected.length) {
     throw new UsageError(`too many arguments; usage: ${usage}`);
@@ -96,13 +127,27 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   if (!/^\d+$/.test(String(rawPort ?? 0)) || port > 65535) {
     throw new UsageError('--port must be a whole number from 0 to 65535');
   }
+  const clientId = values['client-id'];
+  const jwksFile = values['jwks-file'];
+  if ((clientId === undefined) !== (jwksFile === undefined)) {
+    throw new UsageError('--client-id and --jwks-file go together');
+  }
   const host = typeof values['host'] === 'string' ? values['host'] : undefined;
   const emu = await startEmulator({
     port,
     ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
+    ...(typeof clientId === 'string' && typeof jwksFile === 'string'
+      ? {
+          clients: {
+            [clientId]: { jwks: readJwks(jwksFile), scopes: SPEC_SCOPES, dpop: !values['no-dpop'] },
+          },
+        }
+      : {}),
   }).catch((error: unknown) => {
+    // A bad key in the file: the emulator's RangeError names it; a usage problem, exit 2.
+    if (error instanceof RangeError) throw new UsageError(error.message);
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') {
       throw new UsageError(
@@ -115,6 +160,11 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     throw error;
   });
   io.stdout(emulatorBanner(emu.url, emu.apiToken));
+  if (typeof clientId === 'string') {
+    io.stdout(
+      `Service app: ${clientId} (${values['no-dpop'] ? 'Bearer' : 'DPoP'}), token endpoint ${emu.url}/oauth2/v1/token\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     if (io.stop.aborted) resolve();
     io.stop.addEventListener('abort', () => resolve(), { once: true });

@@ -81,9 +81,13 @@ export class CredentialChecker {
     }
     const granted = this.#accessTokens.get(credential.token);
     if (granted === undefined) return 'unauthenticated';
-    const ok = requirements.some(
+    return this.scopesAllow(id, granted) ? 'ok' : 'forbidden';
+  }
+
+  /** True when `granted` OAuth scopes satisfy one of operation `id`'s requirements. */
+  scopesAllow(id: OperationId, granted: ReadonlySet<string>): boolean {
+    return (this.#requirements.get(id) ?? []).some(
       (r) => r.scopes !== null && !r.combined && r.scopes.every((s) => granted.has(s)),
     );
-    return ok ? 'ok' : 'forbidden';
   }
 }

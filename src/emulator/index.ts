@@ -10,10 +10,13 @@ import { createHandlers } from './handlers.js';
 import { Responder } from './http.js';
 import { errorIdSequence, idSequence, newOktaId } from './ids.js';
 import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
+import { OAuthServer, TOKEN_PATH, type EmulatorServiceApp } from './oauth-token.js';
 import { Router } from './router.js';
 import { createPipeline, handleClientErrors, type ExtraRoute } from './server.js';
 import { SessionStore } from './store.js';
 import { UnknownValuesResponder } from './unknown-values.js';
+
+export type { EmulatorServiceApp } from './oauth-token.js';
 
 /**
  * The rate limit of the emulator, applied as Okta applies its own: one bucket per endpoint
@@ -100,6 +103,17 @@ export interface EmulatorOptions {
   readonly users?: readonly EmulatorUser[] | undefined;
   /** Largest accepted request body in bytes; default 16 KiB. Larger bodies get 400 E0000003. */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * OAuth 2.0 service apps by client id: `POST /oauth2/v1/token` then issues access tokens
+   * for private-key JWT client authentication, DPoP-bound for apps with `dpop: true`.
+   */
+  readonly clients?: Readonly<Record<string, EmulatorServiceApp>> | undefined;
+  /** Lifetime of issued access tokens in seconds (by the emulator's clock); default 3600. */
+  readonly accessTokenTtlSeconds?: number | undefined;
+  /** How often the DPoP nonce changes, in seconds; default 86 400 (Okta: 24 h). */
+  readonly dpopNonceRotateSeconds?: number | undefined;
+  /** Require the DPoP nonce on the session endpoints too (RFC 9449 §9); default false, as Okta. */
+  readonly dpopResourceNonce?: boolean | undefined;
   /** The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate windows. */
   readonly now?: (() => number) | undefined;
   /**
@@ -146,6 +160,10 @@ export interface Emulator {
   readonly apiToken: string;
   /** Issues a one-time session token, as the Authentication API would after a sign-in. */
   issueSessionToken(user?: SessionTokenRequest): string;
+  /** Makes the current DPoP nonce stale now, as Okta's rotation does; the next proof gets a new one. */
+  rotateDpopNonce(): void;
+  /** Revokes every access token the emulator issued (calls with them answer 401). */
+  revokeAccessTokens(): void;
   /** Stops the server and closes every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -213,7 +231,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxBodyBytes,
     ownOrigin: () => baseUrl,
   });
+  const credentialChecker = new CredentialChecker(apiToken, options.accessTokens ?? {});
+  const oauth = new OAuthServer({
+    clients: options.clients ?? {},
+    responder,
+    maxBodyBytes,
+    tokenTtlSeconds: positive('accessTokenTtlSeconds', options.accessTokenTtlSeconds ?? 3600),
+    nonceRotateSeconds: positive(
+      'dpopNonceRotateSeconds',
+      options.dpopNonceRotateSeconds ?? 86_400,
+    ),
+    resourceNonce: options.dpopResourceNonce === true,
+    scopesAllow: (id, granted) => credentialChecker.scopesAllow(id, granted),
+  });
   const extraRoutes = new Map<string, ExtraRoute>([
+    [
+      TOKEN_PATH,
+      { byMethod: new Map([['POST', (ex) => oauth.token(ex)]]), bucket: 'other', cors: false },
+    ],
     ['/api/v1/authn', { byMethod: new Map([['POST', authn.authn]]), bucket: 'authn', cors: true }],
     [
       '/login/sessionCookieRedirect',
@@ -228,7 +263,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     router: new Router(),
     handlers: createHandlers({ store, responder, maxBodyBytes }),
     extraRoutes,
-    credentialChecker: new CredentialChecker(apiToken, options.accessTokens ?? {}),
+    credentialChecker,
+    oauth,
     buckets,
     concurrency: new ConcurrencyGate(rate.concurrency ?? Infinity),
     cors,
@@ -254,6 +290,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: baseUrl,
     apiToken,
     issueSessionToken: (user) => store.issueToken(user),
+    rotateDpopNonce: () => oauth.rotateNonce(now()),
+    revokeAccessTokens: () => oauth.revokeAll(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { parseAuthorization, type CredentialChecker } from './credential-check.js';
 import type { Cors } from './cors.js';
 import type { Handler } from './handlers.js';
+import type { OAuthServer } from './oauth-token.js';
 import { trackResponses, whenIdle } from './in-flight.js';
 import type { Exchange, Responder } from './http.js';
 import type { BucketName, ConcurrencyGate, RateLimitBucket } from './rate-limit-buckets.js';
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   readonly handlers: Readonly<Record<OperationId, Handler>>;
   readonly extraRoutes: ReadonlyMap<string, ExtraRoute>;
   readonly credentialChecker: CredentialChecker;
+  /** The org authorization server, when service apps are registered. */
+  readonly oauth?: OAuthServer | undefined;
   readonly buckets: Readonly<Record<BucketName, RateLimitBucket>>;
   readonly concurrency: ConcurrencyGate;
   readonly cors: Cors;
@@ -145,6 +148,10 @@ export function createPipeline(
       responder.error(ex, 'E0000022', undefined, undefined, ['Allow', match.route.allow]);
       return;
     }
+    // Tokens the emulator's authorization server issued (DPoP-bound or Bearer) are its to check.
+    const issued = match.route.cookieOnly ? undefined : deps.oauth?.authorize(ex, id, pathname);
+    if (issued === 'answered') return;
+    if (issued === 'ok') return handlers[id](ex, match.params);
     const outcome = credentialChecker.check(id, credential);
     if (outcome === 'malformed') {
       responder.error(ex, 'E0000005');

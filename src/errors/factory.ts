@@ -67,6 +67,24 @@ function causes(value: unknown, secrets: readonly string[]): OktaErrorCause[] {
 }
 
 /**
+ * A more specific error for a response than its status gives (OAuth errors), or undefined.
+ * Registered by the client (useErrorRefiner), so pages that only load the client-less /me
+ * functions do not carry the code.
+ */
+export type RefineError = (
+  init: OktaApiErrorInit,
+  body: Readonly<Record<string, unknown>>,
+  text: (value: unknown) => string | undefined,
+) => OktaApiError | undefined;
+
+let refiner: RefineError | undefined;
+
+/** Makes {@link createApiError} try `refine` before the status classes. */
+export function useErrorRefiner(refine: RefineError): void {
+  refiner = refine;
+}
+
+/**
  * Builds the typed error for a non-2xx response. The class comes from the status alone, so an
  * empty, HTML or otherwise non-JSON body still gives the right class. Anything the server
  * echoes back is scrubbed of the request's secrets.
@@ -102,14 +120,17 @@ export function createApiError(input: {
   };
   const rateLimit = readRateLimit(input.headers);
   const Class = errorClassFor(input.status);
-  return Class === OktaRateLimitError
-    ? new OktaRateLimitError({
-        ...init,
-        limit: rateLimit.limit,
-        remaining: rateLimit.remaining,
-        resetAt: rateLimit.resetAt,
-      })
-    : new Class(init);
+  const refined = refiner?.(init, body, (value) => text(value, input.secrets));
+  return refined
+    ? refined
+    : Class === OktaRateLimitError
+      ? new OktaRateLimitError({
+          ...init,
+          limit: rateLimit.limit,
+          remaining: rateLimit.remaining,
+          resetAt: rateLimit.resetAt,
+        })
+      : new Class(init);
 }
 
 /**

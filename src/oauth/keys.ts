@@ -1,0 +1,141 @@
+// Reads the service app's private key. node:crypto parses every format Okta's docs and SDKs hand
+// out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor. It
+// is reached through process.getBuiltinModule, not a static import: bundles for browsers and
+// workers must not pull node:crypto in because a client *could* use private-key auth.
+import type { KeyObject } from 'node:crypto';
+import { OktaConfigError } from '../errors/config-error.js';
+
+/** The signing algorithms Okta accepts for client assertions. */
+export type SigningAlg = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
+
+const ALGS: ReadonlySet<string> = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512']);
+const ALG_OF_CURVE: Readonly<Record<string, SigningAlg>> = {
+  prime256v1: 'ES256',
+  secp384r1: 'ES384',
+  secp521r1: 'ES512',
+};
+const EXPECTED =
+  'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
+
+/** A parsed private key: what the client assertion is signed with. */
+export interface SigningKey {
+  /** The key as a private JWK, for WebCrypto (the JWT library imports it once). */
+  readonly jwk: Readonly<Record<string, unknown>>;
+  readonly alg: SigningAlg;
+  readonly kid: string | undefined;
+}
+
+type Crypto = typeof import('node:crypto');
+
+function nodeCrypto(): Crypto {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
+  const crypto = typeof get === 'function' ? (get('node:crypto') as Crypto | undefined) : undefined;
+  if (!crypto) {
+    throw new OktaConfigError(
+      'Private-key auth needs node:crypto, which this runtime does not offer. Use it from a server (Node.js 20.18+), or pass an accessToken instead',
+    );
+  }
+  return crypto;
+}
+
+function fail(problem: string): never {
+  // Never the key text itself, nor a parser's message (JSON.parse quotes its input).
+  throw new OktaConfigError(`privateKey ${problem}. ${EXPECTED}`);
+}
+
+function jwkOf(input: unknown): Record<string, unknown> | undefined {
+  if (typeof input === 'string') {
+    if (!input.trimStart().startsWith('{')) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch {
+      fail('looks like JSON but does not parse');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) fail('is not a JWK object');
+    return parsed as Record<string, unknown>;
+  }
+  if (!input || typeof input !== 'object') return undefined;
+  if (typeof (input as { kty?: unknown }).kty !== 'string') fail('is an object but not a JWK');
+  return input as Record<string, unknown>;
+}
+
+function toKeyObject(
+  crypto: Crypto,
+  input: unknown,
+): { key: KeyObject; jwk?: Record<string, unknown> } {
+  if (input instanceof crypto.KeyObject) {
+    if (input.type !== 'private') fail(`is a ${input.type} KeyObject; a private key is needed`);
+    return { key: input };
+  }
+  const jwk = jwkOf(input);
+  if (jwk) {
+    if (jwk['kty'] === 'oct') fail('is a symmetric (oct) JWK; a private RSA or EC key is needed');
+    if (typeof jwk['d'] !== 'string') fail('is a public JWK (no "d"); the private key is needed');
+    try {
+      return { key: crypto.createPrivateKey({ key: jwk as never, format: 'jwk' }), jwk };
+    } catch {
+      fail(`is a JWK that node:crypto cannot read (kty ${String(jwk['kty'])})`);
+    }
+  }
+  if (typeof input !== 'string' || input.trim() === '') fail('is missing or empty');
+  const pem = input.trim();
+  if (/-----BEGIN (RSA )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(pem)) {
+    fail('is a public key or certificate; the private key is needed');
+  }
+  if (!/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
+    fail('is not PEM or JWK');
+  }
+  if (pem.includes('ENCRYPTED PRIVATE KEY')) fail('is encrypted; decrypt it first');
+  try {
+    return { key: crypto.createPrivateKey({ key: pem, format: 'pem' }) };
+  } catch {
+    fail('is PEM that node:crypto cannot read');
+  }
+}
+
+function algOf(key: KeyObject, declared: unknown): SigningAlg {
+  const type = key.asymmetricKeyType;
+  let alg: SigningAlg;
+  if (type === 'rsa') {
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+      fail('is an RSA key shorter than 2048 bits, which Okta refuses');
+    }
+    alg = 'RS256';
+  } else if (type === 'ec') {
+    const curve = ALG_OF_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ''];
+    if (!curve) fail('is an EC key on a curve Okta does not accept (use P-256, P-384 or P-521)');
+    alg = curve;
+  } else {
+    fail(`is a ${String(type)} key; Okta accepts RSA and EC (P-256, P-384, P-521) keys`);
+  }
+  if (declared === undefined) return alg;
+  if (
+    typeof declared !== 'string' ||
+    !ALGS.has(declared) ||
+    declared.slice(0, 2) !== alg.slice(0, 2)
+  ) {
+    fail(
+      `is a JWK whose "alg" ${JSON.stringify(declared)} does not fit its ${type?.toUpperCase()} key`,
+    );
+  }
+  if (type === 'ec' && declared !== alg) fail(`has "alg" ${declared} but its curve needs ${alg}`);
+  return declared as SigningAlg;
+}
+
+/**
+ * Parses the private key of a service app and chooses its algorithm: the JWK's `alg` if it has
+ * one, else RS256 for RSA and ES256/384/512 by curve.
+ *
+ * @throws {OktaConfigError} for a key that is not a private RSA/EC key in a known format; the
+ *   message names the formats accepted and never contains the key.
+ */
+export function readPrivateKey(input: unknown, keyId: string | undefined): SigningKey {
+  const crypto = nodeCrypto();
+  const { key, jwk } = toKeyObject(crypto, input);
+  const alg = algOf(key, jwk?.['alg']);
+  const kid = keyId ?? (typeof jwk?.['kid'] === 'string' ? jwk['kid'] : undefined);
+  const exported = key.export({ format: 'jwk' }) as Record<string, unknown>;
+  return Object.freeze({ jwk: Object.freeze({ ...exported, alg }), alg, kid });
+}

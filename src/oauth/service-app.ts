@@ -1,0 +1,173 @@
+// An OAuth 2.0 service app as a credential: signs client assertions, keeps one access token,
+// proves possession of the DPoP key on every request and knows when a failed call deserves its
+// one repeat. Everything heavy (jose, key import, the DPoP key pair) happens on first use.
+import type { RetryInfo } from '../retry.js';
+import { OktaApiError } from '../errors/api-error.js';
+import { OktaConfigError } from '../errors/config-error.js';
+import { dpopNonceOf } from '../errors/oauth-factory.js';
+import { OktaOAuthError } from '../errors/oauth-error.js';
+import { withRetries } from '../retry.js';
+import { clientAssertion, type AssertionSigner } from './assertion.js';
+import { DpopKey } from './dpop.js';
+import { loadJose, type Jose } from './jose.js';
+import type { SigningKey } from './keys.js';
+import { TokenCache, type CachedToken } from './token-cache.js';
+import { requestToken, TOKEN_PATH, type OAuthTransport } from './token-request.js';
+
+/** A service app's settings, validated. */
+export interface ServiceAppConfig {
+  readonly clientId: string;
+  readonly key: SigningKey;
+  readonly scopes: readonly string[];
+  readonly dpop: boolean;
+}
+
+/** The client's retry policy, applied to token requests as to API calls. */
+export interface TokenRetryPolicy {
+  readonly maxRetries: number;
+  readonly maxDelayMs: number;
+  readonly onRetry: ((info: RetryInfo) => void) | undefined;
+}
+
+/** The name token requests go by in `onRetry`. */
+export const TOKEN_OPERATION = 'getAccessToken' as const;
+
+/** What a failed call should do before its one repeat. */
+export type RepeatReason = 'refetch-token' | 'dpop-nonce';
+
+interface Ready {
+  readonly jose: Jose;
+  readonly signer: AssertionSigner;
+  readonly dpop: DpopKey | undefined;
+}
+
+/** Per-call bookkeeping: each kind of repeat happens at most once per call. */
+export interface RepeatState {
+  refetched: boolean;
+  nonced: boolean;
+}
+
+export class ServiceApp {
+  readonly #config: ServiceAppConfig;
+  readonly #tokenUrl: string;
+  readonly #transport: OAuthTransport;
+  readonly #retry: TokenRetryPolicy;
+  readonly #cache: TokenCache;
+  #ready: Promise<Ready> | undefined;
+  // Nonces of the authorization server and of the resource server (RFC 9449 §8, §9).
+  #tokenNonce: string | undefined;
+  #resourceNonce: string | undefined;
+
+  constructor(config: ServiceAppConfig, transport: OAuthTransport, retry: TokenRetryPolicy) {
+    this.#config = config;
+    this.#tokenUrl = transport.origin + TOKEN_PATH;
+    this.#transport = transport;
+    this.#retry = retry;
+    this.#cache = new TokenCache(() => this.#fetchToken(), transport.now);
+  }
+
+  /** `DPoP <token>` or `Bearer <token>`, as the token endpoint typed the token. */
+  async authorization(): Promise<string> {
+    const token = await this.#cache.get();
+    return `${token.tokenType} ${token.accessToken}`;
+  }
+
+  /** The `DPoP` header for a request carrying `authorization`, or undefined for Bearer tokens. */
+  async proofFor(method: string, url: string, authorization: string): Promise<string | undefined> {
+    if (!authorization.startsWith('DPoP ')) return undefined;
+    const { dpop } = await this.#prepare();
+    return dpop?.proof({
+      method,
+      url,
+      nonce: this.#resourceNonce,
+      accessToken: authorization.slice(5),
+    });
+  }
+
+  /**
+   * Whether a failed API call gets its one repeat, and prepares it: a 401 drops the token so the
+   * repeat fetches a new one; `use_dpop_nonce` stores the resource server's nonce (RFC 9449 §9).
+   */
+  repeatAfter(
+    error: unknown,
+    authorization: string | undefined,
+    state: RepeatState,
+  ): RepeatReason | undefined {
+    // Without the failed call's own header, the token cached now stands for it.
+    authorization ??= this.#cache.current();
+    // The token endpoint's own refusals are not the resource's: no repeat for those.
+    if (!(error instanceof OktaApiError) || authorization === undefined) return undefined;
+    if (error.url.endsWith(TOKEN_PATH)) return undefined;
+    if (error instanceof OktaOAuthError && error.error === 'use_dpop_nonce') {
+      const nonce = dpopNonceOf(error);
+      if (state.nonced || !nonce || !authorization.startsWith('DPoP ')) return undefined;
+      state.nonced = true;
+      this.#resourceNonce = nonce;
+      return 'dpop-nonce';
+    }
+    if (error.status !== 401 || state.refetched) return undefined;
+    state.refetched = true;
+    this.#cache.invalidate(authorization.slice(authorization.indexOf(' ') + 1));
+    return 'refetch-token';
+  }
+
+  #prepare(): Promise<Ready> {
+    this.#ready ??= (async () => {
+      const jose = await loadJose().catch((cause: unknown) => {
+        throw new OktaConfigError(
+          'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
+          { cause },
+        );
+      });
+      const { jwk, alg, kid } = this.#config.key;
+      const key = (await jose.importJWK({ ...jwk }, alg)) as CryptoKey;
+      const dpop = this.#config.dpop ? await DpopKey.generate(jose) : undefined;
+      return { jose, signer: { clientId: this.#config.clientId, alg, kid, key }, dpop };
+    })();
+    // A failure (e.g. a broken WebCrypto) is retried on the next call, not cached.
+    this.#ready.catch(() => (this.#ready = undefined));
+    return this.#ready;
+  }
+
+  async #fetchToken(): Promise<CachedToken> {
+    const ready = await this.#prepare();
+    let nonceRetried = false;
+    return withRetries(
+      {
+        operationId: TOKEN_OPERATION,
+        maxRetries: this.#retry.maxRetries,
+        maxDelayMs: this.#retry.maxDelayMs,
+        // Every attempt carries a new assertion and proof, so repeating is harmless.
+        repeatable: true,
+        signal: undefined,
+        onRetry: this.#retry.onRetry,
+      },
+      async () => {
+        for (;;) {
+          try {
+            return await this.#requestOnce(ready);
+          } catch (error) {
+            const nonce = error instanceof OktaOAuthError ? dpopNonceOf(error) : undefined;
+            const wantsNonce = error instanceof OktaOAuthError && error.error === 'use_dpop_nonce';
+            if (!wantsNonce || !nonce || nonceRetried || !ready.dpop) throw error;
+            nonceRetried = true;
+            this.#tokenNonce = nonce;
+          }
+        }
+      },
+    );
+  }
+
+  async #requestOnce(ready: Ready): Promise<CachedToken> {
+    const url = this.#tokenUrl;
+    const [assertion, proof] = await Promise.all([
+      clientAssertion(ready.jose, ready.signer, url, this.#transport.now()),
+      ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
+    ]);
+    return requestToken(this.#transport, { scopes: this.#config.scopes, assertion, proof });
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `ServiceApp { clientId: '${this.#config.clientId}', dpop: ${this.#config.dpop} }`;
+  }
+}

@@ -1,0 +1,74 @@
+// One access token per client: fetched by one request however many calls start at once, reused
+// until shortly before it expires, dropped when the resource server rejects it.
+
+/** An access token as the cache keeps it. */
+export interface CachedToken {
+  readonly accessToken: string;
+  readonly tokenType: 'Bearer' | 'DPoP';
+  /** When to stop using it (ms since the epoch, already less the safety margin). */
+  readonly expiresAt: number;
+}
+
+/** Tokens are renewed this long before `expires_in` runs out, or at half their life if shorter. */
+export const EXPIRY_MARGIN_MS = 60_000;
+
+/** The moment to stop using a token that lives `expiresInS` seconds from `nowMs`. */
+export function expiresAtOf(nowMs: number, expiresInS: number): number {
+  const lifeMs = expiresInS * 1000;
+  return nowMs + lifeMs - Math.min(EXPIRY_MARGIN_MS, lifeMs / 2);
+}
+
+/** A single-flight token cache. */
+export class TokenCache {
+  readonly #fetch: () => Promise<CachedToken>;
+  readonly #now: () => number;
+  #token: CachedToken | undefined;
+  #pending: Promise<CachedToken> | undefined;
+
+  constructor(fetch: () => Promise<CachedToken>, now: () => number = Date.now) {
+    this.#fetch = fetch;
+    this.#now = now;
+  }
+
+  /** The cached token while it is fresh; otherwise the one fetch in flight, started if needed. */
+  get(): Promise<CachedToken> {
+    const token = this.#token;
+    if (token && this.#now() < token.expiresAt) return Promise.resolve(token);
+    if (this.#pending) return this.#pending;
+    const pending = this.#fetch().then(
+      (fresh) => {
+        if (this.#pending === pending) {
+          this.#token = fresh;
+          this.#pending = undefined;
+        }
+        return fresh;
+      },
+      (error: unknown) => {
+        // A failure is not cached: the next call tries again.
+        if (this.#pending === pending) this.#pending = undefined;
+        throw error;
+      },
+    );
+    this.#pending = pending;
+    this.#token = undefined;
+    return pending;
+  }
+
+  /** The cached token as an Authorization value, or undefined; never starts a fetch. */
+  current(): string | undefined {
+    const token = this.#token;
+    return token && `${token.tokenType} ${token.accessToken}`;
+  }
+
+  /**
+   * Drops `accessToken` if it is still the cached one. Calls that failed with the same token
+   * at once drop it once, and then share the one new fetch.
+   */
+  invalidate(accessToken: string): void {
+    if (this.#token?.accessToken === accessToken) this.#token = undefined;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TokenCache { cached: ${this.#token !== undefined} }`;
+  }
+}
