@@ -218,7 +218,11 @@ export class OktaSessions {
     // a cost clients that never use `raw` should not pay at construction.
     this.#raw ??= lazyRawClient({
       orgUrl: this.#config.orgUrl,
-      fetch: this.#fetch ?? ((request: Request) => globalThis.fetch(request)),
+      fetch:
+        this.#fetch ??
+        (this.#config.proxy && platform.proxyFetch
+          ? platform.proxyFetch(this.#config.proxy)
+          : (request: Request) => globalThis.fetch(request)),
       headers: this.#headers,
       authorizer: this.#authorizer,
     });

@@ -107,6 +107,25 @@ test('OKTA_CLIENT_* service-app keys and HTTP_PROXY together: the token request 
   ]);
 });
 
+test('okta.raw goes through the proxy too, with its credentials and the same NO_PROXY rules', async () => {
+  const { id } = await newSession();
+  const okta = new OktaSessions({ orgUrl: emu.url, apiToken: API_TOKEN, proxy: withAuth(proxy) });
+  const { data, response } = await okta.raw.GET('/api/v1/sessions/{sessionId}', {
+    params: { path: { sessionId: id } },
+  });
+  expect([response.status, data?.id]).toEqual([200, id]);
+  expect(proxy.hits).toEqual([
+    {
+      kind: 'forward',
+      target: `${emu.url}/api/v1/sessions/${id}`,
+      proxyAuthorization: basic(`alice:${PASSWORD}`),
+    },
+  ]);
+  const direct = OktaSessions.fromEnv(env({ HTTP_PROXY: withAuth(proxy), NO_PROXY: '127.0.0.1' }));
+  await direct.raw.GET('/api/v1/sessions/{sessionId}', { params: { path: { sessionId: id } } });
+  expect(proxy.hits).toHaveLength(1);
+});
+
 test.each([['HTTP_PROXY'], ['http_proxy']])('fromEnv honours %s', async (name) => {
   const { id } = await newSession();
   await OktaSessions.fromEnv(env({ [name]: withAuth(proxy) })).getSession(id!);

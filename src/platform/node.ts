@@ -1,11 +1,12 @@
 import { release } from 'node:os';
-import { proxyTransport, undiciTransport } from '../transport/undici.js';
+import { proxyFetch, proxyTransport, undiciTransport } from '../transport/undici.js';
 import type { Platform } from './types.js';
 
 /** The Node platform: undici's pool. */
 export const platform: Platform = {
   transport: undiciTransport,
   proxyTransport,
+  proxyFetch,
   isBrowser: false,
   runtime: `node/${process.versions.node} ${process.platform}/${release()}`,
   // Loaded on use: the YAML parser and node:fs are no import-time cost of other clients.

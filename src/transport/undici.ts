@@ -3,6 +3,7 @@
 import type { Dispatcher, Pool } from 'undici';
 import type { ResolvedProxy } from '../config.js';
 import type { HeaderReader } from '../rate-limit.js';
+import type { FetchFunction } from './fetch.js';
 import {
   BodyTooLargeError,
   type Transport,
@@ -356,5 +357,26 @@ export function proxyTransport(proxy: ResolvedProxy): Transport {
       }
       return response;
     },
+  };
+}
+
+/**
+ * `fetch` through a proxy, for `okta.raw`: undici's own fetch with the agent the façade's proxy
+ * transport uses, so raw calls take the same route (and the same NO_PROXY rules). Node's global
+ * fetch cannot be given this agent: it is a different copy of undici.
+ */
+export function proxyFetch(proxy: ResolvedProxy): FetchFunction {
+  return async (request: Request) => {
+    const [{ fetch }, route] = await Promise.all([import('undici'), proxyRouteFor(proxy)]);
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: [...request.headers],
+      body: request.body ? await request.arrayBuffer() : null,
+      redirect: 'manual',
+      signal: request.signal,
+      dispatcher: route.agent as Dispatcher,
+    });
+    // undici's Response is the WHATWG Response openapi-fetch expects, from another module copy.
+    return response as unknown as Response;
   };
 }
