@@ -1,0 +1,812 @@
+// Behaviour that a mutation run (issue 18) showed no test pinned down: each test is named after
+// the behaviour it pins, goes through the public entry (src/index.ts) with an injected fetch,
+// and asserts exact values (delays through onRetry's `delayMs`, never wall time; messages and
+// their how-to-fix hints word for word, since they are part of the product).
+
+import {
+  OktaApiError,
+  OktaConfigError,
+  OktaInvalidResponseError,
+  OktaNetworkError,
+  OktaNotFoundError,
+  OktaRateLimitError,
+  OktaServerError,
+  OktaSessions,
+  OktaValidationError,
+  type OktaSessionsOptions,
+  type RetryInfo,
+} from '../src/index.js';
+import { REDACTED, scrub, secretsOfHeader } from '../src/redact.js';
+import { sessionBody } from './helpers/scripted-server.js';
+
+const ORG = 'https://acme.okta.com';
+const API_TOKEN = 'SECRET-api-token-123';
+const SESSION_ID = '102Ke2yJpW3Q0ClCnZ_ryqPVQ';
+const SESSION_TOKEN = 'SECRET-session-token-abc';
+const MAX_TIMER_MS = 2_147_483_647;
+// A fixed server clock: delays computed from Date + reset headers do not depend on ours.
+const T = 946_684_800; // 2000-01-01T00:00:00Z in seconds
+const dateAt = (seconds: number): string => new Date(seconds * 1000).toUTCString();
+
+type Reply = Response | Error;
+
+interface Harness {
+  okta: OktaSessions;
+  requests: Request[];
+  retries: RetryInfo[];
+}
+
+/** A client whose fetch plays `replies` in order and records every request. */
+function harness(replies: Reply[], extra: Partial<OktaSessionsOptions> = {}): Harness {
+  const requests: Request[] = [];
+  const retries: RetryInfo[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    requests.push(request);
+    const next = replies.shift();
+    if (next === undefined) throw new Error('test: unexpected extra request');
+    if (next instanceof Error) throw next;
+    return next;
+  };
+  const okta = new OktaSessions({
+    orgUrl: ORG,
+    apiToken: API_TOKEN,
+    fetch: fetch as typeof globalThis.fetch,
+    onRetry: (info) => retries.push(info),
+    ...extra,
+  });
+  return { okta, requests, retries };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+const ok = (): Response => json(200, sessionBody(SESSION_ID));
+
+function rateLimited(headers: Record<string, string>): Response {
+  return json(
+    429,
+    { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit' },
+    headers,
+  );
+}
+
+function refused(code: string | undefined, depth = 1): TypeError {
+  let cause: unknown =
+    code === undefined ? new Error('boom') : Object.assign(new Error(code), { code });
+  for (let i = 1; i < depth; i++) cause = new Error('wrapped', { cause });
+  return new TypeError('fetch failed', { cause });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('test: expected a rejection');
+}
+
+function configError(options: unknown): OktaConfigError {
+  try {
+    new OktaSessions(options as OktaSessionsOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(OktaConfigError);
+    return error as OktaConfigError;
+  }
+  throw new Error('test: expected an OktaConfigError');
+}
+
+function expectInRange(value: number | undefined, low: number, high: number): void {
+  expect(value).toBeGreaterThanOrEqual(low);
+  expect(value).toBeLessThanOrEqual(high);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('connect-phase failures: createSession is retried only when the request never left', () => {
+  test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])(
+    'createSession after %s is retried once, reported as reason "network"',
+    async (code) => {
+      const h = harness([refused(code), ok()]);
+
+      const session = await h.okta.createSession({ sessionToken: SESSION_TOKEN });
+
+      expect(session.id).toBe(SESSION_ID);
+      expect(h.requests).toHaveLength(2);
+      expect(h.retries).toHaveLength(1);
+      expect(h.retries[0]).toMatchObject({
+        operationId: 'createSession',
+        attempt: 1,
+        reason: 'network',
+      });
+    },
+  );
+
+  test('the connect-phase code is found down the cause chain (a cause of a cause)', async () => {
+    const h = harness([refused('ECONNREFUSED', 3), ok()]);
+
+    await h.okta.createSession({ sessionToken: SESSION_TOKEN });
+
+    expect(h.requests).toHaveLength(2);
+    expect(h.retries.map((r) => r.reason)).toEqual(['network']);
+  });
+
+  test.each([['ECONNRESET'], ['UND_ERR_SOCKET'], [undefined]])(
+    'createSession after a failure with code %s is not retried (the request may have been processed)',
+    async (code) => {
+      const h = harness([refused(code), ok()]);
+
+      const err = await rejection(h.okta.createSession({ sessionToken: SESSION_TOKEN }));
+
+      expect(err).toBeInstanceOf(OktaNetworkError);
+      expect((err as Error).message).toBe(
+        'Okta request failed: fetch failed (POST /api/v1/sessions)',
+      );
+      expect(h.requests).toHaveLength(1);
+      expect(h.retries).toEqual([]);
+    },
+  );
+});
+
+describe('backoff size and jitter (realistic maxDelayMs)', () => {
+  test('after 503s the first wait is 125–250 ms and the second 250–500 ms', async () => {
+    const h = harness([json(503, {}), json(503, {}), ok()], { retry: { maxDelayMs: 60_000 } });
+
+    await h.okta.getSession(SESSION_ID);
+
+    expect(h.retries.map((r) => [r.attempt, r.reason, r.status])).toEqual([
+      [1, 'server-error', 503],
+      [2, 'server-error', 503],
+    ]);
+    expectInRange(h.retries[0]?.delayMs, 125, 250);
+    expectInRange(h.retries[1]?.delayMs, 250, 500);
+  });
+
+  test('the first wait is jittered over the upper half of 250 ms, not fixed', async () => {
+    const runs = Array.from({ length: 20 }, () => harness([json(502, {}), ok()]));
+
+    await Promise.all(runs.map((h) => h.okta.getSession(SESSION_ID)));
+
+    const delays = runs.map((h) => h.retries[0]?.delayMs ?? -1);
+    for (const d of delays) expectInRange(d, 125, 250);
+    // Uniform over 125–250: 20 draws all in one 35 ms edge is a 1-in-10^11 event.
+    expect(Math.max(...delays)).toBeGreaterThan(160);
+    expect(Math.min(...delays)).toBeLessThan(215);
+  });
+});
+
+describe('X-Okta-Retry-Count and X-Okta-Retry-For', () => {
+  test("X-Okta-Retry-For keeps the first 429's request id on every later retry", async () => {
+    const h = harness([
+      rateLimited({ 'retry-after': '0', 'x-okta-request-id': 'req-first' }),
+      rateLimited({ 'retry-after': '0', 'x-okta-request-id': 'req-second' }),
+      ok(),
+    ]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    const sent = h.requests.map((r) => [
+      r.headers.get('x-okta-retry-count'),
+      r.headers.get('x-okta-retry-for'),
+    ]);
+    expect(sent).toEqual([
+      [null, null],
+      ['1', 'req-first'],
+      ['2', 'req-first'],
+    ]);
+    expect(h.retries.map((r) => r.requestId)).toEqual(['req-first', 'req-second']);
+  });
+
+  test('X-Okta-Retry-For is never set after a 5xx, only X-Okta-Retry-Count', async () => {
+    const h = harness([
+      json(503, {}, { 'x-okta-request-id': 'req-503' }),
+      rateLimited({ 'retry-after': '0', 'x-okta-request-id': 'req-429' }),
+      ok(),
+    ]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    const sent = h.requests.map((r) => [
+      r.headers.get('x-okta-retry-count'),
+      r.headers.get('x-okta-retry-for'),
+    ]);
+    expect(sent).toEqual([
+      [null, null],
+      ['1', null],
+      ['2', 'req-429'],
+    ]);
+  });
+});
+
+describe('Retry-After', () => {
+  test('Retry-After: 0 retries at once (delayMs 0, not a backoff)', async () => {
+    const h = harness([rateLimited({ 'retry-after': '0' }), ok()]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    expect(h.retries).toEqual([
+      { operationId: 'getSession', attempt: 1, delayMs: 0, status: 429, reason: 'rate-limit' },
+    ]);
+  });
+
+  test('Retry-After as a past HTTP-date falls back to the backoff (125–250 ms)', async () => {
+    const h = harness([rateLimited({ date: dateAt(T), 'retry-after': dateAt(T - 30) }), ok()]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    expectInRange(h.retries[0]?.delayMs, 125, 250);
+  });
+
+  test("Retry-After as a future HTTP-date waits until it, counted from the server's Date", async () => {
+    const h = harness([rateLimited({ date: dateAt(T), 'retry-after': dateAt(T + 1) }), ok()]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    expect(h.retries[0]?.delayMs).toBe(1_000);
+  });
+});
+
+describe('rate-limit header numbers', () => {
+  async function rateLimitError(headers: Record<string, string>): Promise<OktaRateLimitError> {
+    const h = harness([rateLimited(headers)], { retry: { maxRetries: 0 } });
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(err).toBeInstanceOf(OktaRateLimitError);
+    return err as OktaRateLimitError;
+  }
+
+  test('"", "-5" and "1e3" are not numbers: limit, remaining and resetAt stay undefined', async () => {
+    for (const bad of ['', '-5', '1e3', '0x10', '1.5']) {
+      const err = await rateLimitError({
+        'x-rate-limit-limit': bad,
+        'x-rate-limit-remaining': bad,
+        'x-rate-limit-reset': bad,
+      });
+      expect([bad, err.limit, err.remaining, err.resetAt]).toEqual([
+        bad,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
+  test('a trailing comma is not a value: "600," reads as 600', async () => {
+    const err = await rateLimitError({
+      'x-rate-limit-limit': '600,',
+      'x-rate-limit-remaining': '0, ',
+      'x-rate-limit-reset': `${T + 60},`,
+    });
+    expect([err.limit, err.remaining, err.resetAt?.getTime()]).toEqual([600, 0, (T + 60) * 1000]);
+  });
+
+  test('of repeated values the smallest wins wherever it stands (first, middle, last)', async () => {
+    for (const value of ['100, 900, 600', '900, 100, 600', '900, 600, 100']) {
+      const err = await rateLimitError({
+        'x-rate-limit-limit': value,
+        'x-rate-limit-remaining': value.replace(/00/g, ''),
+        'x-rate-limit-reset': value
+          .split(', ')
+          .map((n) => T + Number(n))
+          .join(', '),
+      });
+      expect([value, err.limit, err.remaining, err.resetAt?.getTime()]).toEqual([
+        value,
+        100,
+        1,
+        (T + 100) * 1000,
+      ]);
+    }
+  });
+
+  test('a value that is not a number is skipped, not read as 0: "x, 7" reads as 7', async () => {
+    const err = await rateLimitError({
+      'x-rate-limit-limit': 'x, 7',
+      'x-rate-limit-remaining': ', 3',
+    });
+    expect([err.limit, err.remaining]).toEqual([7, 3]);
+  });
+});
+
+describe('reset exactly at the boundary', () => {
+  test('a reset equal to the Date second waits exactly one second', async () => {
+    const h = harness([
+      rateLimited({ date: dateAt(T), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': `${T}` }),
+      ok(),
+    ]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    expect(h.retries[0]?.delayMs).toBe(1_000);
+  });
+
+  test('a reset one second before the Date is over: the backoff applies (125–250 ms)', async () => {
+    const h = harness([
+      rateLimited({
+        date: dateAt(T),
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': `${T - 1}`,
+      }),
+      ok(),
+    ]);
+
+    await h.okta.getSession(SESSION_ID);
+
+    expectInRange(h.retries[0]?.delayMs, 125, 250);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('config ranges and their messages', () => {
+  const BAD_NUMBERS = [-1, Number.NaN, Number.POSITIVE_INFINITY, MAX_TIMER_MS + 1, '5'];
+
+  test.each(BAD_NUMBERS.concat([0]))('timeoutMs %p is refused with its range', (value) => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, timeoutMs: value }).message).toBe(
+      `timeoutMs must be a number from 1 to ${MAX_TIMER_MS}. Got ${String(value)}`,
+    );
+  });
+
+  test.each(BAD_NUMBERS)('retry.maxRetries %p is refused with its range', (value) => {
+    expect(
+      configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxRetries: value } }).message,
+    ).toBe(`retry.maxRetries must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+  });
+
+  test.each(BAD_NUMBERS)('retry.maxDelayMs %p is refused with its range', (value) => {
+    expect(
+      configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxDelayMs: value } }).message,
+    ).toBe(`retry.maxDelayMs must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+  });
+
+  test('the limits themselves are accepted: timeoutMs 1 and the timer maximum, retries and delay 0', () => {
+    for (const options of [
+      { timeoutMs: 1 },
+      { timeoutMs: MAX_TIMER_MS },
+      { retry: { maxRetries: 0, maxDelayMs: 0 } },
+      { retry: { maxRetries: MAX_TIMER_MS, maxDelayMs: MAX_TIMER_MS } },
+    ]) {
+      expect(
+        () => new OktaSessions({ orgUrl: ORG, apiToken: API_TOKEN, ...options }),
+      ).not.toThrow();
+    }
+  });
+
+  test('maxRetries counts retries: 0 is one attempt, 1.9 rounds down to one retry', async () => {
+    const none = harness([json(503, {}), ok()], { retry: { maxRetries: 0 } });
+    expect(await rejection(none.okta.getSession(SESSION_ID))).toBeInstanceOf(OktaServerError);
+    expect(none.requests).toHaveLength(1);
+
+    const one = harness([json(503, {}), json(503, {}), ok()], { retry: { maxRetries: 1.9 } });
+    expect(await rejection(one.okta.getSession(SESSION_ID))).toBeInstanceOf(OktaServerError);
+    expect(one.requests).toHaveLength(2);
+  });
+
+  test('options null is refused with how to call it', () => {
+    expect(configError(null).message).toBe(
+      'options are required. Pass { orgUrl, apiToken } or { orgUrl, accessToken }',
+    );
+  });
+
+  test('a non-string apiToken is refused', () => {
+    expect(configError({ orgUrl: ORG, apiToken: 42 }).message).toBe(
+      'apiToken must be a string. Pass the token text',
+    );
+  });
+
+  test('an accessToken that is neither a string nor a function is refused', () => {
+    expect(configError({ orgUrl: ORG, accessToken: { token: 'x' } }).message).toBe(
+      'accessToken must be a string or a function. Pass the token or a function returning it',
+    );
+  });
+
+  test('apiToken and accessToken together are refused', () => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, accessToken: 'abc' }).message).toBe(
+      'Both apiToken and accessToken were given. Pass exactly one of them',
+    );
+  });
+
+  test('no credential is refused with the three ways to give one', () => {
+    expect(configError({ orgUrl: ORG }).message).toBe(
+      'No credential given. Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead',
+    );
+    expect(() => new OktaSessions({ orgUrl: ORG, credentials: 'include' })).not.toThrow();
+  });
+
+  test('empty and whitespace-only tokens are refused with the stray-newline hint', () => {
+    for (const [name, value] of [
+      ['apiToken', ''],
+      ['apiToken', '  \n'],
+      ['accessToken', ' '],
+    ] as const) {
+      expect([name, configError({ orgUrl: ORG, [name]: value }).message]).toEqual([
+        name,
+        `${name} is empty. Pass the bare token as issued (no scheme; check for a stray newline if it was read from a file)`,
+      ]);
+    }
+  });
+
+  test('client-level headers { Authorization } are refused: credentials are configured', () => {
+    expect(
+      configError({ orgUrl: ORG, apiToken: API_TOKEN, headers: { Authorization: 'x' } }).message,
+    ).toBe(
+      'headers must not set Authorization. Configure apiToken/accessToken, or pass { cookie } to a /me operation',
+    );
+  });
+
+  test('a fetch that is not a function is refused', () => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, fetch: 'fetch' }).message).toBe(
+      'fetch must be a function. Pass a WHATWG fetch implementation',
+    );
+  });
+
+  test.each([
+    'https://user:pass@acme.okta.com',
+    'https://user@acme.okta.com',
+    'https://:pass@acme.okta.com',
+  ])('credentials in orgUrl (%s) are refused', (orgUrl) => {
+    expect(configError({ orgUrl, apiToken: API_TOKEN }).message).toBe(
+      'orgUrl must not contain credentials. Remove user:pass@',
+    );
+  });
+
+  test('fromEnv without a token names both variables', () => {
+    for (const env of [
+      { OKTA_CLIENT_ORGURL: ORG },
+      { OKTA_CLIENT_ORGURL: ORG, OKTA_CLIENT_TOKEN: '', OKTA_CLIENT_ACCESS_TOKEN: '' },
+    ]) {
+      expect(() => OktaSessions.fromEnv(env)).toThrow(
+        new OktaConfigError(
+          'Neither OKTA_CLIENT_TOKEN nor OKTA_CLIENT_ACCESS_TOKEN is set. Set one of them',
+        ),
+      );
+    }
+    expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_TOKEN: API_TOKEN })).toThrow(
+      new OktaConfigError(
+        'OKTA_CLIENT_ORGURL is not set. Set it to your org URL, e.g. https://acme.okta.com',
+      ),
+    );
+    expect(() =>
+      OktaSessions.fromEnv({ OKTA_CLIENT_ORGURL: ORG, OKTA_CLIENT_ACCESS_TOKEN: 'abc' }),
+    ).not.toThrow();
+  });
+
+  test.each([
+    'http://127.0.0.2:8080',
+    'http://[::1]:8080',
+    'http://127.255.255.255',
+    'http://localhost:1',
+  ])('plain http:// to the loopback host %s is accepted', (orgUrl) => {
+    expect(() => new OktaSessions({ orgUrl, apiToken: API_TOKEN })).not.toThrow();
+  });
+
+  test.each([
+    ['ftp://localhost', 'ftp:'],
+    ['http://128.0.0.1', 'http:'],
+    ['http://localhost.example.com', 'http:'],
+    ['http://[::2]', 'http:'],
+  ])('%s is refused: plain http:// is for loopback only', (orgUrl, scheme) => {
+    expect(configError({ orgUrl, apiToken: API_TOKEN }).message).toBe(
+      `orgUrl must use https:// (got ${scheme}//). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)`,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('validation before any I/O', () => {
+  async function refusedBeforeIo(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
+    const h = harness([ok()]);
+    const err = await rejection(call(h.okta));
+    expect(err).toBeInstanceOf(OktaValidationError);
+    expect(h.requests).toHaveLength(0);
+    return (err as Error).message;
+  }
+
+  async function pathOf(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
+    const h = harness([ok()]);
+    await call(h.okta);
+    expect(h.requests).toHaveLength(1);
+    return new URL(h.requests[0]!.url).pathname;
+  }
+
+  test.each([' abc', 'abc ', 'abc\u00a0', '\u2003abc'])(
+    'a session id with leading or trailing whitespace (%p) is refused',
+    async (id) => {
+      expect(await refusedBeforeIo((o) => o.getSession(id))).toBe(
+        'Invalid sessionId: has leading or trailing whitespace',
+      );
+    },
+  );
+
+  test('whitespace inside a session id is percent-encoded, not refused', async () => {
+    expect(await pathOf((o) => o.getSession('a b'))).toBe('/api/v1/sessions/a%20b');
+  });
+
+  test.each(['me', 'ME', 'Me', '.', '..'])(
+    'the session id %p is refused (it is a path, not an id)',
+    async (id) => {
+      expect(await refusedBeforeIo((o) => o.getSession(id))).toBe(
+        `Invalid sessionId: "${id}" is not a session id`,
+      );
+    },
+  );
+
+  test.each(['home', 'meeting', 'mee', 'ame'])(
+    'the session id %p (me inside it) is accepted',
+    async (id) => {
+      expect(await pathOf((o) => o.getSession(id))).toBe(`/api/v1/sessions/${id}`);
+    },
+  );
+
+  test('lengths exactly at the limits: id 256, sessionToken and cookie 8192 go; one more is refused', async () => {
+    const id = 'a'.repeat(256);
+    expect(await pathOf((o) => o.getSession(id))).toBe(`/api/v1/sessions/${id}`);
+    expect(await refusedBeforeIo((o) => o.getSession(`${id}a`))).toBe(
+      'Invalid sessionId: longer than 256 characters',
+    );
+
+    const token = 't'.repeat(8192);
+    expect(await pathOf((o) => o.createSession({ sessionToken: token }))).toBe('/api/v1/sessions');
+    expect(await refusedBeforeIo((o) => o.createSession({ sessionToken: `${token}t` }))).toBe(
+      'Invalid sessionToken: longer than 8192 characters',
+    );
+
+    const cookie = `sid=${'c'.repeat(8188)}`;
+    expect(await pathOf((o) => o.getCurrentSession({ cookie }))).toBe('/api/v1/sessions/me');
+    expect(await refusedBeforeIo((o) => o.getCurrentSession({ cookie: `${cookie}c` }))).toBe(
+      'Invalid cookie: longer than 8192 characters',
+    );
+  });
+
+  test('empty and whitespace-only session ids, session tokens and cookies are refused', async () => {
+    for (const blank of ['', '   ', '\u00a0']) {
+      expect(await refusedBeforeIo((o) => o.getSession(blank))).toBe(
+        'Invalid sessionId: must not be empty',
+      );
+      expect(await refusedBeforeIo((o) => o.createSession({ sessionToken: blank }))).toBe(
+        'Invalid sessionToken: must not be empty',
+      );
+      expect(await refusedBeforeIo((o) => o.getCurrentSession({ cookie: blank }))).toBe(
+        'Invalid cookie: must not be empty',
+      );
+    }
+    expect(await refusedBeforeIo((o) => o.getSession(7 as unknown as string))).toBe(
+      'Invalid sessionId: expected a string',
+    );
+  });
+
+  test.each(['a\u0000b', 'a\u001fb', 'a\u007fb', 'a\u0085b', 'a\u009fb'])(
+    'a sessionToken with a control character (%p) is refused',
+    async (sessionToken) => {
+      expect(await refusedBeforeIo((o) => o.createSession({ sessionToken }))).toBe(
+        'Invalid sessionToken: contains control characters',
+      );
+    },
+  );
+
+  test('characters next to the control ranges are accepted in a sessionToken (space, ~, U+00A0)', async () => {
+    expect(await pathOf((o) => o.createSession({ sessionToken: 'a b~c\u00a0d' }))).toBe(
+      '/api/v1/sessions',
+    );
+  });
+
+  test.each(['Cookie', 'cookie', 'Authorization'])(
+    'a per-call %s header is refused',
+    async (name) => {
+      expect(
+        await refusedBeforeIo((o) => o.getSession(SESSION_ID, { headers: { [name]: 'sid=x' } })),
+      ).toBe(
+        `Invalid options.headers: ${name} cannot be set per call. Configure apiToken/accessToken, or pass { cookie } to a /me operation`,
+      );
+    },
+  );
+
+  test.each(['Host', 'Proxy-Authorization', 'Transfer-Encoding'])(
+    'a per-call %s header is refused',
+    async (name) => {
+      expect(
+        await refusedBeforeIo((o) => o.getSession(SESSION_ID, { headers: { [name]: 'x' } })),
+      ).toBe(
+        `Invalid options.headers: ${name} cannot be set per call. The transport sets framing and connection headers itself; leave it out`,
+      );
+    },
+  );
+
+  test.each(['bad name', 'x:y', '', 'ä'])('the header name %p is refused', async (name) => {
+    expect(
+      await refusedBeforeIo((o) => o.getSession(SESSION_ID, { headers: { [name]: 'x' } })),
+    ).toBe(`Invalid options.headers: "${name}" is not a valid header name`);
+  });
+
+  test("every token character is a valid header name (!#$%&'*+.^_`|~, digits, letters, -)", async () => {
+    const name = "x-A9!#$%&'*+.^_`|~";
+    const h = harness([ok()]);
+    await h.okta.getSession(SESSION_ID, { headers: { [name]: 'v' } });
+    expect(h.requests[0]?.headers.get(name)).toBe('v');
+  });
+
+  test.each([5, null, ['a']])('a non-string header value (%p) is refused', async (value) => {
+    expect(
+      await refusedBeforeIo((o) =>
+        o.getSession(SESSION_ID, { headers: { 'X-Trace': value as unknown as string } }),
+      ),
+    ).toBe('Invalid options.headers: the value of X-Trace is not a string');
+  });
+
+  test.each([0, -1, MAX_TIMER_MS + 1, Number.NaN])(
+    'a per-call timeoutMs of %p is refused',
+    async (timeoutMs) => {
+      expect(await refusedBeforeIo((o) => o.getSession(SESSION_ID, { timeoutMs }))).toBe(
+        `Invalid options.timeoutMs: must be a number from 1 to ${MAX_TIMER_MS}`,
+      );
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('session parsing', () => {
+  test('a 200 body whose createdAt is not a date is an OktaInvalidResponseError, not Invalid Date', async () => {
+    const body = { ...sessionBody(SESSION_ID), createdAt: 'yesterday' };
+    const h = harness([json(200, body, { 'x-okta-request-id': 'req-1' })]);
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: createdAt is not a date-time (GET /api/v1/sessions/${SESSION_ID}, request req-1)`,
+    );
+  });
+
+  test.each(['42', 'true', 'false', '"session"', 'null', '[]'])(
+    'a 200 body that is the JSON value %s is refused as not an object',
+    async (text) => {
+      const h = harness([
+        new Response(text, { status: 200, headers: { 'content-type': 'application/json' } }),
+      ]);
+
+      const err = await rejection(h.okta.getSession(SESSION_ID));
+
+      expect(err).toBeInstanceOf(OktaInvalidResponseError);
+      expect((err as Error).message).toBe(
+        `Okta HTTP 200 with an unusable body: body is not a JSON object (GET /api/v1/sessions/${SESSION_ID})`,
+      );
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('error bodies', () => {
+  async function apiError(status: number, body: string): Promise<OktaApiError> {
+    const h = harness(
+      [new Response(body, { status, headers: { 'content-type': 'application/json' } })],
+      {
+        retry: { maxRetries: 0 },
+      },
+    );
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(err).toBeInstanceOf(OktaApiError);
+    return err as OktaApiError;
+  }
+
+  test('echoed text is cut at 2,000 characters plus an ellipsis; 2,000 exactly stays whole', async () => {
+    const long = await apiError(
+      400,
+      JSON.stringify({ errorSummary: 'a'.repeat(2_500), errorLink: 'b'.repeat(2_001) }),
+    );
+    expect(long.errorSummary).toBe(`${'a'.repeat(2_000)}…`);
+    expect(long.errorLink).toBe(`${'b'.repeat(2_000)}…`);
+
+    const exact = await apiError(400, JSON.stringify({ errorSummary: 'a'.repeat(2_000) }));
+    expect(exact.errorSummary).toBe('a'.repeat(2_000));
+  });
+
+  test('at most 20 error causes are kept, in order', async () => {
+    const errorCauses = Array.from({ length: 25 }, (_, i) => ({ errorSummary: `cause ${i}` }));
+    const err = await apiError(400, JSON.stringify({ errorCauses }));
+    expect(err.errorCauses).toEqual(errorCauses.slice(0, 20));
+  });
+
+  test('errorCauses that is one object becomes one cause; a string, number or null becomes none', async () => {
+    expect(
+      (await apiError(400, JSON.stringify({ errorCauses: { errorSummary: 'one' } }))).errorCauses,
+    ).toEqual([{ errorSummary: 'one' }]);
+    for (const errorCauses of ['oops', 5, null, true]) {
+      expect([
+        errorCauses,
+        (await apiError(400, JSON.stringify({ errorCauses }))).errorCauses,
+      ]).toEqual([errorCauses, []]);
+    }
+    const mixed = await apiError(
+      400,
+      JSON.stringify({ errorCauses: [null, 3, {}, { errorSummary: 7 }, { errorSummary: 'ok' }] }),
+    );
+    expect(mixed.errorCauses).toEqual([{}, {}, {}, {}, { errorSummary: 'ok' }]);
+  });
+
+  test('a JSON null (or array) error body still gives the status class, with no Okta fields', async () => {
+    for (const body of ['null', '[{"errorCode":"E0000007"}]']) {
+      const err = await apiError(404, body);
+      expect(err).toBeInstanceOf(OktaNotFoundError);
+      expect([err.errorCode, err.errorSummary, err.errorCauses]).toEqual([
+        undefined,
+        undefined,
+        [],
+      ]);
+      expect(err.message).toBe(`Okta HTTP 404 (GET /api/v1/sessions/${SESSION_ID})`);
+    }
+  });
+
+  test('errorLink and errorId are read from the body, and the message names code, summary and request', async () => {
+    const h = harness([
+      json(
+        404,
+        {
+          errorCode: 'E0000007',
+          errorSummary: 'Not found: Resource not found',
+          errorLink: 'E0000007',
+          errorId: 'oaeXYZ',
+        },
+        { 'x-okta-request-id': 'req-404' },
+      ),
+    ]);
+    const err = (await rejection(h.okta.getSession(SESSION_ID))) as OktaApiError;
+    expect([err.errorCode, err.errorLink, err.errorId, err.requestId]).toEqual([
+      'E0000007',
+      'E0000007',
+      'oaeXYZ',
+      'req-404',
+    ]);
+    expect(err.message).toBe(
+      `Okta HTTP 404 E0000007 Not found: Resource not found (GET /api/v1/sessions/${SESSION_ID}, request req-404)`,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('redaction', () => {
+  test('proxy-authorization and dpop values are secrets (scheme dropped), in any case', () => {
+    expect(secretsOfHeader('Proxy-Authorization', 'Basic dXNlcjpwYXNz')).toEqual(['dXNlcjpwYXNz']);
+    expect(secretsOfHeader('DPoP', 'eyJhbGciOiJFUzI1NiJ9.proof')).toEqual([
+      'eyJhbGciOiJFUzI1NiJ9.proof',
+    ]);
+    expect(secretsOfHeader('authorization', 'Bearer ')).toEqual([]);
+    expect(secretsOfHeader('x-other', 'Bearer abc')).toEqual([]);
+  });
+
+  test('a per-call DPoP value echoed by the server never reaches the error', async () => {
+    const proof = 'proof-value-echoed-back';
+    const h = harness([json(400, { errorSummary: `bad proof ${proof}` })]);
+    const err = (await rejection(
+      h.okta.getSession(SESSION_ID, { headers: { DPoP: proof } }),
+    )) as OktaApiError;
+    expect(err.errorSummary).toBe(`bad proof ${REDACTED}`);
+  });
+
+  test('cookie values are trimmed; empty ones are no secret; quotes give both forms', () => {
+    expect(secretsOfHeader('Cookie', ' sid = abc123 ;  x=  y z  ; empty=; =bare')).toEqual([
+      'abc123',
+      'y z',
+      'bare',
+    ]);
+    expect(secretsOfHeader('cookie', 'sid="quoted"; e=""; o="x')).toEqual([
+      '"quoted"',
+      'quoted',
+      '""',
+      '"x',
+    ]);
+  });
+
+  test('a secret of 8 characters is scrubbed inside a word; one of 7 only where it stands alone', () => {
+    expect(scrub('req-abcdefgh1', ['abcdefgh'])).toBe(`req-${REDACTED}1`);
+    expect(scrub('req-abcdefg1', ['abcdefg'])).toBe('req-abcdefg1');
+    expect(scrub('req abcdefg.', ['abcdefg'])).toBe(`req ${REDACTED}.`);
+  });
+});
