@@ -75,6 +75,15 @@ afterEach(async () => {
   await closeAllScriptedServers();
 });
 
+/** The first `code` down an error's cause chain (where Node puts ECONNREFUSED and friends). */
+function connectCode(error: unknown): unknown {
+  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code !== undefined) return code;
+  }
+  return undefined;
+}
+
 async function serve(...script: ScriptStep[]): Promise<ScriptedServer> {
   server = await startScriptedServer(script);
   retries = [];
@@ -257,48 +266,71 @@ describe('429 rate limits', () => {
     expect(outcome.elapsedMs).toBeLessThan(2_000);
   });
 
-  test('429 with duplicated X-Rate-Limit-Reset headers: waits for the smallest value', async () => {
-    const date = nowSeconds();
-    // Two header lines, the larger first.
-    await serve(rateLimited({ dateSeconds: date, reset: [date + 3_600, date] }), sessionOk());
-    const okta = client({ retry: { maxDelayMs: 10_000 } });
+  // Each order: "first value wins" fails the smaller-last cases, "last value wins" the
+  // smaller-first ones.
+  const SMALLEST_FIRST_MIDDLE_LAST = [
+    ['first', (small: number, big: number) => [small, big]],
+    ['last', (small: number, big: number) => [big, small]],
+    ['in the middle of three', (small: number, big: number) => [big, small, big - 1]],
+  ] as const;
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+  test.each(SMALLEST_FIRST_MIDDLE_LAST)(
+    '429 with duplicated X-Rate-Limit-Reset headers, the smallest %s: waits for the smallest value',
+    async (_where, order) => {
+      const date = nowSeconds();
+      // Separate header lines.
+      await serve(
+        rateLimited({ dateSeconds: date, reset: order(date, date + 3_600) }),
+        sessionOk(),
+      );
+      const okta = client({ retry: { maxDelayMs: 10_000 } });
 
-    expect(valueOf(outcome).id).toBe(SESSION_ID);
-    expect(server.attempts).toBe(2);
-    expect(retries).toHaveLength(1);
-    expect(retries[0]?.reason).toBe('rate-limit');
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
-    expect(outcome.elapsedMs).toBeLessThan(4_000);
-  });
+      const outcome = await measure(() => okta.getSession(SESSION_ID));
 
-  test('429 with comma-joined X-Rate-Limit-Reset values: waits for the smallest value', async () => {
-    const date = nowSeconds();
-    await serve(rateLimited({ dateSeconds: date, reset: `${date + 3_600}, ${date}` }), sessionOk());
-    const okta = client({ retry: { maxDelayMs: 10_000 } });
+      expect(valueOf(outcome).id).toBe(SESSION_ID);
+      expect(server.attempts).toBe(2);
+      expect(retries).toHaveLength(1);
+      expect(retries[0]?.reason).toBe('rate-limit');
+      expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
+      expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
+      expect(outcome.elapsedMs).toBeLessThan(4_000);
+    },
+  );
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+  test.each(SMALLEST_FIRST_MIDDLE_LAST)(
+    '429 with comma-joined X-Rate-Limit-Reset values, the smallest %s: waits for the smallest value',
+    async (_where, order) => {
+      const date = nowSeconds();
+      await serve(
+        rateLimited({ dateSeconds: date, reset: order(date, date + 3_600).join(', ') }),
+        sessionOk(),
+      );
+      const okta = client({ retry: { maxDelayMs: 10_000 } });
 
-    expect(valueOf(outcome).id).toBe(SESSION_ID);
-    expect(server.attempts).toBe(2);
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
-    expect(outcome.elapsedMs).toBeLessThan(4_000);
-  });
+      const outcome = await measure(() => okta.getSession(SESSION_ID));
 
-  test('429 with duplicated reset headers and no retries left: resetAt is the smallest value', async () => {
-    const date = nowSeconds();
-    await serve(rateLimited({ dateSeconds: date, reset: [date + 3_600, date + 5] }));
-    const okta = client({ retry: { maxRetries: 0 } });
+      expect(valueOf(outcome).id).toBe(SESSION_ID);
+      expect(server.attempts).toBe(2);
+      expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
+      expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
+      expect(outcome.elapsedMs).toBeLessThan(4_000);
+    },
+  );
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+  test.each(SMALLEST_FIRST_MIDDLE_LAST)(
+    '429 with duplicated reset headers and no retries left, the smallest %s: resetAt is the smallest value',
+    async (_where, order) => {
+      const date = nowSeconds();
+      await serve(rateLimited({ dateSeconds: date, reset: order(date + 5, date + 3_600) }));
+      const okta = client({ retry: { maxRetries: 0 } });
 
-    const err = failure(outcome, OktaRateLimitError);
-    expect(err.resetAt?.getTime()).toBe((date + 5) * 1000);
-    expect(server.attempts).toBe(1);
-  });
+      const outcome = await measure(() => okta.getSession(SESSION_ID));
+
+      const err = failure(outcome, OktaRateLimitError);
+      expect(err.resetAt?.getTime()).toBe((date + 5) * 1000);
+      expect(server.attempts).toBe(1);
+    },
+  );
 
   test('429 with the reset in the past: falls back to Retry-After', async () => {
     const date = nowSeconds();
@@ -558,7 +590,7 @@ describe('server errors and network failures', () => {
     expectNoUnexpectedRequests();
   });
 
-  test('connection refused on createSession: OktaNetworkError with cause', async () => {
+  test('connection refused on createSession: retried (never sent), then OktaNetworkError with the ECONNREFUSED cause', async () => {
     // A server that is closed before the call: the port refuses connections.
     await serve();
     const url = server.url;
@@ -573,8 +605,17 @@ describe('server errors and network failures', () => {
     const outcome = await measure(() => okta.createSession({ sessionToken: SESSION_TOKEN }));
 
     const err = failure(outcome, OktaNetworkError);
-    expect(err.cause).toBeDefined();
+    expect(connectCode(err)).toBe('ECONNREFUSED');
     expect(server.attempts).toBe(0);
+    // createSession is not repeatable, yet a refused connection never sent it: one retry.
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({
+      operationId: 'createSession',
+      attempt: 1,
+      reason: 'network',
+    });
+    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(0);
+    expect(retries[0]?.delayMs).toBeLessThanOrEqual(50);
     expect(outcome.elapsedMs).toBeLessThan(3_000);
   });
 });

@@ -162,6 +162,35 @@ function pathProblem(path: string, op: IdOperation, id: string): string | undefi
 }
 
 /**
+ * The rule for session ids, stated here on its own (not imported from src/validate.ts): an id is
+ * refused before any I/O exactly when it is blank, longer than 256 characters, `.`, `..` or `me`
+ * in any case, has a control character (C0, DEL, C1), leading or trailing whitespace, or a lone
+ * surrogate. Every other id is sent, percent-encoded as one path segment.
+ */
+function idIsRefused(id: string): boolean {
+  return (
+    id.trim() === '' ||
+    id.length > 256 ||
+    id === '.' ||
+    id === '..' ||
+    /^me$/i.test(id) ||
+    /[\u0000-\u001f\u007f-\u009f]/.test(id) ||
+    id.trim() !== id ||
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(id)
+  );
+}
+
+/** Fails unless the client refused `id` exactly when {@link idIsRefused} says so. */
+function expectIdOutcome(op: IdOperation, id: string, request: unknown): void {
+  const refused = request === undefined;
+  if (refused !== idIsRefused(id)) {
+    throw new Error(
+      `${op}(${JSON.stringify(id)}) was ${refused ? 'refused' : 'sent'}; the rule says ${refused ? 'send it' : 'refuse it'}`,
+    );
+  }
+}
+
+/**
  * Calls `op` with `id`. Returns undefined when the client rejected the id with
  * OktaValidationError before any I/O; otherwise the one request it sent. Anything else throws.
  */
@@ -217,7 +246,7 @@ afterEach(async () => {
 
 describe('session ids', () => {
   test(
-    'arbitrary session ids (injected fetch): OktaValidationError before any I/O, or exactly /api/v1/sessions/<one segment> that decodes back',
+    'arbitrary session ids (injected fetch): refused before any I/O exactly as the id rule says, otherwise exactly /api/v1/sessions/<one segment> that decodes back',
     async () => {
       const seen: Request[] = [];
       const recordingFetch = async (
@@ -244,6 +273,7 @@ describe('session ids', () => {
         fc.asyncProperty(sessionIdArb, idOperationArb, async (id, op) => {
           seen.length = 0;
           const request = await oneRequestFor(okta, op, id, () => seen);
+          expectIdOutcome(op, id, request);
           if (!request) return;
           const url = new URL(request.url);
           if (url.origin !== 'http://127.0.0.1:9') throw new Error(`wrong origin ${url.origin}`);
@@ -263,7 +293,7 @@ describe('session ids', () => {
   );
 
   test(
-    'arbitrary session ids (default transport, real server): the raw request target is exactly one segment that decodes back',
+    'arbitrary session ids (default transport, real server): refused exactly as the id rule says, otherwise the raw request target is exactly one segment that decodes back',
     async () => {
       const server = await startScriptedServer([], { fallback: autoAnswer });
       const okta = new OktaSessions({
@@ -277,6 +307,7 @@ describe('session ids', () => {
         fc.asyncProperty(sessionIdArb, idOperationArb, async (id, op) => {
           const before = server.attempts;
           const request = await oneRequestFor(okta, op, id, () => server.requests.slice(before));
+          expectIdOutcome(op, id, request);
           if (!request) return;
           if (request.method !== METHOD[op]) throw new Error(`method ${request.method}`);
           const problem = pathProblem(request.url, op, id);
@@ -376,6 +407,15 @@ async function injectOnce(
     error = e;
   }
   checkInjection(server, label, value, { error, before }, allowed);
+  // The rule for every header-bound value (cookie, token, extra header), stated on its own: it
+  // is refused before I/O exactly when it holds a character outside tab, visible ASCII, space
+  // and Latin-1 (CR, LF, NUL, other C0 controls, DEL, U+0100 and up, lone surrogates; C1 controls are Latin-1 and go); else it is sent.
+  const mustRefuse = /[^\t\u0020-\u007e\u0080-\u00ff]/.test(value);
+  if ((error !== undefined) !== mustRefuse) {
+    throw new Error(
+      `${label} ${JSON.stringify(value)} was ${error === undefined ? 'sent' : 'refused'}; the rule says ${mustRefuse ? 'refuse it' : 'send it'}`,
+    );
+  }
   if (error === undefined && header) {
     const names = headerNames(server.requests[before]!);
     if (names.filter((n) => n === header).length !== 1) {
@@ -457,7 +497,7 @@ function tokenClient(server: ScriptedServer, mode: TokenMode, token: string): Ok
 
 describe('header injection', () => {
   test(
-    'arbitrary cookies (CR/LF/NUL, non-Latin-1) are rejected before I/O or never produce a second header (getCurrentSession, refreshCurrentSession, closeCurrentSession)',
+    'arbitrary cookies: refused before I/O exactly when they hold CR/LF/NUL, another C0 control, DEL or non-Latin-1; otherwise sent as one header (getCurrentSession, refreshCurrentSession, closeCurrentSession)',
     async () => {
       const server = await startScriptedServer([], { fallback: autoAnswer });
       const okta = new OktaSessions({
@@ -494,7 +534,7 @@ describe('header injection', () => {
   );
 
   test(
-    'arbitrary API tokens and access tokens (CR/LF/NUL, non-Latin-1) are rejected before I/O or never produce a second header',
+    'arbitrary API tokens and access tokens: refused before I/O exactly when they hold CR/LF/NUL, another C0 control, DEL or non-Latin-1; otherwise sent as one header',
     async () => {
       const server = await startScriptedServer([], { fallback: autoAnswer });
       const allowed = await baselineHeaderNames(server, () =>
@@ -520,7 +560,7 @@ describe('header injection', () => {
   );
 
   test(
-    'arbitrary extra header values (client and per call; CR/LF/NUL, non-Latin-1) are rejected before I/O or never produce a second header',
+    'arbitrary extra header values (client and per call): refused before I/O exactly when they hold CR/LF/NUL, another C0 control, DEL or non-Latin-1; otherwise sent',
     async () => {
       const server = await startScriptedServer([], { fallback: autoAnswer });
       const clean = new OktaSessions({
