@@ -1,0 +1,22 @@
+// The suite Stryker runs for every mutant (npm run test:mutation): the normal jest config less
+// the tests that pack, build or bundle the package, compile documentation examples, drive a
+// browser or only check the spec and the emulator's contract. They test none of the client's
+// core behaviour and would make every mutant cost minutes.
+const base = require('./jest.config.cjs');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/package\\.test\\.ts$',
+    '<rootDir>/test/bundle-size\\.test\\.ts$',
+    '<rootDir>/test/browser-chromium\\.test\\.ts$',
+    '<rootDir>/test/examples\\.test\\.ts$',
+    '<rootDir>/test/readme\\.test\\.ts$',
+    '<rootDir>/test/spec\\.test\\.ts$',
+    '<rootDir>/test/contract\\.test\\.ts$',
+    '<rootDir>/test/consumers.*\\.test\\.ts$',
+    '<rootDir>/test/spec-diff.*\\.test\\.ts$',
+  ],
+};
