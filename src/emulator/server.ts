@@ -200,7 +200,9 @@ export function createPipeline(
 export function handleClientErrors(server: Server, deps: PipelineDeps): void {
   trackResponses(server);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // The peer closed mid-request (HPE_INVALID_EOF_STATE): the request in flight can never
+    // finish, so waiting for it would hold its concurrency slot forever. Nobody reads an answer.
+    if (err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       socket.destroy();
       return;
     }
