@@ -427,7 +427,7 @@ export function resolveConfig(
     // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
-      `Pass ${names.apiToken} (an Okta API token), ${names.accessToken} (an OAuth 2.0 access token) or clientId + privateKey (an OAuth 2.0 service app); a client that only uses the /me operations can pass credentials: "include" instead`,
+      `Pass an Okta API token as ${names.apiToken}, an OAuth 2.0 access token as ${names.accessToken}, or a service app's ${names.clientId ?? 'clientId'} + ${names.privateKey ?? 'privateKey'}; a client that only uses the /me operations can pass credentials: "include" instead`,
     );
   }
   assertHeaders(options.headers, 'headers');

@@ -406,13 +406,13 @@ describe('config ranges and their messages', () => {
 
   test('apiToken and accessToken together are refused', () => {
     expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, accessToken: 'abc' }).message).toBe(
-      'Both apiToken and accessToken were given. Pass exactly one of them',
+      'Both apiToken and accessToken were given. Pass exactly one credential',
     );
   });
 
   test('no credential is refused with the three ways to give one', () => {
     expect(configError({ orgUrl: ORG }).message).toBe(
-      'No credential given. Pass apiToken (an Okta API token) or accessToken (an OAuth 2.0 access token); a client that only uses the /me operations can pass credentials: "include" instead',
+      'No credential given. Pass an Okta API token as apiToken, an OAuth 2.0 access token as accessToken, or a service app\'s clientId + privateKey; a client that only uses the /me operations can pass credentials: "include" instead',
     );
     expect(() => new OktaSessions({ orgUrl: ORG, credentials: 'include' })).not.toThrow();
   });
@@ -454,20 +454,20 @@ describe('config ranges and their messages', () => {
     );
   });
 
-  test('fromEnv without a token names both variables', () => {
+  test('fromEnv without a credential names the variables', () => {
     for (const env of [
       { OKTA_CLIENT_ORGURL: ORG },
       { OKTA_CLIENT_ORGURL: ORG, OKTA_CLIENT_TOKEN: '', OKTA_CLIENT_ACCESS_TOKEN: '' },
     ]) {
       expect(() => OktaSessions.fromEnv(env)).toThrow(
         new OktaConfigError(
-          'Neither OKTA_CLIENT_TOKEN nor OKTA_CLIENT_ACCESS_TOKEN is set. Set one of them',
+          'No credential given. Pass an Okta API token as apiToken (OKTA_CLIENT_TOKEN), an OAuth 2.0 access token as accessToken (OKTA_CLIENT_ACCESS_TOKEN), or a service app\'s clientId (OKTA_CLIENT_CLIENTID) + privateKey (OKTA_CLIENT_PRIVATEKEY); a client that only uses the /me operations can pass credentials: "include" instead',
         ),
       );
     }
     expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_TOKEN: API_TOKEN })).toThrow(
       new OktaConfigError(
-        'OKTA_CLIENT_ORGURL is not set. Set it to your org URL, e.g. https://acme.okta.com',
+        'orgUrl (OKTA_CLIENT_ORGURL) is required. Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
       ),
     );
     expect(() =>
