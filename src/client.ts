@@ -149,7 +149,9 @@ export class OktaSessions {
           : platform.transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
-      throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
+      throttle: this.#config.throttle
+        ? new Throttle(this.#config.orgUrl, this.#config.throttle, this.#config.maxDelayMs)
+        : undefined,
     };
   }
 
