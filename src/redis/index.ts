@@ -130,7 +130,8 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     // Failures reach callers as rejected commands; an 'error' listener keeps ioredis quiet.
     redis.on('error', () => undefined);
     owned = redis;
-    await withTimeout(redis.connect(), timeoutMs).catch(() => undefined);
+    // A fresh connection gets a few timeouts' time (a process's first call pays for it).
+    await withTimeout(redis.connect(), timeoutMs * 4).catch(() => undefined);
     return redis;
   };
 
@@ -138,7 +139,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     if (Date.now() < skipUntil) return undefined;
     try {
       connected ??= connect();
-      const redis = await withTimeout(connected, timeoutMs * 2);
+      const redis = await connected;
       const result = await withTimeout(
         redis.call('EVAL', script, 1, keyPrefix + bucket.key, ...args),
         timeoutMs,
