@@ -33,7 +33,10 @@ export interface RedisRateLimitStoreOptions {
   url?: string;
   /** Prefix of every key; the rest is the org URL and endpoint group. Default `okta-sessions:rate-limit:`. */
   keyPrefix?: string;
-  /** How long one Redis command may take before the call goes on without it. Default 250 ms. */
+  /**
+   * How long one Redis command may take before the call goes on without it. Default 500 ms.
+   * A process's first connection gets four times as long (at least 2 s).
+   */
   timeoutMs?: number;
   /**
    * Called once when calls start going on without Redis (this process's memory stands in),
@@ -105,7 +108,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     throw new TypeError('redisRateLimitStore: client must be an ioredis client (with call)');
   }
   const keyPrefix = options.keyPrefix ?? 'okta-sessions:rate-limit:';
-  const timeoutMs = options.timeoutMs ?? 250;
+  const timeoutMs = options.timeoutMs ?? 500;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError('redisRateLimitStore: timeoutMs must be a number > 0');
   }
@@ -123,15 +126,14 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       // Commands fail at once while disconnected, instead of queueing behind a dead server.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      connectTimeout: timeoutMs,
-      commandTimeout: timeoutMs,
+      connectTimeout: Math.max(timeoutMs * 4, 2000),
       retryStrategy: (times) => Math.min(times * 100, 2000),
     });
     // Failures reach callers as rejected commands; an 'error' listener keeps ioredis quiet.
     redis.on('error', () => undefined);
     owned = redis;
-    // A fresh connection gets a few timeouts' time (a process's first call pays for it).
-    await withTimeout(redis.connect(), timeoutMs * 4).catch(() => undefined);
+    // A fresh connection gets longer than a command (a process's first call pays for it).
+    await withTimeout(redis.connect(), Math.max(timeoutMs * 4, 2000)).catch(() => undefined);
     return redis;
   };
 
