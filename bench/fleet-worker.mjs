@@ -2,7 +2,7 @@
 // loops allow until the deadline; prints one JSON line (counts and every call's duration).
 import { OktaSessions, isOktaApiError } from 'okta-sessions';
 
-/** @type {{ orgUrl: string, apiToken: string, sessionId: string, mode: string, redisUrl: string, deadline: number, lanes: number }} */
+/** @type {{ orgUrl: string, apiToken: string, sessionId: string, mode: string, redisUrl: string, lanes: number }} */
 const job = JSON.parse(process.argv[2] ?? '{}');
 
 const store =
@@ -21,8 +21,21 @@ const okta = new OktaSessions({
   throttle: job.mode === 'none' ? false : store ? { store } : true,
 });
 
+// Ready: the parent starts the clock once every process has started (Node's start-up is not
+// part of the run), and sends the deadline on stdin.
+process.stdout.write('ready\n');
+const deadline = await new Promise((resolve) => {
+  let input = '';
+  process.stdin.setEncoding('utf8').on('data', (/** @type {string} */ d) => {
+    input += d;
+    if (input.includes('\n')) {
+      process.stdin.pause();
+      resolve(Number(input.trim()));
+    }
+  });
+});
 const stop = new AbortController();
-setTimeout(() => stop.abort(), Math.max(0, job.deadline - Date.now())).unref();
+setTimeout(() => stop.abort(), Math.max(0, deadline - Date.now())).unref();
 let ok = 0;
 let limited = 0;
 let other = 0;

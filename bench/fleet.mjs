@@ -69,35 +69,42 @@ async function runMode(mode, redisUrl) {
     const { id } = await admin.createSession({ sessionToken: emu.issueSessionToken() });
     // Let createSession's window end, so the fleet's first request opens a fresh one.
     await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000 + 1000));
-    const deadline = Date.now() + seconds * 1000;
     const job = {
       orgUrl: emu.url,
       apiToken: emu.apiToken,
       sessionId: id,
       mode,
       redisUrl,
-      deadline,
       lanes: LANES,
     };
-    const results = await Promise.all(
-      Array.from({ length: PROCESSES }, async () => {
-        const child = spawn(
-          process.execPath,
-          [`${root}/bench/fleet-worker.mjs`, JSON.stringify(job)],
-          {
-            cwd: root,
-            stdio: ['ignore', 'pipe', 'inherit'],
-          },
-        );
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ d) => (out += d));
-        const [code] = await once(child, 'close');
+    const children = Array.from({ length: PROCESSES }, () => {
+      const child = spawn(
+        process.execPath,
+        [`${root}/bench/fleet-worker.mjs`, JSON.stringify(job)],
+        {
+          cwd: root,
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      const ready = new Promise((resolve) =>
+        child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ d) => {
+          out += d;
+          if (out.startsWith('ready\n')) resolve(undefined);
+        }),
+      );
+      const done = once(child, 'close').then(([code]) => {
         if (code !== 0) throw new Error(`fleet worker exited with ${code}`);
         return /** @type {{ ok: number, limited: number, other: number, durations: number[] }} */ (
           JSON.parse(out.trim().split('\n').at(-1) ?? '{}')
         );
-      }),
-    );
+      });
+      return { child, ready, done };
+    });
+    await Promise.all(children.map((c) => c.ready));
+    const deadline = Date.now() + seconds * 1000;
+    for (const { child } of children) child.stdin.end(`${deadline}\n`);
+    const results = await Promise.all(children.map((c) => c.done));
     const durations = results.flatMap((r) => r.durations).sort((a, b) => a - b);
     const ok = results.reduce((n, r) => n + r.ok, 0);
     const budget = LIMIT * Math.ceil(seconds / WINDOW_SECONDS);
