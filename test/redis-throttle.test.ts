@@ -234,6 +234,7 @@ test('Redis holds the org URL and bucket only: no token, no session id', async (
 test('option errors come before any I/O', () => {
   expect(() => redisRateLimitStore({})).toThrow(/client or url/);
   expect(() => redisRateLimitStore({ url: 'redis://x', timeoutMs: 0 })).toThrow(/timeoutMs/);
+  expect(() => redisRateLimitStore({ url: 'redis://x', resetMarginMs: -1 })).toThrow(/resetMargin/);
   expect(
     () =>
       new OktaSessions({

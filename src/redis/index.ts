@@ -1,7 +1,7 @@
 // okta-sessions/redis: a rate-limit store shared by every process through Redis. ioredis is an
 // optional peer dependency, loaded on first use, so the main entry never pulls it in.
 import { notify } from '../notify.js';
-import { resetWaitMs, type RateLimitState } from '../rate-limit.js';
+import type { RateLimitState } from '../rate-limit.js';
 import {
   memoryRateLimitStore,
   type RateLimitBucket,
@@ -38,6 +38,13 @@ export interface RedisRateLimitStoreOptions {
    * A process's first connection gets four times as long (at least 2 s).
    */
   timeoutMs?: number;
+  /**
+   * Added to each window's reset as the headers give it. Default 250 ms. One client waits
+   * `reset − Date + 1 s` (Okta's advice, as `Date` is whole seconds); the store takes the
+   * earliest `reset − Date` over all the fleet's answers, which leaves little rounding to cover.
+   * Should a window turn out still spent, the fleet waits again (at most one 429 per window).
+   */
+  resetMarginMs?: number;
   /**
    * Called once when calls start going on without Redis (this process's memory stands in),
    * and again after Redis came back and failed anew. A throwing observer changes nothing.
@@ -112,6 +119,10 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError('redisRateLimitStore: timeoutMs must be a number > 0');
   }
+  const marginMs = options.resetMarginMs ?? 250;
+  if (!Number.isFinite(marginMs) || marginMs < 0) {
+    throw new RangeError('redisRateLimitStore: resetMarginMs must be a number >= 0');
+  }
   const memory = memoryRateLimitStore();
   let owned: { quit(): Promise<unknown>; disconnect(): void } | undefined;
   let connected: Promise<RedisCommandClient> | undefined;
@@ -167,10 +178,10 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     async record(bucket, state: RateLimitState) {
       // This process's memory always knows too, so a fallback starts from what it has seen.
       await memory.record(bucket, state);
-      const wait = resetWaitMs(state);
-      const { limit, remaining, resetAt } = state;
+      const { limit, remaining, resetAt, serverDate } = state;
       // Concurrency refusals carry X-Rate-Limit-Limit: 0; they say nothing about the window.
-      if (!limit || remaining === undefined || !resetAt || wait === undefined) return;
+      if (!limit || remaining === undefined || !resetAt || !serverDate) return;
+      const wait = Math.max(0, resetAt.getTime() - serverDate.getTime()) + marginMs;
       await run(RECORD, bucket, [limit, remaining, Math.round(resetAt.getTime() / 1000), wait]);
     },
     async close() {

@@ -3,8 +3,9 @@
 // time comes from Redis's own clock (TIME): the processes' clocks never need to agree.
 //
 // Hash fields: limit (learnt from X-Rate-Limit-Limit), used (requests reserved or, if more, the
-// server's count), end (when our window ends, Redis ms: reset - Date + 1 s after the response,
-// the earliest such bound seen), reset (the server's X-Rate-Limit-Reset for that window; 0 while
+// server's count), end (when our window ends, Redis ms: reset - Date + margin after a response,
+// the earliest such bound seen: Date is rounded down, so each answer over-estimates the wait a
+// little and the earliest bound across the fleet's many answers is the tightest), reset (the server's X-Rate-Limit-Reset for that window; 0 while
 // a window we opened is unconfirmed), prev (the reset before that), start and len (when our
 // last window opened and how long windows last), probe (until when the first request is out).
 
@@ -39,7 +40,10 @@ end
 return wend - now
 `;
 
-/** KEYS[1] the bucket; ARGV limit, remaining, reset (epoch s), wait (ms until reset, by the server). */
+/**
+ * KEYS[1] the bucket; ARGV limit, remaining, reset (epoch s), wait (ms until the reset by the
+ * server's clock: reset - Date, plus the store's margin).
+ */
 export const RECORD = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -51,9 +55,16 @@ local h = redis.call('HMGET', KEYS[1], 'reset', 'used', 'end', 'start', 'prev')
 local known = tonumber(h[1])
 local used = tonumber(h[2]) or 0
 if known == 0 then
-  -- A window we opened: the first answer from it confirms it (a late answer from the window
-  -- before says nothing about it).
-  if reset <= (tonumber(h[5]) or 0) then return 0 end
+  -- A window we opened: the first answer from it confirms it. An answer from the window before
+  -- says nothing about it, unless that window is still spent: then we opened ours too early
+  -- (the reset came later than its headers said) and everyone waits again.
+  local prev = tonumber(h[5]) or 0
+  if reset < prev or (reset == prev and spent < limit) then return 0 end
+  if reset == prev then
+    redis.call('HSET', KEYS[1], 'limit', limit, 'reset', reset, 'used', limit, 'end', wend)
+    redis.call('PEXPIRE', KEYS[1], math.max(wend - now, 0) + 120000)
+    return 1
+  end
   redis.call('HSET', KEYS[1], 'limit', limit, 'reset', reset, 'used', math.max(used, spent),
     'end', wend, 'len', wend - (tonumber(h[4]) or now))
 elseif known ~= nil and reset == known then
