@@ -135,7 +135,6 @@ test('a wait for the reset ends with the call signal', async () => {
   });
   try {
     await okta.getSession(sessionId);
-    await okta.getSession(sessionId);
     const started = Date.now();
     const controller = new AbortController();
     const reason = new Error('stop');
