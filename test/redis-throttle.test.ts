@@ -104,6 +104,42 @@ test('the same fleet with per-process throttles exceeds the window (what the sto
   }
 }, 60_000);
 
+test('a late answer from the old window does not undo the new one; only a 429 sends the fleet back', async () => {
+  // The store driven by hand: a window of 3 that the headers say is over (margin 0, reset = Date).
+  const bucket = {
+    orgUrl: 'https://late.example',
+    group: 'sessions',
+    key: 'late sessions',
+  } as const;
+  const reset = Math.floor(Date.now() / 1000) + 5;
+  const answer = (remaining: number, waitMs: number, refused = false) => ({
+    limit: 3,
+    remaining,
+    resetAt: new Date(reset * 1000),
+    serverDate: new Date(reset * 1000 - waitMs),
+    retryAfterMs: undefined,
+    refused,
+  });
+  for (const refused of [false, true]) {
+    const store = redisRateLimitStore({ url: redis.url, keyPrefix: prefix(), resetMarginMs: 0 });
+    try {
+      expect(await store.reserve(bucket)).toBe(0); // the first request goes alone
+      await store.record(bucket, answer(0, 0)); // its window is spent and over
+      expect(await store.reserve(bucket)).toBe(0); // opens the next window: 1 of 3 used
+      // The old window's answer arrives late: its last slot (200, Remaining 0), or a 429.
+      // (A success's own reset looks over already: had it counted, a third window would open.)
+      await store.record(bucket, answer(0, refused ? 1000 : 0, refused));
+      const next = [];
+      for (let i = 0; i < 3; i++) next.push((await store.reserve(bucket)) > 0 ? 'wait' : 'send');
+      // A success says nothing about the new window: 2 more slots, then a wait. A refusal
+      // proves the old window still running: everyone waits for it.
+      expect(next).toEqual(refused ? ['wait', 'wait', 'wait'] : ['send', 'send', 'wait']);
+    } finally {
+      await store.close();
+    }
+  }
+});
+
 test('a spent window makes calls wait for its reset, then they go on', async () => {
   const { emu, sessionId } = await emulatorWithSession(3, 1);
   const store = redisRateLimitStore({ url: redis.url, keyPrefix: prefix() });

@@ -42,7 +42,7 @@ export interface RedisRateLimitStoreOptions {
    * Added to each window's reset as the headers give it. Default 250 ms. One client waits
    * `reset − Date + 1 s` (Okta's advice, as `Date` is whole seconds); the store takes the
    * earliest `reset − Date` over all the fleet's answers, which leaves little rounding to cover.
-   * Should a window turn out still spent, the fleet waits again (at most one 429 per window).
+   * Should the server refuse a request (429) from a window we thought over, the fleet waits again.
    */
   resetMarginMs?: number;
   /**
@@ -182,7 +182,8 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       // Concurrency refusals carry X-Rate-Limit-Limit: 0; they say nothing about the window.
       if (!limit || remaining === undefined || !resetAt || !serverDate) return;
       const wait = Math.max(0, resetAt.getTime() - serverDate.getTime()) + marginMs;
-      await run(RECORD, bucket, [limit, remaining, Math.round(resetAt.getTime() / 1000), wait]);
+      const reset = Math.round(resetAt.getTime() / 1000);
+      await run(RECORD, bucket, [limit, remaining, reset, wait, state.refused ? 1 : 0]);
     },
     async close() {
       connected = undefined;

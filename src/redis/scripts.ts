@@ -42,7 +42,7 @@ return wend - now
 
 /**
  * KEYS[1] the bucket; ARGV limit, remaining, reset (epoch s), wait (ms until the reset by the
- * server's clock: reset - Date, plus the store's margin).
+ * server's clock: reset - Date, plus the store's margin), refused ('1' when the answer was a 429).
  */
 export const RECORD = `
 local t = redis.call('TIME')
@@ -56,10 +56,14 @@ local known = tonumber(h[1])
 local used = tonumber(h[2]) or 0
 if known == 0 then
   -- A window we opened: the first answer from it confirms it. An answer from the window before
-  -- says nothing about it, unless that window is still spent: then we opened ours too early
-  -- (the reset came later than its headers said) and everyone waits again.
+  -- says nothing about ours, even one with Remaining 0: that is the old window's last slot,
+  -- whose answer can arrive after the fleet has started sending into the new window (a busy
+  -- machine). Taking it for "still spent" put the fleet back on the old window and wiped the
+  -- new window's count, so the fleet opened a third window inside the server's second: 429s.
+  -- Only a refusal (429) proves the old window still running: we opened ours too early (the
+  -- reset came later than its headers said), and everyone waits again.
   local prev = tonumber(h[5]) or 0
-  if reset < prev or (reset == prev and spent < limit) then return 0 end
+  if reset < prev or (reset == prev and ARGV[5] ~= '1') then return 0 end
   if reset == prev then
     redis.call('HSET', KEYS[1], 'limit', limit, 'reset', reset, 'used', limit, 'end', wend)
     redis.call('PEXPIRE', KEYS[1], math.max(wend - now, 0) + 120000)
