@@ -30,6 +30,15 @@ for (const file of ['src/client.js', 'src/current-session.js']) {
   if (!code.includes(required)) throw new Error('src/oauth/jose.js: no jose import to rewrite');
   writeFileSync(path, code.replace(required, "import('jose')"));
 }
+// The Redis store loads ioredis on first use; keep that a real dynamic import in the CJS build
+// too (tsc turns it into a require), so an ESM-only client version would load as well.
+{
+  const path = join(root, 'dist/cjs/src/redis/index.js');
+  const code = readFileSync(path, 'utf8');
+  const required = "Promise.resolve().then(() => require('ioredis'))";
+  if (!code.includes(required)) throw new Error('src/redis/index.js: no ioredis import to rewrite');
+  writeFileSync(path, code.replace(required, "import('ioredis')"));
+}
 for (const flavour of ['esm', 'cjs']) {
   const cli = join(root, 'dist', flavour, 'src/cli/main.js');
   if (existsSync(cli)) chmodSync(cli, 0o755);

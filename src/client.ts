@@ -196,7 +196,9 @@ export class OktaSessions {
       transport: serviceApp ? withProofs(transport, serviceApp) : transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
-      throttle: this.#config.throttle ? new Throttle(this.#config.maxDelayMs) : undefined,
+      throttle: this.#config.throttle
+        ? new Throttle(this.#config.orgUrl, this.#config.throttle, this.#config.maxDelayMs)
+        : undefined,
     };
   }
 

@@ -10,6 +10,7 @@ import {
   MAX_TIMER_MS,
   tokenProblem,
 } from './validate.js';
+import { memoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -94,8 +95,12 @@ export interface OktaSessionsOptions {
   timeoutMs?: number;
   /** Retry settings. */
   retry?: RetryOptions;
-  /** Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default false. */
-  throttle?: boolean;
+  /**
+   * Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default
+   * false. `true` keeps the windows in this process's memory; `{ store }` keeps them in a store
+   * shared by many clients or processes, e.g. `redisRateLimitStore()` from `okta-sessions/redis`.
+   */
+  throttle?: boolean | { store: RateLimitStore };
   /**
    * Called before each retry, e.g. for logging or metrics. It may be async; whatever it throws
    * or rejects with is ignored, so it never changes the outcome of the call.
@@ -147,7 +152,8 @@ export interface ResolvedConfig {
   timeoutMs: number;
   maxRetries: number;
   maxDelayMs: number;
-  throttle: boolean;
+  /** The store behind the `throttle` option; undefined when it is off. */
+  throttle: RateLimitStore | undefined;
   /** The Node transport's proxy; undefined for none. */
   proxy: ResolvedProxy | undefined;
 }
@@ -444,11 +450,25 @@ export function resolveConfig(
     timeoutMs: checkPositive(names.timeoutMs, options.timeoutMs, 30_000, 1),
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
-    throttle: options.throttle === true,
+    throttle: throttleStore(options.throttle),
     proxy: resolveProxy(
       options.proxy === undefined && !runtime.browser ? proxyEnvOf(processEnv()) : options.proxy,
     ),
   };
+}
+
+function throttleStore(option: OktaSessionsOptions['throttle']): RateLimitStore | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return memoryRateLimitStore();
+  const store: unknown = typeof option === 'object' && option !== null ? option.store : undefined;
+  const s = store as Partial<RateLimitStore> | undefined;
+  if (typeof s?.reserve !== 'function' || typeof s.record !== 'function') {
+    fail(
+      'throttle must be true, false or { store }',
+      'Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis',
+    );
+  }
+  return store as RateLimitStore;
 }
 
 /** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */

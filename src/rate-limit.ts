@@ -14,6 +14,11 @@ export interface RateLimitState {
   serverDate: Date | undefined;
   /** `Retry-After` in milliseconds, when it is given as seconds or an HTTP date. */
   retryAfterMs: number | undefined;
+  /**
+   * True when the server refused the request (429): proof that the window was already spent
+   * when the request arrived, unlike a success that merely used its last slot (`remaining` 0).
+   */
+  refused?: boolean;
 }
 
 // A repeated header arrives comma-joined; Okta's SDKs in .NET and Python take the smallest

@@ -15,6 +15,7 @@ import {
   OktaValidationError,
   isOktaApiError,
   isOktaError,
+  type RateLimitStore,
 } from '../src/index.js';
 import { VERSION } from '../src/version.js';
 import {
@@ -560,7 +561,7 @@ describe('throttle', () => {
     );
     const throttled = client({ throttle: true });
     await throttled.getSession('abc');
-    // Okta's windows are per endpoint: another operation is not held back.
+    // Okta's windows are per endpoint group: the /me group is not held back.
     server.reply(json(200, SESSION));
     const other = Date.now();
     await throttled.getCurrentSession({ cookie: COOKIE });
@@ -587,6 +588,49 @@ describe('throttle', () => {
     const again = Date.now();
     await eager.getSession('abc');
     expect(Date.now() - again).toBeLessThan(900);
+  });
+
+  test('a spent window holds back the whole bucket: revokeSession waits after getSession', async () => {
+    const serverNow = Date.now();
+    server.reply(
+      json(200, SESSION, {
+        date: new Date(serverNow).toUTCString(),
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(Math.floor(serverNow / 1000) + 1),
+      }),
+    );
+    const throttled = client({ throttle: true });
+    await throttled.getSession('abc');
+    server.reply((_req, res) => res.writeHead(204).end());
+    const started = Date.now();
+    await throttled.revokeSession('abc');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+  });
+
+  test('throttle: { store } asks the store before each attempt and tells it every answer', async () => {
+    const seen: string[] = [];
+    const store: RateLimitStore = {
+      reserve: (bucket) => {
+        seen.push(`reserve ${bucket.group} ${bucket.key}`);
+        return 0;
+      },
+      record: (bucket, state) => {
+        seen.push(`record ${bucket.group} ${String(state.remaining)}`);
+      },
+    };
+    server.reply(
+      json(200, SESSION, { 'x-rate-limit-remaining': '7' }),
+      json(200, SESSION, { 'x-rate-limit-remaining': '5' }),
+    );
+    const okta = client({ throttle: { store } });
+    await okta.getSession('abc');
+    await okta.getCurrentSession({ cookie: COOKIE });
+    expect(seen).toEqual([
+      `reserve sessions ${server.url} sessions`,
+      'record sessions 7',
+      `reserve me ${server.url} me`,
+      'record me 5',
+    ]);
   });
 });
 

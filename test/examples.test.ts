@@ -15,6 +15,7 @@ const PACKAGES: Record<string, string> = {
   'okta-sessions': '../../src/index.js',
   'okta-sessions/emulator': '../../src/emulator/index.js',
   'okta-sessions/current-session': '../../src/current-session.js',
+  'okta-sessions/redis': '../../src/redis/index.js',
   'okta-sessions/schema': '../../generated/schema.js',
 };
 

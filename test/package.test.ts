@@ -46,6 +46,21 @@ test('require() gets the CommonJS build', () => {
   expect(out.trim().split('\n')).toEqual([`function ${VERSION} true`, 'function']);
 });
 
+test('okta-sessions/redis loads without ioredis (an optional peer); without it, calls go on in memory', () => {
+  const script = (load: string) => `
+    const { redisRateLimitStore } = ${load};
+    const store = redisRateLimitStore({
+      url: 'redis://127.0.0.1:1',
+      onFallback: ({ error }) => console.log('fallback', /ioredis/.test(error.message)),
+    });
+    store.reserve({ orgUrl: 'https://acme.okta.com', group: 'sessions', key: 'k' })
+      .then((wait) => console.log('wait', wait));`;
+  const cjs = node(['-e', script("require('okta-sessions/redis')")]);
+  const esm = node(['--input-type=module', '-e', script("await import('okta-sessions/redis')")]);
+  expect(cjs.trim().split('\n')).toEqual(['fallback true', 'wait 0']);
+  expect(esm.trim().split('\n')).toEqual(['fallback true', 'wait 0']);
+});
+
 test('import gets the ESM build, and errors from both builds are recognised by both', () => {
   const out = node([
     '--input-type=module',

@@ -36,7 +36,8 @@ function errorClassFor(status: number): typeof OktaApiError {
 
 /** The rate-limit headers of the response an error was made from. */
 export function rateLimitOf(error: OktaApiError): RateLimitState {
-  return readRateLimit({ get: (name) => error.headers[name] ?? null });
+  const state = readRateLimit({ get: (name) => error.headers[name] ?? null });
+  return error.status === 429 ? { ...state, refused: true } : state;
 }
 
 // Set-Cookie can carry a session cookie (refreshSession answers with `sid=<id>`).

@@ -1,0 +1,81 @@
+// Where the throttle keeps what it knows about Okta's rate-limit windows. The default store is
+// the process's own memory; a shared store (okta-sessions/redis) lets a fleet share one budget.
+import { routes, type OperationId } from './operations.js';
+import { nextThrottleUntil, type RateLimitState } from './rate-limit.js';
+
+/**
+ * An endpoint group that Okta counts as one rate-limit bucket: the cookie (`/me`) operations,
+ * or the operations by session id together with createSession.
+ */
+export type RateLimitGroup = 'sessions' | 'me';
+
+/**
+ * One Okta rate-limit bucket: an org and an endpoint group.
+ *
+ * @example
+ * ```ts
+ * const bucket: RateLimitBucket = { orgUrl, group: 'sessions', key: `${orgUrl} sessions` };
+ * ```
+ */
+export interface RateLimitBucket {
+  /** The org URL, e.g. `https://acme.okta.com`. */
+  readonly orgUrl: string;
+  readonly group: RateLimitGroup;
+  /** `orgUrl` and `group` as one string, for maps and key names. Never holds a secret. */
+  readonly key: string;
+}
+
+/**
+ * Where the `throttle` option keeps rate-limit windows. The client calls `reserve` before each
+ * attempt and `record` with what each response's `X-Rate-Limit-*` and `Date` headers said.
+ * A store may be shared by many clients, even in many processes (see `okta-sessions/redis`).
+ *
+ * @example
+ * ```ts
+ * // A store that never waits: the same as `throttle: false`, spelled as a store.
+ * const never: RateLimitStore = { reserve: () => 0, record: () => undefined };
+ * const okta = new OktaSessions({ orgUrl, apiToken, throttle: { store: never } });
+ * ```
+ */
+export interface RateLimitStore {
+  /**
+   * Claims one request of the bucket's current window. Resolves to 0 to send now, or to the
+   * milliseconds to wait before asking again (the window is spent).
+   */
+  reserve(bucket: RateLimitBucket): number | Promise<number>;
+  /** Takes note of what a response (success or error) said about the bucket's window. */
+  record(bucket: RateLimitBucket, state: RateLimitState): void | Promise<void>;
+}
+
+const ME_PREFIX = '/api/v1/sessions/me';
+
+/** The bucket of an operation: Okta groups `/api/v1/sessions/me…` apart from the rest. */
+export function bucketOf(orgUrl: string, id: OperationId): RateLimitBucket {
+  const path: string = routes[id].path;
+  const group: RateLimitGroup =
+    path === ME_PREFIX || path.startsWith(`${ME_PREFIX}/`) ? 'me' : 'sessions';
+  return { orgUrl, group, key: `${orgUrl} ${group}` };
+}
+
+/**
+ * The default store: this process's memory, one wait per bucket. Once a response says a
+ * window is spent (`X-Rate-Limit-Remaining: 0`), calls to that bucket wait for its reset.
+ *
+ * @example
+ * ```ts
+ * const okta = new OktaSessions({ orgUrl, apiToken, throttle: { store: memoryRateLimitStore() } });
+ * ```
+ */
+export function memoryRateLimitStore(): RateLimitStore {
+  const until = new Map<string, number>();
+  return {
+    reserve(bucket) {
+      return Math.max(0, (until.get(bucket.key) ?? 0) - Date.now());
+    },
+    record(bucket, state) {
+      const next = nextThrottleUntil(until.get(bucket.key), state, Date.now());
+      if (next === undefined) until.delete(bucket.key);
+      else until.set(bucket.key, next);
+    },
+  };
+}
