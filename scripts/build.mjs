@@ -12,33 +12,33 @@ execFileSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' }
 execFileSync(tsc, ['-p', 'tsconfig.cjs.json'], { cwd: root, stdio: 'inherit' });
 mkdirSync(join(root, 'dist/cjs'), { recursive: true });
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
+/**
+ * Replaces `from` with `to` in one file of the CJS build; fails the build if tsc's output no
+ * longer has `from`, so a rewrite never silently stops applying.
+ * @param {string} file
+ * @param {string} from
+ * @param {string} to
+ */
+function rewriteCjs(file, from, to) {
+  const path = join(root, 'dist/cjs', file);
+  const code = readFileSync(path, 'utf8');
+  if (!code.includes(from)) throw new Error(`${file}: no ${from} to rewrite`);
+  writeFileSync(path, code.replace(from, to));
+}
 // Only ESM consumers (browsers, bundlers, Deno, Bun) choose a platform through `#platform`;
 // `require` means Node, so the CJS build points straight at the Node platform.
 for (const file of ['src/client.js', 'src/current-session.js']) {
-  const path = join(root, 'dist/cjs', file);
-  const code = readFileSync(path, 'utf8');
-  if (!code.includes('require("#platform")'))
-    throw new Error(`${file}: no #platform import to rewrite`);
-  writeFileSync(path, code.replace('require("#platform")', 'require("./platform/node.js")'));
+  rewriteCjs(file, 'require("#platform")', 'require("./platform/node.js")');
 }
-// jose is ESM-only: tsc's CommonJS output turns `import('jose')` into `require('jose')`, which
-// fails on Node versions without require(esm) (before 20.19). Put the real dynamic import back.
-{
-  const path = join(root, 'dist/cjs/src/oauth/jose.js');
-  const code = readFileSync(path, 'utf8');
-  const required = "Promise.resolve().then(() => require('jose'))";
-  if (!code.includes(required)) throw new Error('src/oauth/jose.js: no jose import to rewrite');
-  writeFileSync(path, code.replace(required, "import('jose')"));
-}
-// The Redis store loads ioredis on first use; keep that a real dynamic import in the CJS build
-// too (tsc turns it into a require), so an ESM-only client version would load as well.
-{
-  const path = join(root, 'dist/cjs/src/redis/index.js');
-  const code = readFileSync(path, 'utf8');
-  const required = "Promise.resolve().then(() => require('ioredis'))";
-  if (!code.includes(required)) throw new Error('src/redis/index.js: no ioredis import to rewrite');
-  writeFileSync(path, code.replace(required, "import('ioredis')"));
-}
+// tsc's CommonJS output turns `import('x')` into `require('x')`. jose is ESM-only, and
+// require(esm) is missing before Node 20.19; ioredis is loaded on first use of the Redis store,
+// and an ESM-only client version should load as well. Put the real dynamic imports back.
+rewriteCjs('src/oauth/jose.js', "Promise.resolve().then(() => require('jose'))", "import('jose')");
+rewriteCjs(
+  'src/redis/index.js',
+  "Promise.resolve().then(() => require('ioredis'))",
+  "import('ioredis')",
+);
 for (const flavour of ['esm', 'cjs']) {
   const cli = join(root, 'dist', flavour, 'src/cli/main.js');
   if (existsSync(cli)) chmodSync(cli, 0o755);
