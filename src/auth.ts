@@ -64,7 +64,11 @@ export interface Authorizer {
    * The `DPoP` proof header for a request carrying `value` (a service app's DPoP-bound token),
    * or undefined when the request needs none.
    */
-  proofFor?(method: string, url: string, value: string): Promise<string | undefined> | undefined;
+  proofFor?(
+    method: string,
+    url: string,
+    value: string,
+  ): string | undefined | Promise<string | undefined>;
   /** The service app behind the credential, if the client authenticates as one. */
   readonly serviceApp?: ServiceAppHandle | undefined;
 }

@@ -3,10 +3,11 @@
 // Its private half is not extractable.
 //
 // A proof is signed for every API request, so this is the one JWT the client writes itself
-// instead of through jose: the header is encoded once, and on Node the signature comes from
-// node:crypto's synchronous `sign` on the same key (KeyObject.from). jose's path goes through
-// WebCrypto's asynchronous `subtle.sign`, which measured 4.3x our Bearer per-call CPU against a
-// target of 1.8x (bench/oauth.mjs); elsewhere WebCrypto is used as is.
+// instead of through jose: the header is encoded once, and on Node the whole proof is synchronous
+// (node:crypto's `sign` on the same key through KeyObject.from, `ath` through `createHash`), so a
+// call pays for no promise or await of its own. jose's path goes through WebCrypto's
+// asynchronous `subtle.sign`, which measured 4.3x our Bearer per-call CPU against a target of
+// 1.8x (bench/oauth.mjs); elsewhere WebCrypto is used as is.
 import type { KeyObject } from 'node:crypto';
 import type { Jose } from './jose.js';
 
@@ -46,34 +47,55 @@ export async function accessTokenHash(jose: Jose, token: string): Promise<string
   return jose.base64url.encode(new Uint8Array(digest));
 }
 
-type Signer = (input: Uint8Array<ArrayBuffer>) => Uint8Array | Promise<Uint8Array>;
+/** Signs a proof's signing input; returns the proof's base64url signature. */
+type Signer = (input: string) => string | Promise<string>;
+
+// `"GET"` for `get` and `GET`: a client sends few methods, each encoded once (bounded all the
+// same, for callers of okta.raw with methods of their own).
+const htmJson = new Map<string, string>();
+function htmOf(method: string): string {
+  let json = htmJson.get(method);
+  if (json === undefined) {
+    json = JSON.stringify(method.toUpperCase());
+    if (htmJson.size < 32) htmJson.set(method, json);
+  }
+  return json;
+}
 
 /** One client's proof key; signs a fresh proof per request. */
 export class DpopKey {
   readonly #jose: Jose;
+  readonly #node: Crypto | undefined;
   readonly #sign: Signer;
-  readonly #encode: (bytes: Uint8Array | string) => string;
+  readonly #encode: (text: string) => string;
   readonly #publicJwk: Readonly<Record<string, string>>;
-  /** base64url of the protected header, the same for every proof. */
+  /** base64url of the protected header and the dot after it, the same for every proof. */
   readonly #header: string;
-  // The token stays the same for an hour: its hash is computed once.
-  #athFor: { token: string; ath: Promise<string> } | undefined;
+  // The token stays the same for an hour: its hash is computed once, and kept as a string as
+  // soon as it is known so that proofs need not wait for it.
+  #athFor: { token: string; ath: string | Promise<string> } | undefined;
 
   private constructor(jose: Jose, privateKey: CryptoKey, publicJwk: Record<string, string>) {
     this.#jose = jose;
     this.#publicJwk = publicJwk;
     const node = nodeCrypto();
+    this.#node = node;
     if (node) {
+      // Synchronous all the way: a proof costs no promise, no await and no copy of its bytes.
       const key: KeyObject = node.KeyObject.from(privateKey);
-      this.#sign = (input) => node.sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' });
-      this.#encode = (bytes) => Buffer.from(bytes).toString('base64url');
+      const options = { key, dsaEncoding: 'ieee-p1363' } as const;
+      this.#sign = (input) =>
+        node.sign('sha256', Buffer.from(input, 'latin1'), options).toString('base64url');
+      this.#encode = (text) => Buffer.from(text).toString('base64url');
     } else {
       const algorithm = { name: 'ECDSA', hash: 'SHA-256' };
       this.#sign = async (input) =>
-        new Uint8Array(await crypto.subtle.sign(algorithm, privateKey, input));
-      this.#encode = (bytes) => jose.base64url.encode(bytes);
+        jose.base64url.encode(
+          new Uint8Array(await crypto.subtle.sign(algorithm, privateKey, encoder.encode(input))),
+        );
+      this.#encode = (text) => jose.base64url.encode(text);
     }
-    this.#header = this.#encode(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk }));
+    this.#header = `${this.#encode(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk }))}.`;
   }
 
   static async generate(jose: Jose): Promise<DpopKey> {
@@ -91,23 +113,42 @@ export class DpopKey {
     return this.#publicJwk;
   }
 
-  async proof(target: ProofTarget): Promise<string> {
-    const claims: Record<string, string | number> = {
-      htm: target.method.toUpperCase(),
-      htu: htuOf(target.url),
-      iat: Math.floor(Date.now() / 1000),
-      jti: crypto.randomUUID(),
-    };
-    if (target.nonce !== undefined) claims['nonce'] = target.nonce;
-    if (target.accessToken !== undefined) claims['ath'] = await this.#ath(target.accessToken);
-    const input = `${this.#header}.${this.#encode(JSON.stringify(claims))}`;
-    const signature = await this.#sign(encoder.encode(input));
-    return `${input}.${this.#encode(signature)}`;
+  /**
+   * A fresh proof (new `jti`, `iat` now) for `target`. On Node it is signed synchronously and
+   * returned as a string; elsewhere WebCrypto signs, and a promise comes back.
+   */
+  proof(target: ProofTarget): string | Promise<string> {
+    const ath = target.accessToken === undefined ? undefined : this.#ath(target.accessToken);
+    if (typeof ath === 'object') return ath.then((hash) => this.#signed(target, hash));
+    return this.#signed(target, ath);
   }
 
-  #ath(token: string): Promise<string> {
+  #signed(target: ProofTarget, ath: string | undefined): string | Promise<string> {
+    // The claims in a fixed order, written directly: JSON.stringify escapes the values a server
+    // or caller chose (the URL, the nonce); the rest are numbers, a UUID and base64url.
+    let claims = `{"htm":${htmOf(target.method)},"htu":${JSON.stringify(htuOf(target.url))},"iat":${Math.floor(Date.now() / 1000)},"jti":"${crypto.randomUUID()}"`;
+    if (target.nonce !== undefined) claims += `,"nonce":${JSON.stringify(target.nonce)}`;
+    if (ath !== undefined) claims += `,"ath":"${ath}"`;
+    const input = this.#header + this.#encode(`${claims}}`);
+    const signature = this.#sign(input);
+    return typeof signature === 'string'
+      ? `${input}.${signature}`
+      : signature.then((s) => `${input}.${s}`);
+  }
+
+  #ath(token: string): string | Promise<string> {
     if (this.#athFor?.token !== token) {
-      this.#athFor = { token, ath: accessTokenHash(this.#jose, token) };
+      const node = this.#node;
+      const hash = node
+        ? node.createHash('sha256').update(token).digest('base64url')
+        : accessTokenHash(this.#jose, token);
+      const entry: { token: string; ath: string | Promise<string> } = { token, ath: hash };
+      if (typeof hash === 'object')
+        void hash.then(
+          (ath) => (entry.ath = ath),
+          () => undefined,
+        );
+      this.#athFor = entry;
     }
     return this.#athFor.ath;
   }

@@ -54,6 +54,9 @@ export class ServiceApp {
   readonly #retry: TokenRetryPolicy;
   readonly #cache: TokenCache;
   #ready: Promise<Ready> | undefined;
+  /** What #ready resolved to, for the synchronous per-call path. */
+  #readyNow: Ready | undefined;
+  #header: { token: CachedToken; value: string } | undefined;
   // Nonces of the authorization server and of the resource server (RFC 9449 §8, §9).
   #tokenNonce: string | undefined;
   #resourceNonce: string | undefined;
@@ -66,22 +69,38 @@ export class ServiceApp {
     this.#cache = new TokenCache(() => this.#fetchToken(), transport.now);
   }
 
-  /** `DPoP <token>` or `Bearer <token>`, as the token endpoint typed the token. */
-  async authorization(): Promise<string> {
-    const token = await this.#cache.get();
-    return `${token.tokenType} ${token.accessToken}`;
+  /**
+   * `DPoP <token>` or `Bearer <token>`, as the token endpoint typed the token: a string while
+   * the cached token is fresh (the common case costs no promise), else a promise of the next.
+   */
+  authorization(): string | Promise<string> {
+    const token = this.#cache.fresh();
+    if (token) return this.#headerOf(token);
+    return this.#cache.get().then((next) => this.#headerOf(next));
   }
 
-  /** The `DPoP` header for a request carrying `authorization`, or undefined for Bearer tokens. */
-  async proofFor(method: string, url: string, authorization: string): Promise<string | undefined> {
+  /**
+   * The `DPoP` header for a request carrying `authorization`, or undefined for Bearer tokens.
+   * Synchronous on Node once the app is set up, which a token in hand implies.
+   */
+  proofFor(
+    method: string,
+    url: string,
+    authorization: string,
+  ): string | undefined | Promise<string | undefined> {
     if (!authorization.startsWith('DPoP ')) return undefined;
-    const { dpop } = await this.#prepare();
-    return dpop?.proof({
-      method,
-      url,
-      nonce: this.#resourceNonce,
-      accessToken: authorization.slice(5),
-    });
+    const target = { method, url, nonce: this.#resourceNonce, accessToken: authorization.slice(5) };
+    const ready = this.#readyNow;
+    if (ready) return ready.dpop?.proof(target);
+    return this.#prepare().then(({ dpop }) => dpop?.proof(target));
+  }
+
+  #headerOf(token: CachedToken): string {
+    // One string per token, not one per call.
+    if (this.#header?.token !== token) {
+      this.#header = { token, value: `${token.tokenType} ${token.accessToken}` };
+    }
+    return this.#header.value;
   }
 
   /**
@@ -122,7 +141,8 @@ export class ServiceApp {
       const { jwk, alg, kid } = this.#config.key;
       const key = (await jose.importJWK({ ...jwk }, alg)) as CryptoKey;
       const dpop = this.#config.dpop ? await DpopKey.generate(jose) : undefined;
-      return { jose, signer: { clientId: this.#config.clientId, alg, kid, key }, dpop };
+      this.#readyNow = { jose, signer: { clientId: this.#config.clientId, alg, kid, key }, dpop };
+      return this.#readyNow;
     })();
     // A failure (e.g. a broken WebCrypto) is retried on the next call, not cached.
     this.#ready.catch(() => (this.#ready = undefined));

@@ -30,10 +30,16 @@ export class TokenCache {
     this.#now = now;
   }
 
+  /** The cached token while it is fresh, else undefined; never starts a fetch. */
+  fresh(): CachedToken | undefined {
+    const token = this.#token;
+    return token && this.#now() < token.expiresAt ? token : undefined;
+  }
+
   /** The cached token while it is fresh; otherwise the one fetch in flight, started if needed. */
   get(): Promise<CachedToken> {
-    const token = this.#token;
-    if (token && this.#now() < token.expiresAt) return Promise.resolve(token);
+    const token = this.fresh();
+    if (token) return Promise.resolve(token);
     if (this.#pending) return this.#pending;
     const pending = this.#fetch().then(
       (fresh) => {
