@@ -80,7 +80,10 @@ export interface OktaSessionsOptions {
   keyId?: string | undefined;
   /** Scopes to request; default: every scope the spec's operations declare. */
   scopes?: readonly string[] | undefined;
-  /** As in the official SDK: `'SSWS'` (API token) or `'PrivateKey'`; inferred when left out. */
+  /**
+   * As in the official SDKs: `'SSWS'` (apiToken), `'Bearer'` (accessToken) or `'PrivateKey'`
+   * (clientId + privateKey); inferred when left out.
+   */
   authorizationMode?: 'SSWS' | 'PrivateKey' | 'Bearer' | undefined;
   /**
    * Request DPoP-bound tokens (RFC 9449) for private-key auth, proving possession of a per-client
@@ -402,11 +405,17 @@ export function resolveConfig(
   if (authorizationMode !== undefined && !AUTHORIZATION_MODES.has(authorizationMode)) {
     fail(
       `authorizationMode "${String(authorizationMode)}" is unknown`,
-      'Use "SSWS" (apiToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+      'Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
     );
   }
   if (authorizationMode === 'SSWS' && apiToken === undefined) {
     fail('authorizationMode "SSWS" needs apiToken', 'Pass apiToken, or use "PrivateKey"');
+  }
+  if (authorizationMode === 'Bearer' && accessToken === undefined) {
+    fail(
+      'authorizationMode "Bearer" needs an OAuth 2.0 access token',
+      `Pass it as ${names.accessToken} (okta.yaml and OKTA_CLIENT_TOKEN give it as token), or use "PrivateKey" for a service app`,
+    );
   }
   let credential: ResolvedConfig['credential'];
   if (privateKeyAuth) {
@@ -489,26 +498,41 @@ export type ConfigLayer = {
   [key in (typeof OAUTH_KEYS)[number]]?: unknown;
 };
 
-const CREDENTIAL_KEYS = [
-  'apiToken',
-  'accessToken',
-  'clientId',
-  'privateKey',
-  'keyId',
-  'scopes',
-] as const;
+// The three credentials a layer can give; exactly one reaches the client.
+const CREDENTIAL_GROUPS = {
+  apiToken: ['apiToken'],
+  accessToken: ['accessToken'],
+  serviceApp: ['clientId', 'privateKey', 'keyId', 'scopes'],
+} as const;
+type CredentialGroup = keyof typeof CREDENTIAL_GROUPS;
+
+function groupsOf(keys: readonly string[]): Set<CredentialGroup> {
+  const groups = Object.keys(CREDENTIAL_GROUPS) as CredentialGroup[];
+  return new Set(
+    groups.filter((g) => (CREDENTIAL_GROUPS[g] as readonly string[]).some((k) => keys.includes(k))),
+  );
+}
 
 /**
  * Later layers win. A credential is replaced as a whole: a layer that gives one (an API token,
- * an access token or a service app) hides every credential of the layers before it, so an
- * `accessToken` override is not "both credentials" with a token from the environment.
+ * an access token or a service app) hides every other credential of the layers before it, so
+ * an `accessToken` override is not "both credentials" with a token from the environment. A
+ * service app may be spread over layers (a key file on the command line, the client id in the
+ * environment); a layer's new private key drops the key id that came with an earlier key.
  */
 export function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
   const merged: ConfigLayer = {};
   for (const layer of layers) {
     const defined = Object.entries(layer).filter(([, value]) => value !== undefined);
-    if (defined.some(([key]) => (CREDENTIAL_KEYS as readonly string[]).includes(key))) {
-      for (const key of [...CREDENTIAL_KEYS, 'authorizationMode'] as const) delete merged[key];
+    const given = groupsOf(defined.map(([key]) => key));
+    if (given.size > 0) {
+      const before = groupsOf(Object.keys(merged));
+      for (const group of before) {
+        if (!given.has(group)) for (const key of CREDENTIAL_GROUPS[group]) delete merged[key];
+      }
+      // The mode chose among the earlier credentials; it stays only with the same one.
+      if ([...before].some((group) => !given.has(group))) delete merged.authorizationMode;
+      if (layer.privateKey !== undefined && merged.privateKey !== undefined) delete merged.keyId;
     }
     for (const [key, value] of defined) {
       const before = (merged as Record<string, unknown>)[key];
@@ -544,8 +568,9 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ConfigL
 
 /**
  * The client options of merged layers. `authorizationMode` picks the credential the way the
- * official SDKs do: `SSWS` keeps the API token and drops service-app keys; `PrivateKey` keeps
- * the service-app keys (which the constructor then judges).
+ * official SDKs do: `SSWS` keeps the API token and drops service-app keys; `Bearer` sends the
+ * token (`token`, OKTA_CLIENT_TOKEN) as an OAuth 2.0 access token, as the Go and Python SDKs
+ * do; `PrivateKey` keeps the service-app keys (which the constructor then judges).
  */
 export function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
   const { authorizationMode, ...rest } = merged;
@@ -556,9 +581,15 @@ export function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
     }
     return options;
   }
+  if (authorizationMode === 'Bearer') {
+    for (const key of OAUTH_KEYS) delete options[key];
+    if (options.accessToken === undefined) options.accessToken = options.apiToken;
+    delete options.apiToken;
+    return { ...options, authorizationMode } as OktaSessionsOptions;
+  }
   if (authorizationMode !== 'PrivateKey') {
     fail(
-      `authorizationMode must be "SSWS" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
+      `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
       'Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
     );
   }

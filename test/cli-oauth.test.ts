@@ -118,6 +118,27 @@ test('the OKTA_CLIENT_* variables select private-key auth', async () => {
   expect(JSON.parse(got.stdout).id).toBe(id);
 });
 
+test('--private-key-file alone takes the client id, key id and scopes from the environment', async () => {
+  const id = await newSession();
+  const env = {
+    OKTA_CLIENT_ORGURL: url,
+    OKTA_CLIENT_CLIENTID: '0oaCli',
+    OKTA_CLIENT_KEYID: 'cli-kid',
+    OKTA_CLIENT_SCOPES: 'okta.sessions.read',
+  };
+  const got = await cli(['get', id, '--json', '--private-key-file', join(dir, 'key.pem')], env);
+  expect(got.stderr).toBe('');
+  expect(got.code).toBe(0);
+  expect(JSON.parse(got.stdout).id).toBe(id);
+  // An --api-token flag still replaces the environment's service app: one credential per client.
+  const token = await cli(['get', id, '--json', '--api-token', apiToken], {
+    ...env,
+    OKTA_CLIENT_PRIVATEKEY: pem,
+  });
+  expect(token.stderr).toBe('');
+  expect(token.code).toBe(0);
+});
+
 test('a refused client prints the OAuth error (exit 1), a bad key file a usage error (exit 2)', async () => {
   const other = rsaKey('cli-kid').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   writeFileSync(join(dir, 'other.pem'), other);

@@ -127,12 +127,37 @@ describe('fromEnv(env, overrides)', () => {
     expect(bad.message).toMatch(/^privateKey is PEM that node:crypto cannot read/);
     expect(bad.message).not.toContain('SECRET');
     expect(() => OktaSessions.fromEnv({ ...env, OKTA_CLIENT_AUTHORIZATIONMODE: 'Basic' })).toThrow(
-      /authorizationMode must be "SSWS" or "PrivateKey"/,
+      /authorizationMode must be "SSWS", "Bearer" or "PrivateKey"/,
+    );
+  });
+
+  test('authorizationMode Bearer sends the token as an OAuth 2.0 access token, as the Go and Python SDKs do', async () => {
+    const env = {
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'Bearer',
+      OKTA_CLIENT_TOKEN: ACCESS_TOKEN,
+    };
+    expect(await authOf(OktaSessions.fromEnv(env))).toBe(`Bearer ${ACCESS_TOKEN}`);
+    // Service-app keys of the same layer are not a second credential in Bearer mode.
+    expect(await authOf(OktaSessions.fromEnv({ ...env, OKTA_CLIENT_CLIENTID: '0oa1' }))).toBe(
+      `Bearer ${ACCESS_TOKEN}`,
+    );
+    expect(() => OktaSessions.fromEnv({ ...env, OKTA_CLIENT_TOKEN: undefined })).toThrow(
+      /authorizationMode "Bearer" needs an OAuth 2.0 access token\. Pass it as accessToken \(OKTA_CLIENT_ACCESS_TOKEN\)/,
     );
   });
 });
 
 describe('fromConfig: okta.yaml, then the environment, then options', () => {
+  test('authorizationMode Bearer in okta.yaml', async () => {
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: Bearer\n    token: ${ACCESS_TOKEN}\n`,
+    );
+    const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
+    expect(await authOf(okta)).toBe(`Bearer ${ACCESS_TOKEN}`);
+    expect(inspect(okta)).not.toContain(ACCESS_TOKEN);
+  });
+
   test('~/.okta/okta.yaml alone configures the client', async () => {
     writeHome(`okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${HOME_TOKEN}\n`);
     const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });

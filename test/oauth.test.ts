@@ -141,6 +141,13 @@ describe('configuration', () => {
     );
     expect(() => new OktaSessions({ orgUrl: base.orgUrl, privateKey: pkcs8 })).toThrow(/clientId/);
     expect(() => new OktaSessions({ ...base, authorizationMode: 'PrivateKey' })).not.toThrow();
+    const bearer = { orgUrl: base.orgUrl, authorizationMode: 'Bearer' } as const;
+    expect(new OktaSessions({ ...bearer, accessToken: 'x'.repeat(40) }).toJSON().auth).toBe(
+      'oauth2',
+    );
+    expect(() => new OktaSessions({ ...bearer, apiToken: 'x'.repeat(40) })).toThrow(
+      /authorizationMode "Bearer" needs an OAuth 2.0 access token\. Pass it as accessToken/,
+    );
     expect(() => new OktaSessions({ ...base, authorizationMode: 'Weird' as never })).toThrow(
       /unknown/,
     );
@@ -190,6 +197,63 @@ describe('configuration', () => {
         OKTA_CLIENT_CLIENTID: '0oa1',
       }),
     ).toThrow(/OKTA_CLIENT_PRIVATEKEY/);
+  });
+});
+
+describe('a service app spread over configuration layers', () => {
+  const other = ecKey('old', 'P-256').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const env = {
+    OKTA_CLIENT_CLIENTID: '0oaEnv',
+    OKTA_CLIENT_KEYID: 'kid-env',
+    OKTA_CLIENT_SCOPES: READ,
+  };
+  const assertionOf = (request: RecordedRequest) =>
+    decodeJwt(form(request).get('client_assertion')!);
+
+  test('a private key on top combines with the client id, key id and scopes below it', async () => {
+    const server = await startScriptedServer([tokenBody('Bearer'), sessionOk()]);
+    const okta = OktaSessions.fromEnv(
+      { ...env, OKTA_CLIENT_ORGURL: server.url },
+      { privateKey: pkcs8 },
+    );
+    await okta.getSession('102abc');
+    const { header, claims } = assertionOf(server.requests[0]!);
+    expect(claims['iss']).toBe('0oaEnv');
+    expect(header['kid']).toBe('kid-env');
+    expect(form(server.requests[0]!).get('scope')).toBe(READ);
+  });
+
+  test('a new private key drops the key id of the key it replaces; a keyId on top keeps the key below', async () => {
+    const server = await startScriptedServer([
+      tokenBody('Bearer'),
+      sessionOk(),
+      tokenBody('Bearer'),
+      sessionOk(),
+    ]);
+    const below = { ...env, OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_PRIVATEKEY: other };
+    await OktaSessions.fromEnv(below, { privateKey: pkcs8 }).getSession('102abc');
+    expect(assertionOf(server.requests[0]!).header['kid']).toBeUndefined();
+    await OktaSessions.fromEnv(below, { keyId: 'kid-2' }).getSession('102abc');
+    const { header } = assertionOf(server.requests[2]!);
+    expect(header['kid']).toBe('kid-2');
+    expect(header['alg']).toBe('ES256');
+  });
+
+  test('another credential on top still replaces the whole service app, and the other way round', async () => {
+    const server = await startScriptedServer([sessionOk(), sessionOk()]);
+    const below = { ...env, OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_PRIVATEKEY: pkcs8 };
+    await OktaSessions.fromEnv(below, { apiToken: 'a'.repeat(40) }).getSession('102abc');
+    expect(server.requests[0]!.headers['authorization']).toBe(`SSWS ${'a'.repeat(40)}`);
+    await OktaSessions.fromEnv(
+      { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: 'b'.repeat(40) },
+      { accessToken: 'c'.repeat(40) },
+    ).getSession('102abc');
+    expect(server.requests[1]!.headers['authorization']).toBe(`Bearer ${'c'.repeat(40)}`);
+    const app = OktaSessions.fromEnv(
+      { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: 'b'.repeat(40) },
+      { clientId: '0oaX', privateKey: pkcs8 },
+    );
+    expect(app.toJSON().auth).toBe('privateKey');
   });
 });
 
