@@ -1,7 +1,11 @@
 // OAuth 2.0 service apps in the client: key formats, the token request and its client
 // assertion and DPoP proof on the wire (scripted server), the token cache, OktaOAuthError, and
 // the client against the emulator end to end in DPoP and Bearer modes.
+import { spawn } from 'node:child_process';
 import { createPublicKey, createSecretKey, generateKeyPairSync, verify } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { resolveConfig } from '../src/config.js';
@@ -124,6 +128,53 @@ describe('keys', () => {
       expect(attempt).toThrow(/Pass the private key as PEM .* JWK .* KeyObject/);
     },
   );
+});
+
+describe('the DPoP key', () => {
+  test('signs proofs on every supported Node without a deprecation (DEP0204 on Node 24)', async () => {
+    // A plain Node process with --throw-deprecation: jest's own process may have warned already.
+    const esbuild = await import('esbuild');
+    const root = resolve(__dirname, '..');
+    const cache = join(root, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'okta-sessions-dpop-'));
+    try {
+      const bundle = join(dir, 'dpop.mjs');
+      await esbuild.build({
+        stdin: {
+          contents:
+            "export { DpopKey } from './src/oauth/dpop.ts'; export { loadJose } from './src/oauth/jose.ts';",
+          resolveDir: root,
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        outfile: bundle,
+        logLevel: 'silent',
+        packages: 'external',
+      });
+      const script = join(dir, 'script.mjs');
+      writeFileSync(
+        script,
+        `import { DpopKey, loadJose } from ${JSON.stringify(pathToFileURL(bundle).href)};
+const key = await DpopKey.generate(await loadJose());
+const target = { method: 'GET', url: 'https://acme.okta.com/api/v1/sessions/x', accessToken: 't' };
+console.log((await key.proof(target)).split('.').length);`,
+      );
+      const child = spawn(process.execPath, ['--throw-deprecation', script], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise((done) => child.on('exit', done));
+      expect({ code, out }).toEqual({ code: 0, out: '3\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('configuration', () => {

@@ -1,6 +1,8 @@
 // DPoP proofs (RFC 9449). The proof key is generated once per client through WebCrypto and is
 // never the client's own key (Okta: "The JWK that's used for DPoP authentication is separate").
-// Its private half is not extractable.
+// Its private half never leaves this module: outside Node it is not even extractable; on Node it
+// is held as the KeyObject that signs (Node 24 deprecates KeyObject.from on non-extractable
+// keys, DEP0204).
 //
 // A proof is signed for every API request, so this is the one JWT the client writes itself
 // instead of through jose: the header is encoded once, and on Node the whole proof is synchronous
@@ -99,10 +101,12 @@ export class DpopKey {
   }
 
   static async generate(jose: Jose): Promise<DpopKey> {
-    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-      'sign',
-      'verify',
-    ]);
+    const extractable = nodeCrypto() !== undefined;
+    const pair = await crypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      extractable,
+      ['sign', 'verify'],
+    );
     const { kty, crv, x, y } = (await jose.exportJWK(pair.publicKey)) as Record<string, string>;
     // Public members only (RFC 9449 §4.2): never `d`, and nothing else a verifier might misread.
     return new DpopKey(jose, pair.privateKey, { kty: kty!, crv: crv!, x: x!, y: y! });
