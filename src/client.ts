@@ -4,15 +4,9 @@ import type { paths } from '../generated/schema.js';
 import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
 import type { ConfigSources } from './config-file.js';
-import {
-  ENV_NAMES,
-  optionsFromEnv,
-  optionsOfSources,
-  resolveConfig,
-  type ConfigLayer,
-  type OktaSessionsOptions,
-  type ResolvedConfig,
-} from './config.js';
+import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config.js';
+import type { ConfigLayer } from './config-layers.js';
+import type { ConfigLayering } from './platform/types.js';
 import { useErrorRefiner } from './errors/factory.js';
 import { oauthError } from './errors/oauth-factory.js';
 import { OktaConfigError } from './errors/config-error.js';
@@ -246,7 +240,13 @@ export class OktaSessions {
     env: Record<string, string | undefined> = processEnv(),
     overrides: Partial<OktaSessionsOptions> = {},
   ): OktaSessions {
-    return OktaSessions.#fromLayers(env, [optionsFromEnv(env), overrides]);
+    const layers = platform.layers;
+    if (!layers) {
+      throw new OktaConfigError(
+        'fromEnv reads process.env, which browsers do not have. Pass options to new OktaSessions() instead',
+      );
+    }
+    return OktaSessions.#fromLayers(layers, env, [layers.fromEnv(env), overrides]);
   }
 
   /**
@@ -267,20 +267,25 @@ export class OktaSessions {
     overrides: Partial<OktaSessionsOptions> = {},
     sources: ConfigSources = {},
   ): Promise<OktaSessions> {
-    if (!platform.readConfigFiles) {
+    const layers = platform.layers;
+    if (!platform.readConfigFiles || !layers) {
       throw new OktaConfigError(
         'fromConfig reads okta.yaml files and works in Node only. Pass options to new OktaSessions() instead',
       );
     }
     const env = sources.env ?? processEnv();
     const files = await platform.readConfigFiles(sources);
-    return OktaSessions.#fromLayers(env, [...files, optionsFromEnv(env), overrides]);
+    return OktaSessions.#fromLayers(layers, env, [...files, layers.fromEnv(env), overrides]);
   }
 
-  static #fromLayers(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessions {
-    const options = optionsOfSources(env, layers);
+  static #fromLayers(
+    layering: ConfigLayering,
+    env: Record<string, string | undefined>,
+    layers: ConfigLayer[],
+  ): OktaSessions {
+    const options = layering.optionsOf(env, layers);
     // Validated first with names that point at the variables and files, not only the options.
-    resolveConfig(options, { browser: platform.isBrowser }, ENV_NAMES);
+    resolveConfig(options, { browser: platform.isBrowser }, layering.names);
     return new OktaSessions(options);
   }
 

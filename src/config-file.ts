@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigLayer } from './config.js';
+import type { ConfigLayer } from './config-layers.js';
 import { OktaConfigError } from './errors/config-error.js';
 
 /**
