@@ -30,6 +30,7 @@ const config = {
     'src/abort.ts',
     'src/transport/undici.ts',
     'src/transport/fetch.ts',
+    'src/transport/never-sent.ts',
     'src/oauth/token-cache.ts',
     'src/oauth/dpop.ts',
   ],

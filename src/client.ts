@@ -11,14 +11,12 @@ import { useErrorRefiner } from './errors/factory.js';
 import { oauthError } from './errors/oauth-factory.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
-import { lazyServiceApp, type ServiceAppHandle } from './oauth/lazy-service-app.js';
-import type { RepeatState } from './oauth/service-app.js';
 import { fillPath, routes, type OperationId } from './operations.js';
 import { lazyRawClient } from './raw.js';
+import { requestScrubber } from './redact.js';
 import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
 import { Throttle } from './throttle.js';
-import type { Transport } from './transport/transport.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
@@ -95,24 +93,6 @@ function processEnv(): Record<string, string | undefined> {
   );
 }
 
-/**
- * The transport of a service app's API calls: a DPoP-bound token travels with a fresh proof of
- * possession for that very request. The proof goes into the attempt's own header record, from
- * which the attempt also takes the secrets it scrubs from errors.
- */
-function withProofs(transport: Transport, app: ServiceAppHandle): Transport {
-  return {
-    async request(request) {
-      const authorization = request.headers['authorization'];
-      const proof =
-        authorization &&
-        (await app.proofFor(request.method, request.origin + request.path, authorization));
-      if (proof) request.headers['dpop'] = proof;
-      return transport.request(request);
-    },
-  };
-}
-
 // Clients may meet OAuth answers (service apps, DPoP tokens): their errors are OktaOAuthError.
 useErrorRefiner(oauthError);
 
@@ -169,7 +149,7 @@ export class OktaSessions {
     // policy as API calls.
     const serviceApp =
       app &&
-      lazyServiceApp(
+      platform.startServiceApp?.(
         app,
         {
           transport,
@@ -187,12 +167,13 @@ export class OktaSessions {
     this.#authorizer = createAuthorizer(this.#config.credential, serviceApp || undefined);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: serviceApp ? withProofs(transport, serviceApp) : transport,
+      transport: serviceApp ? serviceApp.withProofs(transport) : transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle
         ? new Throttle(this.#config.orgUrl, this.#config.throttle, this.#config.maxDelayMs)
         : undefined,
+      scrubber: requestScrubber,
     };
   }
 
@@ -466,6 +447,8 @@ export class OktaSessions {
   }
 
   #run(call: Call, options: CallOptions | undefined): Promise<Answer> {
+    const once = (retryHeaders: Record<string, string> | undefined) =>
+      attempt(this.#wire, call, retryHeaders);
     return withRetries(
       {
         operationId: call.id,
@@ -474,33 +457,9 @@ export class OktaSessions {
         repeatable: !NOT_REPEATABLE.has(call.id),
         signal: options?.signal,
         onRetry: this.#onRetry,
+        neverSent: platform.neverSent,
       },
-      this.#authorizer.serviceApp
-        ? this.#serviceAppAttempt(call, this.#authorizer.serviceApp, {
-            refetched: false,
-            nonced: false,
-          })
-        : (retryHeaders) => attempt(this.#wire, call, retryHeaders),
+      this.#authorizer.serviceApp ? this.#authorizer.serviceApp.repeating(once) : once,
     );
-  }
-
-  /**
-   * Attempts with a service app's token: a 401 drops the token and repeats the call once with a
-   * new one; a resource's `use_dpop_nonce` repeats it once with the nonce (RFC 9449 §9).
-   */
-  #serviceAppAttempt(
-    call: Call,
-    app: ServiceAppHandle,
-    state: RepeatState,
-  ): (retryHeaders: Record<string, string> | undefined) => Promise<Answer> {
-    return async (retryHeaders) => {
-      for (;;) {
-        try {
-          return await attempt(this.#wire, call, retryHeaders);
-        } catch (error) {
-          if (!app.repeatAfter(error, undefined, state)) throw error;
-        }
-      }
-    };
   }
 }
