@@ -18,5 +18,6 @@ module.exports = {
     '<rootDir>/test/contract\\.test\\.ts$',
     '<rootDir>/test/consumers.*\\.test\\.ts$',
     '<rootDir>/test/spec-diff.*\\.test\\.ts$',
+    '<rootDir>/test/mutation-gate\\.test\\.ts$',
   ],
 };
