@@ -81,71 +81,93 @@ export const operations = {
   },
 } as const;
 
+/** What a client needs at run time to call createSession. */
+export const createSessionRoute = {
+  method: 'POST',
+  path: '/api/v1/sessions',
+  security: [
+    {
+      apiToken: [],
+    },
+  ],
+} as const;
+
+/** What a client needs at run time to call getSession. */
+export const getSessionRoute = {
+  method: 'GET',
+  path: '/api/v1/sessions/{sessionId}',
+  security: [
+    {
+      apiToken: [],
+    },
+    {
+      oauth2: ['okta.sessions.read'],
+    },
+  ],
+} as const;
+
+/** What a client needs at run time to call revokeSession. */
+export const revokeSessionRoute = {
+  method: 'DELETE',
+  path: '/api/v1/sessions/{sessionId}',
+  security: [
+    {
+      apiToken: [],
+    },
+    {
+      oauth2: ['okta.sessions.manage'],
+    },
+  ],
+} as const;
+
+/** What a client needs at run time to call refreshSession. */
+export const refreshSessionRoute = {
+  method: 'POST',
+  path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
+  security: [
+    {
+      apiToken: [],
+    },
+    {
+      oauth2: ['okta.sessions.manage'],
+    },
+  ],
+} as const;
+
+/** What a client needs at run time to call getCurrentSession. */
+export const getCurrentSessionRoute = {
+  method: 'GET',
+  path: '/api/v1/sessions/me',
+  security: [],
+} as const;
+
+/** What a client needs at run time to call closeCurrentSession. */
+export const closeCurrentSessionRoute = {
+  method: 'DELETE',
+  path: '/api/v1/sessions/me',
+  security: [],
+} as const;
+
+/** What a client needs at run time to call refreshCurrentSession. */
+export const refreshCurrentSessionRoute = {
+  method: 'POST',
+  path: '/api/v1/sessions/me/lifecycle/refresh',
+  security: [],
+} as const;
+
 /**
  * Only what a client needs at run time (method, path, security), so that
- * browser bundles of the client do not carry the statuses and flags the emulator uses.
+ * browser bundles of the client do not carry the statuses and flags the emulator uses. Each
+ * route is also exported on its own: a page that calls a few operations carries only theirs.
  */
 export const routes = {
-  createSession: {
-    method: 'POST',
-    path: '/api/v1/sessions',
-    security: [
-      {
-        apiToken: [],
-      },
-    ],
-  },
-  getSession: {
-    method: 'GET',
-    path: '/api/v1/sessions/{sessionId}',
-    security: [
-      {
-        apiToken: [],
-      },
-      {
-        oauth2: ['okta.sessions.read'],
-      },
-    ],
-  },
-  revokeSession: {
-    method: 'DELETE',
-    path: '/api/v1/sessions/{sessionId}',
-    security: [
-      {
-        apiToken: [],
-      },
-      {
-        oauth2: ['okta.sessions.manage'],
-      },
-    ],
-  },
-  refreshSession: {
-    method: 'POST',
-    path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
-    security: [
-      {
-        apiToken: [],
-      },
-      {
-        oauth2: ['okta.sessions.manage'],
-      },
-    ],
-  },
-  getCurrentSession: {
-    method: 'GET',
-    path: '/api/v1/sessions/me',
-    security: [],
-  },
-  closeCurrentSession: {
-    method: 'DELETE',
-    path: '/api/v1/sessions/me',
-    security: [],
-  },
-  refreshCurrentSession: {
-    method: 'POST',
-    path: '/api/v1/sessions/me/lifecycle/refresh',
-    security: [],
-  },
+  createSession: createSessionRoute,
+  getSession: getSessionRoute,
+  revokeSession: revokeSessionRoute,
+  refreshSession: refreshSessionRoute,
+  getCurrentSession: getCurrentSessionRoute,
+  closeCurrentSession: closeCurrentSessionRoute,
+  refreshCurrentSession: refreshCurrentSessionRoute,
 } as const;
 
 /**

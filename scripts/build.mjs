@@ -27,7 +27,7 @@ function rewriteCjs(file, from, to) {
 }
 // Only ESM consumers (browsers, bundlers, Deno, Bun) choose a platform through `#platform`;
 // `require` means Node, so the CJS build points straight at the Node platform.
-for (const file of ['src/client.js', 'src/current-session.js']) {
+for (const file of ['src/client.js', 'src/config.js', 'src/current-session.js']) {
   rewriteCjs(file, 'require("#platform")', 'require("./platform/node.js")');
 }
 // tsc's CommonJS output turns `import('x')` into `require('x')`. jose is ESM-only, and

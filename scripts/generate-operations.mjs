@@ -93,11 +93,22 @@ const out = `/**
 /** Every operation of the spec, keyed by operationId, in spec order. */
 export const operations = ${json(operations)} as const;
 
+${Object.entries(routes)
+  .map(
+    ([id, route]) =>
+      `/** What a client needs at run time to call ${id}. */\nexport const ${id}Route = ${json(route)} as const;\n`,
+  )
+  .join('\n')}
 /**
  * Only what a client needs at run time (method, path, security), so that
- * browser bundles of the client do not carry the statuses and flags the emulator uses.
+ * browser bundles of the client do not carry the statuses and flags the emulator uses. Each
+ * route is also exported on its own: a page that calls a few operations carries only theirs.
  */
-export const routes = ${json(routes)} as const;
+export const routes = {
+${Object.keys(routes)
+  .map((id) => `  ${id}: ${id}Route,`)
+  .join('\n')}
+} as const;
 
 /**
  * An operationId of the spec: the name of one of the client's methods.

@@ -25,27 +25,52 @@ if (!Number.isFinite(min) || min < 0 || min > 100) {
   process.exit(2);
 }
 
+/** @type {{ files?: Record<string, { mutants: { status: string }[] }> | null }} */
 let report;
 try {
   report = JSON.parse(readFileSync(values.report, 'utf8'));
 } catch (err) {
-  console.error(`cannot read the mutation report ${values.report}: ${err.message}`);
+  console.error(
+    `cannot read the mutation report ${values.report}: ${/** @type {Error} */ (err).message}`,
+  );
   process.exit(2);
 }
-if (!report || typeof report.files !== 'object' || report.files === null) {
+const files = report?.files;
+if (typeof files !== 'object' || files === null) {
   console.error(`${values.report} is not a Stryker JSON report (no "files")`);
   process.exit(2);
 }
 
-const COLUMNS = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'CompileError', 'Ignored'];
+/** The statuses shown, in the table's order; the rest (RuntimeError, Pending) count nowhere. */
+const COLUMNS = /** @type {const} */ ([
+  'Killed',
+  'Timeout',
+  'Survived',
+  'NoCoverage',
+  'CompileError',
+  'Ignored',
+]);
+/** @typedef {Record<(typeof COLUMNS)[number], number>} Tally */
 
-const rows = Object.entries(report.files)
+/** @param {Tally} t @returns {number | null} */
+function scoreOf(t) {
+  const detected = t.Killed + t.Timeout;
+  const valid = detected + t.Survived + t.NoCoverage;
+  return valid === 0 ? null : (100 * detected) / valid;
+}
+
+/** @param {{ status: string }[]} mutants @returns {Tally} */
+function tally(mutants) {
+  const t = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0, Ignored: 0 };
+  for (const { status } of mutants)
+    if (Object.hasOwn(t, status)) t[/** @type {keyof Tally} */ (status)] += 1;
+  return t;
+}
+
+const rows = Object.entries(files)
   .map(([file, { mutants }]) => {
-    const count = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
-    for (const { status } of mutants) if (status in count) count[status] += 1;
-    const detected = count.Killed + count.Timeout;
-    const valid = detected + count.Survived + count.NoCoverage;
-    return { file, count, valid, score: valid === 0 ? null : (100 * detected) / valid };
+    const count = tally(mutants);
+    return { file, count, score: scoreOf(count) };
   })
   .sort((a, b) => a.file.localeCompare(b.file));
 
@@ -54,12 +79,12 @@ if (rows.length === 0) {
   process.exit(2);
 }
 
+/** @param {number | null} score */
 const pct = (score) => (score === null ? 'n/a' : `${score.toFixed(1)} %`);
-const totals = Object.fromEntries(
-  COLUMNS.map((c) => [c, rows.reduce((sum, r) => sum + r.count[c], 0)]),
-);
-const totalValid = totals.Killed + totals.Timeout + totals.Survived + totals.NoCoverage;
-const totalScore = totalValid === 0 ? null : (100 * (totals.Killed + totals.Timeout)) / totalValid;
+/** @type {Tally} */
+const totals = tally([]);
+for (const r of rows) for (const c of COLUMNS) totals[c] += r.count[c];
+const totalScore = scoreOf(totals);
 
 const table = [
   ['File', 'Score', 'Killed', 'Timed out', 'Survived', 'No coverage', 'Type errors', 'Ignored'],
@@ -68,14 +93,16 @@ const table = [
 ];
 
 if (values.markdown) {
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(table[0]));
+  const header = table[0] ?? [];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  /** @param {string[]} row */
+  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
   console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   for (const row of table.slice(1)) console.log(line(row));
 } else {
   for (const r of rows) {
-    const mark = r.score !== null && r.score < min ? '  << below ' + min + ' %' : '';
+    const mark = r.score !== null && r.score < min ? `  << below ${min} %` : '';
     console.log(`${pct(r.score).padStart(8)}  ${r.file}${mark}`);
   }
   console.log(`${pct(totalScore).padStart(8)}  all ${rows.length} files`);

@@ -3,14 +3,13 @@
 import type { Authorizer } from './auth.js';
 import { Deadline } from './abort.js';
 import { OktaApiError } from './errors/api-error.js';
-import { apiErrorOf, rateLimitOf } from './errors/factory.js';
+import { apiErrorOf, rateLimitOf, type Scrubber } from './errors/factory.js';
 import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
 import type { OperationId } from './operations.js';
 import { readRateLimit } from './rate-limit.js';
-import { scrub, secretsOfRequest } from './redact.js';
 import type { Throttle } from './throttle.js';
 import {
   BodyTooLargeError,
@@ -28,7 +27,19 @@ export interface Wire {
   authorizer: Authorizer;
   /** The authorizer's header name, lowercase like every header the façade sends. */
   authHeader: string;
-  throttle: Throttle | undefined;
+  throttle?: Throttle | undefined;
+  /**
+   * Makes the scrubber of an attempt's secrets from the headers it sent and its body
+   * (redact.ts requestScrubber). Undefined only where requests carry no secret a script can
+   * see: the client-less /me functions send no credential, cookie or body.
+   */
+  scrubber: ((sent: Record<string, string>, body: string | undefined) => Scrubber) | undefined;
+}
+
+const asIs: Scrubber = (text) => text;
+
+function scrubberOf(wire: Wire, sent: Record<string, string>, body: string | undefined): Scrubber {
+  return wire.scrubber ? wire.scrubber(sent, body) : asIs;
 }
 
 /** One call, built once; each attempt adds its credential and retry headers. */
@@ -38,7 +49,7 @@ export interface Call {
   /** The filled-in path. */
   path: string;
   headers: Record<string, string>;
-  body: string | undefined;
+  body?: string | undefined;
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
@@ -100,8 +111,12 @@ async function exchange(
     cancel: deadline,
   });
   if (response.status < 200 || response.status >= 300) {
-    const secrets = secretsOfRequest((name) => headers[name], call.body);
-    throw await apiErrorOf(response, call.method, wire.orgUrl + call.path, secrets);
+    throw await apiErrorOf(
+      response,
+      call.method,
+      wire.orgUrl + call.path,
+      scrubberOf(wire, headers, call.body),
+    );
   }
   let text: string;
   try {
@@ -129,13 +144,7 @@ export function invalidResponse(
     {
       status: response.status,
       // A server can echo the token or cookie in its request id: scrub it like an error body.
-      requestId:
-        requestId === null
-          ? undefined
-          : scrub(
-              requestId,
-              secretsOfRequest((name) => sent[name], call.body),
-            ),
+      requestId: requestId === null ? undefined : scrubberOf(wire, sent, call.body)(requestId),
       method: call.method,
       url: wire.orgUrl + call.path,
     },

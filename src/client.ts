@@ -4,27 +4,19 @@ import type { paths } from '../generated/schema.js';
 import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
 import type { ConfigSources } from './config-file.js';
-import {
-  ENV_NAMES,
-  optionsFromEnv,
-  optionsOfSources,
-  resolveConfig,
-  type ConfigLayer,
-  type OktaSessionsOptions,
-  type ResolvedConfig,
-} from './config.js';
+import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config.js';
+import type { ConfigLayer } from './config-layers.js';
+import type { ConfigLayering } from './platform/types.js';
 import { useErrorRefiner } from './errors/factory.js';
 import { oauthError } from './errors/oauth-factory.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
-import { lazyServiceApp, type ServiceAppHandle } from './oauth/lazy-service-app.js';
-import type { RepeatState } from './oauth/service-app.js';
 import { fillPath, routes, type OperationId } from './operations.js';
 import { lazyRawClient } from './raw.js';
+import { requestScrubber } from './redact.js';
 import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
 import { Throttle } from './throttle.js';
-import type { Transport } from './transport/transport.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
@@ -101,30 +93,6 @@ function processEnv(): Record<string, string | undefined> {
   );
 }
 
-/**
- * The transport of a service app's API calls: a DPoP-bound token travels with a fresh proof of
- * possession for that very request. The proof goes into the attempt's own header record, from
- * which the attempt also takes the secrets it scrubs from errors.
- */
-function withProofs(transport: Transport, app: ServiceAppHandle): Transport {
-  return {
-    request(request) {
-      const authorization = request.headers['authorization'];
-      const proof =
-        authorization && app.proofFor(request.method, request.origin + request.path, authorization);
-      // On Node the proof is a string: the request leaves without waiting on a promise.
-      if (typeof proof === 'object') {
-        return proof.then((signed) => {
-          if (signed) request.headers['dpop'] = signed;
-          return transport.request(request);
-        });
-      }
-      if (proof) request.headers['dpop'] = proof;
-      return transport.request(request);
-    },
-  };
-}
-
 // Clients may meet OAuth answers (service apps, DPoP tokens): their errors are OktaOAuthError.
 useErrorRefiner(oauthError);
 
@@ -181,7 +149,7 @@ export class OktaSessions {
     // policy as API calls.
     const serviceApp =
       app &&
-      lazyServiceApp(
+      platform.startServiceApp?.(
         app,
         {
           transport,
@@ -199,12 +167,13 @@ export class OktaSessions {
     this.#authorizer = createAuthorizer(this.#config.credential, serviceApp || undefined);
     this.#wire = {
       orgUrl: this.#config.orgUrl,
-      transport: serviceApp ? withProofs(transport, serviceApp) : transport,
+      transport: serviceApp ? serviceApp.withProofs(transport) : transport,
       authorizer: this.#authorizer,
       authHeader: this.#authorizer.header.toLowerCase(),
       throttle: this.#config.throttle
         ? new Throttle(this.#config.orgUrl, this.#config.throttle, this.#config.maxDelayMs)
         : undefined,
+      scrubber: requestScrubber,
     };
   }
 
@@ -252,7 +221,13 @@ export class OktaSessions {
     env: Record<string, string | undefined> = processEnv(),
     overrides: Partial<OktaSessionsOptions> = {},
   ): OktaSessions {
-    return OktaSessions.#fromLayers(env, [optionsFromEnv(env), overrides]);
+    const layers = platform.layers;
+    if (!layers) {
+      throw new OktaConfigError(
+        'fromEnv reads process.env, which browsers do not have. Pass options to new OktaSessions() instead',
+      );
+    }
+    return OktaSessions.#fromLayers(layers, env, [layers.fromEnv(env), overrides]);
   }
 
   /**
@@ -273,20 +248,25 @@ export class OktaSessions {
     overrides: Partial<OktaSessionsOptions> = {},
     sources: ConfigSources = {},
   ): Promise<OktaSessions> {
-    if (!platform.readConfigFiles) {
+    const layers = platform.layers;
+    if (!platform.readConfigFiles || !layers) {
       throw new OktaConfigError(
         'fromConfig reads okta.yaml files and works in Node only. Pass options to new OktaSessions() instead',
       );
     }
     const env = sources.env ?? processEnv();
     const files = await platform.readConfigFiles(sources);
-    return OktaSessions.#fromLayers(env, [...files, optionsFromEnv(env), overrides]);
+    return OktaSessions.#fromLayers(layers, env, [...files, layers.fromEnv(env), overrides]);
   }
 
-  static #fromLayers(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessions {
-    const options = optionsOfSources(env, layers);
+  static #fromLayers(
+    layering: ConfigLayering,
+    env: Record<string, string | undefined>,
+    layers: ConfigLayer[],
+  ): OktaSessions {
+    const options = layering.optionsOf(env, layers);
     // Validated first with names that point at the variables and files, not only the options.
-    resolveConfig(options, { browser: platform.isBrowser }, ENV_NAMES);
+    resolveConfig(options, { browser: platform.isBrowser }, layering.names);
     return new OktaSessions(options);
   }
 
@@ -467,6 +447,8 @@ export class OktaSessions {
   }
 
   #run(call: Call, options: CallOptions | undefined): Promise<Answer> {
+    const once = (retryHeaders: Record<string, string> | undefined) =>
+      attempt(this.#wire, call, retryHeaders);
     return withRetries(
       {
         operationId: call.id,
@@ -475,31 +457,9 @@ export class OktaSessions {
         repeatable: !NOT_REPEATABLE.has(call.id),
         signal: options?.signal,
         onRetry: this.#onRetry,
+        neverSent: platform.neverSent,
       },
-      this.#authorizer.serviceApp
-        ? this.#serviceAppAttempt(call, this.#authorizer.serviceApp, {
-            refetched: false,
-            nonced: false,
-          })
-        : (retryHeaders) => attempt(this.#wire, call, retryHeaders),
+      this.#authorizer.serviceApp ? this.#authorizer.serviceApp.repeating(once) : once,
     );
-  }
-
-  /**
-   * Attempts with a service app's token: a 401 drops the token and repeats the call once with a
-   * new one; a resource's `use_dpop_nonce` repeats it once with the nonce (RFC 9449 §9).
-   */
-  #serviceAppAttempt(
-    call: Call,
-    app: ServiceAppHandle,
-    state: RepeatState,
-  ): (retryHeaders: Record<string, string> | undefined) => Promise<Answer> {
-    // No async frame of its own: a call that succeeds costs what a Bearer call costs here.
-    const run = (retryHeaders: Record<string, string> | undefined): Promise<Answer> =>
-      attempt(this.#wire, call, retryHeaders).catch((error: unknown) => {
-        if (!app.repeatAfter(error, undefined, state)) throw error;
-        return run(retryHeaders);
-      });
-    return run;
   }
 }

@@ -4,8 +4,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigLayer } from './config.js';
+import type { ConfigLayer } from './config-layers.js';
 import { OktaConfigError } from './errors/config-error.js';
+import { isMissingPackage, missingPeer } from './optional-peer.js';
 
 /**
  * Where {@link OktaSessions.fromConfig} looks for settings; every field has a default.
@@ -50,7 +51,10 @@ export async function readConfigFiles(sources: ConfigSources): Promise<ConfigLay
         cause: error,
       });
     }
-    yaml ??= await import('yaml');
+    yaml ??= await import('yaml').catch((error: unknown) => {
+      if (isMissingPackage(error, 'yaml')) throw missingPeer(`Reading ${file}`, 'yaml');
+      throw error;
+    });
     const layer = layerOf(file, text, yaml);
     if (layer.apiToken !== undefined || layer.privateKey !== undefined) {
       warnIfShared(file, sources.onWarning ?? ((m) => process.emitWarning(m)));

@@ -1,15 +1,11 @@
-import { routes } from '../generated/operations.js';
+// The client's options: their types, and the checks the constructor runs before any I/O. What
+// only servers use (private-key auth, proxies) is checked by modules reached through
+// `#platform` (config-service-app.ts, config-proxy.ts), so that browser bundles leave it out.
+import { platform } from '#platform';
 import { OktaConfigError } from './errors/config-error.js';
-import { readPrivateKey } from './oauth/keys.js';
 import type { ServiceAppConfig } from './oauth/service-app.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
-import {
-  assertHeaders,
-  headerNotAllowed,
-  headerValueProblem,
-  MAX_TIMER_MS,
-  tokenProblem,
-} from './validate.js';
+import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 
 /**
@@ -210,18 +206,6 @@ const OPTION_NAMES: ConfigNames = {
   orgUrlFix: 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }',
 };
 
-/** The names fromEnv and fromConfig use: the official SDKs' variables and okta.yaml keys. */
-export const ENV_NAMES: ConfigNames = {
-  orgUrl: 'orgUrl (OKTA_CLIENT_ORGURL)',
-  apiToken: 'apiToken (OKTA_CLIENT_TOKEN)',
-  accessToken: 'accessToken (OKTA_CLIENT_ACCESS_TOKEN)',
-  clientId: 'clientId (OKTA_CLIENT_CLIENTID)',
-  privateKey: 'privateKey (OKTA_CLIENT_PRIVATEKEY)',
-  timeoutMs: 'timeoutMs',
-  orgUrlFix:
-    'Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
-};
-
 function fail(problem: string, fix: string): never {
   throw new OktaConfigError(`${problem}. ${fix}`);
 }
@@ -309,75 +293,7 @@ function checkPositive(
   return value;
 }
 
-/** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
-export const SPEC_SCOPES: readonly string[] = [
-  ...new Set(
-    Object.values(routes).flatMap((op) =>
-      op.security.flatMap((req) => (req as Record<string, readonly string[]>)['oauth2'] ?? []),
-    ),
-  ),
-];
-
 const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
-
-function checkScopes(scopes: unknown): readonly string[] {
-  if (scopes === undefined) return SPEC_SCOPES;
-  if (
-    !Array.isArray(scopes) ||
-    scopes.length === 0 ||
-    !scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
-  ) {
-    fail('scopes must be a non-empty array of scope names', 'e.g. ["okta.sessions.read"]');
-  }
-  return [...scopes] as string[];
-}
-
-function checkServiceApp(
-  options: OktaSessionsOptions,
-  browser: boolean,
-  names: ConfigNames,
-): ServiceAppConfig {
-  const clientIdName = names.clientId ?? 'clientId';
-  const privateKeyName = names.privateKey ?? 'privateKey';
-  if (browser) {
-    fail(
-      'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page',
-      'Keep the service app on your server, or use the /me operations with credentials: "include"',
-    );
-  }
-  const { clientId, privateKey, keyId } = options;
-  if (typeof clientId !== 'string' || clientId.trim() === '' || headerValueProblem(clientId)) {
-    fail(
-      `${clientIdName} must be the service app's client id`,
-      `Pass it together with ${privateKeyName}`,
-    );
-  }
-  if (clientId.includes('{')) fail('clientId still contains a placeholder', 'Use the real id');
-  if (privateKey === undefined) {
-    fail(
-      `${clientIdName} was given without ${privateKeyName}`,
-      "Pass the service app's private key too",
-    );
-  }
-  if (
-    keyId !== undefined &&
-    (typeof keyId !== 'string' || keyId === '' || headerValueProblem(keyId))
-  ) {
-    fail(
-      'keyId must be a non-empty string',
-      'Pass the kid shown for the key in the Okta Admin Console',
-    );
-  }
-  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
-    fail('dpop must be true or false', `Got ${String(options.dpop)}`);
-  }
-  return {
-    clientId,
-    key: readPrivateKey(privateKey, keyId),
-    scopes: checkScopes(options.scopes),
-    dpop: options.dpop !== false,
-  };
-}
 
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
 export function resolveConfig(
@@ -419,10 +335,16 @@ export function resolveConfig(
   }
   let credential: ResolvedConfig['credential'];
   if (privateKeyAuth) {
+    if (runtime.browser || !platform.serviceAppConfig) {
+      fail(
+        'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page',
+        'Keep the service app on your server, or use the /me operations with credentials: "include"',
+      );
+    }
     credential = {
       scheme: 'oauth2',
       token: undefined,
-      serviceApp: checkServiceApp(options, runtime.browser, names),
+      serviceApp: platform.serviceAppConfig(options, names),
     };
   } else if (apiToken !== undefined) {
     if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
@@ -460,9 +382,8 @@ export function resolveConfig(
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
     throttle: throttleStore(options.throttle),
-    proxy: resolveProxy(
-      options.proxy === undefined && !runtime.browser ? proxyEnvOf(processEnv()) : options.proxy,
-    ),
+    // Browsers use their own proxy settings; the option is for the Node transport.
+    proxy: platform.proxyOf?.(options.proxy, runtime.browser),
   };
 }
 
@@ -478,199 +399,4 @@ function throttleStore(option: OktaSessionsOptions['throttle']): RateLimitStore 
     );
   }
   return store as RateLimitStore;
-}
-
-/** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */
-export const OAUTH_KEYS = [
-  'authorizationMode',
-  'clientId',
-  'scopes',
-  'privateKey',
-  'keyId',
-] as const;
-
-/** One source of settings (okta.yaml, the environment, the caller's options). */
-export type ConfigLayer = {
-  [key in Exclude<keyof OktaSessionsOptions, (typeof OAUTH_KEYS)[number]>]?:
-    OktaSessionsOptions[key] | undefined;
-} & {
-  // Unchecked here (files and variables hold text): the constructor judges them.
-  [key in (typeof OAUTH_KEYS)[number]]?: unknown;
-};
-
-// The three credentials a layer can give; exactly one reaches the client.
-const CREDENTIAL_GROUPS = {
-  apiToken: ['apiToken'],
-  accessToken: ['accessToken'],
-  serviceApp: ['clientId', 'privateKey', 'keyId', 'scopes'],
-} as const;
-type CredentialGroup = keyof typeof CREDENTIAL_GROUPS;
-
-function groupsOf(keys: readonly string[]): Set<CredentialGroup> {
-  const groups = Object.keys(CREDENTIAL_GROUPS) as CredentialGroup[];
-  return new Set(
-    groups.filter((g) => (CREDENTIAL_GROUPS[g] as readonly string[]).some((k) => keys.includes(k))),
-  );
-}
-
-/**
- * Later layers win. A credential is replaced as a whole: a layer that gives one (an API token,
- * an access token or a service app) hides every other credential of the layers before it, so
- * an `accessToken` override is not "both credentials" with a token from the environment. A
- * service app may be spread over layers (a key file on the command line, the client id in the
- * environment); a layer's new private key drops the key id that came with an earlier key.
- */
-export function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
-  const merged: ConfigLayer = {};
-  for (const layer of layers) {
-    const defined = Object.entries(layer).filter(([, value]) => value !== undefined);
-    const given = groupsOf(defined.map(([key]) => key));
-    if (given.size > 0) {
-      const before = groupsOf(Object.keys(merged));
-      for (const group of before) {
-        if (!given.has(group)) for (const key of CREDENTIAL_GROUPS[group]) delete merged[key];
-      }
-      // The mode chose among the earlier credentials; it stays only with the same one.
-      if ([...before].some((group) => !given.has(group))) delete merged.authorizationMode;
-      if (layer.privateKey !== undefined && merged.privateKey !== undefined) delete merged.keyId;
-    }
-    for (const [key, value] of defined) {
-      const before = (merged as Record<string, unknown>)[key];
-      (merged as Record<string, unknown>)[key] =
-        isPlainObject(before) && isPlainObject(value) ? { ...before, ...value } : value;
-    }
-  }
-  return merged;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
-  );
-}
-
-/** The `OKTA_CLIENT_*` variables the official Okta SDKs read (empty ones count as unset). */
-export function optionsFromEnv(env: Record<string, string | undefined>): ConfigLayer {
-  const read = (name: string) => env[`OKTA_CLIENT_${name}`] || undefined;
-  const scopes = read('SCOPES');
-  const layer: ConfigLayer = {
-    orgUrl: read('ORGURL'),
-    apiToken: read('TOKEN'),
-    accessToken: read('ACCESS_TOKEN'),
-    authorizationMode: read('AUTHORIZATIONMODE'),
-    clientId: read('CLIENTID'),
-    scopes: scopes?.split(/\s+/).filter(Boolean),
-    privateKey: read('PRIVATEKEY'),
-    keyId: read('KEYID'),
-  };
-  return layer;
-}
-
-/**
- * The client options of merged layers. `authorizationMode` picks the credential the way the
- * official SDKs do: `SSWS` keeps the API token and drops service-app keys; `Bearer` sends the
- * token (`token`, OKTA_CLIENT_TOKEN) as an OAuth 2.0 access token, as the Go and Python SDKs
- * do; `PrivateKey` keeps the service-app keys (which the constructor then judges).
- */
-export function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
-  const { authorizationMode, ...rest } = merged;
-  const options = { ...rest } as OktaSessionsOptions & ConfigLayer;
-  if (authorizationMode === undefined || authorizationMode === 'SSWS') {
-    if (authorizationMode === 'SSWS') {
-      for (const key of OAUTH_KEYS) delete options[key];
-    }
-    return options;
-  }
-  if (authorizationMode === 'Bearer') {
-    for (const key of OAUTH_KEYS) delete options[key];
-    if (options.accessToken === undefined) options.accessToken = options.apiToken;
-    delete options.apiToken;
-    return { ...options, authorizationMode } as OktaSessionsOptions;
-  }
-  if (authorizationMode !== 'PrivateKey') {
-    fail(
-      `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
-      'Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
-    );
-  }
-  delete options.apiToken;
-  return { ...options, authorizationMode } as OktaSessionsOptions;
-}
-
-/**
- * The proxy settings of an environment, read as undici's EnvHttpProxyAgent reads them (the
- * lowercase variable wins), or `false` when it names no proxy.
- */
-export function proxyEnvOf(env: Record<string, string | undefined>): ProxyEnv | false {
-  const read = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
-  const proxy: ProxyEnv = {
-    httpsProxy: read('https_proxy'),
-    httpProxy: read('http_proxy'),
-    noProxy: read('no_proxy'),
-  };
-  return proxy.httpsProxy || proxy.httpProxy ? proxy : false;
-}
-
-/**
- * The client options of configuration layers (first to last, the later winning), with the
- * proxy taken from `env` unless a layer set one.
- */
-export function optionsOfSources(
-  env: Record<string, string | undefined>,
-  layers: ConfigLayer[],
-): OktaSessionsOptions {
-  const options = optionsOfLayers(mergeLayers(...layers));
-  options.proxy ??= proxyEnvOf(env);
-  return options;
-}
-
-function processEnv(): Record<string, string | undefined> {
-  return (
-    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
-  );
-}
-
-/** A proxy URL, checked; messages show at most its host, never its credentials. */
-function checkProxyUrl(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    fail(`${name} must be a URL such as http://proxy.example.com:3128`, 'Or pass proxy: false');
-  }
-  let url: URL;
-  try {
-    url = new URL(value.includes('://') ? value : `http://${value}`);
-  } catch {
-    fail(`${name} is not a valid URL`, 'Use the form http://user:pass@proxy.example.com:3128');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail(`${name} must be an http:// or https:// proxy (got ${url.protocol}//)`, 'Fix the scheme');
-  }
-  return url.href;
-}
-
-function hostOf(proxy: string): string {
-  return new URL(proxy).host;
-}
-
-/** The proxy of the options (or the environment), or undefined for none. */
-export function resolveProxy(setting: OktaSessionsOptions['proxy']): ResolvedProxy | undefined {
-  if (setting === undefined || setting === false) return undefined;
-  if (typeof setting === 'string') {
-    const url = checkProxyUrl('proxy', setting);
-    return { httpProxy: url, httpsProxy: url, noProxy: '', label: hostOf(url) };
-  }
-  if (typeof setting !== 'object' || setting === null) {
-    fail(
-      'proxy must be a URL string, false, or { httpsProxy, httpProxy, noProxy }',
-      'Fix the proxy option',
-    );
-  }
-  const httpsProxy = setting.httpsProxy
-    ? checkProxyUrl('proxy.httpsProxy (HTTPS_PROXY)', setting.httpsProxy)
-    : '';
-  const httpProxy = setting.httpProxy
-    ? checkProxyUrl('proxy.httpProxy (HTTP_PROXY)', setting.httpProxy)
-    : '';
-  if (!httpsProxy && !httpProxy) return undefined;
-  const hosts = [...new Set([httpsProxy, httpProxy].filter(Boolean).map(hostOf))];
-  return { httpsProxy, httpProxy, noProxy: setting.noProxy ?? '', label: hosts.join(', ') };
 }

@@ -2,10 +2,14 @@
 // visitor's Okta session: the same requests, retries, typed errors and Dates as OktaSessions,
 // without the client's token, configuration and validation code (its bundle stays under 5 kB).
 import { platform } from '#platform';
-import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
+import { attempt, invalidResponse, type Call, type Wire } from './attempt.js';
 import { OktaConfigError } from './errors/config-error.js';
+import {
+  closeCurrentSessionRoute,
+  getCurrentSessionRoute,
+  refreshCurrentSessionRoute,
+} from '../generated/operations.js';
 import type { OperationId } from './operations.js';
-import { routes } from './operations.js';
 import { withRetries, type RetryInfo, type RetryOptions } from './retry.js';
 import { parseSession, type Session } from './session.js';
 
@@ -57,30 +61,42 @@ function originOf(orgUrl: string): string {
 // Without a credential the authorizer has nothing to add: the /me operations take none.
 const NO_CREDENTIAL = { header: 'authorization', valueFor: () => undefined };
 
-async function run(
+/** The route of an operation, as the spec defines it. */
+interface Route {
+  readonly method: string;
+  readonly path: string;
+}
+
+/**
+ * Runs a /me operation with the client's retry policy; `parse`: read the answer as a Session
+ * (closeCurrentSession answers 204 with no body).
+ */
+async function run<T>(
   id: OperationId,
+  route: Route,
   options: CurrentSessionOptions,
-): Promise<Answer & { call: Call; wire: Wire }> {
+  parse: (text: string) => T | string,
+): Promise<T> {
   const wire: Wire = {
     orgUrl: originOf(String(options?.orgUrl)),
     transport: platform.transport,
     authorizer: NO_CREDENTIAL,
     authHeader: NO_CREDENTIAL.header,
-    throttle: undefined,
+    // These requests carry no secret a script can see: no credential, no cookie (the browser
+    // adds it, HttpOnly), no body. Nothing to scrub, so the scrubbing code stays out of the page.
+    scrubber: undefined,
   };
-  const route = routes[id];
   const call: Call = {
     id,
     method: route.method,
     path: route.path,
     headers: { accept: 'application/json' },
-    body: undefined,
     // What sends the browser's Okta cookie along to the org's origin.
     credentials: 'include',
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 30_000,
   };
-  const answer = await withRetries(
+  const { text, response, sent } = await withRetries(
     {
       operationId: id,
       maxRetries: options.retry?.maxRetries ?? 2,
@@ -91,15 +107,12 @@ async function run(
     },
     (retryHeaders) => attempt(wire, call, retryHeaders),
   );
-  return { ...answer, call, wire };
-}
-
-async function session(id: OperationId, options: CurrentSessionOptions): Promise<Session> {
-  const { text, response, sent, call, wire } = await run(id, options);
-  const parsed = parseSession(text);
+  const parsed = parse(text);
   if (typeof parsed !== 'string') return parsed;
   throw invalidResponse(wire, call, response, parsed, sent);
 }
+
+const noBody = (): void => undefined;
 
 /**
  * The session of the browser's Okta cookie (`GET /api/v1/sessions/me`).
@@ -114,7 +127,7 @@ async function session(id: OperationId, options: CurrentSessionOptions): Promise
  * ```
  */
 export function getCurrentSession(options: CurrentSessionOptions): Promise<Session> {
-  return session('getCurrentSession', options);
+  return run('getCurrentSession', getCurrentSessionRoute, options, parseSession);
 }
 
 /**
@@ -128,7 +141,7 @@ export function getCurrentSession(options: CurrentSessionOptions): Promise<Sessi
  * ```
  */
 export function refreshCurrentSession(options: CurrentSessionOptions): Promise<Session> {
-  return session('refreshCurrentSession', options);
+  return run('refreshCurrentSession', refreshCurrentSessionRoute, options, parseSession);
 }
 
 /**
@@ -140,6 +153,6 @@ export function refreshCurrentSession(options: CurrentSessionOptions): Promise<S
  * await closeCurrentSession({ orgUrl: 'https://acme.okta.com' });
  * ```
  */
-export async function closeCurrentSession(options: CurrentSessionOptions): Promise<void> {
-  await run('closeCurrentSession', options);
+export function closeCurrentSession(options: CurrentSessionOptions): Promise<void> {
+  return run('closeCurrentSession', closeCurrentSessionRoute, options, noBody);
 }

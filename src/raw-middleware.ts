@@ -7,7 +7,7 @@ import { apiErrorOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
 import { fillPath, routes, type OperationId } from './operations.js';
-import { secretsOfRequest } from './redact.js';
+import { scrubberOf, secretsOfRequest } from './redact.js';
 import { fromFetchResponse, type FetchFunction } from './transport/fetch.js';
 
 /** What `okta.raw` is built from. */
@@ -51,7 +51,12 @@ function wireMiddleware(authorizer: Authorizer): Middleware {
       // Decided on the status, never the body; a 3xx (or a browser's opaque redirect) included.
       if (response.ok) return undefined;
       const secrets = secretsOfRequest((name) => request.headers.get(name), bodies.get(request));
-      throw await apiErrorOf(fromFetchResponse(response), request.method, request.url, secrets);
+      throw await apiErrorOf(
+        fromFetchResponse(response),
+        request.method,
+        request.url,
+        scrubberOf(secrets),
+      );
     },
     onError({ request, error }) {
       // Cancellation keeps its own reason.

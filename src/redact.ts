@@ -100,6 +100,21 @@ export function scrub(text: string, secrets: readonly string[]): string {
 const SECRET_HEADERS = ['authorization', 'cookie', 'dpop'];
 
 /**
+ * A {@link Scrubber}-shaped function that replaces each of `secrets` in a text; see {@link scrub}.
+ */
+export function scrubberOf(secrets: readonly string[]): (text: string) => string {
+  return (text) => scrub(text, secrets);
+}
+
+/** The scrubber of a request's headers (names lowercase) and body: see {@link secretsOfRequest}. */
+export function requestScrubber(
+  sent: Record<string, string>,
+  body: string | undefined,
+): (text: string) => string {
+  return scrubberOf(secretsOfRequest((name) => sent[name], body));
+}
+
+/**
  * Every secret a request carries, for scrubbing what the server echoes: credential header
  * values (the whole Cookie too: Okta echoes it) and a session token in a JSON body. The one
  * collector for the façade and `okta.raw`; called only when an error is built.

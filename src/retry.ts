@@ -50,14 +50,6 @@ export interface RetryOptions {
 const BACKOFF_BASE_MS = 250;
 // Statuses where the server (or a gateway in front of it) did not do the work.
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
-// Connection-phase failures: the request never reached the server, so even a
-// non-repeatable operation may be sent again.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export interface RetryPolicy {
   operationId: OperationId | 'getAccessToken';
@@ -67,15 +59,12 @@ export interface RetryPolicy {
   repeatable: boolean;
   signal: AbortSignal | undefined;
   onRetry: ((info: RetryInfo) => unknown) | undefined;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+  /**
+   * True for a network failure's cause that proves the request never reached the server (a
+   * refused connection), so that even an operation that is not repeatable may go again; see
+   * transport/never-sent.ts. Undefined: any failure may have reached it.
+   */
+  neverSent?: ((cause: unknown) => boolean) | undefined;
 }
 
 /** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
@@ -99,21 +88,18 @@ function decide(
   retry: number,
   policy: RetryPolicy,
 ): Omit<RetryInfo, 'operationId' | 'attempt'> | undefined {
-  if (error instanceof OktaRateLimitError) {
-    return {
-      delayMs: rateLimitDelayMs(error, retry),
-      status: 429,
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-      reason: 'rate-limit',
-    };
-  }
   if (error instanceof OktaApiError) {
-    if (!policy.repeatable || !TRANSIENT_STATUSES.has(error.status)) return undefined;
+    // A 429 is always worth waiting out (the request was refused, not processed); a 5xx only
+    // when the server did not do the work and the operation is safe to repeat.
+    const rateLimited = error instanceof OktaRateLimitError;
+    if (!rateLimited && (!policy.repeatable || !TRANSIENT_STATUSES.has(error.status))) {
+      return undefined;
+    }
     return {
-      delayMs: backoffMs(retry),
+      delayMs: rateLimited ? rateLimitDelayMs(error, retry) : backoffMs(retry),
       status: error.status,
       ...(error.requestId ? { requestId: error.requestId } : {}),
-      reason: 'server-error',
+      reason: rateLimited ? 'rate-limit' : 'server-error',
     };
   }
   if (error instanceof OktaTimeoutError) {
@@ -121,8 +107,7 @@ function decide(
     return policy.repeatable ? { delayMs: backoffMs(retry), reason: 'timeout' } : undefined;
   }
   if (error instanceof OktaNetworkError) {
-    const notSent = NOT_SENT_CODES.has(errorCode(error.cause) ?? '');
-    if (!policy.repeatable && !notSent) return undefined;
+    if (!policy.repeatable && !policy.neverSent?.(error.cause)) return undefined;
     return { delayMs: backoffMs(retry), reason: 'network' };
   }
   return undefined;

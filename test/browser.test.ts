@@ -1,6 +1,7 @@
 // Browser mode: the client is built on the real web platform module (src/platform/web.ts) as a
 // bundler's `browser` condition would pick it, with the browser flag on; requests go to an
 // injected fetch, since jest runs in Node.
+import { generateKeyPairSync } from 'node:crypto';
 import type * as Index from '../src/index.js';
 
 function browserBuild(): typeof Index {
@@ -139,4 +140,31 @@ test('okta-sessions/current-session refuses an orgUrl that is not an https origi
     expect(err).toBeInstanceOf(OktaConfigError);
     expect((err as Error).message).toContain(`(got "${orgUrl}")`);
   }
+});
+
+test('the browser build leaves out what only servers use, each with a clear OktaConfigError', async () => {
+  const { OktaSessions, OktaConfigError } = browserBuild();
+  const env = { OKTA_CLIENT_ORGURL: 'https://acme.okta.com', OKTA_CLIENT_TOKEN: 'token' };
+  expect(() => OktaSessions.fromEnv(env)).toThrow(OktaConfigError);
+  expect(() => OktaSessions.fromEnv(env)).toThrow(/browsers do not have/);
+  await expect(OktaSessions.fromConfig()).rejects.toThrow(/works in Node only/);
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const withKey = () =>
+    new OktaSessions({ orgUrl: 'https://acme.okta.com', clientId: 'app', privateKey: pem });
+  expect(withKey).toThrow(OktaConfigError);
+  expect(withKey).toThrow(/never belongs in a page/);
+  // The browser's own proxy settings apply: the option does not change where requests go.
+  const seen: string[] = [];
+  const okta = new OktaSessions({
+    orgUrl: 'https://acme.okta.com',
+    apiToken: 'token',
+    proxy: 'http://proxy.corp:3128',
+    fetch: async (request) => {
+      seen.push((request as Request).url);
+      return new Response(JSON.stringify(SESSION), { status: 200 });
+    },
+  });
+  await okta.getSession('s1');
+  expect(seen).toEqual(['https://acme.okta.com/api/v1/sessions/s1']);
 });

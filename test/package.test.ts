@@ -1,7 +1,7 @@
 // Packs the package as npm would publish it, installs the tarball into an empty project and
 // uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERSION } from '../src/version.js';
@@ -30,6 +30,18 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 const node = (args: string[]) =>
   execFileSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
+
+/**
+ * Adds the optional peers (jose for private-key auth, yaml for okta.yaml) to the project, as a
+ * user who needs them installs them: copied from ours (neither has dependencies of its own).
+ */
+function addOptionalPeers(): void {
+  for (const name of ['jose', 'yaml']) {
+    cpSync(join(root, 'node_modules', name), join(project, 'node_modules', name), {
+      recursive: true,
+    });
+  }
+}
 
 test('package.json and src/version.ts agree on the version', () => {
   expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
@@ -74,7 +86,82 @@ test('import gets the ESM build, and errors from both builds are recognised by b
   expect(out.trim()).toBe('true true true');
 });
 
+test('API-token clients never load jose: they work without it (an optional peer)', () => {
+  expect(existsSync(join(project, 'node_modules', 'jose'))).toBe(false);
+  const script = (load: string) => `${load}
+     (async () => {
+       const emu = await startEmulator();
+       const okta = new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken });
+       const { id } = await okta.createSession({ sessionToken: emu.issueSessionToken() });
+       console.log((await okta.getSession(id)).id === id);
+       await emu.close();
+     })();`;
+  expect(
+    node([
+      '-e',
+      script(`const { OktaSessions } = require('okta-sessions');
+              const { startEmulator } = require('okta-sessions/emulator');`),
+    ]).trim(),
+  ).toBe('true');
+  expect(
+    node([
+      '--input-type=module',
+      '-e',
+      script(`import { OktaSessions } from 'okta-sessions';
+              import { startEmulator } from 'okta-sessions/emulator';`),
+    ]).trim(),
+  ).toBe('true');
+});
+
+test('without the optional peers, private-key auth and okta.yaml fail with an OktaConfigError naming the fix, before any I/O', () => {
+  for (const name of ['jose', 'yaml']) {
+    expect(existsSync(join(project, 'node_modules', name))).toBe(false);
+  }
+  const script = (load: string) => `${load}
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createServer } = await import('node:net');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    let connections = 0;
+    const server = createServer((socket) => { connections++; socket.destroy(); });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const okta = new OktaSessions({
+      orgUrl: 'http://127.0.0.1:' + server.address().port,
+      clientId: 'app', privateKey, keyId: 'k', retry: { maxRetries: 0 },
+    });
+    const keyError = await okta.getSession('s1').catch((e) => e);
+    console.log(keyError instanceof OktaConfigError, keyError.cause === undefined, connections);
+    console.log(keyError.message);
+    server.close();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-yaml-'));
+    fs.writeFileSync(path.join(dir, 'okta.yaml'), 'okta:\\n  client:\\n    token: secret-in-yaml\\n');
+    const yamlError = await OktaSessions.fromConfig({}, { cwd: dir, homeDir: dir, env: {} }).catch((e) => e);
+    console.log(yamlError instanceof OktaConfigError, yamlError.cause === undefined);
+    console.log(yamlError.message.replace(dir, '<dir>'));
+    fs.rmSync(dir, { recursive: true });`;
+  const expected = [
+    'true true 0',
+    'Private-key auth needs the optional dependency jose: npm install jose',
+    'true true',
+    'Reading <dir>/okta.yaml needs the optional dependency yaml: npm install yaml',
+  ];
+  const cjs = node([
+    '-e',
+    `(async () => { ${script("const { OktaSessions, OktaConfigError } = require('okta-sessions');")} })();`,
+  ]);
+  expect(cjs.trim().split('\n')).toEqual(expected);
+  const esm = node([
+    '--input-type=module',
+    '-e',
+    script("const { OktaSessions, OktaConfigError } = await import('okta-sessions');"),
+  ]);
+  expect(esm.trim().split('\n')).toEqual(expected);
+});
+
 test('private-key auth from the CommonJS build: a real import() of ESM-only jose, DPoP end to end', () => {
+  addOptionalPeers();
   const out = node([
     '-e',
     `const { generateKeyPairSync } = require('node:crypto');
@@ -98,38 +185,6 @@ test('private-key auth from the CommonJS build: a real import() of ESM-only jose
   );
   expect(cjs).toContain("import('jose')");
   expect(cjs).not.toContain('require(');
-});
-
-test('API-token clients never load jose: they work with it removed', () => {
-  const jose = join(project, 'node_modules', 'jose');
-  renameSync(jose, `${jose}.off`);
-  try {
-    const script = (load: string) => `${load}
-       (async () => {
-         const emu = await startEmulator();
-         const okta = new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken });
-         const { id } = await okta.createSession({ sessionToken: emu.issueSessionToken() });
-         console.log((await okta.getSession(id)).id === id);
-         await emu.close();
-       })();`;
-    expect(
-      node([
-        '-e',
-        script(`const { OktaSessions } = require('okta-sessions');
-                const { startEmulator } = require('okta-sessions/emulator');`),
-      ]).trim(),
-    ).toBe('true');
-    expect(
-      node([
-        '--input-type=module',
-        '-e',
-        script(`import { OktaSessions } from 'okta-sessions';
-                import { startEmulator } from 'okta-sessions/emulator';`),
-      ]).trim(),
-    ).toBe('true');
-  } finally {
-    renameSync(`${jose}.off`, jose);
-  }
 });
 
 test('the bin runs the whole demo against the bundled emulator', () => {

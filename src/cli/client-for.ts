@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { OktaSessions } from '../client.js';
 import { readConfigFiles } from '../config-file.js';
-import {
-  optionsFromEnv,
-  optionsOfSources,
-  resolveConfig,
-  type ConfigNames,
-  type OktaSessionsOptions,
-} from '../config.js';
+import { resolveConfig, type ConfigNames, type OktaSessionsOptions } from '../config.js';
+import { optionsFromEnv, optionsOfSources } from '../config-layers.js';
 import { secretsOfHeader } from '../redact.js';
 import { UsageError, type CliIo } from './io.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SPEC_SCOPES } from '../config.js';
+import { SPEC_SCOPES } from '../config-service-app.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';

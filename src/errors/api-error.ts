@@ -1,4 +1,4 @@
-import { OktaError } from './okta-error.js';
+import { OktaError, requestLabel } from './okta-error.js';
 import { printable } from '../printable.js';
 
 /**
@@ -51,26 +51,26 @@ const MAX_SUMMARY_IN_MESSAGE = 300;
 export class OktaApiError extends OktaError {
   static override readonly kind: string = 'OktaApiError';
   /** The HTTP status code. */
-  readonly status: number;
+  declare readonly status: number;
   /** Okta's error code, e.g. `E0000007`; undefined when the body was not an Okta error. */
-  readonly errorCode: string | undefined;
+  declare readonly errorCode: string | undefined;
   /**
    * Okta's human-readable summary; its wording may change, so do not branch on it. Server text
    * as sent, less the request's secrets: escape it (as `message` does) before printing it.
    */
-  readonly errorSummary: string | undefined;
+  declare readonly errorSummary: string | undefined;
   /** Okta's error link (currently the same as `errorCode`). */
-  readonly errorLink: string | undefined;
+  declare readonly errorLink: string | undefined;
   /** Unique id of this error occurrence, for Okta support. */
-  readonly errorId: string | undefined;
+  declare readonly errorId: string | undefined;
   /** Details of the error; always an array, even when Okta sends a single object. */
-  readonly errorCauses: OktaErrorCause[];
+  declare readonly errorCauses: OktaErrorCause[];
   /** The `X-Okta-Request-Id` response header, less the request's secrets. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request. */
-  readonly url: string;
+  declare readonly url: string;
   /**
    * The response's headers, read-only, by lowercase name; repeated headers are joined with
    * `, `. `Set-Cookie` is left out (it can carry a session cookie) and values are scrubbed of
@@ -81,7 +81,7 @@ export class OktaApiError extends OktaError {
    * if (err instanceof OktaApiError) console.log(err.headers['x-rate-limit-remaining']);
    * ```
    */
-  readonly headers: Readonly<Record<string, string>>;
+  declare readonly headers: Readonly<Record<string, string>>;
 
   constructor(init: OktaApiErrorInit) {
     super(describe(init));
@@ -103,9 +103,8 @@ function describe(init: OktaApiErrorInit): string {
   if (summary.length > MAX_SUMMARY_IN_MESSAGE)
     summary = `${summary.slice(0, MAX_SUMMARY_IN_MESSAGE)}…`;
   const head = [`Okta HTTP ${init.status}`, init.errorCode, summary].filter(Boolean).join(' ');
-  const request = init.requestId ? `, request ${init.requestId}` : '';
   // Server text must not forge log lines or drive a terminal when the message is printed.
-  return printable(`${head} (${init.method} ${new URL(init.url).pathname}${request})`);
+  return printable(`${head} ${requestLabel(init.method, init.url, init.requestId)}`);
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   OktaServerError,
 } from './status-errors.js';
 import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit.js';
-import { scrub } from '../redact.js';
 import type { TransportResponse } from '../transport/transport.js';
 
 const MAX_TEXT = 2_000;
@@ -43,26 +42,32 @@ export function rateLimitOf(error: OktaApiError): RateLimitState {
 // Set-Cookie can carry a session cookie (refreshSession answers with `sid=<id>`).
 const WITHHELD_HEADERS = new Set(['set-cookie']);
 
-function headersOf(headers: HeaderReader, secrets: readonly string[]): Record<string, string> {
+/**
+ * Removes the request's secrets from text the server sent (redact.ts scrubberOf); the identity
+ * only for requests that carry no secret, such as the client-less /me functions.
+ */
+export type Scrubber = (text: string) => string;
+
+function headersOf(headers: HeaderReader, clean: Scrubber): Record<string, string> {
   const record: Record<string, string> = {};
   headers.forEach((value, name) => {
     const key = name.toLowerCase();
-    if (!WITHHELD_HEADERS.has(key)) record[key] = scrub(value, secrets);
+    if (!WITHHELD_HEADERS.has(key)) record[key] = clean(value);
   });
   return Object.freeze(record);
 }
 
-function text(value: unknown, secrets: readonly string[]): string | undefined {
+function text(value: unknown, clean: Scrubber): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const clean = scrub(value, secrets);
-  return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean;
+  const cleaned = clean(value);
+  return cleaned.length > MAX_TEXT ? `${cleaned.slice(0, MAX_TEXT)}…` : cleaned;
 }
 
-function causes(value: unknown, secrets: readonly string[]): OktaErrorCause[] {
+function causes(value: unknown, clean: Scrubber): OktaErrorCause[] {
   // Okta documents an array; some endpoints send a single object.
   const list = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
   return list.slice(0, MAX_CAUSES).map((cause: unknown) => {
-    const summary = text((cause as { errorSummary?: unknown } | null)?.errorSummary, secrets);
+    const summary = text((cause as { errorSummary?: unknown } | null)?.errorSummary, clean);
     return summary === undefined ? {} : { errorSummary: summary };
   });
 }
@@ -96,7 +101,8 @@ export function createApiError(input: {
   headers: HeaderReader;
   method: string;
   url: string;
-  secrets: readonly string[];
+  /** Scrubs the request's secrets from anything the server echoes. */
+  clean: Scrubber;
 }): OktaApiError {
   let body: Record<string, unknown> = {};
   try {
@@ -109,29 +115,22 @@ export function createApiError(input: {
   }
   const init: OktaApiErrorInit = {
     status: input.status,
-    errorCode: text(body['errorCode'], input.secrets),
-    errorSummary: text(body['errorSummary'], input.secrets),
-    errorLink: text(body['errorLink'], input.secrets),
-    errorId: text(body['errorId'], input.secrets),
-    errorCauses: causes(body['errorCauses'], input.secrets),
-    requestId: text(input.headers.get('x-okta-request-id'), input.secrets),
+    errorCode: text(body['errorCode'], input.clean),
+    errorSummary: text(body['errorSummary'], input.clean),
+    errorLink: text(body['errorLink'], input.clean),
+    errorId: text(body['errorId'], input.clean),
+    errorCauses: causes(body['errorCauses'], input.clean),
+    requestId: text(input.headers.get('x-okta-request-id'), input.clean),
     method: input.method,
     url: input.url,
-    headers: headersOf(input.headers, input.secrets),
+    headers: headersOf(input.headers, input.clean),
   };
-  const rateLimit = readRateLimit(input.headers);
+  const refined = refiner?.(init, body, (value) => text(value, input.clean));
+  if (refined) return refined;
   const Class = errorClassFor(input.status);
-  const refined = refiner?.(init, body, (value) => text(value, input.secrets));
-  return refined
-    ? refined
-    : Class === OktaRateLimitError
-      ? new OktaRateLimitError({
-          ...init,
-          limit: rateLimit.limit,
-          remaining: rateLimit.remaining,
-          resetAt: rateLimit.resetAt,
-        })
-      : new Class(init);
+  if (Class !== OktaRateLimitError) return new Class(init);
+  const { limit, remaining, resetAt } = readRateLimit(input.headers);
+  return new OktaRateLimitError({ ...init, limit, remaining, resetAt });
 }
 
 /**
@@ -142,7 +141,7 @@ export async function apiErrorOf(
   response: TransportResponse,
   method: string,
   url: string,
-  secrets: readonly string[],
+  clean: Scrubber,
 ): Promise<OktaApiError> {
   const bodyText = await response.text(MAX_ERROR_BODY, 'truncate').catch(() => '');
   return createApiError({
@@ -151,6 +150,6 @@ export async function apiErrorOf(
     headers: response.headers,
     method,
     url,
-    secrets,
+    clean,
   });
 }

@@ -1,4 +1,4 @@
-import { OktaError } from './okta-error.js';
+import { OktaError, requestLabel } from './okta-error.js';
 import { printable } from '../printable.js';
 
 /**
@@ -15,23 +15,22 @@ import { printable } from '../printable.js';
 export class OktaInvalidResponseError extends OktaError {
   static override readonly kind: string = 'OktaInvalidResponseError';
   /** The HTTP status of the response. */
-  readonly status: number;
+  declare readonly status: number;
   /** `X-Okta-Request-Id` of the response, if any, less the request's secrets. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(
     init: { status: number; requestId: string | undefined; method: string; url: string },
     problem: string,
     cause?: unknown,
   ) {
-    const request = init.requestId ? `, request ${init.requestId}` : '';
     super(
       printable(
-        `Okta HTTP ${init.status} with an unusable body: ${problem} (${init.method} ${new URL(init.url).pathname}${request})`,
+        `Okta HTTP ${init.status} with an unusable body: ${problem} ${requestLabel(init.method, init.url, init.requestId)}`,
       ),
       cause === undefined ? undefined : { cause },
     );

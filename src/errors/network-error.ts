@@ -1,4 +1,4 @@
-import { OktaError } from './okta-error.js';
+import { OktaError, requestLabel } from './okta-error.js';
 import { printable } from '../printable.js';
 
 /**
@@ -15,15 +15,15 @@ import { printable } from '../printable.js';
 export class OktaNetworkError extends OktaError {
   static override readonly kind: string = 'OktaNetworkError';
   /** HTTP method of the failed request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the failed request. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(method: string, url: string, cause: unknown) {
     const message = (cause as { message?: unknown } | null)?.message;
     const reason = typeof message === 'string' ? message : String(cause);
     // The reason can carry server bytes: it must not forge log lines or drive a terminal.
-    super(printable(`Okta request failed: ${reason} (${method} ${new URL(url).pathname})`), {
+    super(printable(`Okta request failed: ${reason} ${requestLabel(method, url)}`), {
       cause: withoutData(cause),
     });
     this.method = method;

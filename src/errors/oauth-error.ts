@@ -1,4 +1,5 @@
 import { OktaApiError, type OktaApiErrorInit } from './api-error.js';
+import { requestLabel } from './okta-error.js';
 
 /** What an {@link OktaOAuthError} adds to an API error. */
 export interface OktaOAuthErrorInit extends OktaApiErrorInit {
@@ -22,16 +23,15 @@ export interface OktaOAuthErrorInit extends OktaApiErrorInit {
 export class OktaOAuthError extends OktaApiError {
   static override readonly kind: string = 'OktaOAuthError';
   /** The OAuth error code, e.g. `invalid_client`, `invalid_scope`, `invalid_dpop_proof`. */
-  readonly error: string;
+  declare readonly error: string;
   /** The server's description; its wording may change, so do not branch on it. */
-  readonly errorDescription: string | undefined;
+  declare readonly errorDescription: string | undefined;
 
   constructor(init: OktaOAuthErrorInit) {
     super(init);
     const description = init.errorDescription ? `: ${init.errorDescription}` : '';
-    const request = init.requestId ? `, request ${init.requestId}` : '';
     // The OAuth code and description lead, as Okta's own messages put them.
-    this.message = `Okta OAuth ${init.status} ${init.oauthError}${description} (${init.method} ${new URL(init.url).pathname}${request})`;
+    this.message = `Okta OAuth ${init.status} ${init.oauthError}${description} ${requestLabel(init.method, init.url, init.requestId)}`;
     this.error = init.oauthError;
     this.errorDescription = init.errorDescription;
   }

@@ -35,6 +35,14 @@ export class OktaError extends Error {
 }
 
 /**
+ * Where a request error happened, as its message ends: `(GET /api/v1/sessions/x, request id)`.
+ * The path only: never the host's query or anything after it.
+ */
+export function requestLabel(method: string, url: string, requestId?: string | undefined): string {
+  return `(${method} ${new URL(url).pathname}${requestId ? `, request ${requestId}` : ''})`;
+}
+
+/**
  * True for any error thrown by okta-sessions, from any copy of the package.
  *
  * @example

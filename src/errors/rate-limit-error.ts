@@ -16,11 +16,11 @@ import { OktaApiError, type OktaApiErrorInit } from './api-error.js';
 export class OktaRateLimitError extends OktaApiError {
   static override readonly kind: string = 'OktaRateLimitError';
   /** `X-Rate-Limit-Limit`: requests allowed per window. */
-  readonly limit: number | undefined;
+  declare readonly limit: number | undefined;
   /** `X-Rate-Limit-Remaining`: requests left in the window. */
-  readonly remaining: number | undefined;
+  declare readonly remaining: number | undefined;
   /** When the window resets (from `X-Rate-Limit-Reset`, the smallest value if repeated). */
-  readonly resetAt: Date | undefined;
+  declare readonly resetAt: Date | undefined;
 
   constructor(
     init: OktaApiErrorInit & {

@@ -1,4 +1,4 @@
-import { OktaError } from './okta-error.js';
+import { OktaError, requestLabel } from './okta-error.js';
 
 /**
  * An attempt took longer than `timeoutMs` (headers and body included) and was cancelled.
@@ -13,14 +13,14 @@ import { OktaError } from './okta-error.js';
 export class OktaTimeoutError extends OktaError {
   static override readonly kind: string = 'OktaTimeoutError';
   /** The limit that was hit, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(method: string, url: string, timeoutMs: number) {
-    super(`Okta request timed out after ${timeoutMs} ms (${method} ${new URL(url).pathname})`);
+    super(`Okta request timed out after ${timeoutMs} ms ${requestLabel(method, url)}`);
     this.timeoutMs = timeoutMs;
     this.method = method;
     this.url = url;

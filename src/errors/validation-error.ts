@@ -16,7 +16,7 @@ import { OktaError } from './okta-error.js';
 export class OktaValidationError extends OktaError {
   static override readonly kind: string = 'OktaValidationError';
   /** The name of the rejected argument, e.g. `sessionId`. */
-  readonly argument: string;
+  declare readonly argument: string;
 
   constructor(argument: string, problem: string) {
     super(`Invalid ${argument}: ${problem}`);

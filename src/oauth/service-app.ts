@@ -9,6 +9,7 @@ import { OktaOAuthError } from '../errors/oauth-error.js';
 import { withRetries } from '../retry.js';
 import { clientAssertion, type AssertionSigner } from './assertion.js';
 import { DpopKey } from './dpop.js';
+import { isMissingPackage, missingPeer } from '../optional-peer.js';
 import { loadJose, type Jose } from './jose.js';
 import type { SigningKey } from './keys.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
@@ -133,6 +134,7 @@ export class ServiceApp {
   #prepare(): Promise<Ready> {
     this.#ready ??= (async () => {
       const jose = await loadJose().catch((cause: unknown) => {
+        if (isMissingPackage(cause, 'jose')) throw missingPeer('Private-key auth', 'jose');
         throw new OktaConfigError(
           'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
           { cause },

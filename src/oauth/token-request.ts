@@ -2,6 +2,7 @@
 // transport (pool, proxy) under its timeout; the caller wraps it in the client's retry policy.
 import { Deadline } from '../abort.js';
 import { apiErrorOf } from '../errors/factory.js';
+import { scrubberOf } from '../redact.js';
 import { OktaInvalidResponseError } from '../errors/invalid-response-error.js';
 import { OktaNetworkError } from '../errors/network-error.js';
 import { isOktaError } from '../errors/okta-error.js';
@@ -121,7 +122,7 @@ export async function requestToken(
       cancel: deadline,
     });
     if (response.status < 200 || response.status >= 300) {
-      throw await apiErrorOf(response, 'POST', url, secrets);
+      throw await apiErrorOf(response, 'POST', url, scrubberOf(secrets));
     }
     const text = await response.text(MAX_TOKEN_RESPONSE, 'throw').catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) throw invalid(response, url, error.message);

@@ -1,9 +1,11 @@
 import { release } from 'node:os';
 import { proxyFetch, proxyTransport, undiciTransport } from '../transport/undici.js';
+import { serverSide } from './server-side.js';
 import type { Platform } from './types.js';
 
 /** The Node platform: undici's pool. */
 export const platform: Platform = {
+  ...serverSide,
   transport: undiciTransport,
   proxyTransport,
   proxyFetch,

@@ -1,0 +1,74 @@
+// A service app's settings (private-key auth), checked in the constructor. Reached through
+// `#platform`: browser bundles never carry it (a private key never belongs in a page).
+import { routes } from '../generated/operations.js';
+import type { ConfigNames, OktaSessionsOptions } from './config.js';
+import { OktaConfigError } from './errors/config-error.js';
+import { readPrivateKey } from './oauth/keys.js';
+import type { ServiceAppConfig } from './oauth/service-app.js';
+import { headerValueProblem } from './validate.js';
+
+function fail(problem: string, fix: string): never {
+  throw new OktaConfigError(`${problem}. ${fix}`);
+}
+
+/** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
+export const SPEC_SCOPES: readonly string[] = [
+  ...new Set(
+    Object.values(routes).flatMap((op) =>
+      op.security.flatMap((req) => (req as Record<string, readonly string[]>)['oauth2'] ?? []),
+    ),
+  ),
+];
+
+function checkScopes(scopes: unknown): readonly string[] {
+  if (scopes === undefined) return SPEC_SCOPES;
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length === 0 ||
+    !scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
+  ) {
+    fail('scopes must be a non-empty array of scope names', 'e.g. ["okta.sessions.read"]');
+  }
+  return [...scopes] as string[];
+}
+
+/** The settings of private-key auth, checked; the key is parsed here, so a bad one fails at once. */
+export function checkServiceApp(
+  options: OktaSessionsOptions,
+  names: ConfigNames,
+): ServiceAppConfig {
+  const clientIdName = names.clientId ?? 'clientId';
+  const privateKeyName = names.privateKey ?? 'privateKey';
+  const { clientId, privateKey, keyId } = options;
+  if (typeof clientId !== 'string' || clientId.trim() === '' || headerValueProblem(clientId)) {
+    fail(
+      `${clientIdName} must be the service app's client id`,
+      `Pass it together with ${privateKeyName}`,
+    );
+  }
+  if (clientId.includes('{')) fail('clientId still contains a placeholder', 'Use the real id');
+  if (privateKey === undefined) {
+    fail(
+      `${clientIdName} was given without ${privateKeyName}`,
+      "Pass the service app's private key too",
+    );
+  }
+  if (
+    keyId !== undefined &&
+    (typeof keyId !== 'string' || keyId === '' || headerValueProblem(keyId))
+  ) {
+    fail(
+      'keyId must be a non-empty string',
+      'Pass the kid shown for the key in the Okta Admin Console',
+    );
+  }
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
+    fail('dpop must be true or false', `Got ${String(options.dpop)}`);
+  }
+  return {
+    clientId,
+    key: readPrivateKey(privateKey, keyId),
+    scopes: checkScopes(options.scopes),
+    dpop: options.dpop !== false,
+  };
+}
