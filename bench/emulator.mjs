@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childMain, runChild } from './processes.mjs';
+import { bundleEmulator } from '../scripts/bundle-emulator.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -206,17 +207,8 @@ async function main() {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
 
   try {
-    const { build } = await import('esbuild');
     const bundle = join(work, 'emulator.mjs');
-    await build({
-      entryPoints: [join(root, 'src/emulator/index.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'warning',
-    });
+    await bundleEmulator(bundle);
 
     const served = spawn(process.execPath, [self, '--serve', bundle], {
       stdio: ['pipe', 'pipe', 'inherit'],

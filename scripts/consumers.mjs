@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { parse } from 'yaml';
+import { bundleEmulator } from './bundle-emulator.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const work = join(root, '.consumers');
@@ -206,15 +206,7 @@ await pending;
 
 // ---- smoke against the emulator -------------------------------------------------------------
 const emulatorModule = join(work, 'emulator.mjs');
-await build({
-  entryPoints: [join(root, 'src/emulator/index.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: emulatorModule,
-  logLevel: 'warning',
-});
+await bundleEmulator(emulatorModule);
 const { startEmulator } = await import(pathToFileURL(emulatorModule).href);
 
 // Operations from the spec: literal paths (the /me ones) win over templated ones.
