@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../src/cli/run.js';
+import { runCli } from './helpers/cli-run.js';
 import { rsaKey } from './helpers/oauth-jwt.js';
 
 const key = rsaKey('cli-kid');
@@ -17,18 +18,9 @@ let url = '';
 let apiToken = '';
 let banner = '';
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env,
-    stop: new AbortController().signal,
-  });
-  for (const line of keyLines) expect(stdout + stderr).not.toContain(line);
-  return { code, stdout, stderr };
-}
+// The key directory doubles as home and working directory: it holds no okta.yaml.
+const cli = (argv: string[], env: Record<string, string> = {}) =>
+  runCli(argv, { env, dir, secrets: keyLines });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'okta-cli-oauth-'));

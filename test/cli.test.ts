@@ -6,6 +6,7 @@ import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { run } from '../src/cli/run.js';
 import { VERSION } from '../src/version.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
+import { runCli } from './helpers/cli-run.js';
 
 const API_TOKEN = 'cli-SECRET-token-123';
 let emu: Emulator;
@@ -28,21 +29,8 @@ async function cliBin(args: string[], options: Parameters<CliBinary['run']>[1] =
   return result;
 }
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env,
-    stop: new AbortController().signal,
-    homeDir: emptyHome,
-    cwd: emptyHome,
-  });
-  // No command ever echoes a credential it was given.
-  expect(stdout + stderr).not.toContain(API_TOKEN);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string> = {}) =>
+  runCli(argv, { env, dir: emptyHome, secrets: [API_TOKEN] });
 
 const conn = () => ['--org-url', emu.url, '--api-token', API_TOKEN];
 
