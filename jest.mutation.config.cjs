@@ -7,6 +7,9 @@ const base = require('./jest.config.cjs');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  // Each mutant loads only the test files that hold its covering tests (see the sequencer).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/mutation-test-map.cjs'],
+  testSequencer: '<rootDir>/test/helpers/mutation-sequencer.cjs',
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/package\\.test\\.ts$',

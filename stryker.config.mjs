@@ -55,7 +55,7 @@ const config = {
   // in the full run of 2026-11-30 three of them used about a quarter of a core each. Six keep
   // two cores busy; the type-checkers hand their slots to runners once they are done.
   concurrency: 6,
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   tempDirName: '.stryker-tmp',
 };
 
