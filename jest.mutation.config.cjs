@@ -8,6 +8,8 @@ const base = require('./jest.config.cjs');
 module.exports = {
   ...base,
   // Each mutant loads only the test files that hold its covering tests (see the sequencer).
+  // A killed mutant skips the rest of its tests (see the environment).
+  testEnvironment: require.resolve('./test/helpers/mutation-environment.cjs'),
   setupFilesAfterEnv: ['<rootDir>/test/helpers/mutation-test-map.cjs'],
   testSequencer: '<rootDir>/test/helpers/mutation-sequencer.cjs',
   testPathIgnorePatterns: [

@@ -39,12 +39,19 @@ class MutationSequencer extends Sequencer {
     namesByFile ??= loadMap();
     if (!namesByFile) return super.sort(tests);
     const pattern = new RegExp(this.pattern, 'i');
-    const wanted = tests.filter((test) => {
+    /** @type {Map<string, number>} */
+    const matching = new Map();
+    for (const test of tests) {
       const names = namesByFile.get(test.path);
       // A file the dry run did not see keeps running: never drop a test we know nothing about.
-      return names === undefined || names.some((name) => pattern.test(name));
-    });
-    return super.sort(wanted);
+      const count = names === undefined ? Infinity : names.filter((n) => pattern.test(n)).length;
+      if (count > 0) matching.set(test.path, count);
+    }
+    // Files with few covering tests first: they are the targeted ones, most likely to kill the
+    // mutant early, and the environment then skips everything after the first failure.
+    return tests
+      .filter((test) => matching.has(test.path))
+      .sort((a, b) => matching.get(a.path) - matching.get(b.path));
   }
 }
 
