@@ -3,6 +3,8 @@
 // and asserts exact values (delays through onRetry's `delayMs`, never wall time; messages and
 // their how-to-fix hints word for word, since they are part of the product).
 
+import { generateKeyPairSync } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import {
   OktaApiError,
   OktaConfigError,
@@ -808,5 +810,103 @@ describe('redaction', () => {
     expect(scrub('req-abcdefgh1', ['abcdefgh'])).toBe(`req-${REDACTED}1`);
     expect(scrub('req-abcdefg1', ['abcdefg'])).toBe('req-abcdefg1');
     expect(scrub('req abcdefg.', ['abcdefg'])).toBe(`req ${REDACTED}.`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('connect-phase codes: how deep the cause chain is read', () => {
+  test('a code at the 5th level of the chain is not read: createSession is not retried', async () => {
+    const h = harness([refused('ECONNREFUSED', 4), ok()]);
+
+    const err = await rejection(h.okta.createSession({ sessionToken: SESSION_TOKEN }));
+
+    expect(err).toBeInstanceOf(OktaNetworkError);
+    expect(h.requests).toHaveLength(1);
+    expect(h.retries).toEqual([]);
+  });
+
+  test.each([
+    ['null', null],
+    ['a function carrying a code', Object.assign(() => undefined, { code: 'ECONNREFUSED' })],
+  ])(
+    'a cause that is %s ends the walk: createSession fails once with OktaNetworkError',
+    async (_, cause) => {
+      const h = harness([new TypeError('fetch failed', { cause }), ok()]);
+
+      const err = await rejection(h.okta.createSession({ sessionToken: SESSION_TOKEN }));
+
+      expect(err).toBeInstanceOf(OktaNetworkError);
+      expect((err as Error).message).toBe(
+        'Okta request failed: fetch failed (POST /api/v1/sessions)',
+      );
+      expect(h.requests).toHaveLength(1);
+      expect(h.retries).toEqual([]);
+    },
+  );
+});
+
+describe('session parsing: not JSON', () => {
+  test('a 200 body that is not JSON is an OktaInvalidResponseError saying "body is not JSON"', async () => {
+    const h = harness([
+      new Response('{"id": "102', { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]);
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: body is not JSON (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+});
+
+describe('credential messages', () => {
+  test('an operation the credential cannot call names what the client has: no credential', async () => {
+    const h = harness([], { apiToken: undefined, credentials: 'include' });
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toBe(
+      'getSession needs an API token (apiToken) or an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey), but this client has no credential. Create the client with an API token (apiToken) or an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey)',
+    );
+    expect(h.requests).toEqual([]);
+  });
+
+  test('an operation the credential cannot call names what the client has: a service app', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const h = harness([], {
+      apiToken: undefined,
+      clientId: '0oa1',
+      privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    });
+
+    const err = await rejection(h.okta.createSession({ sessionToken: SESSION_TOKEN }));
+
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toBe(
+      'createSession needs an API token (apiToken), but this client has an OAuth 2.0 service app (clientId + privateKey). Create the client with an API token (apiToken)',
+    );
+    expect(h.requests).toEqual([]);
+  });
+
+  test('an accessToken function that throws gives OktaConfigError with its error as cause', async () => {
+    const thrown = new Error('SECRET provider failure');
+    const h = harness([ok()], {
+      apiToken: undefined,
+      accessToken: () => {
+        throw thrown;
+      },
+    });
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toBe(
+      'The accessToken function threw; its error is in `cause`. Fix the token provider',
+    );
+    expect((err as Error).cause).toBe(thrown);
+    expect(h.requests).toEqual([]);
   });
 });
