@@ -16,6 +16,7 @@ import {
   OktaSessions,
   OktaValidationError,
   type OktaSessionsOptions,
+  type RateLimitStore,
   type RetryInfo,
 } from '../src/index.js';
 import { REDACTED, scrub, secretsOfHeader } from '../src/redact.js';
@@ -908,5 +909,185 @@ describe('credential messages', () => {
     );
     expect((err as Error).cause).toBe(thrown);
     expect(h.requests).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the caller signal: one listener, removed when done', () => {
+  /** A fetch whose answers the test releases one by one, in the order the requests came. */
+  function heldFetch() {
+    const held: ((response: Response) => void)[] = [];
+    const fetch = (() =>
+      new Promise<Response>((resolve) => held.push(resolve))) as typeof globalThis.fetch;
+    return { fetch, held };
+  }
+
+  async function until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  test('calls sharing a signal hold one abort listener until the last of them ends', async () => {
+    const { fetch, held } = heldFetch();
+    const okta = new OktaSessions({ orgUrl: ORG, apiToken: API_TOKEN, fetch, throttle: false });
+    const controller = new AbortController();
+    const { signal } = controller;
+
+    const first = okta.getSession(SESSION_ID, { signal });
+    const second = okta.getSession(SESSION_ID, { signal });
+    await until(() => held.length === 2);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+
+    held[0]!(ok());
+    expect((await first).id).toBe(SESSION_ID);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+
+    // The call still in flight hears the abort through that one listener.
+    const reason = new Error('caller gave up');
+    controller.abort(reason);
+    expect(await rejection(second)).toBe(reason);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  test('an abort during a retry wait leaves no listener on the signal', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const h = harness([json(503, {}), ok()], {
+      throttle: false,
+      retry: { maxDelayMs: 60_000 },
+      onRetry: () => setTimeout(() => controller.abort(reason), 20),
+    });
+
+    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
+      reason,
+    );
+    expect(h.requests).toHaveLength(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  test('a wait of 0 ms (Retry-After: 0) sends the retry before any timer runs', async () => {
+    let sentWhenTimerRan: number | undefined;
+    const h = harness([rateLimited({ 'retry-after': '0' }), ok()], {
+      throttle: false,
+      onRetry: () => {
+        setTimeout(() => (sentWhenTimerRan = h.requests.length), 0);
+      },
+    });
+
+    await h.okta.getSession(SESSION_ID);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(sentWhenTimerRan).toBe(2);
+  });
+
+  test('a signal aborted while the throttle store answers ends the call with its reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const store: RateLimitStore = {
+      reserve: () => {
+        controller.abort(reason);
+        return 0;
+      },
+      record: () => undefined,
+    };
+    const h = harness([ok()], { throttle: { store } });
+
+    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
+      reason,
+    );
+  });
+
+  test('a signal aborted by the token provider, before the request is sent, ends the call with its reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const h = harness([ok()], {
+      apiToken: undefined,
+      throttle: false,
+      accessToken: () => {
+        controller.abort(reason);
+        return Promise.resolve('provided-access-token-0123456789');
+      },
+    });
+
+    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
+      reason,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('throttle waits', () => {
+  /** A store whose reserve answers `waits` in order, then 0 (send now); it counts the calls. */
+  function scriptedStore(waits: number[]): RateLimitStore & { reserved: number } {
+    const store = {
+      reserved: 0,
+      reserve: () => {
+        store.reserved++;
+        return waits.shift() ?? 0;
+      },
+      record: () => undefined,
+    };
+    return store;
+  }
+
+  test('the wait is at least what the store asked: jitter only adds to it', async () => {
+    const store = scriptedStore([500, 500, 500]);
+    const h = harness([ok()], { throttle: { store }, retry: { maxDelayMs: 60_000 } });
+
+    const started = Date.now();
+    await h.okta.getSession(SESSION_ID);
+    const waited = Date.now() - started;
+
+    expect(store.reserved).toBe(4);
+    // 10 ms of slack for timer rounding; jitter taken off instead would be 0–50 ms per wait.
+    expect(waited).toBeGreaterThanOrEqual(1490);
+  });
+
+  test('jitter adds at most a tenth of a short wait, not up to a second', async () => {
+    const store = scriptedStore(Array<number>(8).fill(100));
+    const h = harness([ok()], { throttle: { store }, retry: { maxDelayMs: 60_000 } });
+
+    const started = Date.now();
+    await h.okta.getSession(SESSION_ID);
+    const waited = Date.now() - started;
+
+    expect(store.reserved).toBe(9);
+    // 8 waits of 100–110 ms; with up to a second of jitter each they would sum to ~4 s.
+    expect(waited).toBeGreaterThanOrEqual(800);
+    expect(waited).toBeLessThan(2000);
+  });
+
+  test('jitter scales with the wait: five waits of a microsecond take milliseconds, not seconds', async () => {
+    const store = scriptedStore(Array<number>(5).fill(0.001));
+    const h = harness([ok()], { throttle: { store }, retry: { maxDelayMs: 60_000 } });
+
+    const started = Date.now();
+    await h.okta.getSession(SESSION_ID);
+    const waited = Date.now() - started;
+
+    expect(store.reserved).toBe(6);
+    // Each wait is a 1 ms timer; jitter not in proportion would add seconds.
+    expect(waited).toBeLessThan(2000);
+  });
+
+  test('with maxDelayMs 0 the store is asked once per call and the request goes at once', async () => {
+    const store: RateLimitStore & { reserved: number } = {
+      reserved: 0,
+      reserve: () => {
+        store.reserved++;
+        return 1000;
+      },
+      record: () => undefined,
+    };
+    const h = harness([ok(), ok(), ok(), ok(), ok()], {
+      throttle: { store },
+      retry: { maxDelayMs: 0 },
+    });
+
+    for (let i = 0; i < 5; i++) await h.okta.getSession(SESSION_ID);
+
+    expect(store.reserved).toBe(5);
+    expect(h.requests).toHaveLength(5);
   });
 });
