@@ -79,6 +79,7 @@ export function createAuthorizer(
   serviceApp?: ServiceAppHandle,
 ): Authorizer {
   const header = credential ? headerNameOf(credential.scheme) : 'Authorization';
+  // Stryker disable next-line StringLiteral: without a credential no value is built from it
   const prefix = credential ? AUTH_PREFIX[credential.scheme] : '';
   // A fixed token gives a fixed header value: built once, not per request.
   const fixed = typeof credential?.token === 'string' ? prefix + credential.token : undefined;
@@ -104,6 +105,7 @@ export function createAuthorizer(
       }
       if (fixed !== undefined) return fixed;
       if (credential.token === undefined) {
+        // Stryker disable next-line StringLiteral: unreachable, config refuses such a service app
         if (!serviceApp) throw new OktaConfigError('The service app was not set up');
         return serviceApp.authorization();
       }
