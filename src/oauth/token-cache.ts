@@ -73,8 +73,4 @@ export class TokenCache {
   invalidate(accessToken: string): void {
     if (this.#token?.accessToken === accessToken) this.#token = undefined;
   }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `TokenCache { cached: ${this.#token !== undefined} }`;
-  }
 }
