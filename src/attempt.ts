@@ -38,6 +38,16 @@ export interface Wire {
 
 const asIs: Scrubber = (text) => text;
 
+// The credential each API error answered, kept beside the error and never on it (no token in an
+// error): a service app that is told 401 must drop the token that call sent, not whichever token
+// is cached by the time the answer arrives.
+const credentialOf = new WeakMap<OktaApiError, string>();
+
+/** The credential header value the request that got `error` carried, if any. */
+export function credentialAnsweredBy(error: unknown): string | undefined {
+  return error instanceof OktaApiError ? credentialOf.get(error) : undefined;
+}
+
 function scrubberOf(wire: Wire, sent: Record<string, string>, body: string | undefined): Scrubber {
   return wire.scrubber ? wire.scrubber(sent, body) : asIs;
 }
@@ -111,12 +121,14 @@ async function exchange(
     cancel: deadline,
   });
   if (response.status < 200 || response.status >= 300) {
-    throw await apiErrorOf(
+    const error = await apiErrorOf(
       response,
       call.method,
       wire.orgUrl + call.path,
       scrubberOf(wire, headers, call.body),
     );
+    if (credential !== undefined) credentialOf.set(error, credential);
+    throw error;
   }
   let text: string;
   try {

@@ -1,7 +1,14 @@
 import type { Client } from 'openapi-fetch';
 import { platform } from '#platform';
 import type { paths } from '../generated/schema.js';
-import { attempt, invalidResponse, type Answer, type Call, type Wire } from './attempt.js';
+import {
+  attempt,
+  credentialAnsweredBy,
+  invalidResponse,
+  type Answer,
+  type Call,
+  type Wire,
+} from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
 import type { ConfigSources } from './config-file.js';
 import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config.js';
@@ -459,7 +466,9 @@ export class OktaSessions {
         onRetry: this.#onRetry,
         neverSent: platform.neverSent,
       },
-      this.#authorizer.serviceApp ? this.#authorizer.serviceApp.repeating(once) : once,
+      this.#authorizer.serviceApp
+        ? this.#authorizer.serviceApp.repeating(once, credentialAnsweredBy)
+        : once,
     );
   }
 }

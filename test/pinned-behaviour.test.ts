@@ -1156,12 +1156,11 @@ describe('the service app token cache', () => {
     expect(app.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-2']);
   });
 
-  // Known defect (found here, left for its owner): the client calls repeatAfter without the
-  // failed call's own Authorization (oauth/lazy-service-app.ts), so the token cached at that
-  // moment stands for it. A 401 that arrives after another call fetched a new token drops the
-  // new one; one that arrives while that fetch is in flight finds no token and is not repeated.
-  // TokenCache.invalidate's guard (drop only the token that failed) is unreachable until then.
-  // `test.failing` passes while the defect stands; fix it and turn these into plain tests.
+  // A 401 drops the token the refused request carried (attempt.ts keeps it beside the error),
+  // not whichever token is cached when the answer arrives. Before, a 401 that arrived after
+  // another call had fetched a new token dropped the new one (a token request per refused call
+  // under a burst); one that arrived while that fetch was in flight found no token and was not
+  // repeated.
   function revokedWithTwoCallsInFlight() {
     const held: ((response: Response) => void)[] = [];
     const app = serviceApp(3600, (authorization) =>
@@ -1177,47 +1176,31 @@ describe('the service app token cache', () => {
     return { ...app, held, first, second, bothSent };
   }
 
-  test.failing(
-    'a 401 for an old token does not drop the newer one another call fetched meanwhile',
-    async () => {
-      const run = revokedWithTwoCallsInFlight();
-      await run.bothSent();
+  test('a 401 for an old token does not drop the newer one another call fetched meanwhile', async () => {
+    const run = revokedWithTwoCallsInFlight();
+    await run.bothSent();
 
-      // The first 401 drops tok-1 and its repeat fetches tok-2.
-      run.held[0]!(unauthorized());
-      expect((await run.first).id).toBe(SESSION_ID);
-      // The second call's 401 was for tok-1: tok-2 stays, and its repeat uses it.
-      run.held[1]!(unauthorized());
-      expect((await run.second).id).toBe(SESSION_ID);
+    // The first 401 drops tok-1 and its repeat fetches tok-2.
+    run.held[0]!(unauthorized());
+    expect((await run.first).id).toBe(SESSION_ID);
+    // The second call's 401 was for tok-1: tok-2 stays, and its repeat uses it.
+    run.held[1]!(unauthorized());
+    expect((await run.second).id).toBe(SESSION_ID);
 
-      expect(run.tokenRequests).toHaveLength(2);
-      expect(run.apiCalls).toEqual([
-        'Bearer tok-1',
-        'Bearer tok-1',
-        'Bearer tok-2',
-        'Bearer tok-2',
-      ]);
-    },
-  );
+    expect(run.tokenRequests).toHaveLength(2);
+    expect(run.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
+  });
 
-  test.failing(
-    'two calls refused at the same moment are both repeated, sharing one new token',
-    async () => {
-      const run = revokedWithTwoCallsInFlight();
-      await run.bothSent();
+  test('two calls refused at the same moment are both repeated, sharing one new token', async () => {
+    const run = revokedWithTwoCallsInFlight();
+    await run.bothSent();
 
-      run.held[0]!(unauthorized());
-      run.held[1]!(unauthorized());
-      const settled = await Promise.allSettled([run.first, run.second]);
+    run.held[0]!(unauthorized());
+    run.held[1]!(unauthorized());
+    const settled = await Promise.allSettled([run.first, run.second]);
 
-      expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
-      expect(run.tokenRequests).toHaveLength(2);
-      expect(run.apiCalls).toEqual([
-        'Bearer tok-1',
-        'Bearer tok-1',
-        'Bearer tok-2',
-        'Bearer tok-2',
-      ]);
-    },
-  );
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(run.tokenRequests).toHaveLength(2);
+    expect(run.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
+  });
 });

@@ -25,7 +25,10 @@ export interface ServiceAppHandle extends Pick<ServiceApp, 'authorization' | 'pr
    * with a new one; a resource's `use_dpop_nonce` repeats it once with the nonce (RFC 9449 §9).
    * Call it once per call: the once-per-call bookkeeping lives in what it returns.
    */
-  repeating<A, T>(attempt: (arg: A) => Promise<T>): (arg: A) => Promise<T>;
+  repeating<A, T>(
+    attempt: (arg: A) => Promise<T>,
+    credentialOf: (error: unknown) => string | undefined,
+  ): (arg: A) => Promise<T>;
 }
 
 export function lazyServiceApp(
@@ -44,8 +47,8 @@ export function lazyServiceApp(
       ? app.proofFor(method, url, authorization)
       : load().then((a) => a.proofFor(method, url, authorization));
   // Only called after a failed call, which has loaded the app.
-  const repeatAfter = (error: unknown, state: RepeatState) =>
-    app?.repeatAfter(error, undefined, state) as RepeatReason | undefined;
+  const repeatAfter = (error: unknown, authorization: string | undefined, state: RepeatState) =>
+    app?.repeatAfter(error, authorization, state) as RepeatReason | undefined;
   return {
     authorization: () => (app ? app.authorization() : load().then((a) => a.authorization())),
     proofFor,
@@ -65,13 +68,13 @@ export function lazyServiceApp(
         return inner.request(request);
       },
     }),
-    repeating: (attempt) => {
+    repeating: (attempt, credentialOf) => {
       // One call's bookkeeping, shared by its retries: each kind of repeat happens once per call.
       const state: RepeatState = { refetched: false, nonced: false };
       // No async frame of its own: a call that succeeds costs what a Bearer call costs here.
       const run = (arg: Parameters<typeof attempt>[0]): ReturnType<typeof attempt> =>
         attempt(arg).catch((error: unknown) => {
-          if (!repeatAfter(error, state)) throw error;
+          if (!repeatAfter(error, credentialOf(error), state)) throw error;
           return run(arg);
         });
       return run;

@@ -107,14 +107,14 @@ export class ServiceApp {
   /**
    * Whether a failed API call gets its one repeat, and prepares it: a 401 drops the token so the
    * repeat fetches a new one; `use_dpop_nonce` stores the resource server's nonce (RFC 9449 §9).
+   * `authorization` is what the failed request carried: a 401 drops that token, not a newer one
+   * another call fetched meanwhile.
    */
   repeatAfter(
     error: unknown,
     authorization: string | undefined,
     state: RepeatState,
   ): RepeatReason | undefined {
-    // Without the failed call's own header, the token cached now stands for it.
-    authorization ??= this.#cache.current();
     // The token endpoint's own refusals are not the resource's: no repeat for those.
     if (!(error instanceof OktaApiError) || authorization === undefined) return undefined;
     if (error.url.endsWith(TOKEN_PATH)) return undefined;

@@ -60,12 +60,6 @@ export class TokenCache {
     return pending;
   }
 
-  /** The cached token as an Authorization value, or undefined; never starts a fetch. */
-  current(): string | undefined {
-    const token = this.#token;
-    return token && `${token.tokenType} ${token.accessToken}`;
-  }
-
   /**
    * Drops `accessToken` if it is still the cached one. Calls that failed with the same token
    * at once drop it once, and then share the one new fetch.
