@@ -5,13 +5,16 @@
 // Outside mutant runs (no __STRYKER_ACTIVE_MUTANT__) it is the plain node environment.
 const { TestEnvironment } = require('jest-environment-node');
 
-/** The mutant whose run has a failed test. The module is loaded once per runner process. */
+/**
+ * The mutant whose run has a failed test. The module is loaded once per runner process.
+ * @type {string | undefined}
+ */
 let killedMutant;
 
 class MutationEnvironment extends TestEnvironment {
   /** @param {{ name: string, test?: any, describeBlock?: any }} event */
   async handleTestEvent(event) {
-    const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
+    const mutant = process.env['__STRYKER_ACTIVE_MUTANT__'];
     if (mutant === undefined) return;
     if (event.name === 'test_done' && event.test.errors.length > 0) {
       killedMutant = mutant;
