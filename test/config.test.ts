@@ -313,3 +313,104 @@ describe('orgUrl', () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Each check of the constructor, word for word: the messages tell users how to fix their setup.
+
+function configMessage(options: unknown): string {
+  try {
+    new OktaSessions(options as ConstructorParameters<typeof OktaSessions>[0]);
+  } catch (error) {
+    expect(error).toBeInstanceOf(OktaConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('test: expected an OktaConfigError');
+}
+
+const ORG = 'https://acme.okta.com';
+
+describe('the constructor: orgUrl', () => {
+  test.each([undefined, null, '', '  \t'])(
+    'orgUrl %p is required, with where to pass it',
+    (orgUrl) => {
+      expect(configMessage({ orgUrl, apiToken: ENV_TOKEN })).toBe(
+        'orgUrl is required. Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }',
+      );
+    },
+  );
+
+  test('an orgUrl of another type names the type it got', () => {
+    expect(configMessage({ orgUrl: 42, apiToken: ENV_TOKEN })).toBe(
+      'orgUrl must be a string or a URL (got number). Pass e.g. "https://acme.okta.com"',
+    );
+  });
+
+  test('surrounding white space, NBSP included, is trimmed from orgUrl', () => {
+    const okta = new OktaSessions({ orgUrl: `\u00a0 ${ORG}/\n`, apiToken: ENV_TOKEN });
+    expect(okta.toJSON().orgUrl).toBe(ORG);
+  });
+
+  test('the {yourOktaDomain} placeholder is refused with what to put there', () => {
+    expect(configMessage({ orgUrl: 'https://{yourOktaDomain}', apiToken: ENV_TOKEN })).toBe(
+      'orgUrl still contains the {yourOktaDomain} placeholder. Replace it with your org host',
+    );
+  });
+
+  test.each(['acme.okta.com', 'https://https://acme.okta.com'])(
+    'an orgUrl without exactly one scheme (%s) is refused',
+    (orgUrl) => {
+      expect(configMessage({ orgUrl, apiToken: ENV_TOKEN })).toBe(
+        'orgUrl is not a URL with one scheme. Use the form https://acme.okta.com',
+      );
+    },
+  );
+
+  test('an orgUrl that does not parse is refused without echoing it', () => {
+    expect(configMessage({ orgUrl: 'https://acme okta.com', apiToken: ENV_TOKEN })).toBe(
+      'orgUrl is not a valid URL. Use the form https://acme.okta.com',
+    );
+  });
+
+  test.each([
+    'https://acme-admin.okta.com',
+    'https://acme-admin.oktapreview.com',
+    'https://acme-admin.okta-emea.com',
+    'https://acme-admin.okta-gov.com',
+    'https://acme-admin.oktagov.com',
+    'https://acme-admin.okta-mil.com',
+    'https://ACME-ADMIN.OKTA.COM',
+  ])('the admin domain %s is refused with the org domain to use', (orgUrl) => {
+    expect(configMessage({ orgUrl, apiToken: ENV_TOKEN })).toBe(
+      `orgUrl "${new URL(orgUrl).origin}" is an admin domain. Use your org domain without "-admin", e.g. https://acme.okta.com`,
+    );
+  });
+
+  test.each([
+    'https://acme-admin-okta.com',
+    'https://acme-admin.oktas.com',
+    'https://admin.okta.com',
+  ])('%s is not an Okta admin domain and is accepted', (orgUrl) => {
+    expect(new OktaSessions({ orgUrl, apiToken: ENV_TOKEN }).toJSON().orgUrl).toBe(orgUrl);
+  });
+
+  test('a repeated .com is refused', () => {
+    expect(configMessage({ orgUrl: 'https://acme.okta.com.com', apiToken: ENV_TOKEN })).toBe(
+      'orgUrl "https://acme.okta.com.com" contains ".com.com". Check the host for a repeated suffix',
+    );
+  });
+
+  test.each([`${ORG}/api/v1`, `${ORG}/?x=1`, `${ORG}#top`, `${ORG}:8443/x`])(
+    'a path, query or fragment (%s) is refused with the origin to use',
+    (orgUrl) => {
+      expect(configMessage({ orgUrl, apiToken: ENV_TOKEN })).toBe(
+        `orgUrl must not have a path, query or fragment. Use only the origin, e.g. ${new URL(orgUrl).origin}`,
+      );
+    },
+  );
+
+  test('an empty query or fragment is no query or fragment', () => {
+    for (const orgUrl of [`${ORG}/?`, `${ORG}#`, `${ORG}:443/`]) {
+      expect(new OktaSessions({ orgUrl, apiToken: ENV_TOKEN }).toJSON().orgUrl).toBe(ORG);
+    }
+  });
+});
