@@ -168,8 +168,9 @@ export interface ResolvedProxy {
 
 const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
 // The WHATWG URL parser has already turned any IPv4 spelling (127.1, 0x7f000001...) into four
-// decimal parts, so a host that does not match is a name, and names are resolved by someone else.
-const IPV4_LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+// decimal parts of at most 255 (or refused the URL), so a host that does not match is a name,
+// and names are resolved by someone else.
+const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /**
  * True for the hosts plain http:// may reach: an IPv4 literal in 127.0.0.0/8, `[::1]`, or
@@ -177,9 +178,7 @@ const IPV4_LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
  * its owner wants, and the credential would travel there in clear text.
  */
 export function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  const parts = IPV4_LOOPBACK.exec(hostname);
-  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+  return hostname === 'localhost' || hostname === '[::1]' || IPV4_LOOPBACK.test(hostname);
 }
 
 /**
@@ -257,7 +256,8 @@ function checkOrgUrl(raw: unknown, names: ConfigNames): string {
   if (url.hostname.includes('.com.com')) {
     fail(`${name} "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
   }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+  // An https:// or http:// URL always has a path, "/" at least.
+  if (url.pathname !== '/' || url.search || url.hash) {
     fail(
       `${name} must not have a path, query or fragment`,
       `Use only the origin, e.g. ${url.origin}`,

@@ -408,6 +408,21 @@ describe('the constructor: orgUrl', () => {
     },
   );
 
+  test('plain http:// reaches any spelling of an IPv4 loopback address, never a name that looks like one', () => {
+    for (const orgUrl of [
+      'http://127.1:8080',
+      'http://0x7f000001:8080',
+      'http://127.000.000.001',
+    ]) {
+      expect(() => new OktaSessions({ orgUrl, apiToken: ENV_TOKEN })).not.toThrow();
+    }
+    for (const orgUrl of ['http://127.0.0.1.nip.io', 'http://127.evil.com', 'http://127.0.0.1x']) {
+      expect(configMessage({ orgUrl, apiToken: ENV_TOKEN })).toBe(
+        'orgUrl must use https:// (got http://). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
+      );
+    }
+  });
+
   test('an empty query or fragment is no query or fragment', () => {
     for (const orgUrl of [`${ORG}/?`, `${ORG}#`, `${ORG}:443/`]) {
       expect(new OktaSessions({ orgUrl, apiToken: ENV_TOKEN }).toJSON().orgUrl).toBe(ORG);
