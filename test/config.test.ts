@@ -429,3 +429,75 @@ describe('the constructor: orgUrl', () => {
     }
   });
 });
+
+describe('the constructor: credentials', () => {
+  const PEM = SERVICE_PEM;
+
+  test('an API token or access token still holding a placeholder is refused', () => {
+    expect(configMessage({ orgUrl: ORG, apiToken: '{apiToken}' })).toBe(
+      'apiToken still contains a placeholder. Replace it with a real apiToken',
+    );
+    expect(configMessage({ orgUrl: ORG, accessToken: 'x{accessToken}' })).toBe(
+      'accessToken still contains a placeholder. Replace it with a real accessToken',
+    );
+    expect(configMessage({ orgUrl: ORG, apiToken: '{accessToken}' })).toBe(
+      'apiToken still contains a placeholder. Replace it with a real apiToken',
+    );
+  });
+
+  test('a token with its scheme in front is refused with the bare-token hint', () => {
+    expect(configMessage({ orgUrl: ORG, apiToken: `SSWS ${ENV_TOKEN}` })).toBe(
+      'apiToken starts with an authorization scheme. Pass the bare token as issued (no scheme; check for a stray newline if it was read from a file)',
+    );
+  });
+
+  test('a service app and a token together are refused, naming each credential given', () => {
+    const app = { clientId: '0oa1', privateKey: PEM };
+    expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, ...app })).toBe(
+      'Both apiToken and clientId + privateKey were given. Pass exactly one credential',
+    );
+    expect(configMessage({ orgUrl: ORG, accessToken: ACCESS_TOKEN, privateKey: PEM })).toBe(
+      'Both accessToken and clientId + privateKey were given. Pass exactly one credential',
+    );
+    expect(
+      configMessage({
+        orgUrl: ORG,
+        apiToken: ENV_TOKEN,
+        accessToken: ACCESS_TOKEN,
+        authorizationMode: 'PrivateKey',
+      }),
+    ).toBe(
+      'Both apiToken and accessToken and clientId + privateKey were given. Pass exactly one credential',
+    );
+  });
+
+  test('an unknown authorizationMode is refused with the three modes', () => {
+    expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, authorizationMode: 'Basic' })).toBe(
+      'authorizationMode "Basic" is unknown. Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+    );
+  });
+
+  test('authorizationMode SSWS needs the API token; with it, the token is sent as SSWS', async () => {
+    expect(
+      configMessage({ orgUrl: ORG, accessToken: ACCESS_TOKEN, authorizationMode: 'SSWS' }),
+    ).toBe('authorizationMode "SSWS" needs apiToken. Pass apiToken, or use "PrivateKey"');
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: ENV_TOKEN,
+      authorizationMode: 'SSWS',
+    });
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+  });
+
+  test('authorizationMode Bearer without an access token says where to give one', () => {
+    expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, authorizationMode: 'Bearer' })).toBe(
+      'authorizationMode "Bearer" needs an OAuth 2.0 access token. Pass it as accessToken (okta.yaml and OKTA_CLIENT_TOKEN give it as token), or use "PrivateKey" for a service app',
+    );
+  });
+
+  test('authorizationMode PrivateKey alone asks for the client id', () => {
+    expect(configMessage({ orgUrl: ORG, authorizationMode: 'PrivateKey' })).toBe(
+      "clientId must be the service app's client id. Pass it together with privateKey",
+    );
+  });
+});
