@@ -501,3 +501,111 @@ describe('the constructor: credentials', () => {
     );
   });
 });
+
+describe('the constructor: a service app', () => {
+  const app = { orgUrl: ORG, clientId: '0oa1', privateKey: SERVICE_PEM };
+
+  /** The token request the client sends first (answered invalid_client, so nothing else). */
+  async function tokenRequest(options: object): Promise<Request> {
+    const requests: Request[] = [];
+    const fetch = async (request: Request) => {
+      requests.push(request.clone());
+      return new Response(JSON.stringify({ error: 'invalid_client' }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const okta = new OktaSessions({ ...app, ...options, fetch: fetch as typeof globalThis.fetch });
+    await okta.getSession('abc').catch(() => undefined);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(new URL(requests[0]!.url).pathname).toBe('/oauth2/v1/token');
+    return requests[0]!;
+  }
+  const formOf = async (request: Request) => new URLSearchParams(await request.text());
+  const jwtPart = (jwt: string, index: 0 | 1) =>
+    JSON.parse(Buffer.from(jwt.split('.')[index]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+
+  test.each([42, '', '  ', '0oa1\n'])(
+    'a client id %p that cannot be one is refused',
+    (clientId) => {
+      expect(configMessage({ ...app, clientId })).toBe(
+        "clientId must be the service app's client id. Pass it together with privateKey",
+      );
+    },
+  );
+
+  test('fromEnv names the variables of a bad client id', () => {
+    expect(() =>
+      OktaSessions.fromEnv({
+        OKTA_CLIENT_ORGURL: ORG,
+        OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
+        OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+      }),
+    ).toThrow(
+      new OktaConfigError(
+        "clientId (OKTA_CLIENT_CLIENTID) must be the service app's client id. Pass it together with privateKey (OKTA_CLIENT_PRIVATEKEY)",
+      ),
+    );
+  });
+
+  test('a client id still holding a placeholder is refused', () => {
+    expect(configMessage({ ...app, clientId: '{clientId}' })).toBe(
+      'clientId still contains a placeholder. Use the real id',
+    );
+  });
+
+  test('a client id without a private key is refused', () => {
+    expect(configMessage({ orgUrl: ORG, clientId: '0oa1' })).toBe(
+      "clientId was given without privateKey. Pass the service app's private key too",
+    );
+  });
+
+  test.each([42, '', 'kid\r\n1'])('a keyId %p is refused', (keyId) => {
+    expect(configMessage({ ...app, keyId })).toBe(
+      'keyId must be a non-empty string. Pass the kid shown for the key in the Okta Admin Console',
+    );
+  });
+
+  test('the client id signs the assertion and the keyId names its key', async () => {
+    const form = await formOf(await tokenRequest({ keyId: 'kid-7' }));
+    const assertion = form.get('client_assertion')!;
+    expect(jwtPart(assertion, 0)['kid']).toBe('kid-7');
+    expect([jwtPart(assertion, 1)['iss'], jwtPart(assertion, 1)['sub']]).toEqual(['0oa1', '0oa1']);
+  });
+
+  test('dpop must be a boolean; it is on unless false', async () => {
+    expect(configMessage({ ...app, dpop: 'no' })).toBe('dpop must be true or false. Got no');
+    expect((await tokenRequest({})).headers.has('dpop')).toBe(true);
+    expect((await tokenRequest({ dpop: true })).headers.has('dpop')).toBe(true);
+    expect((await tokenRequest({ dpop: false })).headers.has('dpop')).toBe(false);
+  });
+
+  test.each([
+    ['not an array', 'okta.sessions.read'],
+    ['empty', []],
+    ['a non-string', [42]],
+    ['a space', ['okta.sessions.read okta.sessions.manage']],
+    ['a double quote', ['a"b']],
+    ['a backslash', ['a\\b']],
+    ['a control character', ['a\u007f']],
+    ['an empty name', ['']],
+    ['one bad name among good ones', ['okta.sessions.read', 'a"b']],
+  ])('scopes holding %s are refused', (_what, scopes) => {
+    expect(configMessage({ ...app, scopes })).toBe(
+      'scopes must be a non-empty array of scope names. e.g. ["okta.sessions.read"]',
+    );
+  });
+
+  test('scopes of every character RFC 6749 allows are asked for as given, in order', async () => {
+    const scopes = ['!#[]~', 'okta.sessions.manage', 'okta.sessions.read'];
+    expect((await formOf(await tokenRequest({ scopes }))).get('scope')).toBe(scopes.join(' '));
+  });
+
+  test('without scopes, the scopes of the spec are asked for', async () => {
+    const asked = (await formOf(await tokenRequest({}))).get('scope')!.split(' ');
+    expect(asked.sort()).toEqual(['okta.sessions.manage', 'okta.sessions.read']);
+  });
+});
