@@ -609,3 +609,45 @@ describe('the constructor: a service app', () => {
     expect(asked.sort()).toEqual(['okta.sessions.manage', 'okta.sessions.read']);
   });
 });
+
+describe('the constructor: throttle', () => {
+  const reserve = () => 0;
+  const record = () => undefined;
+
+  test.each([
+    ['null', null],
+    ['a string', 'yes'],
+    ['an object without a store', {}],
+    ['a store without record', { store: { reserve } }],
+    ['a store without reserve', { store: { record } }],
+    ['a store whose record is not a function', { store: { reserve, record: true } }],
+    ['a function carrying a store', Object.assign(() => undefined, { store: { reserve, record } })],
+  ])('throttle as %s is refused with what to pass', (_what, throttle) => {
+    expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, throttle })).toBe(
+      'throttle must be true, false or { store }. Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis',
+    );
+  });
+
+  test('throttle: false is no throttle: a request whose window is spent is sent at once', async () => {
+    server.reply(
+      json(200, SESSION, { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '4102444800' }),
+    );
+    const okta = new OktaSessions({ orgUrl: server.url, apiToken: ENV_TOKEN, throttle: false });
+    await okta.getSession('abc');
+    const started = Date.now();
+    await okta.getSession('abc');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  test('a store of your own is asked before each request and told what the response said', async () => {
+    const calls: string[] = [];
+    const store = {
+      reserve: (bucket: { key: string }) => (calls.push(`reserve ${bucket.key}`), 0),
+      record: (bucket: { key: string }) => void calls.push(`record ${bucket.key}`),
+    };
+    const okta = new OktaSessions({ orgUrl: server.url, apiToken: ENV_TOKEN, throttle: { store } });
+    await okta.getSession('abc');
+    expect(calls).toEqual([`reserve ${server.url} sessions`, `record ${server.url} sessions`]);
+  });
+});
