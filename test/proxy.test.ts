@@ -7,7 +7,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { inspect } from 'node:util';
-import { OktaNetworkError, OktaSessions } from '../src/index.js';
+import { OktaConfigError, OktaNetworkError, OktaSessions } from '../src/index.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
 import { rsaKey } from './helpers/oauth-jwt.js';
@@ -332,4 +332,139 @@ describe('CONNECT end to end over TLS, from the built command', () => {
       ]);
     },
   );
+});
+
+describe('the proxy option, checked in the constructor', () => {
+  const messageOf = (proxySetting: unknown, build?: () => unknown): string => {
+    try {
+      if (build) build();
+      else
+        new OktaSessions({
+          orgUrl: emu.url,
+          apiToken: API_TOKEN,
+          proxy: proxySetting as string,
+        });
+    } catch (error) {
+      expect(error).toBeInstanceOf(OktaConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('test: expected an OktaConfigError');
+  };
+
+  test.each(['', '   '])('proxy %p is refused with an example and the way out', (setting) => {
+    expect(messageOf(setting)).toBe(
+      'proxy must be a URL such as http://proxy.example.com:3128. Or pass proxy: false',
+    );
+  });
+
+  test('a proxy URL that does not parse is refused with the form to use', () => {
+    expect(messageOf(`http://alice:${PASSWORD}@[bad`)).toBe(
+      'proxy is not a valid URL. Use the form http://user:pass@proxy.example.com:3128',
+    );
+  });
+
+  test('a proxy of another scheme is refused naming the scheme', () => {
+    expect(messageOf(`socks5://alice:${PASSWORD}@proxy:1080`)).toBe(
+      'proxy must be an http:// or https:// proxy (got socks5://). Fix the scheme',
+    );
+  });
+
+  test.each([[42], [null], [true]])('proxy %p is refused with the forms it takes', (setting) => {
+    expect(messageOf(setting)).toBe(
+      'proxy must be a URL string, false, or { httpsProxy, httpProxy, noProxy }. Fix the proxy option',
+    );
+  });
+
+  test('each variable of a proxy object is checked under its own name', () => {
+    expect(messageOf({ httpsProxy: 'ftp://proxy' })).toBe(
+      'proxy.httpsProxy (HTTPS_PROXY) must be an http:// or https:// proxy (got ftp://). Fix the scheme',
+    );
+    expect(messageOf({ httpsProxy: 'http://proxy', httpProxy: 'ftp://proxy' })).toBe(
+      'proxy.httpProxy (HTTP_PROXY) must be an http:// or https:// proxy (got ftp://). Fix the scheme',
+    );
+    expect(messageOf({ httpProxy: 42 })).toBe(
+      'proxy.httpProxy (HTTP_PROXY) must be a URL such as http://proxy.example.com:3128. Or pass proxy: false',
+    );
+    expect(messageOf(undefined, () => OktaSessions.fromEnv(env({ HTTPS_PROXY: 'ftp://p' })))).toBe(
+      'proxy.httpsProxy (HTTPS_PROXY) must be an http:// or https:// proxy (got ftp://). Fix the scheme',
+    );
+  });
+
+  test('an https:// proxy is accepted', () => {
+    expect(
+      () =>
+        new OktaSessions({ orgUrl: emu.url, apiToken: API_TOKEN, proxy: 'https://proxy.corp:443' }),
+    ).not.toThrow();
+  });
+
+  test('a proxy given as host:port is an http:// proxy', async () => {
+    const { id } = await newSession();
+    const okta = new OktaSessions({
+      orgUrl: emu.url,
+      apiToken: API_TOKEN,
+      proxy: `127.0.0.1:${other.port}`,
+    });
+    expect((await okta.getSession(id!)).id).toBe(id);
+    expect(other.hits.map((hit) => hit.target)).toEqual([`${emu.url}/api/v1/sessions/${id}`]);
+  });
+
+  test('a proxy object: httpProxy carries http:// origins, with its noProxy honoured', async () => {
+    const { id } = await newSession();
+    await new OktaSessions({
+      orgUrl: emu.url,
+      apiToken: API_TOKEN,
+      proxy: { httpsProxy: proxy.url, httpProxy: other.url },
+    }).getSession(id!);
+    expect([proxy.hits.length, other.hits.length]).toEqual([0, 1]);
+    await new OktaSessions({
+      orgUrl: emu.url,
+      apiToken: API_TOKEN,
+      proxy: { httpProxy: other.url, noProxy: '127.0.0.1' },
+    }).getSession(id!);
+    expect([proxy.hits.length, other.hits.length]).toEqual([0, 1]);
+  });
+
+  test('a proxy object without a proxy URL, or with empty ones, is no proxy', async () => {
+    const { id } = await newSession();
+    for (const setting of [{}, { noProxy: 'example.com' }, { httpProxy: '', httpsProxy: '' }]) {
+      const okta = new OktaSessions({ orgUrl: emu.url, apiToken: API_TOKEN, proxy: setting });
+      expect((await okta.getSession(id!)).id).toBe(id);
+    }
+    expect([proxy.hits.length, other.hits.length]).toEqual([0, 0]);
+    const unreachable = new OktaSessions({
+      orgUrl: 'http://127.0.0.1:1',
+      apiToken: API_TOKEN,
+      proxy: { noProxy: 'example.com' },
+      retry: { maxRetries: 0 },
+    });
+    const error = await unreachable.getSession(id!).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(OktaNetworkError);
+    expect(error.message).not.toContain('proxy');
+  });
+
+  test('an empty lowercase variable leaves the uppercase one in force', async () => {
+    const { id } = await newSession();
+    await OktaSessions.fromEnv(env({ http_proxy: '', HTTP_PROXY: other.url })).getSession(id!);
+    expect(other.hits).toHaveLength(1);
+  });
+
+  test('errors through a proxy object name each of its proxy hosts once', async () => {
+    const call = (setting: { httpsProxy: string; httpProxy: string }) =>
+      new OktaSessions({
+        orgUrl: emu.url,
+        apiToken: API_TOKEN,
+        proxy: setting,
+        retry: { maxRetries: 0 },
+      })
+        .getSession('abc')
+        .catch((e: unknown) => e as Error);
+    const two = await call({
+      httpsProxy: `http://alice:${PASSWORD}@127.0.0.1:2`,
+      httpProxy: `http://alice:${PASSWORD}@127.0.0.1:1`,
+    });
+    expect(two).toBeInstanceOf(OktaNetworkError);
+    expect(two.message).toContain('through proxy 127.0.0.1:2, 127.0.0.1:1: ');
+    const one = await call({ httpsProxy: 'http://127.0.0.1:1', httpProxy: 'http://127.0.0.1:1' });
+    expect(one.message).toContain('through proxy 127.0.0.1:1: ');
+  });
 });
