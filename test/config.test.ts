@@ -651,3 +651,109 @@ describe('the constructor: throttle', () => {
     expect(calls).toEqual([`reserve ${server.url} sessions`, `record ${server.url} sessions`]);
   });
 });
+
+describe('layers: okta.yaml, the environment and overrides', () => {
+  test('an override left undefined keeps the setting below it', async () => {
+    const env = { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: ENV_TOKEN };
+    const okta = OktaSessions.fromEnv(env, { apiToken: undefined, orgUrl: undefined });
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+  });
+
+  test('an override without a credential keeps the credential below it', async () => {
+    const env = { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: ENV_TOKEN };
+    expect(await authOf(OktaSessions.fromEnv(env, { userAgent: 'app/1.0' }))).toBe(
+      `SSWS ${ENV_TOKEN}`,
+    );
+  });
+
+  test('settings of one object are merged key by key: okta.yaml maxRetries stays under an override of maxDelayMs', async () => {
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n    rateLimit:\n      maxRetries: 0\n`,
+    );
+    server.reply(json(503, { errorCode: 'E0000009', errorSummary: 'unavailable' }));
+    const okta = await OktaSessions.fromConfig(
+      { retry: { maxDelayMs: 10 } },
+      { env: {}, homeDir: home, cwd },
+    );
+    await expect(okta.getSession('abc')).rejects.toMatchObject({ status: 503 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test('authorizationMode SSWS drops service-app keys of the same layer', async () => {
+    const okta = OktaSessions.fromEnv({
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'SSWS',
+      OKTA_CLIENT_TOKEN: ENV_TOKEN,
+      OKTA_CLIENT_CLIENTID: '0oa1',
+      OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+    });
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+  });
+
+  test('authorizationMode Bearer prefers the access token to the token', async () => {
+    const okta = OktaSessions.fromEnv({
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'Bearer',
+      OKTA_CLIENT_TOKEN: ENV_TOKEN,
+      OKTA_CLIENT_ACCESS_TOKEN: ACCESS_TOKEN,
+    });
+    expect(await authOf(okta)).toBe(`Bearer ${ACCESS_TOKEN}`);
+  });
+
+  test('a credential of another kind on top drops the mode that chose among those below', async () => {
+    const below = {
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'Bearer',
+      OKTA_CLIENT_TOKEN: ENV_TOKEN,
+      OKTA_CLIENT_CLIENTID: '0oaEnv',
+    };
+    const app = OktaSessions.fromEnv(below, { clientId: '0oa1', privateKey: SERVICE_PEM });
+    expect(app.toJSON().auth).toBe('privateKey');
+    const serviceApp = {
+      OKTA_CLIENT_ORGURL: server.url,
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
+      OKTA_CLIENT_CLIENTID: '0oa1',
+      OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+    };
+    expect(await authOf(OktaSessions.fromEnv(serviceApp, { apiToken: CWD_TOKEN }))).toBe(
+      `SSWS ${CWD_TOKEN}`,
+    );
+  });
+
+  test('an unknown authorizationMode names the setting, shortened to 20 characters', () => {
+    expect(() =>
+      OktaSessions.fromEnv({
+        OKTA_CLIENT_ORGURL: server.url,
+        OKTA_CLIENT_TOKEN: ENV_TOKEN,
+        OKTA_CLIENT_AUTHORIZATIONMODE: `Basic${'x'.repeat(30)}`,
+      }),
+    ).toThrow(
+      new OktaConfigError(
+        `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "Basic${'x'.repeat(15)}"). Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode`,
+      ),
+    );
+  });
+
+  test('OKTA_CLIENT_SCOPES is split on any white space, at the ends too', async () => {
+    const requests: Request[] = [];
+    const fetch = async (request: Request) => {
+      requests.push(request.clone());
+      return new Response('{"error":"invalid_client"}', {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const okta = OktaSessions.fromEnv(
+      {
+        OKTA_CLIENT_ORGURL: ORG,
+        OKTA_CLIENT_CLIENTID: '0oa1',
+        OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+        OKTA_CLIENT_SCOPES: '\tokta.sessions.read \n okta.sessions.manage ',
+      },
+      { fetch: fetch as typeof globalThis.fetch },
+    );
+    await okta.getSession('abc').catch(() => undefined);
+    const form = new URLSearchParams(await requests[0]!.text());
+    expect(form.get('scope')).toBe('okta.sessions.read okta.sessions.manage');
+  });
+});
