@@ -655,7 +655,7 @@ describe('the constructor: throttle', () => {
 describe('layers: okta.yaml, the environment and overrides', () => {
   test('an override left undefined keeps the setting below it', async () => {
     const env = { OKTA_CLIENT_ORGURL: server.url, OKTA_CLIENT_TOKEN: ENV_TOKEN };
-    const okta = OktaSessions.fromEnv(env, { apiToken: undefined, orgUrl: undefined });
+    const okta = OktaSessions.fromEnv(env, { apiToken: undefined });
     expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
   });
 

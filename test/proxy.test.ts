@@ -437,7 +437,7 @@ describe('the proxy option, checked in the constructor', () => {
       proxy: { noProxy: 'example.com' },
       retry: { maxRetries: 0 },
     });
-    const error = await unreachable.getSession(id!).catch((e: unknown) => e as Error);
+    const error = (await unreachable.getSession(id!).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(OktaNetworkError);
     expect(error.message).not.toContain('proxy');
   });
@@ -457,7 +457,10 @@ describe('the proxy option, checked in the constructor', () => {
         retry: { maxRetries: 0 },
       })
         .getSession('abc')
-        .catch((e: unknown) => e as Error);
+        .then(
+          () => new Error('test: expected a rejection'),
+          (e: unknown) => e as Error,
+        );
     const two = await call({
       httpsProxy: `http://alice:${PASSWORD}@127.0.0.1:2`,
       httpProxy: `http://alice:${PASSWORD}@127.0.0.1:1`,
