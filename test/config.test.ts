@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
-import { OktaConfigError, OktaSessions } from '../src/index.js';
+import { OktaConfigError, OktaSessions, OktaValidationError } from '../src/index.js';
 import {
   json,
   SESSION,
@@ -755,5 +755,20 @@ describe('layers: okta.yaml, the environment and overrides', () => {
     await okta.getSession('abc').catch(() => undefined);
     const form = new URLSearchParams(await requests[0]!.text());
     expect(form.get('scope')).toBe('okta.sessions.read okta.sessions.manage');
+  });
+});
+
+describe('the constructor: headers', () => {
+  test('a client-level header that is not valid is refused under the option name', () => {
+    const thrown = (() => {
+      try {
+        new OktaSessions({ orgUrl: ORG, apiToken: ENV_TOKEN, headers: { 'x trace': '1' } });
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('test: expected a refusal');
+    })();
+    expect(thrown).toBeInstanceOf(OktaValidationError);
+    expect(thrown.message).toBe('Invalid headers: "x trace" is not a valid header name');
   });
 });
