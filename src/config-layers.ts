@@ -100,7 +100,7 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ConfigL
     accessToken: read('ACCESS_TOKEN'),
     authorizationMode: read('AUTHORIZATIONMODE'),
     clientId: read('CLIENTID'),
-    scopes: scopes?.split(/\s+/).filter(Boolean),
+    scopes: scopes?.split(/\s/).filter(Boolean),
     privateKey: read('PRIVATEKEY'),
     keyId: read('KEYID'),
   };

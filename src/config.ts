@@ -167,10 +167,6 @@ export interface ResolvedProxy {
 }
 
 const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
-// The WHATWG URL parser has already turned any IPv4 spelling (127.1, 0x7f000001...) into four
-// decimal parts of at most 255 (or refused the URL), so a host that does not match is a name,
-// and names are resolved by someone else.
-const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /**
  * True for the hosts plain http:// may reach: an IPv4 literal in 127.0.0.0/8, `[::1]`, or
@@ -178,7 +174,12 @@ const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
  * its owner wants, and the credential would travel there in clear text.
  */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || IPV4_LOOPBACK.test(hostname);
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  // The WHATWG URL parser reads a host whose last label is a number as IPv4 and writes it back
+  // as four decimal parts (127.1 and 0x7f000001 become 127.0.0.1), or refuses the URL; any
+  // other host is a name.
+  const labels = hostname.split('.');
+  return labels[0] === '127' && /^\d+$/.test(labels[labels.length - 1]!);
 }
 
 /**

@@ -416,7 +416,13 @@ describe('the constructor: orgUrl', () => {
     ]) {
       expect(() => new OktaSessions({ orgUrl, apiToken: ENV_TOKEN })).not.toThrow();
     }
-    for (const orgUrl of ['http://127.0.0.1.nip.io', 'http://127.evil.com', 'http://127.0.0.1x']) {
+    for (const orgUrl of [
+      'http://127.0.0.1.nip.io',
+      'http://127.evil.com',
+      'http://127.0.0.1x',
+      'http://127.foo.a1',
+      'http://127.foo.1a',
+    ]) {
       expect(configMessage({ orgUrl, apiToken: ENV_TOKEN })).toBe(
         'orgUrl must use https:// (got http://). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
       );
