@@ -740,6 +740,37 @@ describe('layers: okta.yaml, the environment and overrides', () => {
     );
   });
 
+  test('a bad setting in the overrides of fromEnv is named as the option', () => {
+    expect(() =>
+      OktaSessions.fromEnv(
+        { OKTA_CLIENT_ORGURL: ORG, OKTA_CLIENT_TOKEN: ENV_TOKEN },
+        { timeoutMs: 0 },
+      ),
+    ).toThrow(new OktaConfigError('timeoutMs must be a number from 1 to 2147483647. Got 0'));
+  });
+
+  test('a list on top replaces the list below: override scopes are not merged into the variable', async () => {
+    const requests: Request[] = [];
+    const fetch = async (request: Request) => {
+      requests.push(request.clone());
+      return new Response('{"error":"invalid_client"}', {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const okta = OktaSessions.fromEnv(
+      {
+        OKTA_CLIENT_ORGURL: ORG,
+        OKTA_CLIENT_CLIENTID: '0oa1',
+        OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
+        OKTA_CLIENT_SCOPES: 'okta.sessions.read okta.sessions.manage',
+      },
+      { scopes: ['okta.sessions.read'], fetch: fetch as typeof globalThis.fetch },
+    );
+    await okta.getSession('abc').catch(() => undefined);
+    expect(new URLSearchParams(await requests[0]!.text()).get('scope')).toBe('okta.sessions.read');
+  });
+
   test('OKTA_CLIENT_SCOPES is split on any white space, at the ends too', async () => {
     const requests: Request[] = [];
     const fetch = async (request: Request) => {
