@@ -685,6 +685,20 @@ describe('layers: okta.yaml, the environment and overrides', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  test("a null override (from JavaScript) replaces okta.yaml's setting rather than merging into it", async () => {
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n    rateLimit:\n      maxRetries: 0\n`,
+    );
+    server.reply(json(503, { errorCode: 'E0000009', errorSummary: 'unavailable' }));
+    const okta = await OktaSessions.fromConfig({ retry: null } as never, {
+      env: {},
+      homeDir: home,
+      cwd,
+    });
+    await expect(okta.getSession('abc')).rejects.toMatchObject({ status: 503 });
+    expect(server.requests).toHaveLength(3); // the default two retries
+  });
+
   test('authorizationMode SSWS drops service-app keys of the same layer', async () => {
     const okta = OktaSessions.fromEnv({
       OKTA_CLIENT_ORGURL: server.url,
