@@ -7,6 +7,7 @@ import {
   OktaError,
   OktaForbiddenError,
   OktaInvalidResponseError,
+  OktaNetworkError,
   OktaNotFoundError,
   OktaRateLimitError,
   OktaServerError,
@@ -530,6 +531,9 @@ describe('injected fetch', () => {
   });
 });
 
+/** The client always calls its fetch with one Request. */
+const asFetch = (fetch: (r: Request) => Promise<Response>) => fetch as typeof globalThis.fetch;
+
 /** A 200 or error Response whose body arrives in the given chunks, and whether it was cancelled. */
 function chunkedResponse(status: number, chunks: Uint8Array[], endless = false) {
   const state = { cancelled: false, pulls: 0 };
@@ -565,7 +569,11 @@ const paddedSession = (bytes: number) => {
 describe('the fetch transport reads bodies under a bound', () => {
   const MiB = 1024 * 1024;
   const over = (fetch: (r: Request) => Promise<Response>) =>
-    new OktaSessions({ orgUrl: 'https://acme.okta.com', apiToken: API_TOKEN, fetch });
+    new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: API_TOKEN,
+      fetch: asFetch(fetch),
+    });
 
   test('a Session body of exactly 1 MiB, in chunks, is read whole', async () => {
     const { response } = chunkedResponse(200, bytesIn(paddedSession(MiB), 100_000));
@@ -636,6 +644,118 @@ describe('the fetch transport reads bodies under a bound', () => {
     await okta.getCurrentSession({ cookie: 'sid=abc' });
     expect(seen[0]!.credentials).toBe('include');
     expect(seen[0]!.redirect).toBe('manual');
+  });
+});
+
+describe('one attempt', () => {
+  const ORG = 'https://acme.okta.com';
+  const withFetch = (fetch: (r: Request) => Promise<Response>, extra: object = {}) =>
+    new OktaSessions({
+      orgUrl: ORG,
+      apiToken: API_TOKEN,
+      retry: { maxRetries: 0 },
+      fetch: asFetch(fetch),
+      ...extra,
+    });
+  const sessionReply = (status = 200) => new Response(JSON.stringify(SESSION), { status });
+
+  test('a 299 is a success and a 300 an OktaApiError', async () => {
+    const session = await withFetch(async () => sessionReply(299)).getSession('abc');
+    expect(session.id).toBe(SESSION.id);
+    const err = await withFetch(async () => sessionReply(300))
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaApiError);
+    expect((err as OktaApiError).status).toBe(300);
+  });
+
+  test('a fetch that rejects: OktaNetworkError naming method and path, the failure in cause', async () => {
+    const failure = new Error('socket hang up');
+    const err = await withFetch(async () => {
+      throw failure;
+    })
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaNetworkError);
+    expect((err as Error).message).toBe(
+      'Okta request failed: socket hang up (GET /api/v1/sessions/abc)',
+    );
+    expect((err as Error).cause).toEqual(failure);
+  });
+
+  test('a fetch that never answers: OktaTimeoutError naming the timeout, method and path', async () => {
+    const err = await withFetch(
+      (request) =>
+        new Promise<Response>((_resolve, reject) =>
+          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+        ),
+      { timeoutMs: 50 },
+    )
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaTimeoutError);
+    expect((err as Error).message).toBe(
+      'Okta request timed out after 50 ms (GET /api/v1/sessions/abc)',
+    );
+  });
+
+  test('a retried /me call sends X-Okta-Retry-Count and still no credential', async () => {
+    const seen: Request[] = [];
+    const okta = withFetch(
+      async (request) => {
+        seen.push(request);
+        return seen.length === 1 ? new Response('{}', { status: 503 }) : sessionReply();
+      },
+      { retry: { maxRetries: 1, maxDelayMs: 0 } },
+    );
+    await okta.getCurrentSession({ cookie: 'sid=abc' });
+    expect(
+      seen.map((r) => [r.headers.get('x-okta-retry-count'), r.headers.get('authorization')]),
+    ).toEqual([
+      [null, null],
+      ['1', null],
+    ]);
+  });
+
+  test('an unusable 200 keeps its request id, scrubbed of the API token', async () => {
+    const err = await withFetch(
+      async () =>
+        new Response('<html>', {
+          status: 200,
+          headers: { 'x-okta-request-id': `req-${API_TOKEN}` },
+        }),
+    )
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    const { requestId, message } = err as OktaInvalidResponseError;
+    expect(requestId).toMatch(/^req-/);
+    expect(requestId).not.toContain(API_TOKEN);
+    expect(message).toBe(
+      `Okta HTTP 200 with an unusable body: body is not JSON (GET /api/v1/sessions/abc, request ${requestId})`,
+    );
+  });
+
+  test('an unusable 200 without a request id has requestId undefined', async () => {
+    const err = await withFetch(async () => new Response('<html>', { status: 200 }))
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as OktaInvalidResponseError).requestId).toBeUndefined();
+  });
+
+  test('an overlong 200 keeps its request id too', async () => {
+    const err = await withFetch(
+      async () =>
+        new Response(paddedSession(1024 * 1024 + 1), {
+          status: 200,
+          headers: { 'x-okta-request-id': 'req-big' },
+        }),
+    )
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as OktaInvalidResponseError).requestId).toBe('req-big');
   });
 });
 
