@@ -1165,6 +1165,74 @@ describe('input validation before I/O', () => {
 
 // ---------------------------------------------------------------------------------------------
 
+describe('the Node transport reads bodies under a bound', () => {
+  const MiB = 1024 * 1024;
+  /** The Session JSON followed by spaces, `bytes` long in all. */
+  const padded = (bytes: number) => {
+    const body = JSON.stringify(sessionBody(SESSION_ID));
+    return body + ' '.repeat(bytes - body.length);
+  };
+
+  test('a Session body of exactly 1 MiB is read whole', async () => {
+    await serve(text(200, padded(MiB)));
+    const session = await client().getSession(SESSION_ID);
+    expect(session.id).toBe(SESSION_ID);
+  });
+
+  test('one byte over 1 MiB: OktaInvalidResponseError naming the limit', async () => {
+    await serve(text(200, padded(MiB + 1), { requestId: 'req-big' }));
+    const err = failure(await measure(() => client().getSession(SESSION_ID)), OktaError);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect(err.message).toBe(
+      `Okta HTTP 200 with an unusable body: response body larger than 1048576 bytes (GET /api/v1/sessions/${SESSION_ID}, request req-big)`,
+    );
+  });
+
+  test('an empty 200 on getSession: the empty-body problem, word for word', async () => {
+    await serve(empty(200, { requestId: 'req-empty' }));
+    const err = failure(await measure(() => client().getSession(SESSION_ID)), OktaError);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect(err.message).toBe(
+      `Okta HTTP 200 with an unusable body: empty body where a Session was expected (GET /api/v1/sessions/${SESSION_ID}, request req-empty)`,
+    );
+  });
+
+  test.each([
+    ['sent at once', 0],
+    ['sent after the headers', 100],
+  ])(
+    'an error body is cut at exactly 64 KiB (%s): JSON ending at the limit still parses',
+    async (_name, delayMs) => {
+      const head = '{"errorCode":"E0000007","errorSummary":"';
+      const tail = '"}';
+      const summary = 'x'.repeat(64 * 1024 - head.length - tail.length);
+      const body = `${head}${summary}${tail}${' and the rest'.repeat(10_000)}`;
+      await serve(async ({ res }) => {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        if (delayMs) {
+          res.flushHeaders();
+          await sleep(delayMs);
+        }
+        res.end(body);
+      });
+      const err = failure(await measure(() => client().getSession(SESSION_ID)), OktaNotFoundError);
+      expect(err.errorCode).toBe('E0000007');
+      expect(err.errorSummary).toBe(`${'x'.repeat(2000)}…`);
+    },
+  );
+
+  test('a 103 Early Hints before the answer is skipped: the Session comes from the 200', async () => {
+    await serve(async (ctx) => {
+      ctx.res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      // Apart from the 200, so that a client taking the 103 for the answer would see it alone.
+      await sleep(100);
+      return sessionOk(SESSION_ID)(ctx);
+    });
+    const session = await client().getSession(SESSION_ID);
+    expect(session.id).toBe(SESSION_ID);
+  });
+});
+
 describe('process hygiene', () => {
   const root = resolve(__dirname, '..');
 
