@@ -641,6 +641,25 @@ describe('the token request on the wire', () => {
       'DPoP tok-2',
     ]);
   });
+
+  test("a new token's proof carries the new token's ath, not the old one's", async () => {
+    const invalid = json(
+      401,
+      { errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
+      { headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } },
+    );
+    const server = await startScriptedServer([
+      tokenBody('DPoP', 'tok-1'),
+      invalid,
+      tokenBody('DPoP', 'tok-2'),
+      sessionOk(),
+    ]);
+    await client(server.url).getSession('102abc');
+    const aths = [server.requests[1]!, server.requests[3]!].map(
+      (r) => decodeJwt(String(r.headers['dpop'])).claims['ath'],
+    );
+    expect(aths).toEqual([ath('tok-1'), ath('tok-2')]);
+  });
 });
 
 describe('end to end against the emulator', () => {
