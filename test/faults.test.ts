@@ -732,6 +732,34 @@ describe('abort', () => {
     expect(server.attempts).toBe(1);
     expect(outcome.elapsedMs).toBeLessThan(2_000);
   });
+  test.each([
+    ['waiting for headers, a string reason', neverAnswer(), 'my string reason'],
+    ['waiting for headers', neverAnswer(), new Error('my reason')],
+    ['reading the body', hungBody(200, '{"id":"102Ke2'), new Error('my reason')],
+  ])(
+    'abort while %s: the connection is closed, the call rejects with the reason',
+    async (_name, step, reason) => {
+      let socketClosed = false;
+      const controller = new AbortController();
+      await serve((ctx) => {
+        ctx.socket.once('close', () => (socketClosed = true));
+        // Once the request is here (the first request of a run can take long to arrive).
+        setTimeout(() => controller.abort(reason), 50);
+        return step(ctx);
+      });
+      const okta = client({ timeoutMs: 10_000 });
+
+      const outcome = await measure(() =>
+        okta.getSession(SESSION_ID, { signal: controller.signal }),
+      );
+
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error).toBe(reason);
+      // Generous: the client hangs up at once, but this machine may be loaded.
+      for (let waited = 0; !socketClosed && waited < 3_000; waited += 20) await sleep(20);
+      expect(socketClosed).toBe(true);
+    },
+  );
 
   test('abort during the backoff wait: rejects with signal.reason at once', async () => {
     const date = nowSeconds();
