@@ -660,6 +660,20 @@ describe('the token request on the wire', () => {
     );
     expect(aths).toEqual([ath('tok-1'), ath('tok-2')]);
   });
+
+  test("okta.raw with a caller's query: the proof's htu is scheme, host and path only", async () => {
+    const server = await startScriptedServer([tokenBody('DPoP'), sessionOk()]);
+    await client(server.url).raw.GET('/api/v1/sessions/{sessionId}', {
+      params: { path: { sessionId: '102abc' } },
+      // The spec declares no query; a caller's own serializer can still add one.
+      querySerializer: () => 'expand=user#part',
+    });
+    const api = server.requests[1]!;
+    expect(api.url).toBe('/api/v1/sessions/102abc?expand=user');
+    expect(decodeJwt(String(api.headers['dpop'])).claims['htu']).toBe(
+      `${server.url}/api/v1/sessions/102abc`,
+    );
+  });
 });
 
 describe('end to end against the emulator', () => {
