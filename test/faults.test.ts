@@ -760,6 +760,35 @@ describe('abort', () => {
       expect(socketClosed).toBe(true);
     },
   );
+  test('abort while the access token provider is pending: the request is never sent', async () => {
+    await serve(sessionOk(SESSION_ID));
+    let provide: (token: string) => void = () => undefined;
+    const okta = client({
+      apiToken: undefined,
+      accessToken: () => new Promise<string>((resolve) => (provide = resolve)),
+    });
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    const call = okta.getSession(SESSION_ID, { signal: controller.signal });
+    await sleep(50);
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    provide(ACCESS_TOKEN);
+    await sleep(300);
+    expect(server.attempts).toBe(0);
+    expect(server.connections).toBe(0);
+  });
+
+  test('a body broken mid-read (a bad chunk): OktaNetworkError, not a hang or a short body', async () => {
+    await serve(({ socket }) => {
+      socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n');
+    });
+    const err = failure(
+      await measure(() => client({ retry: { maxRetries: 0 } }).getSession(SESSION_ID)),
+      OktaError,
+    );
+    expect(err).toBeInstanceOf(OktaNetworkError);
+  });
 
   test('abort during the backoff wait: rejects with signal.reason at once', async () => {
     const date = nowSeconds();
