@@ -336,11 +336,13 @@ export function proxyTransport(proxy: ResolvedProxy): Transport {
       }
       let cancelled: unknown;
       request.cancel.onCancel((reason) => (cancelled = reason));
-      let response: TransportResponse;
       try {
-        response = await exchangeOn(lane, request);
+        // A plain request's 407 never comes back as a response: undici's proxy agent turns it
+        // into an error ("Proxy Authentication Required (407)"), named below like the others.
+        return await exchangeOn(lane, request);
       } catch (error) {
-        if (error === cancelled || error instanceof BodyTooLargeError) throw error;
+        // (A body too large rejects the read, never this: the exchange has settled by then.)
+        if (error === cancelled) throw error;
         const message = (error as { message?: unknown }).message;
         const tunnel = /^Proxy response \((\d+)\)/.exec(String(message));
         throw new ProxyError(
@@ -353,15 +355,6 @@ export function proxyTransport(proxy: ResolvedProxy): Transport {
           error,
         );
       }
-      // Okta never answers 407: this is the proxy refusing a plain (absolute-form) request.
-      if (response.status === 407) {
-        void response.text(0, 'truncate').catch(() => undefined);
-        throw new ProxyError(
-          proxy.label,
-          'the proxy refused the request (HTTP 407, proxy authentication)',
-        );
-      }
-      return response;
     },
   };
 }
