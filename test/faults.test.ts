@@ -618,6 +618,21 @@ describe('server errors and network failures', () => {
     expect(retries[0]?.delayMs).toBeLessThanOrEqual(50);
     expect(outcome.elapsedMs).toBeLessThan(3_000);
   });
+  test('an unreachable proxy: the whole message word for word, the cause a ProxyError with the connect error under it', async () => {
+    await serve(sessionOk(SESSION_ID));
+    const okta = client({ proxy: 'http://127.0.0.1:1', retry: { maxRetries: 0 } });
+    const err = failure(await measure(() => okta.getSession(SESSION_ID)), OktaNetworkError);
+    expect(err.message).toBe(
+      `Okta request failed: through proxy 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1 (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+    const cause = err.cause as Error & { code?: string; cause?: Error & { code?: string } };
+    expect([cause.name, cause.code, cause.cause?.code]).toEqual([
+      'ProxyError',
+      'ECONNREFUSED',
+      'ECONNREFUSED',
+    ]);
+    expect(server.attempts).toBe(0);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -317,8 +317,8 @@ function proxyRouteFor(proxy: ResolvedProxy): Promise<ProxyRoute> {
 /** What went wrong on the way through the proxy, naming its host and never its credentials. */
 class ProxyError extends Error {
   readonly code: string | undefined;
-  constructor(label: string, problem: string, cause?: unknown) {
-    super(`through proxy ${label}: ${problem}`, cause === undefined ? undefined : { cause });
+  constructor(label: string, problem: string, cause: unknown) {
+    super(`through proxy ${label}: ${problem}`, { cause });
     this.name = 'ProxyError';
     this.code = (cause as { code?: string } | undefined)?.code;
   }
