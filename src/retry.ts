@@ -76,9 +76,9 @@ function backoffMs(retry: number): number {
 /** Okta's documented wait for a 429, with the fallbacks for missing or nonsensical headers. */
 function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
   const state = rateLimitOf(error);
-  const fromReset = state && resetWaitMs(state);
+  const fromReset = resetWaitMs(state);
   if (fromReset !== undefined) return fromReset;
-  const retryAfter = state?.retryAfterMs;
+  const retryAfter = state.retryAfterMs;
   if (retryAfter !== undefined && retryAfter >= 0) return retryAfter;
   return backoffMs(retry);
 }

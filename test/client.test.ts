@@ -7,6 +7,7 @@ import {
   OktaError,
   OktaForbiddenError,
   OktaInvalidResponseError,
+  OktaNetworkError,
   OktaNotFoundError,
   OktaRateLimitError,
   OktaServerError,
@@ -527,6 +528,234 @@ describe('injected fetch', () => {
     expect(seen[0]).toBeInstanceOf(Request);
     expect(seen[0]!.url).toBe('https://acme.okta.com/api/v1/sessions/abc');
     expect(seen[0]!.headers.get('authorization')).toBe(`SSWS ${API_TOKEN}`);
+  });
+});
+
+/** The client always calls its fetch with one Request. */
+const asFetch = (fetch: (r: Request) => Promise<Response>) => fetch as typeof globalThis.fetch;
+
+/** A 200 or error Response whose body arrives in the given chunks, and whether it was cancelled. */
+function chunkedResponse(status: number, chunks: Uint8Array[], endless = false) {
+  const state = { cancelled: false, pulls: 0 };
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.pulls++;
+      if (next < chunks.length) controller.enqueue(chunks[next++]!);
+      else if (endless) controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      else controller.close();
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { response: new Response(body, { status }), state };
+}
+
+/** `text` as UTF-8, cut into chunks of `size` bytes. */
+function bytesIn(text: string, size: number): Uint8Array[] {
+  const all = new TextEncoder().encode(text);
+  const chunks: Uint8Array[] = [];
+  for (let at = 0; at < all.length; at += size) chunks.push(all.subarray(at, at + size));
+  return chunks;
+}
+
+/** The Session JSON followed by spaces, `bytes` long in all. */
+const paddedSession = (bytes: number) => {
+  const text = JSON.stringify(SESSION);
+  return text + ' '.repeat(bytes - text.length);
+};
+
+describe('the fetch transport reads bodies under a bound', () => {
+  const MiB = 1024 * 1024;
+  const over = (fetch: (r: Request) => Promise<Response>) =>
+    new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: API_TOKEN,
+      fetch: asFetch(fetch),
+    });
+
+  test('a Session body of exactly 1 MiB, in chunks, is read whole', async () => {
+    const { response } = chunkedResponse(200, bytesIn(paddedSession(MiB), 100_000));
+    const session = await over(async () => response).getSession('abc');
+    expect(session.id).toBe(SESSION.id);
+  });
+
+  test('one byte over 1 MiB: OktaInvalidResponseError naming the limit, the body cancelled', async () => {
+    const { response, state } = chunkedResponse(
+      200,
+      bytesIn(paddedSession(MiB + 1), 100_000),
+      true,
+    );
+    const err = await over(async () => response)
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      'Okta HTTP 200 with an unusable body: response body larger than 1048576 bytes (GET /api/v1/sessions/abc)',
+    );
+    expect(state.cancelled).toBe(true);
+  });
+
+  test('a character split across two chunks is decoded whole', async () => {
+    const text = JSON.stringify({ ...SESSION, login: 'zoë@example.com' });
+    const bytes = new TextEncoder().encode(text);
+    const split = bytes.indexOf(0xc3) + 1; // between the two bytes of "ë"
+    const { response } = chunkedResponse(200, [bytes.subarray(0, split), bytes.subarray(split)]);
+    const session = await over(async () => response).getSession('abc');
+    expect(session.login).toBe('zoë@example.com');
+  });
+
+  test('a 200 without a body on getSession: the empty-body problem', async () => {
+    const err = await over(async () => new Response(null, { status: 200 }))
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      'Okta HTTP 200 with an unusable body: empty body where a Session was expected (GET /api/v1/sessions/abc)',
+    );
+  });
+
+  test('an error body is cut at exactly 64 KiB: JSON ending at the limit still parses', async () => {
+    const head = '{"errorCode":"E0000007","errorSummary":"';
+    const tail = '"}';
+    const summary = 'x'.repeat(64 * 1024 - head.length - tail.length);
+    const text = `${head}${summary}${tail}, and then the rest of an endless body`;
+    const { response, state } = chunkedResponse(404, bytesIn(text, 10_000), true);
+    const err = await over(async () => response)
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaNotFoundError);
+    expect((err as OktaNotFoundError).errorCode).toBe('E0000007');
+    expect((err as OktaNotFoundError).errorSummary).toBe(`${'x'.repeat(2000)}…`);
+    expect(state.cancelled).toBe(true);
+  });
+
+  test('the browser credentials mode is sent with the request', async () => {
+    const seen: Request[] = [];
+    const okta = new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      credentials: 'include',
+      fetch: async (request) => {
+        seen.push(request as Request);
+        return new Response(JSON.stringify(SESSION), { status: 200 });
+      },
+    });
+    await okta.getCurrentSession({ cookie: 'sid=abc' });
+    expect(seen[0]!.credentials).toBe('include');
+    expect(seen[0]!.redirect).toBe('manual');
+  });
+});
+
+describe('one attempt', () => {
+  const ORG = 'https://acme.okta.com';
+  const withFetch = (fetch: (r: Request) => Promise<Response>, extra: object = {}) =>
+    new OktaSessions({
+      orgUrl: ORG,
+      apiToken: API_TOKEN,
+      retry: { maxRetries: 0 },
+      fetch: asFetch(fetch),
+      ...extra,
+    });
+  const sessionReply = (status = 200) => new Response(JSON.stringify(SESSION), { status });
+
+  test('a 299 is a success and a 300 an OktaApiError', async () => {
+    const session = await withFetch(async () => sessionReply(299)).getSession('abc');
+    expect(session.id).toBe(SESSION.id);
+    const err = await withFetch(async () => sessionReply(300))
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaApiError);
+    expect((err as OktaApiError).status).toBe(300);
+  });
+
+  test('a fetch that rejects: OktaNetworkError naming method and path, the failure in cause', async () => {
+    const failure = new Error('socket hang up');
+    const err = await withFetch(async () => {
+      throw failure;
+    })
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaNetworkError);
+    expect((err as Error).message).toBe(
+      'Okta request failed: socket hang up (GET /api/v1/sessions/abc)',
+    );
+    expect((err as Error).cause).toEqual(failure);
+  });
+
+  test('a fetch that never answers: OktaTimeoutError naming the timeout, method and path', async () => {
+    const err = await withFetch(
+      (request) =>
+        new Promise<Response>((_resolve, reject) =>
+          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+        ),
+      { timeoutMs: 50 },
+    )
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaTimeoutError);
+    expect((err as Error).message).toBe(
+      'Okta request timed out after 50 ms (GET /api/v1/sessions/abc)',
+    );
+  });
+
+  test('a retried /me call sends X-Okta-Retry-Count and still no credential', async () => {
+    const seen: Request[] = [];
+    const okta = withFetch(
+      async (request) => {
+        seen.push(request);
+        return seen.length === 1 ? new Response('{}', { status: 503 }) : sessionReply();
+      },
+      { retry: { maxRetries: 1, maxDelayMs: 0 } },
+    );
+    await okta.getCurrentSession({ cookie: 'sid=abc' });
+    expect(
+      seen.map((r) => [r.headers.get('x-okta-retry-count'), r.headers.get('authorization')]),
+    ).toEqual([
+      [null, null],
+      ['1', null],
+    ]);
+  });
+
+  test('an unusable 200 keeps its request id, scrubbed of the API token', async () => {
+    const err = await withFetch(
+      async () =>
+        new Response('<html>', {
+          status: 200,
+          headers: { 'x-okta-request-id': `req-${API_TOKEN}` },
+        }),
+    )
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    const { requestId, message } = err as OktaInvalidResponseError;
+    expect(requestId).toMatch(/^req-/);
+    expect(requestId).not.toContain(API_TOKEN);
+    expect(message).toBe(
+      `Okta HTTP 200 with an unusable body: body is not JSON (GET /api/v1/sessions/abc, request ${requestId})`,
+    );
+  });
+
+  test('an unusable 200 without a request id has requestId undefined', async () => {
+    const err = await withFetch(async () => new Response('<html>', { status: 200 }))
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as OktaInvalidResponseError).requestId).toBeUndefined();
+  });
+
+  test('an overlong 200 keeps its request id too', async () => {
+    const err = await withFetch(
+      async () =>
+        new Response(paddedSession(1024 * 1024 + 1), {
+          status: 200,
+          headers: { 'x-okta-request-id': 'req-big' },
+        }),
+    )
+      .getSession('abc')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as OktaInvalidResponseError).requestId).toBe('req-big');
   });
 });
 

@@ -618,6 +618,21 @@ describe('server errors and network failures', () => {
     expect(retries[0]?.delayMs).toBeLessThanOrEqual(50);
     expect(outcome.elapsedMs).toBeLessThan(3_000);
   });
+  test('an unreachable proxy: the whole message word for word, the cause a ProxyError with the connect error under it', async () => {
+    await serve(sessionOk(SESSION_ID));
+    const okta = client({ proxy: 'http://127.0.0.1:1', retry: { maxRetries: 0 } });
+    const err = failure(await measure(() => okta.getSession(SESSION_ID)), OktaNetworkError);
+    expect(err.message).toBe(
+      `Okta request failed: through proxy 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1 (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+    const cause = err.cause as Error & { code?: string; cause?: Error & { code?: string } };
+    expect([cause.name, cause.code, cause.cause?.code]).toEqual([
+      'ProxyError',
+      'ECONNREFUSED',
+      'ECONNREFUSED',
+    ]);
+    expect(server.attempts).toBe(0);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -731,6 +746,63 @@ describe('abort', () => {
     if (!outcome.ok) expect(outcome.error).toBe(reason);
     expect(server.attempts).toBe(1);
     expect(outcome.elapsedMs).toBeLessThan(2_000);
+  });
+  test.each([
+    ['waiting for headers, a string reason', neverAnswer(), 'my string reason'],
+    ['waiting for headers', neverAnswer(), new Error('my reason')],
+    ['reading the body', hungBody(200, '{"id":"102Ke2'), new Error('my reason')],
+  ])(
+    'abort while %s: the connection is closed, the call rejects with the reason',
+    async (_name, step, reason) => {
+      let socketClosed = false;
+      const controller = new AbortController();
+      await serve((ctx) => {
+        ctx.socket.once('close', () => (socketClosed = true));
+        // Once the request is here (the first request of a run can take long to arrive).
+        setTimeout(() => controller.abort(reason), 50);
+        return step(ctx);
+      });
+      const okta = client({ timeoutMs: 10_000 });
+
+      const outcome = await measure(() =>
+        okta.getSession(SESSION_ID, { signal: controller.signal }),
+      );
+
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error).toBe(reason);
+      // Generous: the client hangs up at once, but this machine may be loaded.
+      for (let waited = 0; !socketClosed && waited < 3_000; waited += 20) await sleep(20);
+      expect(socketClosed).toBe(true);
+    },
+  );
+  test('abort while the access token provider is pending: the request is never sent', async () => {
+    await serve(sessionOk(SESSION_ID));
+    let provide: (token: string) => void = () => undefined;
+    const okta = client({
+      apiToken: undefined,
+      accessToken: () => new Promise<string>((resolve) => (provide = resolve)),
+    });
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    const call = okta.getSession(SESSION_ID, { signal: controller.signal });
+    await sleep(50);
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    provide(ACCESS_TOKEN);
+    await sleep(300);
+    expect(server.attempts).toBe(0);
+    expect(server.connections).toBe(0);
+  });
+
+  test('a body broken mid-read (a bad chunk): OktaNetworkError, not a hang or a short body', async () => {
+    await serve(({ socket }) => {
+      socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n');
+    });
+    const err = failure(
+      await measure(() => client({ retry: { maxRetries: 0 } }).getSession(SESSION_ID)),
+      OktaError,
+    );
+    expect(err).toBeInstanceOf(OktaNetworkError);
   });
 
   test('abort during the backoff wait: rejects with signal.reason at once', async () => {
@@ -1164,6 +1236,74 @@ describe('input validation before I/O', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('the Node transport reads bodies under a bound', () => {
+  const MiB = 1024 * 1024;
+  /** The Session JSON followed by spaces, `bytes` long in all. */
+  const padded = (bytes: number) => {
+    const body = JSON.stringify(sessionBody(SESSION_ID));
+    return body + ' '.repeat(bytes - body.length);
+  };
+
+  test('a Session body of exactly 1 MiB is read whole', async () => {
+    await serve(text(200, padded(MiB)));
+    const session = await client().getSession(SESSION_ID);
+    expect(session.id).toBe(SESSION_ID);
+  });
+
+  test('one byte over 1 MiB: OktaInvalidResponseError naming the limit', async () => {
+    await serve(text(200, padded(MiB + 1), { requestId: 'req-big' }));
+    const err = failure(await measure(() => client().getSession(SESSION_ID)), OktaError);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect(err.message).toBe(
+      `Okta HTTP 200 with an unusable body: response body larger than 1048576 bytes (GET /api/v1/sessions/${SESSION_ID}, request req-big)`,
+    );
+  });
+
+  test('an empty 200 on getSession: the empty-body problem, word for word', async () => {
+    await serve(empty(200, { requestId: 'req-empty' }));
+    const err = failure(await measure(() => client().getSession(SESSION_ID)), OktaError);
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect(err.message).toBe(
+      `Okta HTTP 200 with an unusable body: empty body where a Session was expected (GET /api/v1/sessions/${SESSION_ID}, request req-empty)`,
+    );
+  });
+
+  test.each([
+    ['sent at once', 0],
+    ['sent after the headers', 100],
+  ])(
+    'an error body is cut at exactly 64 KiB (%s): JSON ending at the limit still parses',
+    async (_name, delayMs) => {
+      const head = '{"errorCode":"E0000007","errorSummary":"';
+      const tail = '"}';
+      const summary = 'x'.repeat(64 * 1024 - head.length - tail.length);
+      const body = `${head}${summary}${tail}${' and the rest'.repeat(10_000)}`;
+      await serve(async ({ res }) => {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        if (delayMs) {
+          res.flushHeaders();
+          await sleep(delayMs);
+        }
+        res.end(body);
+      });
+      const err = failure(await measure(() => client().getSession(SESSION_ID)), OktaNotFoundError);
+      expect(err.errorCode).toBe('E0000007');
+      expect(err.errorSummary).toBe(`${'x'.repeat(2000)}…`);
+    },
+  );
+
+  test('a 103 Early Hints before the answer is skipped: the Session comes from the 200', async () => {
+    await serve(async (ctx) => {
+      ctx.res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      // Apart from the 200, so that a client taking the 103 for the answer would see it alone.
+      await sleep(100);
+      return sessionOk(SESSION_ID)(ctx);
+    });
+    const session = await client().getSession(SESSION_ID);
+    expect(session.id).toBe(SESSION_ID);
+  });
+});
 
 describe('process hygiene', () => {
   const root = resolve(__dirname, '..');

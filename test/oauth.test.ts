@@ -641,6 +641,39 @@ describe('the token request on the wire', () => {
       'DPoP tok-2',
     ]);
   });
+
+  test("a new token's proof carries the new token's ath, not the old one's", async () => {
+    const invalid = json(
+      401,
+      { errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
+      { headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } },
+    );
+    const server = await startScriptedServer([
+      tokenBody('DPoP', 'tok-1'),
+      invalid,
+      tokenBody('DPoP', 'tok-2'),
+      sessionOk(),
+    ]);
+    await client(server.url).getSession('102abc');
+    const aths = [server.requests[1]!, server.requests[3]!].map(
+      (r) => decodeJwt(String(r.headers['dpop'])).claims['ath'],
+    );
+    expect(aths).toEqual([ath('tok-1'), ath('tok-2')]);
+  });
+
+  test("okta.raw with a caller's query: the proof's htu is scheme, host and path only", async () => {
+    const server = await startScriptedServer([tokenBody('DPoP'), sessionOk()]);
+    await client(server.url).raw.GET('/api/v1/sessions/{sessionId}', {
+      params: { path: { sessionId: '102abc' } },
+      // The spec declares no query; a caller's own serializer can still add one.
+      querySerializer: () => 'expand=user#part',
+    });
+    const api = server.requests[1]!;
+    expect(api.url).toBe('/api/v1/sessions/102abc?expand=user');
+    expect(decodeJwt(String(api.headers['dpop'])).claims['htu']).toBe(
+      `${server.url}/api/v1/sessions/102abc`,
+    );
+  });
 });
 
 describe('end to end against the emulator', () => {

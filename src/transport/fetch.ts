@@ -19,7 +19,7 @@ const OPAQUE_REDIRECT_STATUS = 302;
  * `inBrowser`: the requests come from a page or worker, where the browser reports a CORS refusal
  * as the same bare network failure ("Failed to fetch") and the page can learn nothing more.
  */
-export function fetchTransport(fetch: FetchFunction, inBrowser = false): Transport {
+export function fetchTransport(fetch: FetchFunction, inBrowser: boolean): Transport {
   return {
     async request(request: TransportRequest): Promise<TransportResponse> {
       const init: RequestInit = {

@@ -21,12 +21,15 @@ const UNREAD_BYTES = 64 * 1024;
 // Only undici's Pool is loaded, on the first request: importing all of undici adds its fetch,
 // WebSocket and cache layers (about 9 MB more RSS here, measured). The file has sat at this
 // path through undici 6 and 7; should a release move it, the public entry is used instead.
+// Stryker disable next-line StringLiteral: the public entry serves the same Pool; only memory differs.
 const POOL_FILE = 'undici/lib/dispatcher/pool.js';
 let PoolClass: Promise<typeof Pool> | undefined;
 
+// Stryker disable next-line ConditionalExpression: the public entry serves the same Pool; only memory differs.
 const isPoolClass = (value: unknown): value is typeof Pool => typeof value === 'function';
 
 async function importPool(): Promise<typeof Pool> {
+  // Stryker disable next-line BlockStatement: the public entry serves the same Pool; only memory differs.
   try {
     const file: { default?: unknown } = await import(POOL_FILE);
     if (isPoolClass(file.default)) return file.default;
@@ -47,7 +50,8 @@ class Lane {
   }
 
   enter(exchange: Exchange): void {
-    if (this.#active < CONNECTIONS && this.#waiting.size === 0) {
+    // Nobody waits while a connection is free: leave() hands each freed one to the next in line.
+    if (this.#active < CONNECTIONS) {
       this.#active++;
       exchange.start();
     } else {
@@ -106,6 +110,7 @@ function headerReader(
 
 /** A cancellation reason undici accepts (it wants an Error); the façade keeps the real one. */
 const asError = (reason: unknown): Error =>
+  // Stryker disable next-line StringLiteral: never shown; the call rejects with the caller's reason.
   reason instanceof Error ? reason : new Error('request cancelled');
 
 interface Reader {
@@ -241,6 +246,7 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
   #finish(reader: Reader): void {
     const chunks = this.#chunks;
     reader.resolve(
+      // Stryker disable next-line ConditionalExpression: one chunk concatenated is the same text.
       chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
     );
   }
@@ -311,8 +317,8 @@ function proxyRouteFor(proxy: ResolvedProxy): Promise<ProxyRoute> {
 /** What went wrong on the way through the proxy, naming its host and never its credentials. */
 class ProxyError extends Error {
   readonly code: string | undefined;
-  constructor(label: string, problem: string, cause?: unknown) {
-    super(`through proxy ${label}: ${problem}`, cause === undefined ? undefined : { cause });
+  constructor(label: string, problem: string, cause: unknown) {
+    super(`through proxy ${label}: ${problem}`, { cause });
     this.name = 'ProxyError';
     this.code = (cause as { code?: string } | undefined)?.code;
   }
@@ -330,11 +336,13 @@ export function proxyTransport(proxy: ResolvedProxy): Transport {
       }
       let cancelled: unknown;
       request.cancel.onCancel((reason) => (cancelled = reason));
-      let response: TransportResponse;
       try {
-        response = await exchangeOn(lane, request);
+        // A plain request's 407 never comes back as a response: undici's proxy agent turns it
+        // into an error ("Proxy Authentication Required (407)"), named below like the others.
+        return await exchangeOn(lane, request);
       } catch (error) {
-        if (error === cancelled || error instanceof BodyTooLargeError) throw error;
+        // (A body too large rejects the read, never this: the exchange has settled by then.)
+        if (error === cancelled) throw error;
         const message = (error as { message?: unknown }).message;
         const tunnel = /^Proxy response \((\d+)\)/.exec(String(message));
         throw new ProxyError(
@@ -347,15 +355,6 @@ export function proxyTransport(proxy: ResolvedProxy): Transport {
           error,
         );
       }
-      // Okta never answers 407: this is the proxy refusing a plain (absolute-form) request.
-      if (response.status === 407) {
-        void response.text(0, 'truncate').catch(() => undefined);
-        throw new ProxyError(
-          proxy.label,
-          'the proxy refused the request (HTTP 407, proxy authentication)',
-        );
-      }
-      return response;
     },
   };
 }
