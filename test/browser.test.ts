@@ -127,10 +127,13 @@ test('in a browser, a failed fetch says that a CORS refusal looks the same', asy
   });
   const err = await okta.getCurrentSession().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OktaNetworkError);
-  expect((err as Error).message).toMatch(
-    /^Okta request failed: Failed to fetch \(or a CORS refusal/,
+  expect((err as Error).message).toBe(
+    "Okta request failed: Failed to fetch (or a CORS refusal: is this page's origin a Trusted Origin with CORS enabled in Okta?) (GET /api/v1/sessions/me)",
   );
-  expect((err as Error).message).toMatch(/Trusted Origin with CORS enabled/);
+  // The browser's own error stays reachable under the hint.
+  const hint = (err as Error).cause as Error;
+  expect(hint.message).toMatch(/^Failed to fetch \(or a CORS refusal/);
+  expect((hint.cause as Error).message).toBe('Failed to fetch');
 });
 
 test('okta-sessions/current-session refuses an orgUrl that is not an https origin, before any I/O', async () => {
@@ -153,7 +156,9 @@ test('the browser build leaves out what only servers use, each with a clear Okta
   const withKey = () =>
     new OktaSessions({ orgUrl: 'https://acme.okta.com', clientId: 'app', privateKey: pem });
   expect(withKey).toThrow(OktaConfigError);
-  expect(withKey).toThrow(/never belongs in a page/);
+  expect(withKey).toThrow(
+    'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page. Keep the service app on your server, or use the /me operations with credentials: "include"',
+  );
   // The browser's own proxy settings apply: the option does not change where requests go.
   const seen: string[] = [];
   const okta = new OktaSessions({
