@@ -1204,3 +1204,158 @@ describe('the service app token cache', () => {
     expect(run.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('validation messages and their hints', () => {
+  async function refusal(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
+    const h = harness([ok()]);
+    const err = await rejection(call(h.okta));
+    expect(err).toBeInstanceOf(OktaValidationError);
+    expect(h.requests).toHaveLength(0);
+    return (err as Error).message;
+  }
+
+  async function sent(call: (okta: OktaSessions) => Promise<unknown>): Promise<Request> {
+    const h = harness([ok()]);
+    await call(h.okta);
+    expect(h.requests).toHaveLength(1);
+    return h.requests[0]!;
+  }
+
+  const HEADER_UNSAFE =
+    'contains characters that cannot be sent in an HTTP header (control or non-Latin-1)';
+
+  test.each(['a\rb', 'a\nb', 'a\u0000b'])(
+    'a header value with CR, LF or NUL (%p) is refused as such',
+    async (value) => {
+      expect(
+        await refusal((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
+      ).toBe('Invalid options.headers: the value of X-Trace contains CR, LF or NUL');
+      expect(await refusal((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
+        'Invalid cookie: contains CR, LF or NUL',
+      );
+    },
+  );
+
+  test.each(['a\u0001b', 'a\u007fb', 'caf\u20ac'])(
+    'a header value with another control or a non-Latin-1 character (%p) is refused as unsendable',
+    async (value) => {
+      expect(
+        await refusal((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
+      ).toBe(`Invalid options.headers: the value of X-Trace ${HEADER_UNSAFE}`);
+      expect(await refusal((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
+        `Invalid cookie: ${HEADER_UNSAFE}`,
+      );
+    },
+  );
+
+  test('tab, space and Latin-1 go in a header value as they are', async () => {
+    const request = await sent((o) =>
+      o.getSession(SESSION_ID, { headers: { 'X-Trace': 'a\tb c\u00e9' } }),
+    );
+    expect(request.headers.get('x-trace')).toBe('a\tb c\u00e9');
+  });
+
+  test.each(['a\u0000b', 'a\u001fb', 'a\u0085b'])(
+    'a session id with a control character (%p) is refused',
+    async (id) => {
+      expect(await refusal((o) => o.getSession(id))).toBe(
+        'Invalid sessionId: contains control characters',
+      );
+    },
+  );
+
+  test.each(['a\ud800', '\udc00a', 'a\udbffb'])(
+    'a session id with a lone surrogate (%p) is refused',
+    async (id) => {
+      expect(await refusal((o) => o.getSession(id))).toBe(
+        'Invalid sessionId: is not well-formed Unicode (a lone surrogate)',
+      );
+    },
+  );
+
+  test('a session id with a surrogate pair is accepted and percent-encoded', async () => {
+    const request = await sent((o) => o.getSession('a\ud83d\ude00'));
+    expect(new URL(request.url).pathname).toBe('/api/v1/sessions/a%F0%9F%98%80');
+  });
+
+  test('a /me call without a cookie says what to pass and where it comes from', async () => {
+    expect(await refusal((o) => o.getCurrentSession())).toBe(
+      `Invalid cookie: the /me operations need the user's Okta cookie, e.g. { cookie: 'sid=…' }. Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page); pass the Cookie header your server received from the user`,
+    );
+  });
+
+  test.each(['foo=bar', 'sid=', 'sid= ; idx=', 'sid', 'sidd', 'idxx', 'xsid=abc', 'a=sid=x'])(
+    'a cookie without a non-empty sid or idx (%p) is refused with which cookie Okta reads',
+    async (cookie) => {
+      expect(await refusal((o) => o.getCurrentSession({ cookie }))).toBe(
+        'Invalid cookie: has no sid=… or idx=… cookie. Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page)',
+      );
+    },
+  );
+
+  test.each(['sid=abc', 'idx=abc', ' sid = abc ', 'a=1; sid=abc; b=2', 'theme=dark;idx=x'])(
+    'a cookie with a sid or idx value (%p) is sent as it is',
+    async (cookie) => {
+      const request = await sent((o) => o.getCurrentSession({ cookie }));
+      expect(request.headers.get('cookie')).toBe(cookie.trim());
+    },
+  );
+
+  test.each([
+    ['SSWS abc', 'starts with an authorization scheme'],
+    ['Bearer abc', 'starts with an authorization scheme'],
+    ['bearer\tabc', 'starts with an authorization scheme'],
+    ['abc\n', 'contains CR, LF or NUL'],
+    ['ab\u0001c', HEADER_UNSAFE],
+  ])('the apiToken %p is refused: it %s', (apiToken, problem) => {
+    expect(configError({ orgUrl: ORG, apiToken }).message).toBe(
+      `apiToken ${problem}. Pass the bare token as issued (no scheme; check for a stray newline if it was read from a file)`,
+    );
+  });
+
+  test.each(['SSWSabc', 'Bearerabc', 'x SSWS abc'])(
+    'the apiToken %p is no scheme: it is sent after SSWS',
+    async (apiToken) => {
+      const h = harness([ok()], { apiToken });
+      await h.okta.getSession(SESSION_ID);
+      expect(h.requests[0]!.headers.get('authorization')).toBe(`SSWS ${apiToken}`);
+    },
+  );
+
+  test('client-level framing headers are refused with the transport hint', () => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, headers: { Host: 'x' } }).message).toBe(
+      'headers must not set Host. The transport sets framing and connection headers itself; leave it out',
+    );
+  });
+
+  test('a client-level header with a bad name or value is refused, naming the headers option', () => {
+    for (const [headers, message] of [
+      [{ 'bad name': 'x' }, 'Invalid headers: "bad name" is not a valid header name'],
+      [{ 'X-Trace': 5 }, 'Invalid headers: the value of X-Trace is not a string'],
+      [{ 'X-Trace': 'a\nb' }, 'Invalid headers: the value of X-Trace contains CR, LF or NUL'],
+    ] as const) {
+      let error: unknown;
+      try {
+        new OktaSessions({
+          orgUrl: ORG,
+          apiToken: API_TOKEN,
+          headers: headers as unknown as Record<string, string>,
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(OktaValidationError);
+      expect((error as Error).message).toBe(message);
+    }
+  });
+
+  test('per-call timeoutMs: the timer maximum is accepted, a numeric string is not', async () => {
+    await sent((o) => o.getSession(SESSION_ID, { timeoutMs: 1_000 }));
+    await sent((o) => o.getSession(SESSION_ID, { timeoutMs: MAX_TIMER_MS }));
+    expect(
+      await refusal((o) => o.getSession(SESSION_ID, { timeoutMs: '100' as unknown as number })),
+    ).toBe(`Invalid options.timeoutMs: must be a number from 1 to ${MAX_TIMER_MS}`);
+  });
+});
