@@ -7,7 +7,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import {
   OktaApiError,
+  OktaAuthenticationError,
+  OktaBadRequestError,
   OktaConfigError,
+  OktaForbiddenError,
   OktaInvalidResponseError,
   OktaNetworkError,
   OktaNotFoundError,
@@ -1357,5 +1360,132 @@ describe('validation messages and their hints', () => {
     expect(
       await refusal((o) => o.getSession(SESSION_ID, { timeoutMs: '100' as unknown as number })),
     ).toBe(`Invalid options.timeoutMs: must be a number from 1 to ${MAX_TIMER_MS}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the error factory', () => {
+  async function errorFor(response: Response): Promise<OktaApiError> {
+    const h = harness([response], { retry: { maxRetries: 0 } });
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(err).toBeInstanceOf(OktaApiError);
+    return err as OktaApiError;
+  }
+
+  test.each([
+    [400, 'OktaBadRequestError', OktaBadRequestError],
+    [401, 'OktaAuthenticationError', OktaAuthenticationError],
+    [403, 'OktaForbiddenError', OktaForbiddenError],
+    [404, 'OktaNotFoundError', OktaNotFoundError],
+    [429, 'OktaRateLimitError', OktaRateLimitError],
+    [500, 'OktaServerError', OktaServerError],
+    [599, 'OktaServerError', OktaServerError],
+    [499, 'OktaApiError', OktaApiError],
+    [418, 'OktaApiError', OktaApiError],
+    [302, 'OktaApiError', OktaApiError],
+  ])('HTTP %i gives exactly %s', async (status, _, Class) => {
+    const err = await errorFor(json(status, {}));
+    expect([err.status, err.constructor]).toEqual([status, Class]);
+  });
+
+  test('a 429 carries its limit, remaining and reset', async () => {
+    const err = await errorFor(
+      rateLimited({
+        'x-rate-limit-limit': '600',
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(T + 60),
+      }),
+    );
+    expect(err).toBeInstanceOf(OktaRateLimitError);
+    const { limit, remaining, resetAt } = err as OktaRateLimitError;
+    expect([limit, remaining, resetAt]).toEqual([600, 0, new Date((T + 60) * 1000)]);
+  });
+
+  test('the rate-limit store hears refused: true from a 429 and not from a 503', async () => {
+    const states: Array<boolean | undefined> = [];
+    const store: RateLimitStore = {
+      reserve: () => 0,
+      record: (_, state) => {
+        states.push(state.refused);
+      },
+    };
+    const headers = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '5' };
+    const h = harness([rateLimited(headers), json(503, {}, headers)], {
+      throttle: { store },
+      retry: { maxRetries: 0 },
+    });
+    await rejection(h.okta.getSession(SESSION_ID));
+    await rejection(h.okta.getSession(SESSION_ID));
+    expect(states).toEqual([true, undefined]);
+  });
+
+  test('Set-Cookie is withheld from the error headers; the others are kept, frozen', async () => {
+    const err = await errorFor(
+      new Response('{}', {
+        status: 404,
+        headers: { 'Set-Cookie': 'sid=abc', 'X-Okta-Request-Id': 'req-9', 'X-Other': 'v' },
+      }),
+    );
+    expect(err.headers).toEqual({
+      'content-type': 'text/plain;charset=UTF-8',
+      'x-okta-request-id': 'req-9',
+      'x-other': 'v',
+    });
+    expect(Object.isFrozen(err.headers)).toBe(true);
+  });
+
+  test('header values and body fields that echo the API token are scrubbed', async () => {
+    const err = await errorFor(
+      json(
+        401,
+        {
+          errorCode: `E0000011 ${API_TOKEN}`,
+          errorSummary: `Invalid token provided: ${API_TOKEN}`,
+          errorLink: API_TOKEN,
+          errorId: `id ${API_TOKEN}`,
+          errorCauses: [{ errorSummary: `cause ${API_TOKEN}` }],
+        },
+        { 'x-echo': `SSWS ${API_TOKEN}` },
+      ),
+    );
+    expect([
+      err.errorCode,
+      err.errorSummary,
+      err.errorLink,
+      err.errorId,
+      err.errorCauses,
+      err.headers['x-echo'],
+    ]).toEqual([
+      `E0000011 ${REDACTED}`,
+      `Invalid token provided: ${REDACTED}`,
+      REDACTED,
+      `id ${REDACTED}`,
+      [{ errorSummary: `cause ${REDACTED}` }],
+      `SSWS ${REDACTED}`,
+    ]);
+  });
+
+  test('body fields that are not strings are left out', async () => {
+    const err = await errorFor(
+      json(400, { errorCode: 11, errorSummary: ['a'], errorLink: {}, errorId: true }),
+    );
+    expect([err.errorCode, err.errorSummary, err.errorLink, err.errorId]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test('an error body that fails while being read still gives the status class', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.error(new Error('socket hang up'));
+      },
+    });
+    const err = await errorFor(new Response(body, { status: 404 }));
+    expect(err).toBeInstanceOf(OktaNotFoundError);
+    expect(err.message).toBe(`Okta HTTP 404 (GET /api/v1/sessions/${SESSION_ID})`);
   });
 });
