@@ -1489,3 +1489,76 @@ describe('the error factory', () => {
     expect(err.message).toBe(`Okta HTTP 404 (GET /api/v1/sessions/${SESSION_ID})`);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('session parsing: each date field', () => {
+  async function parsed(body: string): Promise<unknown> {
+    const h = harness([
+      new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]);
+    return h.okta.getSession(SESSION_ID).catch((error: unknown) => error);
+  }
+
+  test('an empty 200 body is refused as such', async () => {
+    const err = await parsed('');
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: empty body where a Session was expected (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+
+  test.each([
+    ['createdAt', null],
+    ['expiresAt', null],
+    ['lastPasswordVerification', 5],
+    ['lastFactorVerification', 'soon'],
+  ])('%s %p is refused, naming the field', async (field, value) => {
+    const err = await parsed(JSON.stringify({ ...sessionBody(SESSION_ID), [field]: value }));
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: ${field} is not a date-time (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+
+  test('absent verification times stay absent; the other fields pass through untouched', async () => {
+    const body = sessionBody(SESSION_ID);
+    delete body['lastPasswordVerification'];
+    delete body['lastFactorVerification'];
+    const session = (await parsed(JSON.stringify(body))) as Record<string, unknown>;
+    expect(Object.keys(session).sort()).toEqual(Object.keys(body).sort());
+    expect(session).toEqual({
+      ...body,
+      createdAt: new Date(body['createdAt'] as string),
+      expiresAt: new Date(body['expiresAt'] as string),
+    });
+  });
+
+  test('null verification times stay null', async () => {
+    const session = (await parsed(
+      JSON.stringify({
+        ...sessionBody(SESSION_ID),
+        lastPasswordVerification: null,
+        lastFactorVerification: null,
+      }),
+    )) as Record<string, unknown>;
+    expect([session['lastPasswordVerification'], session['lastFactorVerification']]).toEqual([
+      null,
+      null,
+    ]);
+  });
+
+  test('valid verification times become Dates', async () => {
+    const session = (await parsed(
+      JSON.stringify({
+        ...sessionBody(SESSION_ID),
+        lastPasswordVerification: '2026-11-29T10:00:00.000Z',
+        lastFactorVerification: '2026-11-29T10:05:00.000Z',
+      }),
+    )) as Record<string, unknown>;
+    expect([session['lastPasswordVerification'], session['lastFactorVerification']]).toEqual([
+      new Date('2026-11-29T10:00:00.000Z'),
+      new Date('2026-11-29T10:05:00.000Z'),
+    ]);
+  });
+});
