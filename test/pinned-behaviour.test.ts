@@ -1562,3 +1562,31 @@ describe('session parsing: each date field', () => {
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('scrubbing: how marks are placed', () => {
+  test('an echo of the whole Cookie header becomes one mark', async () => {
+    const cookie = 'sid=102sidvalue; idx=idxvalue';
+    const h = harness([json(404, { errorSummary: `Not found: ${cookie}` })]);
+    const err = (await rejection(h.okta.getCurrentSession({ cookie }))) as OktaApiError;
+    expect(err.errorSummary).toBe(`Not found: ${REDACTED}`);
+  });
+
+  test('secrets that touch or nest become one mark, whatever their order', () => {
+    expect(scrub('abcdefghijklmnop', ['abcdefgh', 'ijklmnop'])).toBe(REDACTED);
+    expect(scrub('xx abcdefghijkl yy', ['abcdefghijkl', 'cdefghij'])).toBe(`xx ${REDACTED} yy`);
+    // Found last to first: five secrets in one text still take one pass, not five.
+    const words = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd', 'eeeeeeee'];
+    expect(scrub(words.join(' '), [...words].reverse())).toBe(Array(5).fill(REDACTED).join(' '));
+  });
+
+  test('a secret completed by the mark itself is scrubbed for up to four passes, then nothing is shown', () => {
+    const chain = (n: number): string[] => [
+      'abcdefgh',
+      ...Array.from({ length: n }, (_, i) => `${REDACTED}${i + 1}`),
+    ];
+    expect(scrub('abcdefgh123', chain(3))).toBe(REDACTED);
+    expect(scrub('abcdefgh1234', chain(4))).toBe('');
+  });
+});
