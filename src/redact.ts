@@ -37,10 +37,10 @@ export function secretsOfHeader(name: string, value: string): string[] {
   return [];
 }
 
-/** The code point that ends at `index`: a surrogate pair counts as one. */
+/** The code point that ends at `index`: a surrogate pair (above U+FFFF) counts as one. */
 function codePointBefore(text: string, index: number): string {
   const two = text.slice(Math.max(0, index - 2), index);
-  return two.length === 2 && two.codePointAt(0)! > 0xffff ? two : two.slice(-1);
+  return two.codePointAt(0)! > 0xffff ? two : two.slice(-1);
 }
 
 /** Does `secret` at `index` stand as a token, i.e. not glued onto a longer word on either side? */

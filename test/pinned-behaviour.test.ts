@@ -1590,3 +1590,10 @@ describe('scrubbing: how marks are placed', () => {
     expect(scrub('abcdefgh1234', chain(4))).toBe('');
   });
 });
+
+describe('scrubbing: the character before a secret', () => {
+  test('U+FFFF is one code unit: the letter after it still glues onto a short secret', () => {
+    expect(scrub('\uffffxa', ['a'])).toBe('\uffffxa');
+    expect(scrub('\uffff a', ['a'])).toBe(`\uffff ${REDACTED}`);
+  });
+});
