@@ -21,8 +21,8 @@ const MAX_PASSES = 4;
 export function secretsOfHeader(name: string, value: string): string[] {
   const lower = name.toLowerCase();
   if (lower === 'authorization' || lower === 'proxy-authorization' || lower === 'dpop') {
-    const space = value.indexOf(' ');
-    return [space === -1 ? value : value.slice(space + 1)].filter(Boolean);
+    // No space: indexOf gives -1 and the whole value is the secret.
+    return [value.slice(value.indexOf(' ') + 1)].filter(Boolean);
   }
   if (lower === 'cookie') {
     const secrets: string[] = [];

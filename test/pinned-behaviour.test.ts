@@ -14,6 +14,7 @@ import {
   OktaInvalidResponseError,
   OktaNetworkError,
   OktaNotFoundError,
+  OktaOAuthError,
   OktaRateLimitError,
   OktaServerError,
   OktaSessions,
@@ -1595,5 +1596,79 @@ describe('scrubbing: the character before a secret', () => {
   test('U+FFFF is one code unit: the letter after it still glues onto a short secret', () => {
     expect(scrub('\uffffxa', ['a'])).toBe('\uffffxa');
     expect(scrub('\uffff a', ['a'])).toBe(`\uffff ${REDACTED}`);
+  });
+});
+
+describe('headers a caller may set', () => {
+  test.each(['X-Host', 'Hostname', 'Tea', 'X-Proxy-Id', 'Proxy'])(
+    'the per-call header %s only resembles a transport header: it is sent',
+    async (name) => {
+      const h = harness([ok()]);
+      await h.okta.getSession(SESSION_ID, { headers: { [name]: 'v' } });
+      expect(h.requests[0]?.headers.get(name)).toBe('v');
+    },
+  );
+
+  test.each(['Proxy-Authorization', 'proxy-connection', 'Proxy-X', 'TE', 'Keep-Alive'])(
+    "the per-call header %s is the transport's: refused",
+    async (name) => {
+      const h = harness([ok()]);
+      const err = await rejection(h.okta.getSession(SESSION_ID, { headers: { [name]: 'x' } }));
+      expect((err as Error).message).toBe(
+        `Invalid options.headers: ${name} cannot be set per call. The transport sets framing and connection headers itself; leave it out`,
+      );
+      expect(h.requests).toHaveLength(0);
+    },
+  );
+});
+
+describe('OAuth answers from an API call', () => {
+  test('a 401 with a Bearer challenge naming an error is an OktaOAuthError', async () => {
+    const h = harness(
+      [
+        new Response('', {
+          status: 401,
+          headers: {
+            'www-authenticate': 'Bearer error="invalid_token", error_description="expired"',
+          },
+        }),
+      ],
+      { apiToken: undefined, accessToken: 'access-token-1' },
+    );
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(err).toBeInstanceOf(OktaOAuthError);
+    expect([(err as OktaOAuthError).error, (err as OktaOAuthError).errorDescription]).toEqual([
+      'invalid_token',
+      'expired',
+    ]);
+  });
+});
+
+describe('scrubbing: what glues onto a secret', () => {
+  test('only the first character of a secret can glue it to the word before', () => {
+    expect(scrub('x"ab', ['"ab'])).toBe(`x${REDACTED}`);
+    expect(scrub('x"a', ['"a'])).toBe(`x${REDACTED}`);
+  });
+
+  test('only the character right after a secret can glue it to the word after', () => {
+    expect(scrub('ab.c', ['ab'])).toBe(`${REDACTED}.c`);
+    expect(scrub('ab c', ['ab'])).toBe(`${REDACTED} c`);
+  });
+
+  test('letters, combining marks and digits glue; spaces and punctuation do not', () => {
+    expect(scrub('xa a\u0301 a1 1a', ['a'])).toBe('xa a\u0301 a1 1a');
+    expect(scrub('(a) a. "a"', ['a'])).toBe(`(${REDACTED}) ${REDACTED}. "${REDACTED}"`);
+  });
+
+  test('quoted cookie values give the unquoted form only when quoted on both sides', () => {
+    expect(secretsOfHeader('cookie', 'a="x; b=y"; c="zz"')).toEqual(['"x', 'y"', '"zz"', 'zz']);
+  });
+
+  test('an error text with no secret of the request in it is kept word for word', async () => {
+    // Stryker's filler text: a mutant that seeds the request's secrets with it is caught here.
+    const summary = 'Stryker was here: a summary that names no secret';
+    const h = harness([json(400, { errorSummary: summary })]);
+    const err = (await rejection(h.okta.getSession(SESSION_ID))) as OktaApiError;
+    expect(err.errorSummary).toBe(summary);
   });
 });
