@@ -21,8 +21,8 @@ const MAX_PASSES = 4;
 export function secretsOfHeader(name: string, value: string): string[] {
   const lower = name.toLowerCase();
   if (lower === 'authorization' || lower === 'proxy-authorization' || lower === 'dpop') {
-    const space = value.indexOf(' ');
-    return [space === -1 ? value : value.slice(space + 1)].filter(Boolean);
+    // No space: indexOf gives -1 and the whole value is the secret.
+    return [value.slice(value.indexOf(' ') + 1)].filter(Boolean);
   }
   if (lower === 'cookie') {
     const secrets: string[] = [];
@@ -37,10 +37,10 @@ export function secretsOfHeader(name: string, value: string): string[] {
   return [];
 }
 
-/** The code point that ends at `index`: a surrogate pair counts as one. */
+/** The code point that ends at `index`: a surrogate pair (above U+FFFF) counts as one. */
 function codePointBefore(text: string, index: number): string {
   const two = text.slice(Math.max(0, index - 2), index);
-  return two.length === 2 && two.codePointAt(0)! > 0xffff ? two : two.slice(-1);
+  return two.codePointAt(0)! > 0xffff ? two : two.slice(-1);
 }
 
 /** Does `secret` at `index` stand as a token, i.e. not glued onto a longer word on either side? */

@@ -7,10 +7,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import {
   OktaApiError,
+  OktaAuthenticationError,
+  OktaBadRequestError,
   OktaConfigError,
+  OktaForbiddenError,
   OktaInvalidResponseError,
   OktaNetworkError,
   OktaNotFoundError,
+  OktaOAuthError,
   OktaRateLimitError,
   OktaServerError,
   OktaSessions,
@@ -1202,5 +1206,469 @@ describe('the service app token cache', () => {
     expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(run.tokenRequests).toHaveLength(2);
     expect(run.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('validation messages and their hints', () => {
+  async function refusal(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
+    const h = harness([ok()]);
+    const err = await rejection(call(h.okta));
+    expect(err).toBeInstanceOf(OktaValidationError);
+    expect(h.requests).toHaveLength(0);
+    return (err as Error).message;
+  }
+
+  async function sent(call: (okta: OktaSessions) => Promise<unknown>): Promise<Request> {
+    const h = harness([ok()]);
+    await call(h.okta);
+    expect(h.requests).toHaveLength(1);
+    return h.requests[0]!;
+  }
+
+  const HEADER_UNSAFE =
+    'contains characters that cannot be sent in an HTTP header (control or non-Latin-1)';
+
+  test.each(['a\rb', 'a\nb', 'a\u0000b'])(
+    'a header value with CR, LF or NUL (%p) is refused as such',
+    async (value) => {
+      expect(
+        await refusal((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
+      ).toBe('Invalid options.headers: the value of X-Trace contains CR, LF or NUL');
+      expect(await refusal((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
+        'Invalid cookie: contains CR, LF or NUL',
+      );
+    },
+  );
+
+  test.each(['a\u0001b', 'a\u007fb', 'caf\u20ac'])(
+    'a header value with another control or a non-Latin-1 character (%p) is refused as unsendable',
+    async (value) => {
+      expect(
+        await refusal((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
+      ).toBe(`Invalid options.headers: the value of X-Trace ${HEADER_UNSAFE}`);
+      expect(await refusal((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
+        `Invalid cookie: ${HEADER_UNSAFE}`,
+      );
+    },
+  );
+
+  test('tab, space and Latin-1 go in a header value as they are', async () => {
+    const request = await sent((o) =>
+      o.getSession(SESSION_ID, { headers: { 'X-Trace': 'a\tb c\u00e9' } }),
+    );
+    expect(request.headers.get('x-trace')).toBe('a\tb c\u00e9');
+  });
+
+  test.each(['a\u0000b', 'a\u001fb', 'a\u0085b'])(
+    'a session id with a control character (%p) is refused',
+    async (id) => {
+      expect(await refusal((o) => o.getSession(id))).toBe(
+        'Invalid sessionId: contains control characters',
+      );
+    },
+  );
+
+  test.each(['a\ud800', '\udc00a', 'a\udbffb'])(
+    'a session id with a lone surrogate (%p) is refused',
+    async (id) => {
+      expect(await refusal((o) => o.getSession(id))).toBe(
+        'Invalid sessionId: is not well-formed Unicode (a lone surrogate)',
+      );
+    },
+  );
+
+  test('a session id with a surrogate pair is accepted and percent-encoded', async () => {
+    const request = await sent((o) => o.getSession('a\ud83d\ude00'));
+    expect(new URL(request.url).pathname).toBe('/api/v1/sessions/a%F0%9F%98%80');
+  });
+
+  test('a /me call without a cookie says what to pass and where it comes from', async () => {
+    expect(await refusal((o) => o.getCurrentSession())).toBe(
+      `Invalid cookie: the /me operations need the user's Okta cookie, e.g. { cookie: 'sid=…' }. Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page); pass the Cookie header your server received from the user`,
+    );
+  });
+
+  test.each(['foo=bar', 'sid=', 'sid= ; idx=', 'sid', 'sidd', 'idxx', 'xsid=abc', 'a=sid=x'])(
+    'a cookie without a non-empty sid or idx (%p) is refused with which cookie Okta reads',
+    async (cookie) => {
+      expect(await refusal((o) => o.getCurrentSession({ cookie }))).toBe(
+        'Invalid cookie: has no sid=… or idx=… cookie. Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page)',
+      );
+    },
+  );
+
+  test.each(['sid=abc', 'idx=abc', ' sid = abc ', 'a=1; sid=abc; b=2', 'theme=dark;idx=x'])(
+    'a cookie with a sid or idx value (%p) is sent as it is',
+    async (cookie) => {
+      const request = await sent((o) => o.getCurrentSession({ cookie }));
+      expect(request.headers.get('cookie')).toBe(cookie.trim());
+    },
+  );
+
+  test.each([
+    ['SSWS abc', 'starts with an authorization scheme'],
+    ['Bearer abc', 'starts with an authorization scheme'],
+    ['bearer\tabc', 'starts with an authorization scheme'],
+    ['abc\n', 'contains CR, LF or NUL'],
+    ['ab\u0001c', HEADER_UNSAFE],
+  ])('the apiToken %p is refused: it %s', (apiToken, problem) => {
+    expect(configError({ orgUrl: ORG, apiToken }).message).toBe(
+      `apiToken ${problem}. Pass the bare token as issued (no scheme; check for a stray newline if it was read from a file)`,
+    );
+  });
+
+  test.each(['SSWSabc', 'Bearerabc', 'x SSWS abc'])(
+    'the apiToken %p is no scheme: it is sent after SSWS',
+    async (apiToken) => {
+      const h = harness([ok()], { apiToken });
+      await h.okta.getSession(SESSION_ID);
+      expect(h.requests[0]!.headers.get('authorization')).toBe(`SSWS ${apiToken}`);
+    },
+  );
+
+  test('client-level framing headers are refused with the transport hint', () => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, headers: { Host: 'x' } }).message).toBe(
+      'headers must not set Host. The transport sets framing and connection headers itself; leave it out',
+    );
+  });
+
+  test('a client-level header with a bad name or value is refused, naming the headers option', () => {
+    for (const [headers, message] of [
+      [{ 'bad name': 'x' }, 'Invalid headers: "bad name" is not a valid header name'],
+      [{ 'X-Trace': 5 }, 'Invalid headers: the value of X-Trace is not a string'],
+      [{ 'X-Trace': 'a\nb' }, 'Invalid headers: the value of X-Trace contains CR, LF or NUL'],
+    ] as const) {
+      let error: unknown;
+      try {
+        new OktaSessions({
+          orgUrl: ORG,
+          apiToken: API_TOKEN,
+          headers: headers as unknown as Record<string, string>,
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(OktaValidationError);
+      expect((error as Error).message).toBe(message);
+    }
+  });
+
+  test('per-call timeoutMs: the timer maximum is accepted, a numeric string is not', async () => {
+    await sent((o) => o.getSession(SESSION_ID, { timeoutMs: 1_000 }));
+    await sent((o) => o.getSession(SESSION_ID, { timeoutMs: MAX_TIMER_MS }));
+    expect(
+      await refusal((o) => o.getSession(SESSION_ID, { timeoutMs: '100' as unknown as number })),
+    ).toBe(`Invalid options.timeoutMs: must be a number from 1 to ${MAX_TIMER_MS}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the error factory', () => {
+  async function errorFor(response: Response): Promise<OktaApiError> {
+    const h = harness([response], { retry: { maxRetries: 0 } });
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(err).toBeInstanceOf(OktaApiError);
+    return err as OktaApiError;
+  }
+
+  test.each([
+    [400, 'OktaBadRequestError', OktaBadRequestError],
+    [401, 'OktaAuthenticationError', OktaAuthenticationError],
+    [403, 'OktaForbiddenError', OktaForbiddenError],
+    [404, 'OktaNotFoundError', OktaNotFoundError],
+    [429, 'OktaRateLimitError', OktaRateLimitError],
+    [500, 'OktaServerError', OktaServerError],
+    [599, 'OktaServerError', OktaServerError],
+    [499, 'OktaApiError', OktaApiError],
+    [418, 'OktaApiError', OktaApiError],
+    [302, 'OktaApiError', OktaApiError],
+  ])('HTTP %i gives exactly %s', async (status, _, Class) => {
+    const err = await errorFor(json(status, {}));
+    expect([err.status, err.constructor]).toEqual([status, Class]);
+  });
+
+  test('a 429 carries its limit, remaining and reset', async () => {
+    const err = await errorFor(
+      rateLimited({
+        'x-rate-limit-limit': '600',
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(T + 60),
+      }),
+    );
+    expect(err).toBeInstanceOf(OktaRateLimitError);
+    const { limit, remaining, resetAt } = err as OktaRateLimitError;
+    expect([limit, remaining, resetAt]).toEqual([600, 0, new Date((T + 60) * 1000)]);
+  });
+
+  test('the rate-limit store hears refused: true from a 429 and not from a 503', async () => {
+    const states: Array<boolean | undefined> = [];
+    const store: RateLimitStore = {
+      reserve: () => 0,
+      record: (_, state) => {
+        states.push(state.refused);
+      },
+    };
+    const headers = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '5' };
+    const h = harness([rateLimited(headers), json(503, {}, headers)], {
+      throttle: { store },
+      retry: { maxRetries: 0 },
+    });
+    await rejection(h.okta.getSession(SESSION_ID));
+    await rejection(h.okta.getSession(SESSION_ID));
+    expect(states).toEqual([true, undefined]);
+  });
+
+  test('Set-Cookie is withheld from the error headers; the others are kept, frozen', async () => {
+    const err = await errorFor(
+      new Response('{}', {
+        status: 404,
+        headers: { 'Set-Cookie': 'sid=abc', 'X-Okta-Request-Id': 'req-9', 'X-Other': 'v' },
+      }),
+    );
+    expect(err.headers).toEqual({
+      'content-type': 'text/plain;charset=UTF-8',
+      'x-okta-request-id': 'req-9',
+      'x-other': 'v',
+    });
+    expect(Object.isFrozen(err.headers)).toBe(true);
+  });
+
+  test('header values and body fields that echo the API token are scrubbed', async () => {
+    const err = await errorFor(
+      json(
+        401,
+        {
+          errorCode: `E0000011 ${API_TOKEN}`,
+          errorSummary: `Invalid token provided: ${API_TOKEN}`,
+          errorLink: API_TOKEN,
+          errorId: `id ${API_TOKEN}`,
+          errorCauses: [{ errorSummary: `cause ${API_TOKEN}` }],
+        },
+        { 'x-echo': `SSWS ${API_TOKEN}` },
+      ),
+    );
+    expect([
+      err.errorCode,
+      err.errorSummary,
+      err.errorLink,
+      err.errorId,
+      err.errorCauses,
+      err.headers['x-echo'],
+    ]).toEqual([
+      `E0000011 ${REDACTED}`,
+      `Invalid token provided: ${REDACTED}`,
+      REDACTED,
+      `id ${REDACTED}`,
+      [{ errorSummary: `cause ${REDACTED}` }],
+      `SSWS ${REDACTED}`,
+    ]);
+  });
+
+  test('body fields that are not strings are left out', async () => {
+    const err = await errorFor(
+      json(400, { errorCode: 11, errorSummary: ['a'], errorLink: {}, errorId: true }),
+    );
+    expect([err.errorCode, err.errorSummary, err.errorLink, err.errorId]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test('an error body that fails while being read still gives the status class', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.error(new Error('socket hang up'));
+      },
+    });
+    const err = await errorFor(new Response(body, { status: 404 }));
+    expect(err).toBeInstanceOf(OktaNotFoundError);
+    expect(err.message).toBe(`Okta HTTP 404 (GET /api/v1/sessions/${SESSION_ID})`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('session parsing: each date field', () => {
+  async function parsed(body: string): Promise<unknown> {
+    const h = harness([
+      new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]);
+    return h.okta.getSession(SESSION_ID).catch((error: unknown) => error);
+  }
+
+  test('an empty 200 body is refused as such', async () => {
+    const err = await parsed('');
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: empty body where a Session was expected (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+
+  test.each([
+    ['createdAt', null],
+    ['expiresAt', null],
+    ['lastPasswordVerification', 5],
+    ['lastFactorVerification', 'soon'],
+  ])('%s %p is refused, naming the field', async (field, value) => {
+    const err = await parsed(JSON.stringify({ ...sessionBody(SESSION_ID), [field]: value }));
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: ${field} is not a date-time (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+
+  test('absent verification times stay absent; the other fields pass through untouched', async () => {
+    const body = sessionBody(SESSION_ID);
+    delete body['lastPasswordVerification'];
+    delete body['lastFactorVerification'];
+    const session = (await parsed(JSON.stringify(body))) as Record<string, unknown>;
+    expect(Object.keys(session).sort()).toEqual(Object.keys(body).sort());
+    expect(session).toEqual({
+      ...body,
+      createdAt: new Date(body['createdAt'] as string),
+      expiresAt: new Date(body['expiresAt'] as string),
+    });
+  });
+
+  test('null verification times stay null', async () => {
+    const session = (await parsed(
+      JSON.stringify({
+        ...sessionBody(SESSION_ID),
+        lastPasswordVerification: null,
+        lastFactorVerification: null,
+      }),
+    )) as Record<string, unknown>;
+    expect([session['lastPasswordVerification'], session['lastFactorVerification']]).toEqual([
+      null,
+      null,
+    ]);
+  });
+
+  test('valid verification times become Dates', async () => {
+    const session = (await parsed(
+      JSON.stringify({
+        ...sessionBody(SESSION_ID),
+        lastPasswordVerification: '2026-11-29T10:00:00.000Z',
+        lastFactorVerification: '2026-11-29T10:05:00.000Z',
+      }),
+    )) as Record<string, unknown>;
+    expect([session['lastPasswordVerification'], session['lastFactorVerification']]).toEqual([
+      new Date('2026-11-29T10:00:00.000Z'),
+      new Date('2026-11-29T10:05:00.000Z'),
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('scrubbing: how marks are placed', () => {
+  test('an echo of the whole Cookie header becomes one mark', async () => {
+    const cookie = 'sid=102sidvalue; idx=idxvalue';
+    const h = harness([json(404, { errorSummary: `Not found: ${cookie}` })]);
+    const err = (await rejection(h.okta.getCurrentSession({ cookie }))) as OktaApiError;
+    expect(err.errorSummary).toBe(`Not found: ${REDACTED}`);
+  });
+
+  test('secrets that touch or nest become one mark, whatever their order', () => {
+    expect(scrub('abcdefghijklmnop', ['abcdefgh', 'ijklmnop'])).toBe(REDACTED);
+    expect(scrub('xx abcdefghijkl yy', ['abcdefghijkl', 'cdefghij'])).toBe(`xx ${REDACTED} yy`);
+    // Found last to first: five secrets in one text still take one pass, not five.
+    const words = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd', 'eeeeeeee'];
+    expect(scrub(words.join(' '), [...words].reverse())).toBe(Array(5).fill(REDACTED).join(' '));
+  });
+
+  test('a secret completed by the mark itself is scrubbed for up to four passes, then nothing is shown', () => {
+    const chain = (n: number): string[] => [
+      'abcdefgh',
+      ...Array.from({ length: n }, (_, i) => `${REDACTED}${i + 1}`),
+    ];
+    expect(scrub('abcdefgh123', chain(3))).toBe(REDACTED);
+    expect(scrub('abcdefgh1234', chain(4))).toBe('');
+  });
+});
+
+describe('scrubbing: the character before a secret', () => {
+  test('U+FFFF is one code unit: the letter after it still glues onto a short secret', () => {
+    expect(scrub('\uffffxa', ['a'])).toBe('\uffffxa');
+    expect(scrub('\uffff a', ['a'])).toBe(`\uffff ${REDACTED}`);
+  });
+});
+
+describe('headers a caller may set', () => {
+  test.each(['X-Host', 'Hostname', 'Tea', 'X-Proxy-Id', 'Proxy'])(
+    'the per-call header %s only resembles a transport header: it is sent',
+    async (name) => {
+      const h = harness([ok()]);
+      await h.okta.getSession(SESSION_ID, { headers: { [name]: 'v' } });
+      expect(h.requests[0]?.headers.get(name)).toBe('v');
+    },
+  );
+
+  test.each(['Proxy-Authorization', 'proxy-connection', 'Proxy-X', 'TE', 'Keep-Alive'])(
+    "the per-call header %s is the transport's: refused",
+    async (name) => {
+      const h = harness([ok()]);
+      const err = await rejection(h.okta.getSession(SESSION_ID, { headers: { [name]: 'x' } }));
+      expect((err as Error).message).toBe(
+        `Invalid options.headers: ${name} cannot be set per call. The transport sets framing and connection headers itself; leave it out`,
+      );
+      expect(h.requests).toHaveLength(0);
+    },
+  );
+});
+
+describe('OAuth answers from an API call', () => {
+  test('a 401 with a Bearer challenge naming an error is an OktaOAuthError', async () => {
+    const h = harness(
+      [
+        new Response('', {
+          status: 401,
+          headers: {
+            'www-authenticate': 'Bearer error="invalid_token", error_description="expired"',
+          },
+        }),
+      ],
+      { apiToken: undefined, accessToken: 'access-token-1' },
+    );
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(err).toBeInstanceOf(OktaOAuthError);
+    expect([(err as OktaOAuthError).error, (err as OktaOAuthError).errorDescription]).toEqual([
+      'invalid_token',
+      'expired',
+    ]);
+  });
+});
+
+describe('scrubbing: what glues onto a secret', () => {
+  test('only the first character of a secret can glue it to the word before', () => {
+    expect(scrub('x"ab', ['"ab'])).toBe(`x${REDACTED}`);
+    expect(scrub('x"a', ['"a'])).toBe(`x${REDACTED}`);
+  });
+
+  test('only the character right after a secret can glue it to the word after', () => {
+    expect(scrub('ab.c', ['ab'])).toBe(`${REDACTED}.c`);
+    expect(scrub('ab c', ['ab'])).toBe(`${REDACTED} c`);
+  });
+
+  test('letters, combining marks and digits glue; spaces and punctuation do not', () => {
+    expect(scrub('xa a\u0301 a1 1a', ['a'])).toBe('xa a\u0301 a1 1a');
+    expect(scrub('(a) a. "a"', ['a'])).toBe(`(${REDACTED}) ${REDACTED}. "${REDACTED}"`);
+  });
+
+  test('quoted cookie values give the unquoted form only when quoted on both sides', () => {
+    expect(secretsOfHeader('cookie', 'a="xx; b=yy"; c="zz"')).toEqual(['"xx', 'yy"', '"zz"', 'zz']);
+  });
+
+  test('an error text with no secret of the request in it is kept word for word', async () => {
+    // Stryker's filler text: a mutant that seeds the request's secrets with it is caught here.
+    const summary = 'Stryker was here: a summary that names no secret';
+    const h = harness([json(400, { errorSummary: summary })]);
+    const err = (await rejection(h.okta.getSession(SESSION_ID))) as OktaApiError;
+    expect(err.errorSummary).toBe(summary);
   });
 });
