@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
-import { OktaConfigError, OktaSessions, OktaValidationError } from '../src/index.js';
+import {
+  OktaConfigError,
+  OktaSessions,
+  OktaValidationError,
+  type OktaSessionsOptions,
+} from '../src/index.js';
 import {
   json,
   SESSION,
@@ -763,7 +768,11 @@ describe('layers: okta.yaml, the environment and overrides', () => {
     ).toThrow(new OktaConfigError('timeoutMs must be a number from 1 to 2147483647. Got 0'));
   });
 
-  test('a list on top replaces the list below: override scopes are not merged into the variable', async () => {
+  /** The `scope` of the token request a service app configured from `env` + `overrides` sends. */
+  async function scopeRequested(
+    scopes: string,
+    overrides: Partial<OktaSessionsOptions> = {},
+  ): Promise<string | null> {
     const requests: Request[] = [];
     const fetch = async (request: Request) => {
       requests.push(request.clone());
@@ -777,35 +786,26 @@ describe('layers: okta.yaml, the environment and overrides', () => {
         OKTA_CLIENT_ORGURL: ORG,
         OKTA_CLIENT_CLIENTID: '0oa1',
         OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
-        OKTA_CLIENT_SCOPES: 'okta.sessions.read okta.sessions.manage',
+        OKTA_CLIENT_SCOPES: scopes,
       },
-      { scopes: ['okta.sessions.read'], fetch: fetch as typeof globalThis.fetch },
+      { ...overrides, fetch: fetch as typeof globalThis.fetch },
     );
     await okta.getSession('abc').catch(() => undefined);
-    expect(new URLSearchParams(await requests[0]!.text()).get('scope')).toBe('okta.sessions.read');
+    return new URLSearchParams(await requests[0]!.text()).get('scope');
+  }
+
+  test('a list on top replaces the list below: override scopes are not merged into the variable', async () => {
+    expect(
+      await scopeRequested('okta.sessions.read okta.sessions.manage', {
+        scopes: ['okta.sessions.read'],
+      }),
+    ).toBe('okta.sessions.read');
   });
 
   test('OKTA_CLIENT_SCOPES is split on any white space, at the ends too', async () => {
-    const requests: Request[] = [];
-    const fetch = async (request: Request) => {
-      requests.push(request.clone());
-      return new Response('{"error":"invalid_client"}', {
-        status: 401,
-        headers: { 'content-type': 'application/json' },
-      });
-    };
-    const okta = OktaSessions.fromEnv(
-      {
-        OKTA_CLIENT_ORGURL: ORG,
-        OKTA_CLIENT_CLIENTID: '0oa1',
-        OKTA_CLIENT_PRIVATEKEY: SERVICE_PEM,
-        OKTA_CLIENT_SCOPES: '\tokta.sessions.read \n okta.sessions.manage ',
-      },
-      { fetch: fetch as typeof globalThis.fetch },
+    expect(await scopeRequested('\tokta.sessions.read \n okta.sessions.manage ')).toBe(
+      'okta.sessions.read okta.sessions.manage',
     );
-    await okta.getSession('abc').catch(() => undefined);
-    const form = new URLSearchParams(await requests[0]!.text());
-    expect(form.get('scope')).toBe('okta.sessions.read okta.sessions.manage');
   });
 });
 
