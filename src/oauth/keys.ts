@@ -1,9 +1,8 @@
 // Reads the service app's private key. node:crypto parses every format Okta's docs and SDKs hand
-// out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor. It
-// is reached through process.getBuiltinModule, not a static import: bundles for browsers and
-// workers must not pull node:crypto in because a client *could* use private-key auth.
+// out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor.
 import type { KeyObject } from 'node:crypto';
 import { OktaConfigError } from '../errors/config-error.js';
+import { nodeCrypto, type NodeCrypto } from './node-crypto.js';
 
 /** The signing algorithms Okta accepts for client assertions. */
 export type SigningAlg = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
@@ -23,20 +22,6 @@ export interface SigningKey {
   readonly jwk: Readonly<Record<string, unknown>>;
   readonly alg: SigningAlg;
   readonly kid: string | undefined;
-}
-
-type Crypto = typeof import('node:crypto');
-
-function nodeCrypto(): Crypto {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule;
-  const crypto = typeof get === 'function' ? (get('node:crypto') as Crypto | undefined) : undefined;
-  if (!crypto) {
-    throw new OktaConfigError(
-      'Private-key auth needs node:crypto, which this runtime does not offer. Use it from a server (Node.js 20.18+), or pass an accessToken instead',
-    );
-  }
-  return crypto;
 }
 
 function fail(problem: string): never {
@@ -62,7 +47,7 @@ function jwkOf(input: unknown): Record<string, unknown> | undefined {
 }
 
 function toKeyObject(
-  crypto: Crypto,
+  crypto: NodeCrypto,
   input: unknown,
 ): { key: KeyObject; jwk?: Record<string, unknown> } {
   if (input instanceof crypto.KeyObject) {

@@ -142,7 +142,7 @@ export class ServiceApp {
       });
       const { jwk, alg, kid } = this.#config.key;
       const key = (await jose.importJWK({ ...jwk }, alg)) as CryptoKey;
-      const dpop = this.#config.dpop ? await DpopKey.generate(jose) : undefined;
+      const dpop = this.#config.dpop ? DpopKey.generate() : undefined;
       this.#readyNow = { jose, signer: { clientId: this.#config.clientId, alg, kid, key }, dpop };
       return this.#readyNow;
     })();
