@@ -5,12 +5,10 @@ import type { ServiceAppHandle } from './oauth/lazy-service-app.js';
 import { routes, type OperationId } from './operations.js';
 import { tokenProblem } from './validate.js';
 
-const AUTH_PREFIX: Record<SecuritySchemeName, string> = { apiToken: 'SSWS ', oauth2: 'Bearer ' };
 const DESCRIBE: Record<SecuritySchemeName, string> = {
   apiToken: 'an API token (apiToken)',
   oauth2: 'an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey)',
 };
-const SERVICE_APP = 'an OAuth 2.0 service app (clientId + privateKey)';
 
 async function tokenOf(
   credential: NonNullable<ResolvedConfig['credential']> & { token: AccessTokenSource },
@@ -42,6 +40,17 @@ const ACCEPTED = new Map<OperationId, SecuritySchemeName[]>(
     routes[id].security.flatMap((req) => Object.keys(req)) as SecuritySchemeName[],
   ]),
 );
+
+// Read when a client is made, not at module load: a mutation run then checks these strings with
+// the tests that make clients (module-level constants are skipped as static mutants).
+function prefixOf(scheme: SecuritySchemeName): string {
+  switch (scheme) {
+    case 'apiToken':
+      return 'SSWS ';
+    case 'oauth2':
+      return 'Bearer ';
+  }
+}
 
 function headerNameOf(scheme: SecuritySchemeName): string {
   // The apiKey scheme names its header in the spec; oauth2 always uses Authorization.
@@ -78,9 +87,10 @@ export function createAuthorizer(
   credential: ResolvedConfig['credential'],
   serviceApp?: ServiceAppHandle,
 ): Authorizer {
+  // Stryker disable next-line StringLiteral: without a credential no value goes in this header
   const header = credential ? headerNameOf(credential.scheme) : 'Authorization';
   // Stryker disable next-line StringLiteral: without a credential no value is built from it
-  const prefix = credential ? AUTH_PREFIX[credential.scheme] : '';
+  const prefix = credential ? prefixOf(credential.scheme) : '';
   // A fixed token gives a fixed header value: built once, not per request.
   const fixed = typeof credential?.token === 'string' ? prefix + credential.token : undefined;
   return {
@@ -96,7 +106,7 @@ export function createAuthorizer(
         const have = !credential
           ? 'no credential'
           : credential.token === undefined
-            ? SERVICE_APP
+            ? 'an OAuth 2.0 service app (clientId + privateKey)'
             : DESCRIBE[credential.scheme];
         const need = accepted.map((s) => DESCRIBE[s]).join(' or ');
         throw new OktaConfigError(
