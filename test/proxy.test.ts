@@ -70,6 +70,24 @@ test('the proxy option: every request goes through it, with its credentials', as
   ]);
 });
 
+test('clients with the same proxy setting share its connections: six calls, two connections at most', async () => {
+  const shared = await startProxy();
+  try {
+    const { id } = await newSession();
+    const client = () =>
+      new OktaSessions({ orgUrl: emu.url, apiToken: API_TOKEN, proxy: shared.url });
+    const clients = [client(), client()];
+    for (let i = 0; i < 6; i++) await clients[i % 2]!.getSession(id!);
+    expect(shared.hits).toHaveLength(6);
+    // One agent for both clients, its connections kept alive: undici opens a second one when
+    // the next call comes before the first connection is back in its pool. An agent per client
+    // or per call would open one per call.
+    expect(shared.connections).toBeLessThanOrEqual(2);
+  } finally {
+    await shared.close();
+  }
+});
+
 test('a service app asks for its token through the proxy too, before the API call', async () => {
   const { id } = await newSession();
   const okta = new OktaSessions({

@@ -15,6 +15,8 @@ export interface ProxyServer {
   url: string;
   port: number;
   hits: ProxyHit[];
+  /** TCP connections clients opened to the proxy so far. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -88,12 +90,17 @@ export async function startProxy(options: ProxyOptions = {}): Promise<ProxyServe
     upstream.on('error', () => socket.destroy());
     socket.on('error', () => upstream.destroy());
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     hits,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
