@@ -55,6 +55,12 @@ const config = {
   // runners used about 0.8 of a core between them. Eight keep two cores busy; the type-checkers
   // hand their slots to runners once they are done.
   concurrency: 8,
+  // A mutant's time limit is its covering tests' time in the initial run (one runner, an idle
+  // machine) times this factor, plus timeoutMS. Eight runners on two cores make each run about
+  // four times slower, and at Stryker's default of 1.5 a survivor with hundreds of covering
+  // tests ran out of time and counted as a timeout (that is, as detected). At 5 only a test
+  // that really hangs does.
+  timeoutFactor: 5,
   timeoutMS: 5_000,
   tempDirName: '.stryker-tmp',
 };
