@@ -98,6 +98,23 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('test: expected a rejection');
 }
 
+/** The message of the OktaValidationError `call` gets, checking that nothing was sent. */
+async function refusedBeforeIo(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
+  const h = harness([ok()]);
+  const err = await rejection(call(h.okta));
+  expect(err).toBeInstanceOf(OktaValidationError);
+  expect(h.requests).toHaveLength(0);
+  return (err as Error).message;
+}
+
+/** The one request `call` sent. */
+async function sent(call: (okta: OktaSessions) => Promise<unknown>): Promise<Request> {
+  const h = harness([ok()]);
+  await call(h.okta);
+  expect(h.requests).toHaveLength(1);
+  return h.requests[0]!;
+}
+
 function configError(options: unknown): OktaConfigError {
   try {
     new OktaSessions(options as OktaSessionsOptions);
@@ -506,19 +523,8 @@ describe('config ranges and their messages', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('validation before any I/O', () => {
-  async function refusedBeforeIo(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
-    const h = harness([ok()]);
-    const err = await rejection(call(h.okta));
-    expect(err).toBeInstanceOf(OktaValidationError);
-    expect(h.requests).toHaveLength(0);
-    return (err as Error).message;
-  }
-
   async function pathOf(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
-    const h = harness([ok()]);
-    await call(h.okta);
-    expect(h.requests).toHaveLength(1);
-    return new URL(h.requests[0]!.url).pathname;
+    return new URL((await sent(call)).url).pathname;
   }
 
   test.each([' abc', 'abc ', 'abc\u00a0', '\u2003abc'])(
@@ -1212,21 +1218,6 @@ describe('the service app token cache', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('validation messages and their hints', () => {
-  async function refusal(call: (okta: OktaSessions) => Promise<unknown>): Promise<string> {
-    const h = harness([ok()]);
-    const err = await rejection(call(h.okta));
-    expect(err).toBeInstanceOf(OktaValidationError);
-    expect(h.requests).toHaveLength(0);
-    return (err as Error).message;
-  }
-
-  async function sent(call: (okta: OktaSessions) => Promise<unknown>): Promise<Request> {
-    const h = harness([ok()]);
-    await call(h.okta);
-    expect(h.requests).toHaveLength(1);
-    return h.requests[0]!;
-  }
-
   const HEADER_UNSAFE =
     'contains characters that cannot be sent in an HTTP header (control or non-Latin-1)';
 
@@ -1234,9 +1225,9 @@ describe('validation messages and their hints', () => {
     'a header value with CR, LF or NUL (%p) is refused as such',
     async (value) => {
       expect(
-        await refusal((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
+        await refusedBeforeIo((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
       ).toBe('Invalid options.headers: the value of X-Trace contains CR, LF or NUL');
-      expect(await refusal((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
+      expect(await refusedBeforeIo((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
         'Invalid cookie: contains CR, LF or NUL',
       );
     },
@@ -1246,9 +1237,9 @@ describe('validation messages and their hints', () => {
     'a header value with another control or a non-Latin-1 character (%p) is refused as unsendable',
     async (value) => {
       expect(
-        await refusal((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
+        await refusedBeforeIo((o) => o.getSession(SESSION_ID, { headers: { 'X-Trace': value } })),
       ).toBe(`Invalid options.headers: the value of X-Trace ${HEADER_UNSAFE}`);
-      expect(await refusal((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
+      expect(await refusedBeforeIo((o) => o.getCurrentSession({ cookie: `sid=${value}` }))).toBe(
         `Invalid cookie: ${HEADER_UNSAFE}`,
       );
     },
@@ -1264,7 +1255,7 @@ describe('validation messages and their hints', () => {
   test.each(['a\u0000b', 'a\u001fb', 'a\u0085b'])(
     'a session id with a control character (%p) is refused',
     async (id) => {
-      expect(await refusal((o) => o.getSession(id))).toBe(
+      expect(await refusedBeforeIo((o) => o.getSession(id))).toBe(
         'Invalid sessionId: contains control characters',
       );
     },
@@ -1273,7 +1264,7 @@ describe('validation messages and their hints', () => {
   test.each(['a\ud800', '\udc00a', 'a\udbffb'])(
     'a session id with a lone surrogate (%p) is refused',
     async (id) => {
-      expect(await refusal((o) => o.getSession(id))).toBe(
+      expect(await refusedBeforeIo((o) => o.getSession(id))).toBe(
         'Invalid sessionId: is not well-formed Unicode (a lone surrogate)',
       );
     },
@@ -1285,7 +1276,7 @@ describe('validation messages and their hints', () => {
   });
 
   test('a /me call without a cookie says what to pass and where it comes from', async () => {
-    expect(await refusal((o) => o.getCurrentSession())).toBe(
+    expect(await refusedBeforeIo((o) => o.getCurrentSession())).toBe(
       `Invalid cookie: the /me operations need the user's Okta cookie, e.g. { cookie: 'sid=…' }. Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page); pass the Cookie header your server received from the user`,
     );
   });
@@ -1293,7 +1284,7 @@ describe('validation messages and their hints', () => {
   test.each(['foo=bar', 'sid=', 'sid= ; idx=', 'sid', 'sidd', 'idxx', 'xsid=abc', 'a=sid=x'])(
     'a cookie without a non-empty sid or idx (%p) is refused with which cookie Okta reads',
     async (cookie) => {
-      expect(await refusal((o) => o.getCurrentSession({ cookie }))).toBe(
+      expect(await refusedBeforeIo((o) => o.getCurrentSession({ cookie }))).toBe(
         'Invalid cookie: has no sid=… or idx=… cookie. Okta names the session by its "sid" cookie (or "idx", from the Identity Engine sign-in page)',
       );
     },
@@ -1359,7 +1350,9 @@ describe('validation messages and their hints', () => {
     await sent((o) => o.getSession(SESSION_ID, { timeoutMs: 1_000 }));
     await sent((o) => o.getSession(SESSION_ID, { timeoutMs: MAX_TIMER_MS }));
     expect(
-      await refusal((o) => o.getSession(SESSION_ID, { timeoutMs: '100' as unknown as number })),
+      await refusedBeforeIo((o) =>
+        o.getSession(SESSION_ID, { timeoutMs: '100' as unknown as number }),
+      ),
     ).toBe(`Invalid options.timeoutMs: must be a number from 1 to ${MAX_TIMER_MS}`);
   });
 });
