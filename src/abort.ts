@@ -1,5 +1,6 @@
 // Cancellation and deadlines: the caller's AbortSignal, each attempt's timeout, and the one
 // place that listens to a signal.
+import type { Clock } from './clock.js';
 import type { Cancel } from './transport/transport.js';
 
 type Listener = (reason: unknown) => void;
@@ -44,17 +45,17 @@ function onAbort(signal: AbortSignal, listener: Listener): () => void {
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason the moment it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal | undefined, clock: Clock): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const stop =
       signal &&
       onAbort(signal, (reason) => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         reject(reason);
       });
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       stop?.();
       resolve();
     }, ms);
@@ -72,11 +73,18 @@ export class Deadline implements Cancel {
   #stops: Listener[] = [];
   #fail: Listener | undefined;
   #controller: AbortController | undefined;
-  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #timer: unknown;
+  readonly #clock: Clock;
   readonly #unsubscribe: (() => void) | undefined;
 
-  constructor(signal: AbortSignal | undefined, timeoutMs: number, timeout: () => Error) {
-    this.#timer = setTimeout(() => this.#end(timeout()), timeoutMs);
+  constructor(
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    timeout: () => Error,
+    clock: Clock,
+  ) {
+    this.#clock = clock;
+    this.#timer = clock.setTimeout(() => this.#end(timeout()), timeoutMs);
     this.#unsubscribe = signal && onAbort(signal, (reason) => this.#end(reason));
   }
 
@@ -111,7 +119,7 @@ export class Deadline implements Cancel {
   }
 
   release(): void {
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#unsubscribe?.();
     this.#stops = [];
   }

@@ -1,15 +1,17 @@
 // One attempt of a call: wait out a spent rate-limit window, add the credential, send through
-// the transport under the attempt's deadline, and turn the answer into text or a typed error.
+// the transport under the attempt's deadline, and turn the answer into the parsed value or a
+// typed error. API calls and a service app's token requests alike come through here.
 import type { Authorizer } from './auth.js';
 import { Deadline } from './abort.js';
-import { OktaApiError } from './errors/api-error.js';
-import { apiErrorOf, rateLimitOf, type Scrubber } from './errors/factory.js';
+import type { Clock } from './clock.js';
+import { apiErrorOf, type RefineError, type Scrubber } from './errors/factory.js';
 import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
-import type { OperationId } from './operations.js';
+import type { RouteId } from './operations.js';
 import { readRateLimit } from './rate-limit.js';
+import type { Tried } from './retry.js';
 import type { Throttle } from './throttle.js';
 import {
   BodyTooLargeError,
@@ -17,16 +19,11 @@ import {
   type TransportResponse,
 } from './transport/transport.js';
 
-/** A Session is about 1 kB; a success body near this size is not a Session. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
 /** What every attempt of one client shares. */
 export interface Wire {
   orgUrl: string;
   transport: Transport;
   authorizer: Authorizer;
-  /** The authorizer's header name, lowercase like every header the façade sends. */
-  authHeader: string;
   throttle?: Throttle | undefined;
   /**
    * Makes the scrubber of an attempt's secrets from the headers it sent and its body
@@ -34,83 +31,73 @@ export interface Wire {
    * see: the client-less /me functions send no credential, cookie or body.
    */
   scrubber: ((sent: Record<string, string>, body: string | undefined) => Scrubber) | undefined;
+  /** A more specific error class for some answers (OAuth errors); the client's, not the /me page's. */
+  refine?: RefineError | undefined;
+  clock: Clock;
 }
 
-const asIs: Scrubber = (text) => text;
-
-// The credential each API error answered, kept beside the error and never on it (no token in an
-// error): a service app that is told 401 must drop the token that call sent, not whichever token
-// is cached by the time the answer arrives.
-const credentialOf = new WeakMap<OktaApiError, string>();
-
-/** The credential header value the request that got `error` carried, if any. */
-export function credentialAnsweredBy(error: unknown): string | undefined {
-  return error instanceof OktaApiError ? credentialOf.get(error) : undefined;
-}
-
-function scrubberOf(wire: Wire, sent: Record<string, string>, body: string | undefined): Scrubber {
-  return wire.scrubber ? wire.scrubber(sent, body) : asIs;
-}
-
-/** One call, built once; each attempt adds its credential and retry headers. */
+/** One request, built once; each attempt adds its credential and retry headers. */
 export interface Call {
-  id: OperationId;
+  id: RouteId;
   method: string;
-  /** The filled-in path. */
+  /** The filled-in path, with its query. */
   path: string;
   headers: Record<string, string>;
   body?: string | undefined;
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
+  /** The largest success body read; anything larger is not what the route returns. */
+  maxBodyBytes: number;
 }
 
-/** A 2xx response and its body. */
-export interface Answer {
-  response: TransportResponse;
-  text: string;
-  /** The headers the attempt sent: what a server's echo must be scrubbed of. */
-  sent: Record<string, string>;
-}
+/** Reads a success body: the value, or a problem (naming no value from the body). */
+export type Parse<T> = (text: string) => T | string;
+
+const asIs: Scrubber = (text) => text;
 
 /** Runs one attempt; rejects with a typed error, the caller's abort reason, or a timeout. */
-export async function attempt(
+export async function attempt<T>(
   wire: Wire,
   call: Call,
-  retryHeaders: Record<string, string> | undefined,
-): Promise<Answer> {
-  if (wire.throttle) await wire.throttle.wait(call.id, call.signal);
-  const deadline = new Deadline(
-    call.signal,
-    call.timeoutMs,
-    () => new OktaTimeoutError(call.method, wire.orgUrl + call.path, call.timeoutMs),
-  );
+  parse: Parse<T>,
+  retryHeaders?: Record<string, string>,
+  tried?: Tried,
+): Promise<T> {
+  const url = wire.orgUrl + call.path;
+  const timeout = () => new OktaTimeoutError(call.method, url, call.timeoutMs);
+  // The store's round trips count against the attempt's time; the wait for a slot does not.
+  const spent = wire.throttle
+    ? await wire.throttle.wait(call.id, call.signal, call.timeoutMs, timeout)
+    : 0;
+  const deadline = new Deadline(call.signal, call.timeoutMs - spent, timeout, wire.clock);
   try {
-    // A token provider that hangs is covered too: the race ends at the deadline.
-    return await deadline.race(exchange(wire, call, retryHeaders, deadline));
+    // A token fetch that hangs is covered too: the race ends at the deadline.
+    return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, tried));
   } catch (error) {
-    if (wire.throttle && error instanceof OktaApiError)
-      wire.throttle.note(call.id, rateLimitOf(error));
     if (deadline.ended || isOktaError(error)) throw error;
-    throw new OktaNetworkError(call.method, wire.orgUrl + call.path, error);
+    throw new OktaNetworkError(call.method, url, error);
   } finally {
     deadline.release();
   }
 }
 
-async function exchange(
+async function exchange<T>(
   wire: Wire,
   call: Call,
+  parse: Parse<T>,
   retryHeaders: Record<string, string> | undefined,
   deadline: Deadline,
-): Promise<Answer> {
-  const auth = wire.authorizer.valueFor(call.id);
-  const credential = typeof auth === 'object' ? await auth : auth;
+  tried: Tried | undefined,
+): Promise<T> {
+  const { throttle } = wire;
+  const url = wire.orgUrl + call.path;
+  const pending = wire.authorizer.headersFor(call.id, call.method, url);
+  const credential = pending instanceof Promise ? await pending : pending;
   let headers = call.headers;
-  if (credential !== undefined || retryHeaders) {
-    headers = { ...headers, ...retryHeaders };
-    if (credential !== undefined) headers[wire.authHeader] = credential;
-  }
+  if (credential !== undefined || retryHeaders)
+    headers = { ...headers, ...retryHeaders, ...credential };
+  if (tried) tried.sent = headers;
   const response = await wire.transport.request({
     method: call.method,
     origin: wire.orgUrl,
@@ -120,31 +107,30 @@ async function exchange(
     credentials: call.credentials,
     cancel: deadline,
   });
-  if (response.status < 200 || response.status >= 300) {
-    const error = await apiErrorOf(
-      response,
-      call.method,
-      wire.orgUrl + call.path,
-      scrubberOf(wire, headers, call.body),
-    );
-    if (credential !== undefined) credentialOf.set(error, credential);
-    throw error;
+  const ok = response.status >= 200 && response.status < 300;
+  // Read once, for the throttle and for a 429's fields and wait.
+  const rateLimit = throttle || !ok ? readRateLimit(response.headers) : undefined;
+  if (!ok) {
+    throttle?.note(call.id, { ...rateLimit!, refused: response.status === 429 });
+    const clean = wire.scrubber ? wire.scrubber(headers, call.body) : asIs;
+    throw await apiErrorOf(response, call.method, url, clean, wire.refine, rateLimit);
   }
   let text: string;
   try {
-    text = await response.text(MAX_BODY_BYTES, 'throw');
+    text = await response.text(call.maxBodyBytes, 'throw');
   } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      throw invalidResponse(wire, call, response, error.message, headers);
-    }
+    if (error instanceof BodyTooLargeError)
+      throw invalid(wire, call, response, error.message, headers);
     throw error;
   }
-  if (wire.throttle) wire.throttle.note(call.id, readRateLimit(response.headers));
-  return { response, text, sent: headers };
+  if (throttle) throttle.note(call.id, rateLimit!);
+  const value = parse(text);
+  if (typeof value === 'string') throw invalid(wire, call, response, value, headers);
+  return value;
 }
 
-/** A 2xx response whose body is not what the operation returns. */
-export function invalidResponse(
+/** A 2xx response whose body is not what the route returns. */
+function invalid(
   wire: Wire,
   call: Call,
   response: TransportResponse,
@@ -152,11 +138,12 @@ export function invalidResponse(
   sent: Record<string, string>,
 ): OktaInvalidResponseError {
   const requestId = response.headers.get('x-okta-request-id');
+  const clean = wire.scrubber ? wire.scrubber(sent, call.body) : asIs;
   return new OktaInvalidResponseError(
     {
       status: response.status,
       // A server can echo the token or cookie in its request id: scrub it like an error body.
-      requestId: requestId === null ? undefined : scrubberOf(wire, sent, call.body)(requestId),
+      requestId: requestId === null ? undefined : clean(requestId),
       method: call.method,
       url: wire.orgUrl + call.path,
     },

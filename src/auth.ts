@@ -2,7 +2,7 @@ import { securitySchemes, type SecuritySchemeName } from '../generated/operation
 import type { AccessTokenSource, ResolvedConfig } from './config.js';
 import { OktaConfigError } from './errors/config-error.js';
 import type { ServiceAppHandle } from './oauth/lazy-service-app.js';
-import { routes, type OperationId } from './operations.js';
+import { routes, type OperationId, type RouteId } from './operations.js';
 import { tokenProblem } from './validate.js';
 
 const DESCRIBE: Record<SecuritySchemeName, string> = {
@@ -34,7 +34,7 @@ async function tokenOf(
 }
 
 // The schemes each operation accepts, from the spec's security requirements, computed once.
-const ACCEPTED = new Map<OperationId, SecuritySchemeName[]>(
+const ACCEPTED = new Map<RouteId, SecuritySchemeName[]>(
   (Object.keys(routes) as OperationId[]).map((id) => [
     id,
     routes[id].security.flatMap((req) => Object.keys(req)) as SecuritySchemeName[],
@@ -58,28 +58,36 @@ function headerNameOf(scheme: SecuritySchemeName): string {
   return 'name' in definition ? definition.name : 'Authorization';
 }
 
-/** Chooses the credential header of each operation. */
+/** The credential headers of one request, names lowercase. */
+export type CredentialHeaders = Readonly<Record<string, string>>;
+
+/** What a failure means to the credential: see {@link Authorizer.failures}. */
+export type FailureJudge = (
+  error: unknown,
+  sent: Record<string, string> | undefined,
+) => 'repeat' | 'token' | undefined;
+
+/** Chooses the credential of each request. */
 export interface Authorizer {
-  /** The header the credential goes in (the spec's apiKey header name). */
-  readonly header: string;
   /**
-   * The header value for an operation, or undefined for operations with `security: []` (the
-   * cookie-only /me operations), which never carry a credential whatever the client holds.
-   * Throws {@link OktaConfigError}, before any I/O, when the spec does not accept the
-   * configured credential for the operation.
+   * The credential headers for a request (with a service app's DPoP-bound token, its proof of
+   * possession for that very request too), or undefined for requests that carry none: the
+   * cookie-only /me operations whatever the client holds, and token requests. Throws
+   * {@link OktaConfigError}, before any I/O, when the spec does not accept the configured
+   * credential for the operation.
    */
-  valueFor(id: OperationId): string | undefined | Promise<string>;
-  /**
-   * The `DPoP` proof header for a request carrying `value` (a service app's DPoP-bound token),
-   * or undefined when the request needs none.
-   */
-  proofFor?(
+  headersFor(
+    id: RouteId,
     method: string,
     url: string,
-    value: string,
-  ): string | undefined | Promise<string | undefined>;
-  /** The service app behind the credential, if the client authenticates as one. */
-  readonly serviceApp?: ServiceAppHandle | undefined;
+  ): CredentialHeaders | undefined | Promise<CredentialHeaders>;
+  /**
+   * A new call's judge of its failures (a service app's), given each failure and the headers
+   * its attempt sent: `repeat` at once for a protocol step (a 401 for the token sent, a DPoP
+   * nonce); `token` for a failure of the token request the call needed. See
+   * {@link withRetries}.
+   */
+  failures?: (() => FailureJudge) | undefined;
 }
 
 /** Builds the {@link Authorizer} of a client from the spec's security requirements. */
@@ -88,18 +96,15 @@ export function createAuthorizer(
   serviceApp?: ServiceAppHandle,
 ): Authorizer {
   // Stryker disable next-line StringLiteral: without a credential no value goes in this header
-  const header = credential ? headerNameOf(credential.scheme) : 'Authorization';
+  const header = credential ? headerNameOf(credential.scheme).toLowerCase() : 'authorization';
   // Stryker disable next-line StringLiteral: without a credential no value is built from it
   const prefix = credential ? prefixOf(credential.scheme) : '';
-  // A fixed token gives a fixed header value: built once, not per request.
-  const fixed = typeof credential?.token === 'string' ? prefix + credential.token : undefined;
+  // A fixed token gives fixed headers: built once, not per request.
+  const fixed: CredentialHeaders | undefined =
+    typeof credential?.token === 'string' ? { [header]: prefix + credential.token } : undefined;
   return {
-    header,
-    serviceApp,
-    proofFor: serviceApp
-      ? (method, url, value) => serviceApp.proofFor(method, url, value)
-      : () => undefined,
-    valueFor(id) {
+    failures: serviceApp && (() => serviceApp.failures()),
+    headersFor(id, method, url) {
       const accepted = ACCEPTED.get(id) ?? [];
       if (accepted.length === 0) return undefined;
       if (!credential || !accepted.includes(credential.scheme)) {
@@ -117,9 +122,9 @@ export function createAuthorizer(
       if (credential.token === undefined) {
         // Stryker disable next-line StringLiteral: unreachable, config refuses such a service app
         if (!serviceApp) throw new OktaConfigError('The service app was not set up');
-        return serviceApp.authorization();
+        return serviceApp.headersFor(method, url);
       }
-      return tokenOf(credential).then((token) => prefix + token);
+      return tokenOf(credential).then((token) => ({ [header]: prefix + token }));
     },
   };
 }

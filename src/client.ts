@@ -1,37 +1,27 @@
 import type { Client } from 'openapi-fetch';
 import { platform } from '#platform';
 import type { paths } from '../generated/schema.js';
-import {
-  attempt,
-  credentialAnsweredBy,
-  invalidResponse,
-  type Answer,
-  type Call,
-  type Wire,
-} from './attempt.js';
-import { createAuthorizer, type Authorizer } from './auth.js';
+import type { Call } from './attempt.js';
+import type { Authorizer } from './auth.js';
+import { clientParts, lowercased, MAX_BODY_BYTES } from './client-pipeline.js';
 import type { ConfigSources } from './config-file.js';
 import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config.js';
 import type { ConfigLayer } from './config-layers.js';
 import type { ConfigLayering } from './platform/types.js';
-import { useErrorRefiner } from './errors/factory.js';
-import { oauthError } from './errors/oauth-factory.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
+import { oauthError } from './errors/oauth-factory.js';
 import { fillPath, routes, type OperationId } from './operations.js';
+import { send, type Pipeline } from './pipeline.js';
 import { lazyRawClient } from './raw.js';
-import { requestScrubber } from './redact.js';
-import { withRetries, type RetryInfo } from './retry.js';
 import { parseSession, type Session } from './session.js';
-import { Throttle } from './throttle.js';
-import { fetchTransport, type FetchFunction } from './transport/fetch.js';
+import type { FetchFunction } from './transport/fetch.js';
 import {
   assertCallOptions,
   assertSessionId,
   assertSessionCookie,
   assertSessionToken,
 } from './validate.js';
-import { VERSION } from './version.js';
 
 /**
  * Options every operation accepts as its last argument.
@@ -78,7 +68,10 @@ export interface CreateSessionArgs {
 
 /** What an operation sends besides the client's own headers. */
 interface Prepared {
-  path?: { sessionId: string };
+  /** The spec's path parameters by name. */
+  path?: Record<string, string>;
+  /** Query parameters; undefined ones are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
   cookie?: string;
   body?: string;
 }
@@ -87,21 +80,23 @@ interface Prepared {
 // Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
 const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
 
-/** Header names in lowercase, as the façade sends every header (so a caller's `accept` replaces ours). */
-function lowercased(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) out[name.toLowerCase()] = headers[name]!;
-  return out;
-}
-
 function processEnv(): Record<string, string | undefined> {
   return (
     (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
   );
 }
 
-// Clients may meet OAuth answers (service apps, DPoP tokens): their errors are OktaOAuthError.
-useErrorRefiner(oauthError);
+function queryOf(query: Prepared['query']): string {
+  const params = new URLSearchParams();
+  for (const name in query) {
+    const value = query[name];
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text && `?${text}`;
+}
+
+const noBody = (): undefined => undefined;
 
 /**
  * A client for Okta's Sessions API: the seven session operations, with authentication per
@@ -120,75 +115,30 @@ useErrorRefiner(oauthError);
  */
 export class OktaSessions {
   readonly #config: ResolvedConfig;
-  readonly #onRetry: ((info: RetryInfo) => void) | undefined;
-  readonly #credentials: RequestCredentials | undefined;
+  readonly #pipeline: Pipeline;
   readonly #authorizer: Authorizer;
-  readonly #wire: Wire;
   /** The client's own headers, names lowercase; each call starts from these. */
   readonly #headers: Record<string, string>;
+  readonly #credentials: RequestCredentials | undefined;
   readonly #fetch: FetchFunction | undefined;
   #raw: Client<paths> | undefined;
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
   constructor(options: OktaSessionsOptions) {
     this.#config = resolveConfig(options, { browser: platform.isBrowser });
-    this.#onRetry = options.onRetry;
-    // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
-    this.#credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);
-    const userAgent = [options.userAgent, `okta-sessions/${VERSION}`, platform.runtime]
-      .filter(Boolean)
-      .join(' ');
-    this.#headers = {
-      accept: 'application/json',
-      ...(platform.isBrowser ? {} : { 'user-agent': userAgent }),
-      ...lowercased(options.headers),
-    };
-    const custom = options.fetch;
-    // A caller's fetch gets standard Request objects, exactly as it would without us.
-    this.#fetch = custom && ((request: Request) => custom(request));
-    const transport = this.#fetch
-      ? fetchTransport(this.#fetch, platform.isBrowser)
-      : this.#config.proxy && platform.proxyTransport
-        ? platform.proxyTransport(this.#config.proxy)
-        : platform.transport;
-    const app = this.#config.credential?.token === undefined && this.#config.credential?.serviceApp;
-    // Token requests go through the same transport (pool, proxy), headers, timeout and retry
-    // policy as API calls.
-    const serviceApp =
-      app &&
-      platform.startServiceApp?.(
-        app,
-        {
-          transport,
-          origin: this.#config.orgUrl,
-          headers: this.#headers,
-          timeoutMs: this.#config.timeoutMs,
-          now: Date.now,
-        },
-        {
-          maxRetries: this.#config.maxRetries,
-          maxDelayMs: this.#config.maxDelayMs,
-          onRetry: this.#onRetry,
-        },
-      );
-    this.#authorizer = createAuthorizer(this.#config.credential, serviceApp || undefined);
-    this.#wire = {
-      orgUrl: this.#config.orgUrl,
-      transport: serviceApp ? serviceApp.withProofs(transport) : transport,
-      authorizer: this.#authorizer,
-      authHeader: this.#authorizer.header.toLowerCase(),
-      throttle: this.#config.throttle
-        ? new Throttle(this.#config.orgUrl, this.#config.throttle, this.#config.maxDelayMs)
-        : undefined,
-      scrubber: requestScrubber,
-    };
+    const parts = clientParts(this.#config, options, platform);
+    this.#pipeline = parts.pipeline;
+    this.#authorizer = parts.authorizer;
+    this.#headers = parts.headers;
+    this.#credentials = parts.credentials;
+    this.#fetch = parts.fetch;
   }
 
   /**
    * An openapi-fetch client typed by the spec's paths and wired with the same authentication
    * and error mapping, for anything the façade does not cover. It is a plain openapi-fetch
-   * client (standard Request/Response, the platform's or your fetch, every `parseAs`): no
-   * retries, no timeouts, no date conversion.
+   * client (standard Request/Response, the platform's or your fetch, every `parseAs`) outside
+   * the call pipeline: no throttle, retries, timeouts or date conversion.
    *
    * @example
    * ```ts
@@ -209,6 +159,7 @@ export class OktaSessions {
           : (request: Request) => globalThis.fetch(request)),
       headers: this.#headers,
       authorizer: this.#authorizer,
+      refine: oauthError,
     });
     return this.#raw;
   }
@@ -412,24 +363,21 @@ export class OktaSessions {
     return { cookie };
   }
 
-  async #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
-    const call = this.#callOf(id, prepared, options);
-    const { text, response, sent } = await this.#run(call, options);
-    const session = parseSession(text);
-    if (typeof session !== 'string') return session;
-    throw invalidResponse(this.#wire, call, response, session, sent);
+  #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
+    return this.#send(id, prepared, options, parseSession);
   }
 
-  async #call(
+  async #call(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<void> {
+    await this.#send(id, prepared, options, noBody);
+  }
+
+  /** Builds the call from the spec's operation, checked before any I/O, and sends it. */
+  #send<T>(
     id: OperationId,
     prepared: Prepared,
     options: CallOptions | undefined,
-  ): Promise<void> {
-    await this.#run(this.#callOf(id, prepared, options), options);
-  }
-
-  /** The request of a call, built once from the spec's operation; checked before any I/O. */
-  #callOf(id: OperationId, prepared: Prepared, options: CallOptions | undefined): Call {
+    parse: (text: string) => T | string,
+  ): Promise<T> {
     assertCallOptions(options);
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
@@ -440,35 +388,18 @@ export class OktaSessions {
       if (prepared.cookie !== undefined) headers['cookie'] = prepared.cookie;
       if (prepared.body !== undefined) headers['content-type'] = 'application/json';
     }
-    return {
+    const call: Call = {
       id,
       method: route.method,
-      path: fillPath(route.path, prepared.path),
+      path: fillPath(route.path, prepared.path) + queryOf(prepared.query),
       headers,
       body: prepared.body,
       // The cookie-only operations are the ones a browser must send its cookies with.
       credentials: route.security.length === 0 ? this.#credentials : undefined,
       signal,
       timeoutMs: options?.timeoutMs ?? this.#config.timeoutMs,
+      maxBodyBytes: MAX_BODY_BYTES,
     };
-  }
-
-  #run(call: Call, options: CallOptions | undefined): Promise<Answer> {
-    const once = (retryHeaders: Record<string, string> | undefined) =>
-      attempt(this.#wire, call, retryHeaders);
-    return withRetries(
-      {
-        operationId: call.id,
-        maxRetries: this.#config.maxRetries,
-        maxDelayMs: this.#config.maxDelayMs,
-        repeatable: !NOT_REPEATABLE.has(call.id),
-        signal: options?.signal,
-        onRetry: this.#onRetry,
-        neverSent: platform.neverSent,
-      },
-      this.#authorizer.serviceApp
-        ? this.#authorizer.serviceApp.repeating(once, credentialAnsweredBy)
-        : once,
-    );
+    return send(this.#pipeline, call, parse, !NOT_REPEATABLE.has(id));
   }
 }

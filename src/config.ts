@@ -6,6 +6,7 @@ import { OktaConfigError } from './errors/config-error.js';
 import type { ServiceAppConfig } from './oauth/service-app.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
 import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
+import type { OktaWarning } from './notify.js';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 
 /**
@@ -105,6 +106,13 @@ export interface OktaSessionsOptions {
    * or rejects with is ignored, so it never changes the outcome of the call.
    */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Called when something degrades without failing a call, e.g. a rate-limit store that threw
+   * or did not answer and was replaced by this process's memory. Default: Node's
+   * `process.emitWarning` (type `OktaSessionsWarning`), or nothing where there is no `process`.
+   * Like `onRetry`, it never changes the outcome of a call.
+   */
+  onWarning?: (warning: OktaWarning) => void;
   /**
    * The `credentials` mode of the cookie (`/me`) operations. In browsers it defaults to
    * `'include'`, so the browser attaches the user's Okta cookie cross-origin. Setting

@@ -2,7 +2,8 @@
 // visitor's Okta session: the same requests, retries, typed errors and Dates as OktaSessions,
 // without the client's token, configuration and validation code (its bundle stays under 5 kB).
 import { platform } from '#platform';
-import { attempt, invalidResponse, type Call, type Wire } from './attempt.js';
+import type { Call } from './attempt.js';
+import { systemClock } from './clock.js';
 import { OktaConfigError } from './errors/config-error.js';
 import {
   closeCurrentSessionRoute,
@@ -10,7 +11,8 @@ import {
   refreshCurrentSessionRoute,
 } from '../generated/operations.js';
 import type { OperationId } from './operations.js';
-import { withRetries, type RetryInfo, type RetryOptions } from './retry.js';
+import { send } from './pipeline.js';
+import type { RetryInfo, RetryOptions } from './retry.js';
 import { parseSession, type Session } from './session.js';
 
 export type { Session, RetryInfo, RetryOptions };
@@ -59,7 +61,7 @@ function originOf(orgUrl: string): string {
 }
 
 // Without a credential the authorizer has nothing to add: the /me operations take none.
-const NO_CREDENTIAL = { header: 'authorization', valueFor: () => undefined };
+const NO_CREDENTIAL = { headersFor: () => undefined };
 
 /** The route of an operation, as the spec defines it. */
 interface Route {
@@ -77,15 +79,6 @@ async function run<T>(
   options: CurrentSessionOptions,
   parse: (text: string) => T | string,
 ): Promise<T> {
-  const wire: Wire = {
-    orgUrl: originOf(String(options?.orgUrl)),
-    transport: platform.transport,
-    authorizer: NO_CREDENTIAL,
-    authHeader: NO_CREDENTIAL.header,
-    // These requests carry no secret a script can see: no credential, no cookie (the browser
-    // adds it, HttpOnly), no body. Nothing to scrub, so the scrubbing code stays out of the page.
-    scrubber: undefined,
-  };
   const call: Call = {
     id,
     method: route.method,
@@ -95,24 +88,25 @@ async function run<T>(
     credentials: 'include',
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 30_000,
+    maxBodyBytes: 1024 * 1024,
   };
-  const { text, response, sent } = await withRetries(
-    {
-      operationId: id,
-      maxRetries: options.retry?.maxRetries ?? 2,
-      maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
-      repeatable: true,
-      signal: options.signal,
-      onRetry: options.onRetry,
-    },
-    (retryHeaders) => attempt(wire, call, retryHeaders),
-  );
-  const parsed = parse(text);
-  if (typeof parsed !== 'string') return parsed;
-  throw invalidResponse(wire, call, response, parsed, sent);
+  const pipeline = {
+    orgUrl: originOf(String(options?.orgUrl)),
+    transport: platform.transport,
+    authorizer: NO_CREDENTIAL,
+    // These requests carry no secret a script can see: no credential, no cookie (the browser
+    // adds it, HttpOnly), no body. Nothing to scrub, so the scrubbing code stays out of the page.
+    scrubber: undefined,
+    clock: systemClock,
+    maxRetries: options.retry?.maxRetries ?? 2,
+    maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
+    onRetry: options.onRetry,
+    neverSent: undefined,
+  };
+  return send(pipeline, call, parse, true);
 }
 
-const noBody = (): void => undefined;
+const noBody = (): undefined => undefined;
 
 /**
  * The session of the browser's Okta cookie (`GET /api/v1/sessions/me`).

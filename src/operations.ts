@@ -2,6 +2,15 @@ import { routes, type OperationId } from '../generated/operations.js';
 
 export { routes, type OperationId };
 
+/** A service app's token request, by the name `onRetry` reports it under. */
+export const TOKEN_OPERATION = 'getAccessToken';
+
+/** The token endpoint of the org authorization server (never a custom one). */
+export const TOKEN_ROUTE = { method: 'POST', path: '/oauth2/v1/token' } as const;
+
+/** What the pipeline sends: one of the spec's operations, or a service app's token request. */
+export type RouteId = OperationId | typeof TOKEN_OPERATION;
+
 /**
  * The path of a request: the spec's template with each `{name}` percent-encoded from `params`
  * (a missing one stays as the template has it). The one path filler, for requests and error

@@ -1,13 +1,15 @@
 // Where the throttle keeps what it knows about Okta's rate-limit windows. The default store is
 // the process's own memory; a shared store (okta-sessions/redis) lets a fleet share one budget.
-import { routes, type OperationId } from './operations.js';
+import { systemClock, type Clock } from './clock.js';
+import type { RouteId } from './operations.js';
 import { nextThrottleUntil, type RateLimitState } from './rate-limit.js';
 
 /**
- * An endpoint group that Okta counts as one rate-limit bucket: the cookie (`/me`) operations,
- * or the operations by session id together with createSession.
+ * An endpoint group that Okta counts as one rate-limit bucket: the cookie (`/me`) operations;
+ * the operations by session id together with createSession; the user operations
+ * (`/api/v1/users…`); the org authorization server's token endpoint.
  */
-export type RateLimitGroup = 'sessions' | 'me';
+export type RateLimitGroup = 'sessions' | 'me' | 'users' | 'oauth-token';
 
 /**
  * One Okta rate-limit bucket: an org and an endpoint group.
@@ -47,13 +49,22 @@ export interface RateLimitStore {
   record(bucket: RateLimitBucket, state: RateLimitState): void | Promise<void>;
 }
 
-const ME_PREFIX = '/api/v1/sessions/me';
+// Every route names its bucket here, as Okta's rate-limit tables group the endpoints. Typed by
+// route, so a new operation without a bucket does not compile.
+const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
+  createSession: 'sessions',
+  getSession: 'sessions',
+  refreshSession: 'sessions',
+  revokeSession: 'sessions',
+  getCurrentSession: 'me',
+  refreshCurrentSession: 'me',
+  closeCurrentSession: 'me',
+  getAccessToken: 'oauth-token',
+};
 
-/** The bucket of an operation: Okta groups `/api/v1/sessions/me…` apart from the rest. */
-export function bucketOf(orgUrl: string, id: OperationId): RateLimitBucket {
-  const path: string = routes[id].path;
-  const group: RateLimitGroup =
-    path === ME_PREFIX || path.startsWith(`${ME_PREFIX}/`) ? 'me' : 'sessions';
+/** The bucket of a route in an org. */
+export function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
+  const group = BUCKETS[id];
   return { orgUrl, group, key: `${orgUrl} ${group}` };
 }
 
@@ -67,13 +78,19 @@ export function bucketOf(orgUrl: string, id: OperationId): RateLimitBucket {
  * ```
  */
 export function memoryRateLimitStore(): RateLimitStore {
+  return memoryStore(systemClock);
+}
+
+/** {@link memoryRateLimitStore} on a given clock. */
+export function memoryStore(clock: Clock): RateLimitStore {
   const until = new Map<string, number>();
   return {
     reserve(bucket) {
-      return Math.max(0, (until.get(bucket.key) ?? 0) - Date.now());
+      return Math.max(0, (until.get(bucket.key) ?? 0) - clock.now());
     },
     record(bucket, state) {
-      const next = nextThrottleUntil(until.get(bucket.key), state, Date.now());
+      const now = clock.now();
+      const next = nextThrottleUntil(until.get(bucket.key), state, now);
       if (next === undefined) until.delete(bucket.key);
       else until.set(bucket.key, next);
     },

@@ -71,11 +71,11 @@ export function readRateLimit(headers: Pick<HeaderReader, 'get'>): RateLimitStat
  * Undefined when the reset is missing or makes no sense (in the past); without `Date`, our clock
  * stands in for the server's.
  */
-export function resetWaitMs(state: RateLimitState): number | undefined {
+export function resetWaitMs(state: RateLimitState, nowMs: number = Date.now()): number | undefined {
   if (!state.resetAt) return undefined;
   // A browser hides `Date` from a cross-origin page unless Access-Control-Expose-Headers lists
   // it; our clock is then the best guess, far better than a short backoff into the same 429.
-  const now = state.serverDate?.getTime() ?? Date.now();
+  const now = state.serverDate?.getTime() ?? nowMs;
   const wait = state.resetAt.getTime() - now + 1000;
   // Okta's reset is whole seconds, so a reset equal to the Date's second still means "soon".
   return wait > 0 ? wait : undefined;
@@ -95,6 +95,6 @@ export function nextThrottleUntil(
 ): number | undefined {
   if (state?.remaining === undefined) return previousUntil;
   if (state.remaining > 0) return undefined;
-  const wait = resetWaitMs(state);
+  const wait = resetWaitMs(state, now);
   return wait === undefined ? previousUntil : now + wait;
 }

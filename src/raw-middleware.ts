@@ -3,7 +3,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import type { Authorizer } from './auth.js';
-import { apiErrorOf } from './errors/factory.js';
+import { apiErrorOf, type RefineError } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
 import { fillPath, routes, type OperationId } from './operations.js';
@@ -16,6 +16,7 @@ export interface RawOptions {
   fetch: FetchFunction;
   headers: Record<string, string>;
   authorizer: Authorizer;
+  refine: RefineError | undefined;
 }
 
 const byRoute = new Map<string, OperationId>();
@@ -24,18 +25,18 @@ for (const id of Object.keys(routes) as OperationId[]) {
 }
 
 /** The façade's rules as openapi-fetch middleware. */
-function wireMiddleware(authorizer: Authorizer): Middleware {
+function wireMiddleware(authorizer: Authorizer, refine: RefineError | undefined): Middleware {
   // A body is spent once sent: a copy is kept in case the server echoes its session token.
   const bodies = new WeakMap<Request, string>();
   return {
     async onRequest({ request, schemaPath }) {
       // The raw client knows only the route: the spec's method and path template name the operation.
       const id = byRoute.get(`${request.method} ${schemaPath}`);
-      const value = id ? await authorizer.valueFor(id) : undefined;
-      if (value === undefined) request.headers.delete('authorization');
-      else request.headers.set(authorizer.header, value);
-      const proof = value && (await authorizer.proofFor?.(request.method, request.url, value));
-      if (proof) request.headers.set('DPoP', proof);
+      const credential = id
+        ? await authorizer.headersFor(id, request.method, request.url)
+        : undefined;
+      if (credential === undefined) request.headers.delete('authorization');
+      for (const name in credential) request.headers.set(name, credential[name]!);
       if (request.body) {
         bodies.set(
           request,
@@ -56,6 +57,7 @@ function wireMiddleware(authorizer: Authorizer): Middleware {
         request.method,
         request.url,
         scrubberOf(secrets),
+        refine,
       );
     },
     onError({ request, error }) {
@@ -80,6 +82,6 @@ export function createRawClient(options: RawOptions): Client<paths> {
     querySerializer: () => '',
     pathSerializer: fillPath,
   });
-  client.use(wireMiddleware(options.authorizer));
+  client.use(wireMiddleware(options.authorizer, options.refine));
   return client;
 }

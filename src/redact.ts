@@ -116,7 +116,8 @@ export function requestScrubber(
 
 /**
  * Every secret a request carries, for scrubbing what the server echoes: credential header
- * values (the whole Cookie too: Okta echoes it) and a session token in a JSON body. The one
+ * values (the whole Cookie too: Okta echoes it), a session token in a JSON body and a client
+ * assertion in a token request's form. The one
  * collector for the façade and `okta.raw`; called only when an error is built.
  */
 export function secretsOfRequest(
@@ -135,7 +136,9 @@ export function secretsOfRequest(
       const token = (JSON.parse(body) as { sessionToken?: unknown } | null)?.sessionToken;
       if (typeof token === 'string') secrets.push(token);
     } catch {
-      // Not JSON: nothing we know to be secret.
+      // Not JSON: a token request's form, whose client assertion is its secret.
+      const assertion = new URLSearchParams(body).get('client_assertion');
+      if (assertion) secrets.push(assertion);
     }
   }
   return secrets;

@@ -1,4 +1,6 @@
-import type { OperationId } from './operations.js';
+import { TOKEN_OPERATION, type RouteId } from './operations.js';
+import type { Authorizer } from './auth.js';
+import type { Clock } from './clock.js';
 import { OktaApiError } from './errors/api-error.js';
 import { rateLimitOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
@@ -19,7 +21,7 @@ import { sleep } from './abort.js';
  */
 export interface RetryInfo {
   /** The operation being retried, e.g. `getSession`; `getAccessToken` for a service app's token request. */
-  operationId: OperationId | 'getAccessToken';
+  operationId: RouteId;
   /** 1 for the first retry, 2 for the second... */
   attempt: number;
   /** How long the client waits before the retry. */
@@ -51,13 +53,10 @@ const BACKOFF_BASE_MS = 250;
 // Statuses where the server (or a gateway in front of it) did not do the work.
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
+/** A client's retry settings, and what its credential adds to them. */
 export interface RetryPolicy {
-  operationId: OperationId | 'getAccessToken';
   maxRetries: number;
   maxDelayMs: number;
-  /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */
-  repeatable: boolean;
-  signal: AbortSignal | undefined;
   onRetry: ((info: RetryInfo) => unknown) | undefined;
   /**
    * True for a network failure's cause that proves the request never reached the server (a
@@ -65,6 +64,26 @@ export interface RetryPolicy {
    * transport/never-sent.ts. Undefined: any failure may have reached it.
    */
   neverSent?: ((cause: unknown) => boolean) | undefined;
+  clock: Clock;
+  /**
+   * The credential's judge of a call's failures: a protocol step repeats at once and does not
+   * draw on the budget (the judge bounds steps itself); a failure of the token request the call
+   * needed draws on the same budget, is reported as `getAccessToken`, and is always safe to
+   * repeat (the API request was not sent; each token request carries a new assertion).
+   */
+  authorizer: Pick<Authorizer, 'failures'>;
+}
+
+/** The call a retry loop runs. */
+interface Retried {
+  id: RouteId;
+  signal: AbortSignal | undefined;
+}
+
+/** What an attempt reports to its retry policy besides its outcome. */
+export interface Tried {
+  /** The headers the request went out with, once it did. */
+  sent?: Record<string, string>;
 }
 
 /** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
@@ -74,9 +93,9 @@ function backoffMs(retry: number): number {
 }
 
 /** Okta's documented wait for a 429, with the fallbacks for missing or nonsensical headers. */
-function rateLimitDelayMs(error: OktaRateLimitError, retry: number): number {
+function rateLimitDelayMs(error: OktaRateLimitError, retry: number, nowMs: number): number {
   const state = rateLimitOf(error);
-  const fromReset = resetWaitMs(state);
+  const fromReset = resetWaitMs(state, nowMs);
   if (fromReset !== undefined) return fromReset;
   const retryAfter = state.retryAfterMs;
   if (retryAfter !== undefined && retryAfter >= 0) return retryAfter;
@@ -87,16 +106,17 @@ function decide(
   error: unknown,
   retry: number,
   policy: RetryPolicy,
+  repeatable: boolean,
 ): Omit<RetryInfo, 'operationId' | 'attempt'> | undefined {
   if (error instanceof OktaApiError) {
     // A 429 is always worth waiting out (the request was refused, not processed); a 5xx only
     // when the server did not do the work and the operation is safe to repeat.
     const rateLimited = error instanceof OktaRateLimitError;
-    if (!rateLimited && (!policy.repeatable || !TRANSIENT_STATUSES.has(error.status))) {
+    if (!rateLimited && (!repeatable || !TRANSIENT_STATUSES.has(error.status))) {
       return undefined;
     }
     return {
-      delayMs: rateLimited ? rateLimitDelayMs(error, retry) : backoffMs(retry),
+      delayMs: rateLimited ? rateLimitDelayMs(error, retry, policy.clock.now()) : backoffMs(retry),
       status: error.status,
       ...(error.requestId ? { requestId: error.requestId } : {}),
       reason: rateLimited ? 'rate-limit' : 'server-error',
@@ -104,40 +124,57 @@ function decide(
   }
   if (error instanceof OktaTimeoutError) {
     // The request may have been processed: only operations that are safe to repeat go again.
-    return policy.repeatable ? { delayMs: backoffMs(retry), reason: 'timeout' } : undefined;
+    return repeatable ? { delayMs: backoffMs(retry), reason: 'timeout' } : undefined;
   }
   if (error instanceof OktaNetworkError) {
-    if (!policy.repeatable && !policy.neverSent?.(error.cause)) return undefined;
+    if (!repeatable && !policy.neverSent?.(error.cause)) return undefined;
     return { delayMs: backoffMs(retry), reason: 'network' };
   }
   return undefined;
 }
 
 /**
- * Runs `attempt` until it succeeds, the error is not worth retrying, or retries run out.
- * Retries carry Okta's X-Okta-Retry-For (the request id of the first 429) and X-Okta-Retry-Count.
+ * Runs `attempt` until it succeeds, the error is not worth retrying, or retries run out: the
+ * one retry loop of a call, its token requests included. Retries of the API request carry
+ * Okta's X-Okta-Retry-For (the request id of the first 429) and X-Okta-Retry-Count.
  */
 export async function withRetries<T>(
   policy: RetryPolicy,
-  attempt: (retryHeaders: Record<string, string> | undefined) => Promise<T>,
+  call: Retried,
+  /** May 5xx and network failures be retried (is a repeat harmless for this operation)? */
+  repeatable: boolean,
+  attempt: (retryHeaders: Record<string, string> | undefined, tried: Tried) => Promise<T>,
 ): Promise<T> {
+  const { signal } = call;
+  const judge = policy.authorizer.failures?.();
   let retryFor: string | undefined;
-  for (let retry = 0; ; retry++) {
-    let headers: Record<string, string> | undefined;
-    if (retry > 0) {
-      headers = { 'x-okta-retry-count': String(retry) };
-      if (retryFor) headers['x-okta-retry-for'] = retryFor;
-    }
+  let headers: Record<string, string> | undefined;
+  let apiRetries = 0;
+  for (let retry = 0; ;) {
+    const tried: Tried = {};
     try {
-      return await attempt(headers);
+      return await attempt(headers, tried);
     } catch (error) {
-      if (retry >= policy.maxRetries || policy.signal?.aborted) throw error;
-      const decision = decide(error, retry + 1, policy);
+      if (signal?.aborted) throw error;
+      const verdict = judge?.(error, tried.sent);
+      if (verdict === 'repeat') continue;
+      if (retry >= policy.maxRetries) throw error;
+      const forToken = verdict === 'token';
+      const decision = decide(error, retry + 1, policy, forToken || repeatable);
       if (!decision) throw error;
-      if (decision.reason === 'rate-limit' && retryFor === undefined) retryFor = decision.requestId;
+      retry++;
+      if (!forToken) {
+        apiRetries++;
+        if (decision.reason === 'rate-limit' && retryFor === undefined) {
+          retryFor = decision.requestId;
+        }
+        headers = { 'x-okta-retry-count': String(apiRetries) };
+        if (retryFor) headers['x-okta-retry-for'] = retryFor;
+      }
       decision.delayMs = Math.min(Math.max(0, Math.ceil(decision.delayMs)), policy.maxDelayMs);
-      notify(policy.onRetry, { operationId: policy.operationId, attempt: retry + 1, ...decision });
-      await sleep(decision.delayMs, policy.signal);
+      const operationId = forToken ? TOKEN_OPERATION : call.id;
+      notify(policy.onRetry, { operationId, attempt: retry, ...decision });
+      await sleep(decision.delayMs, signal, policy.clock);
     }
   }
 }

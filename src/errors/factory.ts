@@ -74,7 +74,7 @@ function causes(value: unknown, clean: Scrubber): OktaErrorCause[] {
 
 /**
  * A more specific error for a response than its status gives (OAuth errors), or undefined.
- * Registered by the client (useErrorRefiner), so pages that only load the client-less /me
+ * Handed in by the client (oauth-factory.ts), so pages that only load the client-less /me
  * functions do not carry the code.
  */
 export type RefineError = (
@@ -82,13 +82,6 @@ export type RefineError = (
   body: Readonly<Record<string, unknown>>,
   text: (value: unknown) => string | undefined,
 ) => OktaApiError | undefined;
-
-let refiner: RefineError | undefined;
-
-/** Makes {@link createApiError} try `refine` before the status classes. */
-export function useErrorRefiner(refine: RefineError): void {
-  refiner = refine;
-}
 
 /**
  * Builds the typed error for a non-2xx response. The class comes from the status alone, so an
@@ -103,6 +96,10 @@ export function createApiError(input: {
   url: string;
   /** Scrubs the request's secrets from anything the server echoes. */
   clean: Scrubber;
+  /** Tried before the status classes. */
+  refine?: RefineError | undefined;
+  /** The response's rate-limit headers, when the caller has read them already. */
+  rateLimit?: RateLimitState | undefined;
 }): OktaApiError {
   let body: Record<string, unknown> = {};
   try {
@@ -125,11 +122,11 @@ export function createApiError(input: {
     url: input.url,
     headers: headersOf(input.headers, input.clean),
   };
-  const refined = refiner?.(init, body, (value) => text(value, input.clean));
+  const refined = input.refine?.(init, body, (value) => text(value, input.clean));
   if (refined) return refined;
   const Class = errorClassFor(input.status);
   if (Class !== OktaRateLimitError) return new Class(init);
-  const { limit, remaining, resetAt } = readRateLimit(input.headers);
+  const { limit, remaining, resetAt } = input.rateLimit ?? readRateLimit(input.headers);
   return new OktaRateLimitError({ ...init, limit, remaining, resetAt });
 }
 
@@ -142,6 +139,8 @@ export async function apiErrorOf(
   method: string,
   url: string,
   clean: Scrubber,
+  refine?: RefineError,
+  rateLimit?: RateLimitState,
 ): Promise<OktaApiError> {
   // Stryker disable next-line StringLiteral: any text that is not a JSON object reads the same.
   const bodyText = await response.text(MAX_ERROR_BODY, 'truncate').catch(() => '');
@@ -152,5 +151,7 @@ export async function apiErrorOf(
     method,
     url,
     clean,
+    refine,
+    rateLimit,
   });
 }

@@ -1,19 +1,19 @@
 // An OAuth 2.0 service app as a credential: signs client assertions, keeps one access token,
 // proves possession of the DPoP key on every request and knows when a failed call deserves its
 // one repeat. Everything heavy (jose, key import, the DPoP key pair) happens on first use.
-import type { RetryInfo } from '../retry.js';
+import type { CredentialHeaders } from '../auth.js';
+import type { Clock } from '../clock.js';
 import { OktaApiError } from '../errors/api-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { dpopNonceOf } from '../errors/oauth-factory.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
-import { withRetries } from '../retry.js';
 import { clientAssertion, type AssertionSigner } from './assertion.js';
 import { DpopKey } from './dpop.js';
 import { isMissingPackage, missingPeer } from '../optional-peer.js';
 import { loadJose, type Jose } from './jose.js';
 import type { SigningKey } from './keys.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
-import { requestToken, TOKEN_PATH, type OAuthTransport } from './token-request.js';
+import { parseToken, tokenForm, type SendToken } from './token-request.js';
 
 /** A service app's settings, validated. */
 export interface ServiceAppConfig {
@@ -22,16 +22,6 @@ export interface ServiceAppConfig {
   readonly scopes: readonly string[];
   readonly dpop: boolean;
 }
-
-/** The client's retry policy, applied to token requests as to API calls. */
-export interface TokenRetryPolicy {
-  readonly maxRetries: number;
-  readonly maxDelayMs: number;
-  readonly onRetry: ((info: RetryInfo) => void) | undefined;
-}
-
-/** The name token requests go by in `onRetry`. */
-export const TOKEN_OPERATION = 'getAccessToken' as const;
 
 /** What a failed call should do before its one repeat. */
 export type RepeatReason = 'refetch-token' | 'dpop-nonce';
@@ -51,8 +41,8 @@ export interface RepeatState {
 export class ServiceApp {
   readonly #config: ServiceAppConfig;
   readonly #tokenUrl: string;
-  readonly #transport: OAuthTransport;
-  readonly #retry: TokenRetryPolicy;
+  readonly #send: SendToken;
+  readonly #clock: Clock;
   readonly #cache: TokenCache;
   #ready: Promise<Ready> | undefined;
   /** What #ready resolved to, for the synchronous per-call path. */
@@ -62,38 +52,37 @@ export class ServiceApp {
   #tokenNonce: string | undefined;
   #resourceNonce: string | undefined;
 
-  constructor(config: ServiceAppConfig, transport: OAuthTransport, retry: TokenRetryPolicy) {
+  constructor(config: ServiceAppConfig, send: SendToken, tokenUrl: string, clock: Clock) {
     this.#config = config;
-    this.#tokenUrl = transport.origin + TOKEN_PATH;
-    this.#transport = transport;
-    this.#retry = retry;
-    this.#cache = new TokenCache(() => this.#fetchToken(), transport.now);
+    this.#tokenUrl = tokenUrl;
+    this.#send = send;
+    this.#clock = clock;
+    // One token request at a time, under its own deadline and no caller's signal: a call
+    // that gives up stops waiting for it without failing the others that wait too.
+    this.#cache = new TokenCache(
+      () => this.#fetchToken(),
+      () => clock.now(),
+    );
   }
 
   /**
-   * `DPoP <token>` or `Bearer <token>`, as the token endpoint typed the token: a string while
-   * the cached token is fresh (the common case costs no promise), else a promise of the next.
+   * The credential headers of a request: `Authorization: DPoP <token>` or `Bearer <token>`, as
+   * the token endpoint typed the token, and for a DPoP token the proof for this very request.
+   * Synchronous while the cached token is fresh (the common case costs no promise).
    */
-  authorization(): string | Promise<string> {
+  headersFor(method: string, url: string): CredentialHeaders | Promise<CredentialHeaders> {
     const token = this.#cache.fresh();
-    if (token) return this.#headerOf(token);
-    return this.#cache.get().then((next) => this.#headerOf(next));
+    if (token) return this.#withProof(method, url, this.#headerOf(token));
+    return this.#cache.get().then((next) => this.#withProof(method, url, this.#headerOf(next)));
   }
 
-  /**
-   * The `DPoP` header for a request carrying `authorization`, or undefined for Bearer tokens.
-   * Synchronous on Node once the app is set up, which a token in hand implies.
-   */
-  proofFor(
-    method: string,
-    url: string,
-    authorization: string,
-  ): string | undefined | Promise<string | undefined> {
-    if (!authorization.startsWith('DPoP ')) return undefined;
+  #withProof(method: string, url: string, authorization: string): CredentialHeaders {
+    if (!authorization.startsWith('DPoP ')) return { authorization };
     const target = { method, url, nonce: this.#resourceNonce, accessToken: authorization.slice(5) };
-    const ready = this.#readyNow;
-    if (ready) return ready.dpop?.proof(target);
-    return this.#prepare().then(({ dpop }) => dpop?.proof(target));
+    // A token in hand means the app is set up (#readyNow); a DPoP token sent to a client
+    // without a DPoP key goes without a proof, and the resource server refuses it.
+    const proof = this.#readyNow?.dpop?.proof(target);
+    return proof === undefined ? { authorization } : { authorization, dpop: proof };
   }
 
   #headerOf(token: CachedToken): string {
@@ -117,7 +106,7 @@ export class ServiceApp {
   ): RepeatReason | undefined {
     // The token endpoint's own refusals are not the resource's: no repeat for those.
     if (!(error instanceof OktaApiError) || authorization === undefined) return undefined;
-    if (error.url.endsWith(TOKEN_PATH)) return undefined;
+    if (error.url === this.#tokenUrl) return undefined;
     if (error instanceof OktaOAuthError && error.error === 'use_dpop_nonce') {
       const nonce = dpopNonceOf(error);
       if (state.nonced || !nonce || !authorization.startsWith('DPoP ')) return undefined;
@@ -151,42 +140,33 @@ export class ServiceApp {
     return this.#ready;
   }
 
+  /**
+   * One token request, and at most one more when the authorization server asks for a DPoP
+   * nonce (a protocol step, RFC 9449 §8). Transient failures are not retried here: they draw
+   * on the budget of the call that needed the token.
+   */
   async #fetchToken(): Promise<CachedToken> {
     const ready = await this.#prepare();
-    let nonceRetried = false;
-    return withRetries(
-      {
-        operationId: TOKEN_OPERATION,
-        maxRetries: this.#retry.maxRetries,
-        maxDelayMs: this.#retry.maxDelayMs,
-        // Every attempt carries a new assertion and proof, so repeating is harmless.
-        repeatable: true,
-        signal: undefined,
-        onRetry: this.#retry.onRetry,
-      },
-      async () => {
-        for (;;) {
-          try {
-            return await this.#requestOnce(ready);
-          } catch (error) {
-            const nonce = error instanceof OktaOAuthError ? dpopNonceOf(error) : undefined;
-            const wantsNonce = error instanceof OktaOAuthError && error.error === 'use_dpop_nonce';
-            if (!wantsNonce || !nonce || nonceRetried || !ready.dpop) throw error;
-            nonceRetried = true;
-            this.#tokenNonce = nonce;
-          }
-        }
-      },
-    );
+    for (let nonced = false; ; nonced = true) {
+      try {
+        return await this.#requestOnce(ready);
+      } catch (error) {
+        const nonce = error instanceof OktaOAuthError ? dpopNonceOf(error) : undefined;
+        const wantsNonce = error instanceof OktaOAuthError && error.error === 'use_dpop_nonce';
+        if (!wantsNonce || !nonce || nonced || !ready.dpop) throw error;
+        this.#tokenNonce = nonce;
+      }
+    }
   }
 
   async #requestOnce(ready: Ready): Promise<CachedToken> {
     const url = this.#tokenUrl;
     const [assertion, proof] = await Promise.all([
-      clientAssertion(ready.jose, ready.signer, url, this.#transport.now()),
+      clientAssertion(ready.jose, ready.signer, url, this.#clock.now()),
       ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
     ]);
-    return requestToken(this.#transport, { scopes: this.#config.scopes, assertion, proof });
+    const form = tokenForm(this.#config.scopes, assertion);
+    return this.#send(form, proof, (text) => parseToken(text, this.#clock.now()));
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -1,0 +1,111 @@
+// What a client is made of besides its operations: its own headers, its transport, its
+// credential (a service app's token machinery included) and the pipeline every call runs on.
+import type { Call } from './attempt.js';
+import { createAuthorizer, type Authorizer } from './auth.js';
+import { systemClock } from './clock.js';
+import type { OktaSessionsOptions, ResolvedConfig } from './config.js';
+import { oauthError } from './errors/oauth-factory.js';
+import { defaultOnWarning } from './notify.js';
+import { TOKEN_ROUTE } from './operations.js';
+import type { Pipeline } from './pipeline.js';
+import type { Platform } from './platform/types.js';
+import { requestScrubber } from './redact.js';
+import { attempt } from './attempt.js';
+import { Throttle } from './throttle.js';
+import { fetchTransport, type FetchFunction } from './transport/fetch.js';
+import type { SendToken } from './oauth/token-request.js';
+import { VERSION } from './version.js';
+
+/** A Session is about 1 kB; a success body near this size is not what Okta sends. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** Token responses are a few hundred bytes. */
+const MAX_TOKEN_BODY_BYTES = 64 * 1024;
+
+/** Header names in lowercase, as the client sends every header (so a caller's `accept` replaces ours). */
+export function lowercased(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name.toLowerCase()] = headers[name]!;
+  return out;
+}
+
+export interface ClientParts {
+  pipeline: Pipeline;
+  /** The client's own headers, names lowercase; each call starts from these. */
+  headers: Record<string, string>;
+  /** The `credentials` mode of the cookie-only operations. */
+  credentials: RequestCredentials | undefined;
+  /** The caller's `fetch`, wrapped to take one Request. */
+  fetch: FetchFunction | undefined;
+  authorizer: Authorizer;
+}
+
+/** Assembles a client from its resolved configuration on a platform. */
+export function clientParts(
+  config: ResolvedConfig,
+  options: OktaSessionsOptions,
+  platform: Platform,
+): ClientParts {
+  const clock = systemClock;
+  const userAgent = [options.userAgent, `okta-sessions/${VERSION}`, platform.runtime]
+    .filter(Boolean)
+    .join(' ');
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(platform.isBrowser ? {} : { 'user-agent': userAgent }),
+    ...lowercased(options.headers),
+  };
+  const custom = options.fetch;
+  // A caller's fetch gets standard Request objects, exactly as it would without us.
+  const fetch = custom && ((request: Request) => custom(request));
+  const transport = fetch
+    ? fetchTransport(fetch, platform.isBrowser)
+    : config.proxy && platform.proxyTransport
+      ? platform.proxyTransport(config.proxy)
+      : platform.transport;
+  // Token requests go through the same pipeline as API calls: one attempt each (the calls
+  // that need the token retry), under the client's timeout and no caller's signal.
+  const sendToken: SendToken = (body, proof, parse) => {
+    const call: Call = {
+      id: 'getAccessToken',
+      method: TOKEN_ROUTE.method,
+      path: TOKEN_ROUTE.path,
+      headers: {
+        ...headers,
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(proof === undefined ? {} : { dpop: proof }),
+      },
+      body,
+      credentials: undefined,
+      signal: undefined,
+      timeoutMs: config.timeoutMs,
+      maxBodyBytes: MAX_TOKEN_BODY_BYTES,
+    };
+    return attempt(pipeline, call, parse);
+  };
+  const app = config.credential?.token === undefined && config.credential?.serviceApp;
+  const serviceApp =
+    app && platform.startServiceApp?.(app, sendToken, config.orgUrl + TOKEN_ROUTE.path, clock);
+  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
+  const onWarning = options.onWarning ?? defaultOnWarning;
+  const pipeline: Pipeline = {
+    orgUrl: config.orgUrl,
+    transport,
+    authorizer,
+    throttle: config.throttle
+      ? new Throttle(config.orgUrl, config.throttle, config.maxDelayMs, clock, onWarning)
+      : undefined,
+    scrubber: requestScrubber,
+    refine: oauthError,
+    clock,
+    maxRetries: config.maxRetries,
+    maxDelayMs: config.maxDelayMs,
+    onRetry: options.onRetry,
+    neverSent: platform.neverSent,
+  };
+  // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
+  const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);
+  return { pipeline, headers, credentials, fetch, authorizer };
+}
+
+export { MAX_BODY_BYTES };

@@ -1,0 +1,286 @@
+// The call pipeline (issue 24): one retry budget for a call and the token requests it needs,
+// every phase of an attempt under its deadline, one send path for token requests and API calls
+// (one scrubbing), and error classes that do not depend on which modules were loaded.
+import { createServer, type Server, type Socket } from 'node:net';
+import { OktaSessions, type RetryInfo } from '../src/index.js';
+import type { OktaWarning } from '../src/notify.js';
+import type { RateLimitStore } from '../src/rate-limit-store.js';
+import { redisRateLimitStore } from '../src/redis/index.js';
+import { OktaConfigError } from '../src/errors/config-error.js';
+import { OktaOAuthError } from '../src/errors/oauth-error.js';
+import { OktaServerError } from '../src/errors/status-errors.js';
+import { OktaTimeoutError } from '../src/errors/timeout-error.js';
+import { rsaKey } from './helpers/oauth-jwt.js';
+import {
+  closeAllScriptedServers,
+  json,
+  sessionOk,
+  startScriptedServer,
+  type ScriptStep,
+} from './helpers/scripted-server.js';
+
+afterEach(closeAllScriptedServers);
+
+const appKey = rsaKey('kid-1');
+const privateKey = appKey.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+const tokenOk = json(200, { token_type: 'DPoP', expires_in: 3600, access_token: 'tok-1' });
+const tokenPath = '/oauth2/v1/token';
+
+/** A server that answers the token endpoint with `token` and the API with `api`, forever. */
+async function splitServer(token: ScriptStep, api: ScriptStep) {
+  const steps = Array.from(
+    { length: 40 },
+    (): ScriptStep => (ctx) => (ctx.request.url.startsWith(tokenPath) ? token(ctx) : api(ctx)),
+  );
+  const server = await startScriptedServer(steps);
+  const count = (path: string) => server.requests.filter((r) => r.url.startsWith(path)).length;
+  return { server, tokenRequests: () => count(tokenPath), apiRequests: () => count('/api/') };
+}
+
+describe('one retry budget for a call and its token requests', () => {
+  test('a token endpoint that always answers 503 gets maxRetries + 1 requests per call', async () => {
+    const { server, tokenRequests, apiRequests } = await splitServer(
+      json(503, { errorCode: 'E0000009', errorSummary: 'down' }),
+      sessionOk(),
+    );
+    const retries: RetryInfo[] = [];
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      clientId: '0oaX',
+      privateKey,
+      retry: { maxRetries: 2, maxDelayMs: 1 },
+      onRetry: (info) => retries.push(info),
+    });
+    const err = await okta.getSession('102abc').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaServerError);
+    expect(tokenRequests()).toBe(3);
+    expect(apiRequests()).toBe(0);
+    expect(retries.map((r) => [r.operationId, r.attempt, r.reason])).toEqual([
+      ['getAccessToken', 1, 'server-error'],
+      ['getAccessToken', 2, 'server-error'],
+    ]);
+  });
+
+  test('token and API failures share the budget: a 503 at the token endpoint, then 503s from the API', async () => {
+    let tokenCalls = 0;
+    const { server, tokenRequests, apiRequests } = await splitServer(
+      (ctx) => (++tokenCalls === 1 ? json(503, {})(ctx) : tokenOk(ctx)),
+      json(503, {}),
+    );
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      clientId: '0oaX',
+      privateKey,
+      retry: { maxRetries: 2, maxDelayMs: 1 },
+    });
+    await expect(okta.getSession('102abc')).rejects.toBeInstanceOf(OktaServerError);
+    // Three attempts: the token's 503, then the API's 503 twice (the token is cached by then).
+    expect([tokenRequests(), apiRequests()]).toEqual([2, 2]);
+  });
+
+  test('with maxRetries 0 the 401 repeat with a fresh token still happens', async () => {
+    let apiCalls = 0;
+    const { server, tokenRequests } = await splitServer(tokenOk, (ctx) =>
+      ++apiCalls === 1
+        ? json(401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' })(ctx)
+        : sessionOk()(ctx),
+    );
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      clientId: '0oaX',
+      privateKey,
+      retry: { maxRetries: 0 },
+    });
+    await expect(okta.getSession('102abc')).resolves.toMatchObject({ id: expect.any(String) });
+    expect(tokenRequests()).toBe(2);
+    expect(apiCalls).toBe(2);
+  });
+});
+
+describe('the rate-limit store runs under the attempt deadline', () => {
+  const hangs: RateLimitStore = {
+    reserve: () => new Promise<number>(() => undefined),
+    record: () => undefined,
+  };
+
+  test('a store that never answers: the call ends at its timeoutMs, the next one goes on memory', async () => {
+    const server = await startScriptedServer([sessionOk(), sessionOk()]);
+    const warnings: OktaWarning[] = [];
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok',
+      timeoutMs: 300,
+      retry: { maxRetries: 0 },
+      throttle: { store: hangs },
+      onWarning: (w) => warnings.push(w),
+    });
+    const started = performance.now();
+    await expect(okta.getSession('102abc')).rejects.toBeInstanceOf(OktaTimeoutError);
+    expect(performance.now() - started).toBeLessThan(300 + 400);
+    expect(server.attempts).toBe(0);
+    // The store is left alone for a while: the next call goes on this process's memory.
+    await expect(okta.getSession('102abc')).resolves.toMatchObject({ id: expect.any(String) });
+    expect(warnings.map((w) => w.code)).toEqual(['OKTA_SESSIONS_STORE_FAILED']);
+    expect(warnings[0]!.message).toMatch(/did not answer in time/);
+  });
+
+  test('with retries, a store that never answers costs one timeout, then the call goes on', async () => {
+    const server = await startScriptedServer([sessionOk()]);
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok',
+      timeoutMs: 300,
+      retry: { maxRetries: 2, maxDelayMs: 50 },
+      throttle: { store: hangs },
+      onWarning: () => undefined,
+    });
+    const started = performance.now();
+    await expect(okta.getSession('102abc')).resolves.toMatchObject({ id: expect.any(String) });
+    expect(performance.now() - started).toBeLessThan(300 + 400);
+  });
+
+  test('a store that never answers: an abort ends the call at once', async () => {
+    const server = await startScriptedServer([]);
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok',
+      throttle: { store: hangs },
+      onWarning: () => undefined,
+    });
+    const controller = new AbortController();
+    const reason = new Error('gave up');
+    setTimeout(() => controller.abort(reason), 100);
+    const started = performance.now();
+    await expect(okta.getSession('102abc', { signal: controller.signal })).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(100 + 300);
+  });
+
+  test('a store that throws: the call goes on memory and warns once', async () => {
+    const server = await startScriptedServer([sessionOk(), sessionOk()]);
+    const warnings: OktaWarning[] = [];
+    const throws: RateLimitStore = {
+      reserve: () => {
+        throw new Error('redis://:hunter2@cache: connection refused');
+      },
+      record: () => undefined,
+    };
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok',
+      throttle: { store: throws },
+      onWarning: (w) => warnings.push(w),
+    });
+    await okta.getSession('102abc');
+    await okta.getSession('102abc');
+    expect(server.attempts).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings)).not.toContain('hunter2');
+  });
+
+  test("a store's configuration error fails the call", async () => {
+    const server = await startScriptedServer([]);
+    const misconfigured: RateLimitStore = {
+      reserve: () => Promise.reject(new OktaConfigError('the store needs a key prefix')),
+      record: () => undefined,
+    };
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok',
+      throttle: { store: misconfigured },
+    });
+    await expect(okta.getSession('102abc')).rejects.toThrow('the store needs a key prefix');
+    expect(server.attempts).toBe(0);
+  });
+
+  describe('a silent Redis (accepts TCP, never answers)', () => {
+    let silent: Server;
+    let port: number;
+    const sockets = new Set<Socket>();
+    beforeAll(async () => {
+      silent = createServer((socket) => {
+        sockets.add(socket.on('error', () => undefined));
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      port = (silent.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    test.each([
+      ['timeoutMs', 400, undefined],
+      ['the signal', 30_000, 150],
+    ])('a call ends at %s', async (_what, timeoutMs, abortAt) => {
+      const server = await startScriptedServer([]);
+      const store = redisRateLimitStore({
+        url: `redis://127.0.0.1:${port}`,
+        onFallback: () => undefined,
+      });
+      try {
+        const okta = new OktaSessions({
+          orgUrl: server.url,
+          apiToken: 'tok',
+          timeoutMs,
+          retry: { maxRetries: 0 },
+          throttle: { store },
+          onWarning: () => undefined,
+        });
+        const options = abortAt === undefined ? {} : { signal: AbortSignal.timeout(abortAt) };
+        const started = performance.now();
+        await okta.getSession('102abc', options).catch((e: unknown) => e);
+        expect(performance.now() - started).toBeLessThan((abortAt ?? timeoutMs) + 300);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
+
+describe('token requests are scrubbed like API calls', () => {
+  test('an echoed client assertion and DPoP proof stay out of the error', async () => {
+    const echo: ScriptStep = ({ request, res }) => {
+      const assertion = new URLSearchParams(request.body).get('client_assertion') ?? '';
+      const proof = String(request.headers['dpop']);
+      res.writeHead(400, {
+        'content-type': 'application/json',
+        'x-okta-request-id': `${assertion}/${proof}`,
+      });
+      res.end(
+        JSON.stringify({ error: 'invalid_client', error_description: `bad ${assertion} ${proof}` }),
+      );
+    };
+    const server = await startScriptedServer([echo]);
+    const okta = new OktaSessions({ orgUrl: server.url, clientId: '0oaX', privateKey });
+    const err = await okta.getSession('102abc').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OktaOAuthError);
+    const assertion = new URLSearchParams(server.requests[0]!.body).get('client_assertion')!;
+    const proof = String(server.requests[0]!.headers['dpop']);
+    const shown = JSON.stringify({ ...(err as object), message: (err as Error).message });
+    expect(assertion.length).toBeGreaterThan(100);
+    expect(shown).not.toContain(assertion);
+    expect(shown).not.toContain(proof);
+    expect((err as OktaOAuthError).requestId).toBe('[REDACTED]/[REDACTED]');
+  });
+});
+
+describe('no import-time state', () => {
+  test('current-session throws the same class whether or not the client is loaded', async () => {
+    const server = await startScriptedServer([
+      json(401, { error: 'invalid_token' }),
+      json(401, { error: 'invalid_token' }),
+    ]);
+    const names: string[] = [];
+    for (const withClient of [false, true]) {
+      await jest.isolateModulesAsync(async () => {
+        if (withClient) await import('../src/index.js');
+        const me = await import('../src/current-session.js');
+        const err = await me
+          .getCurrentSession({ orgUrl: server.url, retry: { maxRetries: 0 } })
+          .catch((e: unknown) => e);
+        names.push((err as Error).name);
+      });
+    }
+    expect(names).toEqual(['OktaAuthenticationError', 'OktaAuthenticationError']);
+  });
+});
