@@ -1,11 +1,7 @@
 // The Node transport's proxy: the `proxy` option, or HTTPS_PROXY/HTTP_PROXY/NO_PROXY. Reached
 // through `#platform`: browsers use their own proxy settings, so their bundles leave this out.
 import type { OktaSessionsOptions, ProxyEnv, ResolvedProxy } from './config.js';
-import { OktaConfigError } from './errors/config-error.js';
-
-function fail(problem: string, fix: string): never {
-  throw new OktaConfigError(`${problem}. ${fix}`);
-}
+import { fail } from './errors/config-error.js';
 
 /**
  * The proxy settings of an environment, read as undici's EnvHttpProxyAgent reads them (the

@@ -2,7 +2,7 @@
 // only servers use (private-key auth, proxies) is checked by modules reached through
 // `#platform` (config-service-app.ts, config-proxy.ts), so that browser bundles leave it out.
 import { platform } from '#platform';
-import { OktaConfigError } from './errors/config-error.js';
+import { fail } from './errors/config-error.js';
 import type { ServiceAppConfig } from './oauth/service-app.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
 import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
@@ -205,10 +205,6 @@ const OPTION_NAMES: ConfigNames = {
   timeoutMs: 'timeoutMs',
   orgUrlFix: 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }',
 };
-
-function fail(problem: string, fix: string): never {
-  throw new OktaConfigError(`${problem}. ${fix}`);
-}
 
 function checkOrgUrl(raw: unknown, names: ConfigNames): string {
   const name = names.orgUrl;
