@@ -22,6 +22,7 @@ import { fillPath, routes, type OperationId } from './operations.js';
 import { lazyRawClient } from './raw.js';
 import { requestScrubber } from './redact.js';
 import { withRetries, type RetryInfo } from './retry.js';
+import { processEnv } from './process-env.js';
 import { parseSession, type Session } from './session.js';
 import { Throttle } from './throttle.js';
 import { fetchTransport, type FetchFunction } from './transport/fetch.js';
@@ -92,12 +93,6 @@ function lowercased(headers: Record<string, string> | undefined): Record<string,
   const out: Record<string, string> = {};
   for (const name in headers) out[name.toLowerCase()] = headers[name]!;
   return out;
-}
-
-function processEnv(): Record<string, string | undefined> {
-  return (
-    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
-  );
 }
 
 // Clients may meet OAuth answers (service apps, DPoP tokens): their errors are OktaOAuthError.
