@@ -27,6 +27,7 @@ const config = {
     'src/redact.ts',
     'src/errors/factory.ts',
     'src/config.ts',
+    'src/org-url.ts',
     'src/config-service-app.ts',
     'src/config-proxy.ts',
     'src/config-layers.ts',

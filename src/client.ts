@@ -14,6 +14,7 @@ import { oauthError } from './errors/oauth-factory.js';
 import { fillPath, routes, type OperationId } from './operations.js';
 import { send, type Pipeline } from './pipeline.js';
 import { lazyRawClient } from './raw.js';
+import { processEnv } from './process-env.js';
 import { parseSession, type Session } from './session.js';
 import type { FetchFunction } from './transport/fetch.js';
 import {
@@ -79,12 +80,6 @@ interface Prepared {
 // createSession spends a single-use session token: repeating it after it may have reached
 // Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
 const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
-
-function processEnv(): Record<string, string | undefined> {
-  return (
-    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
-  );
-}
 
 function queryOf(query: Prepared['query']): string {
   const params = new URLSearchParams();

@@ -3,11 +3,7 @@
 // `#platform`, so browser bundles (which have no environment) leave it out.
 import type { ConfigNames, OktaSessionsOptions } from './config.js';
 import { proxyEnvOf } from './config-proxy.js';
-import { OktaConfigError } from './errors/config-error.js';
-
-function fail(problem: string, fix: string): never {
-  throw new OktaConfigError(`${problem}. ${fix}`);
-}
+import { fail } from './errors/config-error.js';
 
 /** The names fromEnv and fromConfig use: the official SDKs' variables and okta.yaml keys. */
 export const ENV_NAMES: ConfigNames = {

@@ -1,11 +1,8 @@
 // The Node transport's proxy: the `proxy` option, or HTTPS_PROXY/HTTP_PROXY/NO_PROXY. Reached
 // through `#platform`: browsers use their own proxy settings, so their bundles leave this out.
 import type { OktaSessionsOptions, ProxyEnv, ResolvedProxy } from './config.js';
-import { OktaConfigError } from './errors/config-error.js';
-
-function fail(problem: string, fix: string): never {
-  throw new OktaConfigError(`${problem}. ${fix}`);
-}
+import { fail } from './errors/config-error.js';
+import { processEnv } from './process-env.js';
 
 /**
  * The proxy settings of an environment, read as undici's EnvHttpProxyAgent reads them (the
@@ -19,12 +16,6 @@ export function proxyEnvOf(env: Record<string, string | undefined>): ProxyEnv | 
     noProxy: read('no_proxy'),
   };
   return proxy.httpsProxy || proxy.httpProxy ? proxy : false;
-}
-
-export function processEnv(): Record<string, string | undefined> {
-  return (
-    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
-  );
 }
 
 /** A proxy URL, checked; messages show at most its host, never its credentials. */

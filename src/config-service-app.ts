@@ -2,14 +2,10 @@
 // `#platform`: browser bundles never carry it (a private key never belongs in a page).
 import { routes } from '../generated/operations.js';
 import type { ConfigNames, OktaSessionsOptions } from './config.js';
-import { OktaConfigError } from './errors/config-error.js';
+import { fail } from './errors/config-error.js';
 import { readPrivateKey } from './oauth/keys.js';
 import type { ServiceAppConfig } from './oauth/service-app.js';
 import { headerValueProblem } from './validate.js';
-
-function fail(problem: string, fix: string): never {
-  throw new OktaConfigError(`${problem}. ${fix}`);
-}
 
 /** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
 export const SPEC_SCOPES: readonly string[] = [

@@ -2,8 +2,9 @@
 // only servers use (private-key auth, proxies) is checked by modules reached through
 // `#platform` (config-service-app.ts, config-proxy.ts), so that browser bundles leave it out.
 import { platform } from '#platform';
-import { OktaConfigError } from './errors/config-error.js';
+import { fail } from './errors/config-error.js';
 import type { ServiceAppConfig } from './oauth/service-app.js';
+import { checkOrgUrl } from './org-url.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
 import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
 import type { OktaWarning } from './notify.js';
@@ -174,22 +175,6 @@ export interface ResolvedProxy {
   label: string;
 }
 
-const ADMIN_DOMAIN = /-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|oktagov|okta\.mil)\./i;
-
-/**
- * True for the hosts plain http:// may reach: an IPv4 literal in 127.0.0.0/8, `[::1]`, or
- * exactly `localhost`. Anything else (`127.evil.com`, `127.0.0.1.nip.io`) resolves wherever
- * its owner wants, and the credential would travel there in clear text.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  // The WHATWG URL parser reads a host whose last label is a number as IPv4 and writes it back
-  // as four decimal parts (127.1 and 0x7f000001 become 127.0.0.1), or refuses the URL; any
-  // other host is a name.
-  const labels = hostname.split('.');
-  return labels[0] === '127' && /^\d+$/.test(labels[labels.length - 1]!);
-}
-
 /**
  * How configuration errors name each setting and say where to set the org URL: option names
  * for the constructor, flags for the CLI, variables and okta.yaml keys for fromEnv/fromConfig.
@@ -213,67 +198,6 @@ const OPTION_NAMES: ConfigNames = {
   timeoutMs: 'timeoutMs',
   orgUrlFix: 'Pass your org URL, e.g. { orgUrl: "https://acme.okta.com" }',
 };
-
-function fail(problem: string, fix: string): never {
-  throw new OktaConfigError(`${problem}. ${fix}`);
-}
-
-function checkOrgUrl(raw: unknown, names: ConfigNames): string {
-  const name = names.orgUrl;
-  if (raw instanceof URL) raw = raw.href;
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
-    fail(`${name} is required`, names.orgUrlFix);
-  }
-  if (typeof raw !== 'string') {
-    fail(
-      `${name} must be a string or a URL (got ${typeof raw})`,
-      'Pass e.g. "https://acme.okta.com"',
-    );
-  }
-  const value = raw.trim();
-  if (value.includes('{yourOktaDomain}')) {
-    fail(
-      `${name} still contains the {yourOktaDomain} placeholder`,
-      'Replace it with your org host',
-    );
-  }
-  // The value is not echoed until it parses as a URL: a token pasted into the wrong place
-  // must not end up in a log.
-  if (value.split('://').length !== 2) {
-    fail(`${name} is not a URL with one scheme`, 'Use the form https://acme.okta.com');
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail(`${name} is not a valid URL`, 'Use the form https://acme.okta.com');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    fail(
-      `${name} must use https:// (got ${url.protocol}//)`,
-      'Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
-    );
-  }
-  if (url.username || url.password)
-    fail(`${name} must not contain credentials`, 'Remove user:pass@');
-  if (ADMIN_DOMAIN.test(`${url.hostname}.`)) {
-    fail(
-      `${name} "${url.origin}" is an admin domain`,
-      'Use your org domain without "-admin", e.g. https://acme.okta.com',
-    );
-  }
-  if (url.hostname.includes('.com.com')) {
-    fail(`${name} "${url.origin}" contains ".com.com"`, 'Check the host for a repeated suffix');
-  }
-  // An https:// or http:// URL always has a path, "/" at least.
-  if (url.pathname !== '/' || url.search || url.hash) {
-    fail(
-      `${name} must not have a path, query or fragment`,
-      `Use only the origin, e.g. ${url.origin}`,
-    );
-  }
-  return url.origin;
-}
 
 function checkToken(name: string, value: string): string {
   if (value.includes('{apiToken}') || value.includes('{accessToken}')) {

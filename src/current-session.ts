@@ -11,6 +11,7 @@ import {
   refreshCurrentSessionRoute,
 } from '../generated/operations.js';
 import type { OperationId } from './operations.js';
+import { orgUrlProblem } from './org-url.js';
 import { send } from './pipeline.js';
 import type { RetryInfo, RetryOptions } from './retry.js';
 import { parseSession, type Session } from './session.js';
@@ -47,17 +48,17 @@ export interface CurrentSessionOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-/** The org's origin; the client's fuller checks (placeholders, admin domains...) stay out. */
+/**
+ * The org's origin, by the org URL rule the client applies too (org-url.ts); the client's
+ * further advice (placeholders, admin domains...) stays out of the page.
+ */
 function originOf(orgUrl: string): string {
-  const origin = URL.canParse(orgUrl) ? new URL(orgUrl).origin : '';
-  if (
-    origin !== orgUrl.replace(/\/$/, '') ||
-    !/^(https:|http:\/\/(127\.|localhost|\[::1\]))/.test(origin)
-  )
+  const problem = URL.canParse(orgUrl) ? orgUrlProblem(new URL(orgUrl)) : 'syntax';
+  if (problem)
     throw new OktaConfigError(
-      `orgUrl must be an https:// origin such as https://acme.okta.com (got "${orgUrl}")`,
+      `orgUrl must be an https:// origin such as https://acme.okta.com (wrong: its ${problem})`,
     );
-  return origin;
+  return new URL(orgUrl).origin;
 }
 
 // Without a credential the authorizer has nothing to add: the /me operations take none.

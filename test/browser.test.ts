@@ -2,7 +2,9 @@
 // bundler's `browser` condition would pick it, with the browser flag on; requests go to an
 // injected fetch, since jest runs in Node.
 import { generateKeyPairSync } from 'node:crypto';
+import type * as CurrentSession from '../src/current-session.js';
 import type * as Index from '../src/index.js';
+import { ORG_URL_CASES } from './helpers/org-url-cases.js';
 
 function browserBuild(): typeof Index {
   let mod: typeof Index | undefined;
@@ -14,6 +16,16 @@ function browserBuild(): typeof Index {
       return { platform: { ...web.platform, isBrowser: true } };
     });
     mod = require('../src/index.ts') as typeof Index;
+  });
+  return mod!;
+}
+
+/** okta-sessions/current-session on the web platform, as a page's bundle has it. */
+function currentSessionBuild(): typeof CurrentSession {
+  let mod: typeof CurrentSession | undefined;
+  jest.isolateModules(() => {
+    jest.doMock('#platform', () => jest.requireActual('../src/platform/web.ts'));
+    mod = require('../src/current-session.ts') as typeof CurrentSession;
   });
   return mod!;
 }
@@ -136,13 +148,66 @@ test('in a browser, a failed fetch says that a CORS refusal looks the same', asy
   expect((hint.cause as Error).message).toBe('Failed to fetch');
 });
 
-test('okta-sessions/current-session refuses an orgUrl that is not an https origin, before any I/O', async () => {
+test('okta-sessions/current-session refuses an orgUrl that is not an https origin, before any I/O, naming what is wrong', async () => {
   const { getCurrentSession, OktaConfigError } = await import('../src/current-session.js');
-  for (const orgUrl of ['http://acme.okta.com', 'https://acme.okta.com/app', 'acme.okta.com']) {
-    const err = await getCurrentSession({ orgUrl }).catch((e: unknown) => e);
+  for (const [orgUrl, problem] of [
+    ['http://acme.okta.com', 'scheme'],
+    ['https://acme.okta.com/app', 'path'],
+    ['acme.okta.com', 'syntax'],
+  ]) {
+    const err = await getCurrentSession({ orgUrl: orgUrl! }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OktaConfigError);
-    expect((err as Error).message).toContain(`(got "${orgUrl}")`);
+    expect((err as Error).message).toBe(
+      `orgUrl must be an https:// origin such as https://acme.okta.com (wrong: its ${problem})`,
+    );
   }
+});
+
+// One table (test/helpers/org-url-cases.ts, run against the constructor in config.test.ts too):
+// the page's two entry points, the /me functions and the client, give the same verdict.
+describe('okta-sessions/current-session and the client share one org URL rule', () => {
+  let seen: string[];
+  beforeEach(() => {
+    seen = [];
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (request) => {
+      seen.push((request as Request).url);
+      return new Response(JSON.stringify(SESSION), { status: 200 });
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each(ORG_URL_CASES)('$orgUrl', async ({ orgUrl, origin, problem }) => {
+    const me = currentSessionBuild();
+    const meVerdict = await me.getCurrentSession({ orgUrl }).then(
+      () => `accepted ${new URL(seen[0]!).origin}`,
+      (err: unknown) => {
+        expect(err).toBeInstanceOf(me.OktaConfigError);
+        return `refused: ${(err as Error).message}`;
+      },
+    );
+    const { OktaSessions, OktaConfigError } = browserBuild();
+    let clientVerdict: string;
+    try {
+      clientVerdict = `accepted ${new OktaSessions({ orgUrl }).toJSON().orgUrl}`;
+    } catch (err) {
+      expect(err).toBeInstanceOf(OktaConfigError);
+      clientVerdict = `refused: ${(err as Error).message}`;
+    }
+    if (origin !== undefined) {
+      expect([meVerdict, clientVerdict]).toEqual([`accepted ${origin}`, `accepted ${origin}`]);
+      expect(seen).toEqual([`${origin}/api/v1/sessions/me`]);
+      return;
+    }
+    expect(meVerdict).toBe(
+      `refused: orgUrl must be an https:// origin such as https://acme.okta.com (wrong: its ${problem})`,
+    );
+    expect(clientVerdict).toMatch(/^refused: /);
+    expect(seen).toEqual([]);
+    for (const verdict of [meVerdict, clientVerdict]) {
+      expect(verdict).not.toContain(orgUrl);
+      expect(verdict).not.toContain('secret');
+    }
+  });
 });
 
 test('the browser build leaves out what only servers use, each with a clear OktaConfigError', async () => {

@@ -18,6 +18,7 @@ import {
   startRecordingServer,
   type RecordingServer,
 } from './helpers/recording-server.js';
+import { ORG_URL_CASES } from './helpers/org-url-cases.js';
 
 const HOME_TOKEN = 'SECRET-home-token-1';
 const CWD_TOKEN = 'SECRET-cwd-token-2';
@@ -433,6 +434,26 @@ describe('the constructor: orgUrl', () => {
       );
     }
   });
+
+  // The same table runs against okta-sessions/current-session in browser.test.ts.
+  const CLIENT_MESSAGES: Record<string, string> = {
+    scheme:
+      'orgUrl must use https:// (got http://). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
+    credentials: 'orgUrl must not contain credentials. Remove user:pass@',
+  };
+  test.each(ORG_URL_CASES)(
+    'the org URL rule the /me functions share: $orgUrl',
+    ({ orgUrl, origin, problem }) => {
+      if (origin !== undefined) {
+        expect(new OktaSessions({ orgUrl, apiToken: ENV_TOKEN }).toJSON().orgUrl).toBe(origin);
+        return;
+      }
+      const message = configMessage({ orgUrl, apiToken: ENV_TOKEN });
+      expect(message).toBe(CLIENT_MESSAGES[problem!]);
+      expect(message).not.toContain(orgUrl);
+      expect(message).not.toContain('secret');
+    },
+  );
 
   test('an empty query or fragment is no query or fragment', () => {
     for (const orgUrl of [`${ORG}/?`, `${ORG}#`, `${ORG}:443/`]) {

@@ -17,3 +17,11 @@ import { OktaError } from './okta-error.js';
 export class OktaConfigError extends OktaError {
   static override readonly kind: string = 'OktaConfigError';
 }
+
+/**
+ * Throws the {@link OktaConfigError} of every configuration check: what is wrong, then how to fix
+ * it (`"<problem>. <fix>"`). Neither part may quote a value that could hold a secret.
+ */
+export function fail(problem: string, fix: string): never {
+  throw new OktaConfigError(`${problem}. ${fix}`);
+}

@@ -1,7 +1,7 @@
 // Reads the service app's private key. node:crypto parses every format Okta's docs and SDKs hand
 // out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor.
 import type { KeyObject } from 'node:crypto';
-import { OktaConfigError } from '../errors/config-error.js';
+import { fail } from '../errors/config-error.js';
 import { nodeCrypto, type NodeCrypto } from './node-crypto.js';
 
 /** The signing algorithms Okta accepts for client assertions. */
@@ -13,6 +13,8 @@ const ALG_OF_CURVE: Readonly<Record<string, SigningAlg>> = {
   secp384r1: 'ES384',
   secp521r1: 'ES512',
 };
+// Every message is "privateKey <what is wrong>. <EXPECTED>": never the key text itself, nor a
+// parser's message (JSON.parse quotes its input).
 const EXPECTED =
   'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
 
@@ -24,11 +26,6 @@ export interface SigningKey {
   readonly kid: string | undefined;
 }
 
-function fail(problem: string): never {
-  // Never the key text itself, nor a parser's message (JSON.parse quotes its input).
-  throw new OktaConfigError(`privateKey ${problem}. ${EXPECTED}`);
-}
-
 function jwkOf(input: unknown): Record<string, unknown> | undefined {
   if (typeof input === 'string') {
     if (!input.trimStart().startsWith('{')) return undefined;
@@ -36,13 +33,15 @@ function jwkOf(input: unknown): Record<string, unknown> | undefined {
     try {
       parsed = JSON.parse(input);
     } catch {
-      fail('looks like JSON but does not parse');
+      fail('privateKey looks like JSON but does not parse', EXPECTED);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) fail('is not a JWK object');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      fail('privateKey is not a JWK object', EXPECTED);
     return parsed as Record<string, unknown>;
   }
   if (!input || typeof input !== 'object') return undefined;
-  if (typeof (input as { kty?: unknown }).kty !== 'string') fail('is an object but not a JWK');
+  if (typeof (input as { kty?: unknown }).kty !== 'string')
+    fail('privateKey is an object but not a JWK', EXPECTED);
   return input as Record<string, unknown>;
 }
 
@@ -51,32 +50,40 @@ function toKeyObject(
   input: unknown,
 ): { key: KeyObject; jwk?: Record<string, unknown> } {
   if (input instanceof crypto.KeyObject) {
-    if (input.type !== 'private') fail(`is a ${input.type} KeyObject; a private key is needed`);
+    if (input.type !== 'private')
+      fail(`privateKey is a ${input.type} KeyObject; a private key is needed`, EXPECTED);
     return { key: input };
   }
   const jwk = jwkOf(input);
   if (jwk) {
-    if (jwk['kty'] === 'oct') fail('is a symmetric (oct) JWK; a private RSA or EC key is needed');
-    if (typeof jwk['d'] !== 'string') fail('is a public JWK (no "d"); the private key is needed');
+    if (jwk['kty'] === 'oct')
+      fail('privateKey is a symmetric (oct) JWK; a private RSA or EC key is needed', EXPECTED);
+    if (typeof jwk['d'] !== 'string')
+      fail('privateKey is a public JWK (no "d"); the private key is needed', EXPECTED);
     try {
       return { key: crypto.createPrivateKey({ key: jwk as never, format: 'jwk' }), jwk };
     } catch {
-      fail(`is a JWK that node:crypto cannot read (kty ${String(jwk['kty'])})`);
+      fail(
+        `privateKey is a JWK that node:crypto cannot read (kty ${String(jwk['kty'])})`,
+        EXPECTED,
+      );
     }
   }
-  if (typeof input !== 'string' || input.trim() === '') fail('is missing or empty');
+  if (typeof input !== 'string' || input.trim() === '')
+    fail('privateKey is missing or empty', EXPECTED);
   const pem = input.trim();
   if (/-----BEGIN (RSA )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(pem)) {
-    fail('is a public key or certificate; the private key is needed');
+    fail('privateKey is a public key or certificate; the private key is needed', EXPECTED);
   }
   if (!/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
-    fail('is not PEM or JWK');
+    fail('privateKey is not PEM or JWK', EXPECTED);
   }
-  if (pem.includes('ENCRYPTED PRIVATE KEY')) fail('is encrypted; decrypt it first');
+  if (pem.includes('ENCRYPTED PRIVATE KEY'))
+    fail('privateKey is encrypted; decrypt it first', EXPECTED);
   try {
     return { key: crypto.createPrivateKey({ key: pem, format: 'pem' }) };
   } catch {
-    fail('is PEM that node:crypto cannot read');
+    fail('privateKey is PEM that node:crypto cannot read', EXPECTED);
   }
 }
 
@@ -85,15 +92,22 @@ function algOf(key: KeyObject, declared: unknown): SigningAlg {
   let alg: SigningAlg;
   if (type === 'rsa') {
     if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
-      fail('is an RSA key shorter than 2048 bits, which Okta refuses');
+      fail('privateKey is an RSA key shorter than 2048 bits, which Okta refuses', EXPECTED);
     }
     alg = 'RS256';
   } else if (type === 'ec') {
     const curve = ALG_OF_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ''];
-    if (!curve) fail('is an EC key on a curve Okta does not accept (use P-256, P-384 or P-521)');
+    if (!curve)
+      fail(
+        'privateKey is an EC key on a curve Okta does not accept (use P-256, P-384 or P-521)',
+        EXPECTED,
+      );
     alg = curve;
   } else {
-    fail(`is a ${String(type)} key; Okta accepts RSA and EC (P-256, P-384, P-521) keys`);
+    fail(
+      `privateKey is a ${String(type)} key; Okta accepts RSA and EC (P-256, P-384, P-521) keys`,
+      EXPECTED,
+    );
   }
   if (declared === undefined) return alg;
   if (
@@ -102,10 +116,12 @@ function algOf(key: KeyObject, declared: unknown): SigningAlg {
     declared.slice(0, 2) !== alg.slice(0, 2)
   ) {
     fail(
-      `is a JWK whose "alg" ${JSON.stringify(declared)} does not fit its ${type?.toUpperCase()} key`,
+      `privateKey is a JWK whose "alg" ${JSON.stringify(declared)} does not fit its ${type?.toUpperCase()} key`,
+      EXPECTED,
     );
   }
-  if (type === 'ec' && declared !== alg) fail(`has "alg" ${declared} but its curve needs ${alg}`);
+  if (type === 'ec' && declared !== alg)
+    fail(`privateKey has "alg" ${declared} but its curve needs ${alg}`, EXPECTED);
   return declared as SigningAlg;
 }
 
