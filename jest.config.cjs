@@ -1,5 +1,7 @@
 // Jest runs the TypeScript sources through ts-jest as CommonJS (transpile only; `npm run lint`
 // does the type checking). `.js` suffixes in ESM-style imports map back to the .ts files.
+const { importsMapper } = require('./scripts/package-sources.cjs');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -15,7 +17,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
-    '^#platform$': '<rootDir>/src/platform/node.ts',
+    // `#platform` and any other package.json `imports`, as Node picks them (the `node` condition).
+    ...importsMapper('node'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 20000,

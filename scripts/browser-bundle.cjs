@@ -1,8 +1,8 @@
 // Browser bundles of okta-sessions, as a page's bundler makes them: esbuild, platform browser,
 // minified, code splitting on (as in Vite, Rollup and webpack). Shared by `npm run bench` (which
-// bundles the packed package) and the tests (which bundle the sources, see packageSources).
+// bundles the packed package) and the tests (which bundle the sources through
+// scripts/package-sources.cjs).
 // CommonJS so that both the ESM bench and the CommonJS test build can load it.
-const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { gzipSync } = require('node:zlib');
 
@@ -32,41 +32,6 @@ console.log(session.id, session.expiresAt);
     budgetBytes: 5000,
   },
 };
-
-/**
- * The file a bundler picks for `specifier` (package.json `exports` with `import`, `imports`
- * with `browser`), as its TypeScript source: `./dist/esm/X.js` -> `X.ts`. Lets the tests bundle
- * exactly the modules a browser build contains without building dist/ (which `npm pack` in
- * another test may be rebuilding at that moment).
- * @param {string} specifier `okta-sessions`, `okta-sessions/<subpath>` or `#name`
- * @returns {string} an absolute path under the repository
- */
-function sourceOf(specifier) {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  /** @type {any} */
-  const target = specifier.startsWith('#')
-    ? pkg.imports?.[specifier]?.browser
-    : pkg.exports?.[specifier.replace(/^okta-sessions/, '.')]?.import?.default;
-  const match = typeof target === 'string' ? /^\.\/dist\/esm\/(.+)\.js$/.exec(target) : null;
-  if (!match) throw new Error(`package.json maps ${specifier} to ${target}, not a dist/esm file`);
-  return join(ROOT, `${match[1]}.ts`);
-}
-
-/**
- * An esbuild plugin resolving `okta-sessions` and `#platform` through package.json to the
- * sources of the files the browser condition selects (see sourceOf).
- * @returns {import('esbuild').Plugin}
- */
-function packageSources() {
-  return {
-    name: 'okta-sessions-sources',
-    setup(build) {
-      build.onResolve({ filter: /^(okta-sessions(\/.*)?|#platform)$/ }, (args) => ({
-        path: sourceOf(args.path),
-      }));
-    },
-  };
-}
 
 /**
  * Bundles `code` (an app importing `okta-sessions`) and measures what the page loads up front:
@@ -140,4 +105,4 @@ async function measureBrowserBundle(code, { resolveDir, plugins = [] }) {
   };
 }
 
-module.exports = { BROWSER_APPS, measureBrowserBundle, packageSources, sourceOf };
+module.exports = { BROWSER_APPS, measureBrowserBundle };

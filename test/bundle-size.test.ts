@@ -1,7 +1,8 @@
 // The browser bundles' size budgets (min+gz, what a page loads up front), measured as
 // `npm run bench` measures them (scripts/browser-bundle.cjs), from the files the `browser`
 // condition selects. Sizes are deterministic for a given esbuild, so a test can hold them.
-import { BROWSER_APPS, measureBrowserBundle, packageSources } from '../scripts/browser-bundle.cjs';
+import { BROWSER_APPS, measureBrowserBundle } from '../scripts/browser-bundle.cjs';
+import { packageSources } from '../scripts/package-sources.cjs';
 
 type Size = Awaited<ReturnType<typeof measureBrowserBundle>>;
 const sizes = new Map<string, Size>();
@@ -12,7 +13,7 @@ beforeAll(async () => {
       page,
       await measureBrowserBundle(app.code, {
         resolveDir: `${__dirname}/..`,
-        plugins: [packageSources()],
+        plugins: [packageSources('browser')],
       }),
     );
   }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { packageSources } from '../scripts/package-sources.cjs';
 import {
   OktaSessions,
   OktaError,
@@ -1328,16 +1329,7 @@ describe('process hygiene', () => {
         outfile: bundle,
         logLevel: 'silent',
         packages: 'external',
-        plugins: [
-          {
-            name: 'platform-alias',
-            setup(build) {
-              build.onResolve({ filter: /^#platform$/ }, () => ({
-                path: join(root, 'src/platform/node.ts'),
-              }));
-            },
-          },
-        ],
+        plugins: [packageSources('node')],
       });
       expect(existsSync(bundle)).toBe(true);
 

@@ -58,6 +58,20 @@ test('require() gets the CommonJS build', () => {
   expect(out.trim().split('\n')).toEqual([`function ${VERSION} true`, 'function']);
 });
 
+test("require() picks the platform by the runtime's conditions, as import does (dist/cjs/package.json imports)", () => {
+  const platformOf = (conditions: string[]) =>
+    node([
+      ...conditions.flatMap((c) => ['-C', c]),
+      '-e',
+      `require('okta-sessions');
+       console.log(Object.keys(require.cache).map((f) => /platform[\\\\/](node|fetch-server|web)\\.js$/.exec(f)?.[1]).filter(Boolean).join());`,
+    ]).trim();
+  expect(platformOf([])).toBe('node');
+  expect(platformOf(['worker'])).toBe('fetch-server');
+  expect(platformOf(['deno'])).toBe('fetch-server');
+  expect(platformOf(['browser'])).toBe('web');
+});
+
 test('okta-sessions/redis loads without ioredis (an optional peer); without it, calls go on in memory', () => {
   const script = (load: string) => `
     const { redisRateLimitStore } = ${load};

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
+import { packageSources } from '../scripts/package-sources.cjs';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { OktaSessions } from '../src/index.js';
 import { redisRateLimitStore, type RedisFallbackInfo } from '../src/redis/index.js';
@@ -29,16 +30,7 @@ beforeAll(async () => {
     format: 'cjs',
     packages: 'external',
     logLevel: 'error',
-    plugins: [
-      {
-        name: 'platform',
-        setup(b) {
-          b.onResolve({ filter: /^#platform$/ }, () => ({
-            path: join(root, 'src/platform/node.ts'),
-          }));
-        },
-      },
-    ],
+    plugins: [packageSources('node')],
   });
   redis = await startRedis();
 }, 30_000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { packageSources } from '../../scripts/browser-bundle.cjs';
+import { packageSources } from '../../scripts/package-sources.cjs';
 import type { Recorded, Reply } from './recording-server.js';
 
 export const CHROMIUM_PATH = process.env['OKTA_SESSIONS_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -55,7 +55,7 @@ export async function bundlePage(): Promise<string> {
     target: 'es2022',
     write: false,
     logLevel: 'silent',
-    plugins: [packageSources()],
+    plugins: [packageSources('browser')],
   });
   return result.outputFiles[0]!.text;
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageSources } from '../../scripts/package-sources.cjs';
 
 const root = join(__dirname, '..', '..');
 
@@ -32,16 +33,7 @@ export async function buildCli(entry = 'src/cli/main.ts'): Promise<CliBinary> {
     target: 'node20',
     outfile: file,
     logLevel: 'warning',
-    plugins: [
-      {
-        name: 'platform',
-        setup(b) {
-          b.onResolve({ filter: /^#platform$/ }, () => ({
-            path: join(root, 'src/platform/node.ts'),
-          }));
-        },
-      },
-    ],
+    plugins: [packageSources('node')],
   });
   const home = join(dir, 'home');
   const { mkdirSync } = await import('node:fs');
