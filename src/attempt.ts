@@ -4,7 +4,7 @@
 import type { Authorizer } from './auth.js';
 import { Deadline } from './abort.js';
 import type { Clock } from './clock.js';
-import { apiErrorOf, type RefineError, type Scrubber } from './errors/factory.js';
+import type { RefineError, Scrubber } from './errors/factory.js';
 import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { isOktaError } from './errors/okta-error.js';
@@ -13,11 +13,7 @@ import type { RouteId } from './operations.js';
 import { readRateLimit } from './rate-limit.js';
 import type { Tried } from './retry.js';
 import type { Throttle } from './throttle.js';
-import {
-  BodyTooLargeError,
-  type Transport,
-  type TransportResponse,
-} from './transport/transport.js';
+import { BodyTooLargeError, type Transport } from './transport/transport.js';
 
 /** What every attempt of one client shares. */
 export interface Wire {
@@ -27,10 +23,10 @@ export interface Wire {
   throttle?: Throttle | undefined;
   /**
    * Makes the scrubber of an attempt's secrets from the headers it sent and its body
-   * (redact.ts requestScrubber). Undefined only where requests carry no secret a script can
+   * (redact.ts requestScrubber); the identity where requests carry no secret a script can
    * see: the client-less /me functions send no credential, cookie or body.
    */
-  scrubber: ((sent: Record<string, string>, body: string | undefined) => Scrubber) | undefined;
+  scrubber: (sent: Record<string, string>, body: string | undefined) => Scrubber;
   /** A more specific error class for some answers (OAuth errors); the client's, not the /me page's. */
   refine?: RefineError | undefined;
   clock: Clock;
@@ -47,14 +43,12 @@ export interface Call {
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
-  /** The largest success body read; anything larger is not what the route returns. */
-  maxBodyBytes: number;
+  /** The largest success body read; default 1 MiB (a Session is about 1 kB). */
+  maxBodyBytes?: number | undefined;
 }
 
 /** Reads a success body: the value, or a problem (naming no value from the body). */
 export type Parse<T> = (text: string) => T | string;
-
-const asIs: Scrubber = (text) => text;
 
 /** Runs one attempt; rejects with a typed error, the caller's abort reason, or a timeout. */
 export async function attempt<T>(
@@ -107,46 +101,36 @@ async function exchange<T>(
     credentials: call.credentials,
     cancel: deadline,
   });
-  const ok = response.status >= 200 && response.status < 300;
+  const { status } = response;
+  const ok = status >= 200 && status < 300;
   // Read once, for the throttle and for a 429's fields and wait.
   const rateLimit = throttle || !ok ? readRateLimit(response.headers) : undefined;
+  // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
+  throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);
+  // Made only when an error is: most calls never need it.
+  const clean: Scrubber = (text) => wire.scrubber(headers, call.body)(text);
   if (!ok) {
-    throttle?.note(call.id, { ...rateLimit!, refused: response.status === 429 });
-    const clean = wire.scrubber ? wire.scrubber(headers, call.body) : asIs;
-    throw await apiErrorOf(response, call.method, url, clean, wire.refine, rateLimit);
+    const now = wire.clock.now();
+    // The error factory loads with the first error: a page whose calls succeed never fetches it.
+    const { apiErrorOf } = await import('./errors/factory.js');
+    throw await apiErrorOf(response, call.method, url, clean, wire.refine, rateLimit, now);
   }
-  let text: string;
-  try {
-    text = await response.text(call.maxBodyBytes, 'throw');
-  } catch (error) {
-    if (error instanceof BodyTooLargeError)
-      throw invalid(wire, call, response, error.message, headers);
-    throw error;
-  }
-  if (throttle) throttle.note(call.id, rateLimit!);
-  const value = parse(text);
-  if (typeof value === 'string') throw invalid(wire, call, response, value, headers);
-  return value;
-}
-
-/** A 2xx response whose body is not what the route returns. */
-function invalid(
-  wire: Wire,
-  call: Call,
-  response: TransportResponse,
-  problem: string,
-  sent: Record<string, string>,
-): OktaInvalidResponseError {
+  const value = await response
+    .text(call.maxBodyBytes ?? 1024 * 1024, 'throw')
+    .then(parse, (error: unknown) => {
+      if (error instanceof BodyTooLargeError) return error.message;
+      throw error;
+    });
+  if (typeof value !== 'string') return value;
   const requestId = response.headers.get('x-okta-request-id');
-  const clean = wire.scrubber ? wire.scrubber(sent, call.body) : asIs;
-  return new OktaInvalidResponseError(
+  throw new OktaInvalidResponseError(
     {
-      status: response.status,
+      status,
       // A server can echo the token or cookie in its request id: scrub it like an error body.
       requestId: requestId === null ? undefined : clean(requestId),
       method: call.method,
-      url: wire.orgUrl + call.path,
+      url,
     },
-    problem,
+    value,
   );
 }

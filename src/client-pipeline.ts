@@ -16,11 +16,6 @@ import { fetchTransport, type FetchFunction } from './transport/fetch.js';
 import type { SendToken } from './oauth/token-request.js';
 import { VERSION } from './version.js';
 
-/** A Session is about 1 kB; a success body near this size is not what Okta sends. */
-const MAX_BODY_BYTES = 1024 * 1024;
-/** Token responses are a few hundred bytes. */
-const MAX_TOKEN_BODY_BYTES = 64 * 1024;
-
 /** Header names in lowercase, as the client sends every header (so a caller's `accept` replaces ours). */
 export function lowercased(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -79,7 +74,8 @@ export function clientParts(
       credentials: undefined,
       signal: undefined,
       timeoutMs: config.timeoutMs,
-      maxBodyBytes: MAX_TOKEN_BODY_BYTES,
+      // Token responses are a few hundred bytes.
+      maxBodyBytes: 64 * 1024,
     };
     return attempt(pipeline, call, parse);
   };
@@ -107,5 +103,3 @@ export function clientParts(
   const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);
   return { pipeline, headers, credentials, fetch, authorizer };
 }
-
-export { MAX_BODY_BYTES };

@@ -3,7 +3,7 @@ import { platform } from '#platform';
 import type { paths } from '../generated/schema.js';
 import type { Call } from './attempt.js';
 import type { Authorizer } from './auth.js';
-import { clientParts, lowercased, MAX_BODY_BYTES } from './client-pipeline.js';
+import { clientParts, lowercased } from './client-pipeline.js';
 import type { ConfigSources } from './config-file.js';
 import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config.js';
 import type { ConfigLayer } from './config-layers.js';
@@ -393,7 +393,6 @@ export class OktaSessions {
       credentials: route.security.length === 0 ? this.#credentials : undefined,
       signal,
       timeoutMs: options?.timeoutMs ?? this.#config.timeoutMs,
-      maxBodyBytes: MAX_BODY_BYTES,
     };
     return send(this.#pipeline, call, parse, !NOT_REPEATABLE.has(id));
   }

@@ -89,7 +89,6 @@ async function run<T>(
     credentials: 'include',
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 30_000,
-    maxBodyBytes: 1024 * 1024,
   };
   const pipeline = {
     orgUrl: originOf(String(options?.orgUrl)),
@@ -97,12 +96,11 @@ async function run<T>(
     authorizer: NO_CREDENTIAL,
     // These requests carry no secret a script can see: no credential, no cookie (the browser
     // adds it, HttpOnly), no body. Nothing to scrub, so the scrubbing code stays out of the page.
-    scrubber: undefined,
+    scrubber: () => (text: string) => text,
     clock: systemClock,
     maxRetries: options.retry?.maxRetries ?? 2,
     maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
     onRetry: options.onRetry,
-    neverSent: undefined,
   };
   return send(pipeline, call, parse, true);
 }

@@ -10,6 +10,7 @@ export type {
 } from './config.js';
 export type { ConfigSources } from './config-file.js';
 export type { RetryOptions, RetryInfo } from './retry.js';
+export type { OktaWarning } from './notify.js';
 export type { Session, Open } from './session.js';
 export type { OperationId } from './operations.js';
 export { memoryRateLimitStore } from './rate-limit-store.js';

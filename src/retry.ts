@@ -2,12 +2,10 @@ import { TOKEN_OPERATION, type RouteId } from './operations.js';
 import type { Authorizer } from './auth.js';
 import type { Clock } from './clock.js';
 import { OktaApiError } from './errors/api-error.js';
-import { rateLimitOf } from './errors/factory.js';
 import { OktaNetworkError } from './errors/network-error.js';
 import { OktaRateLimitError } from './errors/rate-limit-error.js';
 import { OktaTimeoutError } from './errors/timeout-error.js';
 import { notify } from './notify.js';
-import { resetWaitMs } from './rate-limit.js';
 import { sleep } from './abort.js';
 
 /**
@@ -92,16 +90,6 @@ function backoffMs(retry: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-/** Okta's documented wait for a 429, with the fallbacks for missing or nonsensical headers. */
-function rateLimitDelayMs(error: OktaRateLimitError, retry: number, nowMs: number): number {
-  const state = rateLimitOf(error);
-  const fromReset = resetWaitMs(state, nowMs);
-  if (fromReset !== undefined) return fromReset;
-  const retryAfter = state.retryAfterMs;
-  if (retryAfter !== undefined && retryAfter >= 0) return retryAfter;
-  return backoffMs(retry);
-}
-
 function decide(
   error: unknown,
   retry: number,
@@ -116,7 +104,8 @@ function decide(
       return undefined;
     }
     return {
-      delayMs: rateLimited ? rateLimitDelayMs(error, retry, policy.clock.now()) : backoffMs(retry),
+      // A 429's wait is Okta's, read off its headers when the error was made.
+      delayMs: (rateLimited ? error.waitMs : undefined) ?? backoffMs(retry),
       status: error.status,
       ...(error.requestId ? { requestId: error.requestId } : {}),
       reason: rateLimited ? 'rate-limit' : 'server-error',

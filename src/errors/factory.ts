@@ -7,7 +7,12 @@ import {
   OktaNotFoundError,
   OktaServerError,
 } from './status-errors.js';
-import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit.js';
+import {
+  readRateLimit,
+  resetWaitMs,
+  type HeaderReader,
+  type RateLimitState,
+} from '../rate-limit.js';
 import type { TransportResponse } from '../transport/transport.js';
 
 const MAX_TEXT = 2_000;
@@ -31,12 +36,6 @@ function errorClassFor(status: number): typeof OktaApiError {
     default:
       return status >= 500 ? OktaServerError : OktaApiError;
   }
-}
-
-/** The rate-limit headers of the response an error was made from. */
-export function rateLimitOf(error: OktaApiError): RateLimitState {
-  const state = readRateLimit({ get: (name) => error.headers[name] ?? null });
-  return error.status === 429 ? { ...state, refused: true } : state;
 }
 
 // Set-Cookie can carry a session cookie (refreshSession answers with `sid=<id>`).
@@ -100,6 +99,8 @@ export function createApiError(input: {
   refine?: RefineError | undefined;
   /** The response's rate-limit headers, when the caller has read them already. */
   rateLimit?: RateLimitState | undefined;
+  /** Now, by the clock a 429's wait is measured on when the response has no `Date`. */
+  now?: number | undefined;
 }): OktaApiError {
   let body: Record<string, unknown> = {};
   try {
@@ -126,8 +127,13 @@ export function createApiError(input: {
   if (refined) return refined;
   const Class = errorClassFor(input.status);
   if (Class !== OktaRateLimitError) return new Class(init);
-  const { limit, remaining, resetAt } = input.rateLimit ?? readRateLimit(input.headers);
-  return new OktaRateLimitError({ ...init, limit, remaining, resetAt });
+  const state = input.rateLimit ?? readRateLimit(input.headers);
+  const { limit, remaining, resetAt, retryAfterMs } = state;
+  // Okta's documented wait: reset − Date + 1 s; else Retry-After, unless it is in the past.
+  const waitMs =
+    resetWaitMs(state, input.now ?? Date.now()) ??
+    (retryAfterMs !== undefined && retryAfterMs >= 0 ? retryAfterMs : undefined);
+  return new OktaRateLimitError({ ...init, limit, remaining, resetAt, waitMs });
 }
 
 /**
@@ -141,6 +147,7 @@ export async function apiErrorOf(
   clean: Scrubber,
   refine?: RefineError,
   rateLimit?: RateLimitState,
+  now?: number,
 ): Promise<OktaApiError> {
   // Stryker disable next-line StringLiteral: any text that is not a JSON object reads the same.
   const bodyText = await response.text(MAX_ERROR_BODY, 'truncate').catch(() => '');
@@ -153,5 +160,6 @@ export async function apiErrorOf(
     clean,
     refine,
     rateLimit,
+    now,
   });
 }

@@ -21,17 +21,25 @@ export class OktaRateLimitError extends OktaApiError {
   declare readonly remaining: number | undefined;
   /** When the window resets (from `X-Rate-Limit-Reset`, the smallest value if repeated). */
   declare readonly resetAt: Date | undefined;
+  /**
+   * How long Okta asks to wait before trying again, in milliseconds: the reset less the
+   * response's `Date`, plus 1 s (as Okta documents), else `Retry-After`; undefined when the
+   * headers say neither. What the client's own retry waits (up to `retry.maxDelayMs`).
+   */
+  declare readonly waitMs: number | undefined;
 
   constructor(
     init: OktaApiErrorInit & {
       limit: number | undefined;
       remaining: number | undefined;
       resetAt: Date | undefined;
+      waitMs?: number | undefined;
     },
   ) {
     super(init);
     this.limit = init.limit;
     this.remaining = init.remaining;
     this.resetAt = init.resetAt;
+    this.waitMs = init.waitMs;
   }
 }
