@@ -120,7 +120,7 @@ export class OktaSessions {
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
   constructor(options: OktaSessionsOptions) {
-    this.#config = resolveConfig(options, { browser: platform.isBrowser });
+    this.#config = resolveConfig(options, platform);
     const parts = clientParts(this.#config, options, platform);
     this.#pipeline = parts.pipeline;
     this.#authorizer = parts.authorizer;
@@ -219,7 +219,7 @@ export class OktaSessions {
   ): OktaSessions {
     const options = layering.optionsOf(env, layers);
     // Validated first with names that point at the variables and files, not only the options.
-    resolveConfig(options, { browser: platform.isBrowser }, layering.names);
+    resolveConfig(options, platform, layering.names);
     return new OktaSessions(options);
   }
 

@@ -1,7 +1,7 @@
 // The client's options: their types, and the checks the constructor runs before any I/O. What
-// only servers use (private-key auth, proxies) is checked by modules reached through
-// `#platform` (config-service-app.ts, config-proxy.ts), so that browser bundles leave it out.
-import { platform } from '#platform';
+// only servers use (private-key auth, proxies) is checked by the runtime's functions, which the
+// entry points take from `#platform` (config-service-app.ts, config-proxy.ts), so that browser
+// bundles leave them out. A pure function of its inputs: no module state, no `#platform`.
 import { fail } from './errors/config-error.js';
 import type { ServiceAppConfig } from './oauth/service-app.js';
 import { checkOrgUrl } from './org-url.js';
@@ -229,9 +229,22 @@ function checkPositive(
 const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
 
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
+/** What the checks need of the runtime (the platform, `src/platform/`). */
+export interface ConfigRuntime {
+  /** Browsers refuse private keys and use their own proxy settings. */
+  isBrowser: boolean;
+  /** Checks private-key auth settings (config-service-app.ts); absent in browsers. */
+  serviceAppConfig?:
+    ((options: OktaSessionsOptions, names: ConfigNames) => ServiceAppConfig) | undefined;
+  /** The proxy of the `proxy` option or the environment (config-proxy.ts); absent in browsers. */
+  proxyOf?:
+    | ((setting: OktaSessionsOptions['proxy'], browser: boolean) => ResolvedProxy | undefined)
+    | undefined;
+}
+
 export function resolveConfig(
   options: OktaSessionsOptions,
-  runtime: { browser: boolean } = { browser: false },
+  runtime: ConfigRuntime,
   names: ConfigNames = OPTION_NAMES,
 ): ResolvedConfig {
   if (typeof options !== 'object' || options === null) {
@@ -268,7 +281,7 @@ export function resolveConfig(
   }
   let credential: ResolvedConfig['credential'];
   if (privateKeyAuth) {
-    if (runtime.browser || !platform.serviceAppConfig) {
+    if (runtime.isBrowser || !runtime.serviceAppConfig) {
       fail(
         'Private-key auth (clientId + privateKey) is refused in browsers: a private key never belongs in a page',
         'Keep the service app on your server, or use the /me operations with credentials: "include"',
@@ -277,7 +290,7 @@ export function resolveConfig(
     credential = {
       scheme: 'oauth2',
       token: undefined,
-      serviceApp: platform.serviceAppConfig(options, names),
+      serviceApp: runtime.serviceAppConfig(options, names),
     };
   } else if (apiToken !== undefined) {
     if (typeof apiToken !== 'string') fail('apiToken must be a string', 'Pass the token text');
@@ -293,7 +306,7 @@ export function resolveConfig(
         'Pass the token or a function returning it',
       );
     }
-  } else if (options.credentials !== 'include' && !runtime.browser) {
+  } else if (options.credentials !== 'include' && !runtime.isBrowser) {
     // A browser page needs no token for the /me operations: the browser sends the cookie.
     fail(
       'No credential given',
@@ -316,7 +329,7 @@ export function resolveConfig(
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
     throttle: throttleStore(options.throttle),
     // Browsers use their own proxy settings; the option is for the Node transport.
-    proxy: platform.proxyOf?.(options.proxy, runtime.browser),
+    proxy: runtime.proxyOf?.(options.proxy, runtime.isBrowser),
   };
 }
 

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { resolveConfig } from '../src/config.js';
+import { platform } from '../src/platform/node.js';
 import { readPrivateKey } from '../src/oauth/keys.js';
 import {
   OktaApiError,
@@ -206,15 +207,17 @@ describe('configuration', () => {
   });
 
   test('default scopes are the ones the spec declares', () => {
-    const config = resolveConfig(base);
+    const config = resolveConfig(base, platform);
     expect(config.credential?.token).toBeUndefined();
     const app = (config.credential as { serviceApp: { scopes: readonly string[] } }).serviceApp;
     expect([...app.scopes].sort()).toEqual([MANAGE, READ]);
   });
 
   test('a browser refuses private-key auth with OktaConfigError', () => {
-    expect(() => resolveConfig(base, { browser: true })).toThrow(OktaConfigError);
-    expect(() => resolveConfig(base, { browser: true })).toThrow(/never belongs in a page/);
+    expect(() => resolveConfig(base, { ...platform, isBrowser: true })).toThrow(OktaConfigError);
+    expect(() => resolveConfig(base, { ...platform, isBrowser: true })).toThrow(
+      /never belongs in a page/,
+    );
   });
 
   test('createSession needs an API token: OktaConfigError before any I/O', async () => {

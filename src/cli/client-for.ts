@@ -3,6 +3,7 @@ import { OktaSessions } from '../client.js';
 import { readConfigFiles } from '../config-file.js';
 import { resolveConfig, type ConfigNames, type OktaSessionsOptions } from '../config.js';
 import { optionsFromEnv, optionsOfSources } from '../config-layers.js';
+import { platform } from '../platform/node.js';
 import { secretsOfHeader } from '../redact.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -105,7 +106,8 @@ export async function clientFor(
   // credential they need.
   options.credentials = 'include';
   options.userAgent = 'okta-sessions-cli';
-  resolveConfig(options, { browser: false }, CLI_NAMES);
+  // The command line runs on Node, whose platform it names directly (no `#platform` lookup).
+  resolveConfig(options, platform, CLI_NAMES);
   return new OktaSessions(options);
 }
 

@@ -18,8 +18,7 @@ export class OktaError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    const ctor = new.target as unknown as { kind: string };
-    this.name = ctor.kind;
+    this.name = (new.target as typeof OktaError).kind;
     // Collect every kind up the prototype chain, most general first.
     const kinds: string[] = [];
     for (let c: unknown = new.target; c && c !== Error; c = Object.getPrototypeOf(c)) {

@@ -1,6 +1,6 @@
 // Reads the service app's private key. node:crypto parses every format Okta's docs and SDKs hand
 // out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor.
-import type { KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { fail } from '../errors/config-error.js';
 import { nodeCrypto, type NodeCrypto } from './node-crypto.js';
 
@@ -61,7 +61,7 @@ function toKeyObject(
     if (typeof jwk['d'] !== 'string')
       fail('privateKey is a public JWK (no "d"); the private key is needed', EXPECTED);
     try {
-      return { key: crypto.createPrivateKey({ key: jwk as never, format: 'jwk' }), jwk };
+      return { key: crypto.createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }), jwk };
     } catch {
       fail(
         `privateKey is a JWK that node:crypto cannot read (kty ${String(jwk['kty'])})`,

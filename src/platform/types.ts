@@ -1,4 +1,4 @@
-import type { ConfigNames, OktaSessionsOptions, ResolvedProxy } from '../config.js';
+import type { ConfigNames, ConfigRuntime, OktaSessionsOptions, ResolvedProxy } from '../config.js';
 import type { ConfigSources } from '../config-file.js';
 import type { ConfigLayer } from '../config-layers.js';
 import type { lazyServiceApp } from '../oauth/lazy-service-app.js';
@@ -7,7 +7,7 @@ import type { FetchFunction } from '../transport/fetch.js';
 import type { Transport } from '../transport/transport.js';
 
 /** What differs between Node, server-side fetch runtimes (Deno, Bun, edge workers) and browsers. */
-export interface Platform {
+export interface Platform extends ConfigRuntime {
   /** The transport used when the caller gives no `fetch`. */
   transport: Transport;
   /** The transport through a proxy; Node only (fetch runtimes have their own proxy settings). */
