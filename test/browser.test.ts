@@ -3,6 +3,7 @@
 // injected fetch, since jest runs in Node.
 import { generateKeyPairSync } from 'node:crypto';
 import type * as Index from '../src/index.js';
+import { exampleSession } from './helpers/spec-examples.js';
 
 function browserBuild(): typeof Index {
   let mod: typeof Index | undefined;
@@ -18,7 +19,7 @@ function browserBuild(): typeof Index {
   return mod!;
 }
 
-const SESSION = { id: 's1', createdAt: '2026-11-29T10:00:00.000Z' };
+const SESSION = exampleSession('s1') as { id: string; createdAt: string };
 
 test('a browser client needs no token; /me sends credentials: include, no Cookie, no token, no User-Agent', async () => {
   const { OktaSessions } = browserBuild();
