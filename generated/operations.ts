@@ -212,3 +212,27 @@ export const openEnumFields = {
 export const nullableDateTimeFields = {
   Session: ['lastPasswordVerification', 'lastFactorVerification'],
 } as const;
+
+/**
+ * What a Session body must be, for src/session.ts to check: a property name without `?` is
+ * required; a type is `string`, `boolean`, `number` or `date-time` (with `|null` when null is
+ * allowed), `[item]` for an array, or an object; `{}` is an object left undescribed.
+ * Open enums are plain strings.
+ */
+export const sessionShape = {
+  id: 'string',
+  login: 'string',
+  userId: 'string',
+  createdAt: 'date-time',
+  expiresAt: 'date-time',
+  status: 'string',
+  'lastPasswordVerification?': 'date-time|null',
+  'lastFactorVerification?': 'date-time|null',
+  amr: ['string'],
+  'idp?': {
+    'id?': 'string',
+    'type?': 'string',
+  },
+  'mfaActive?': 'boolean',
+  _links: {},
+} as const;

@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type * as CurrentSession from '../src/current-session.js';
 import type * as Index from '../src/index.js';
 import { ORG_URL_CASES } from './helpers/org-url-cases.js';
+import { exampleSession } from './helpers/spec-examples.js';
 
 function browserBuild(): typeof Index {
   let mod: typeof Index | undefined;
@@ -30,7 +31,7 @@ function currentSessionBuild(): typeof CurrentSession {
   return mod!;
 }
 
-const SESSION = { id: 's1', createdAt: '2026-11-29T10:00:00.000Z' };
+const SESSION = exampleSession('s1') as { id: string; createdAt: string };
 
 test('a browser client needs no token; /me sends credentials: include, no Cookie, no token, no User-Agent', async () => {
   const { OktaSessions } = browserBuild();

@@ -672,7 +672,7 @@ describe('session parsing', () => {
 
     expect(err).toBeInstanceOf(OktaInvalidResponseError);
     expect((err as Error).message).toBe(
-      `Okta HTTP 200 with an unusable body: createdAt is not a date-time (GET /api/v1/sessions/${SESSION_ID}, request req-1)`,
+      `Okta HTTP 200 with an unusable body: "createdAt" is not a date-time (GET /api/v1/sessions/${SESSION_ID}, request req-1)`,
     );
   });
 
@@ -1511,7 +1511,7 @@ describe('session parsing: each date field', () => {
     const err = await parsed(JSON.stringify({ ...sessionBody(SESSION_ID), [field]: value }));
     expect(err).toBeInstanceOf(OktaInvalidResponseError);
     expect((err as Error).message).toBe(
-      `Okta HTTP 200 with an unusable body: ${field} is not a date-time (GET /api/v1/sessions/${SESSION_ID})`,
+      `Okta HTTP 200 with an unusable body: "${field}" is not a date-time (GET /api/v1/sessions/${SESSION_ID})`,
     );
   });
 

@@ -22,7 +22,8 @@ export interface RecordingServer {
 /** A real HTTP server on 127.0.0.1 (port 0) that records every request it gets. */
 export async function startRecordingServer(): Promise<RecordingServer> {
   const requests: Recorded[] = [];
-  let replies: Reply[] = [json(200, {})];
+  // Until a test says otherwise, every request gets a Session (the spec's NewSession example).
+  let replies: Reply[] = [json(200, SESSION)];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
