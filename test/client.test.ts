@@ -683,20 +683,55 @@ describe('one attempt', () => {
     expect((err as Error).cause).toEqual(failure);
   });
 
-  test('a fetch that never answers: OktaTimeoutError naming the timeout, method and path', async () => {
-    const err = await withFetch(
-      (request) =>
-        new Promise<Response>((_resolve, reject) =>
-          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
-        ),
-      { timeoutMs: 50 },
-    )
+  /** A fetch that never answers: its promise only rejects, with its request's abort reason. */
+  function silentFetch() {
+    const calls: { request: Request; rejectedWith?: unknown }[] = [];
+    const fetch = (request: Request) => {
+      const call: (typeof calls)[number] = { request };
+      calls.push(call);
+      return new Promise<Response>((_resolve, reject) =>
+        request.signal.addEventListener('abort', () => {
+          call.rejectedWith = request.signal.reason;
+          reject(request.signal.reason);
+        }),
+      );
+    };
+    return { fetch, calls };
+  }
+
+  test('a fetch that never answers: OktaTimeoutError naming the timeout, method and path; the request is aborted', async () => {
+    const { fetch, calls } = silentFetch();
+    const err = await withFetch(fetch, { timeoutMs: 50 })
       .getSession('abc')
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OktaTimeoutError);
     expect((err as Error).message).toBe(
       'Okta request timed out after 50 ms (GET /api/v1/sessions/abc)',
     );
+    // The fetch was told through its request's signal, and gave up through it.
+    expect(calls).toHaveLength(1);
+    const [{ request, rejectedWith }] = calls as [(typeof calls)[number]];
+    expect(request.signal.aborted).toBe(true);
+    expect(request.signal.reason).toBeInstanceOf(OktaTimeoutError);
+    expect(rejectedWith).toBe(request.signal.reason);
+  });
+
+  test("a fetch that never answers, and the caller aborts: the call rejects with the caller's reason and the request is aborted with it", async () => {
+    const { fetch, calls } = silentFetch();
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const call = withFetch(fetch)
+      .getSession('abc', { signal: controller.signal })
+      .catch((e: unknown) => e);
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(calls[0]!.request.signal.aborted).toBe(false);
+    controller.abort(reason);
+    expect(await call).toBe(reason);
+    expect(calls).toHaveLength(1);
+    const [{ request, rejectedWith }] = calls as [(typeof calls)[number]];
+    expect(request.signal.aborted).toBe(true);
+    expect(request.signal.reason).toBe(reason);
+    expect(rejectedWith).toBe(reason);
   });
 
   test('a retried /me call sends X-Okta-Retry-Count and still no credential', async () => {
