@@ -27,6 +27,7 @@ import {
   type RecordingServer,
   type Reply,
 } from './helpers/recording-server.js';
+import { runNodeScript } from './helpers/node-script.js';
 
 const API_TOKEN = 'SECRET-api-token-00abc';
 const ACCESS_TOKEN = 'SECRET-access-token-00xyz';
@@ -895,6 +896,49 @@ describe('throttle', () => {
       `reserve me ${server.url} me`,
       'record me 5',
     ]);
+  });
+
+  test("a store whose record rejects or throws: calls still get the server's answer, and nothing is left unhandled", async () => {
+    // In a plain Node process: a jest sandbox's `process` never hears of unhandled rejections.
+    server.reply(json(200, SESSION), json(404, {}), json(200, SESSION), json(404, {}));
+    const { code, stdout, stderr } = await runNodeScript(
+      `import { OktaSessions } from './src/index.ts';
+      const unhandled: string[] = [];
+      process.on('unhandledRejection', (reason) => unhandled.push(String(reason)));
+      const failures = {
+        rejects: () => Promise.reject(new Error('store down')),
+        throws: () => {
+          throw new Error('store down');
+        },
+      };
+      const outcomes: string[] = [];
+      let recorded = 0;
+      for (const [how, fail] of Object.entries(failures)) {
+        const store = { reserve: () => 0, record: () => (recorded++, fail()) };
+        const okta = new OktaSessions({
+          orgUrl: process.env.ORG_URL!,
+          apiToken: 'tok',
+          retry: { maxRetries: 0 },
+          throttle: { store },
+        });
+        const ok = await okta.getSession('abc').then((s) => s.id, (e: Error) => e.message);
+        const gone = await okta.getSession('gone').then(() => 'answered', (e: Error) => e.name);
+        outcomes.push(\`\${how}: \${ok}, \${gone}\`);
+      }
+      // Node reports a stray rejection once the microtasks have run.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(JSON.stringify({ outcomes, recorded, unhandled }));`,
+      { ORG_URL: server.url },
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(stdout)).toEqual({
+      outcomes: [
+        `rejects: ${SESSION.id}, OktaNotFoundError`,
+        `throws: ${SESSION.id}, OktaNotFoundError`,
+      ],
+      recorded: 4,
+      unhandled: [],
+    });
   });
 });
 
