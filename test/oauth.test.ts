@@ -10,6 +10,7 @@ import { inspect } from 'node:util';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { resolveConfig } from '../src/config.js';
 import { readPrivateKey } from '../src/oauth/keys.js';
+import { expiresAtOf, TokenCache } from '../src/oauth/token-cache.js';
 import {
   OktaApiError,
   OktaConfigError,
@@ -435,6 +436,29 @@ describe('the token request on the wire', () => {
     expect(plain.requests[0]!.headers['dpop']).toBeUndefined();
   });
 
+  test('expires_in is seconds: a 2 s token is reused by the next call and renewed at half its life', async () => {
+    const server = await startScriptedServer([
+      tokenBody('Bearer', 'tok-1', 2),
+      sessionOk(),
+      sessionOk(),
+      tokenBody('Bearer', 'tok-2', 2),
+      sessionOk(),
+    ]);
+    const okta = client(server.url);
+    await okta.getSession('102abc');
+    await okta.getSession('102abc');
+    // Half of 2 s after the token arrived it is renewed (less than 60 s to live: half its life).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await okta.getSession('102abc');
+    expect(server.requests.map((r) => r.headers['authorization'] ?? r.url)).toEqual([
+      '/oauth2/v1/token',
+      'Bearer tok-1',
+      'Bearer tok-1',
+      '/oauth2/v1/token',
+      'Bearer tok-2',
+    ]);
+  });
+
   test('a second use_dpop_nonce is not retried again', async () => {
     const nonce = (n: string) =>
       json(
@@ -678,6 +702,56 @@ describe('the token request on the wire', () => {
     expect(decodeJwt(String(api.headers['dpop'])).claims['htu']).toBe(
       `${server.url}/api/v1/sessions/102abc`,
     );
+  });
+});
+
+describe('token lifetime, on a manual clock', () => {
+  const SECOND = 1000;
+  const T0 = Date.parse('2026-11-29T10:00:00Z');
+
+  /** A cache on a clock the test moves; each fetch issues a token living `expiresInS` from then. */
+  function clocked(expiresInS: number) {
+    let now = T0;
+    let fetches = 0;
+    const cache = new TokenCache(
+      async () => {
+        fetches += 1;
+        return {
+          accessToken: `tok-${fetches}`,
+          tokenType: 'Bearer',
+          expiresAt: expiresAtOf(now, expiresInS),
+        };
+      },
+      () => now,
+    );
+    /** The token a call made `ms` after T0 gets. */
+    const at = async (ms: number) => {
+      now = T0 + ms;
+      return (await cache.get()).accessToken;
+    };
+    return { at };
+  }
+
+  test('expiresAtOf reads expires_in as seconds and keeps 60 s, or half the life if shorter', () => {
+    expect(expiresAtOf(T0, 3600) - T0).toBe(3540 * SECOND);
+    expect(expiresAtOf(T0, 121) - T0).toBe(61 * SECOND);
+    expect(expiresAtOf(T0, 100) - T0).toBe(50 * SECOND);
+    expect(expiresAtOf(T0, 1) - T0).toBe(SECOND / 2);
+  });
+
+  test('an hour-long token is reused 61 s before it expires and renewed 59 s before', async () => {
+    const { at } = clocked(3600);
+    expect(await at(0)).toBe('tok-1');
+    expect(await at((3600 - 61) * SECOND)).toBe('tok-1');
+    expect(await at((3600 - 59) * SECOND)).toBe('tok-2');
+    expect(await at((3600 - 58) * SECOND)).toBe('tok-2');
+  });
+
+  test('a token with 100 s to live is renewed at half its life (50 s)', async () => {
+    const { at } = clocked(100);
+    expect(await at(0)).toBe('tok-1');
+    expect(await at(50 * SECOND - 1)).toBe('tok-1');
+    expect(await at(50 * SECOND)).toBe('tok-2');
   });
 });
 
