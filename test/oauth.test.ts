@@ -1046,26 +1046,33 @@ describe('secrets', () => {
       privateKey: jwk,
       onRetry: (i) => retries.push(i),
     });
-    const errors: unknown[] = [];
-    errors.push(await okta.getSession('102abc').catch((e: unknown) => e)); // 503 retried, then 401 at the token endpoint
-    errors.push(await okta.getSession('102abc').catch((e: unknown) => e)); // 401 at the resource, refetch, 400
-    for (const key of ['not a key', { ...jwk, kty: 'oct' }, appKey.publicJwk]) {
+    /** What the constructor throws for a bad private key; the test fails if it accepts it. */
+    const refusal = (privateKey: unknown): unknown => {
+      let refused: unknown = 'accepted';
       try {
-        new OktaSessions({ orgUrl: server.url, clientId: '0oaX', privateKey: key as never });
+        new OktaSessions({ orgUrl: server.url, clientId: '0oaX', privateKey: privateKey as never });
       } catch (error) {
-        errors.push(error);
+        refused = error;
       }
-    }
-    try {
-      new OktaSessions({
-        orgUrl: server.url,
-        clientId: '0oaX',
-        privateKey: JSON.stringify(jwk).slice(0, -5),
-      });
-    } catch (error) {
-      errors.push(error);
-    }
-    expect(errors.filter((e) => e instanceof Error)).toHaveLength(errors.length);
+      expect(refused).toBeInstanceOf(OktaConfigError);
+      return refused;
+    };
+    const errors: unknown[] = [
+      await okta.getSession('102abc').catch((e: unknown) => e), // 503 retried, then 401 at the token endpoint
+      await okta.getSession('102abc').catch((e: unknown) => e), // 401 at the resource, refetch, 400
+      refusal('not a key'),
+      refusal({ ...jwk, kty: 'oct' }),
+      refusal(appKey.publicJwk),
+      refusal(JSON.stringify(jwk).slice(0, -5)),
+    ];
+    expect(errors.map((e) => (e as Error).constructor.name)).toEqual([
+      'OktaOAuthError',
+      'OktaOAuthError',
+      'OktaConfigError',
+      'OktaConfigError',
+      'OktaConfigError',
+      'OktaConfigError',
+    ]);
     for (const error of errors) {
       const e = error as Error & { cause?: unknown };
       seen.push(
