@@ -3,6 +3,31 @@
 // The incremental file is committed, so a rerun only tests mutants in changed code or tests.
 // Per-file scores: README, "Mutation testing".
 
+import { readFileSync } from 'node:fs';
+
+/**
+ * .gitignore's patterns as Stryker's ignorePatterns, so that nothing git ignores is copied into
+ * the sandbox (a Python venv under .consumers/ holds `lib64`, a link to a directory, which
+ * Stryker took for a file: EISDIR). Both use .gitignore's syntax, except where a pattern
+ * without a slash applies: git matches it at any depth, Stryker only at the root unless it
+ * starts with `**\/`; and a pattern with a slash before its end is anchored to the root in git,
+ * which Stryker spells with a leading `/`.
+ * @returns {string[]}
+ */
+function gitIgnored() {
+  return readFileSync(new URL('.gitignore', import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const negated = line.startsWith('!');
+      const pattern = negated ? line.slice(1) : line;
+      const anchored = pattern.replace(/\/$/, '').includes('/');
+      const glob = anchored ? `/${pattern.replace(/^\//, '')}` : `**/${pattern}`;
+      return negated ? `!${glob}` : glob;
+    });
+}
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
   packageManager: 'npm',
@@ -45,7 +70,8 @@ const config = {
   // A static mutant (a module-level constant) can only be tested by reloading every test file,
   // which would make it cost as much as the whole suite; Stryker's own advice is to skip them.
   ignoreStatic: true,
-  ignorePatterns: ['.cache', 'dist', 'coverage', 'bench/results', 'reports', 'test-results'],
+  // Everything git ignores, and reports/ (its one committed file is Stryker's incremental file).
+  ignorePatterns: [...gitIgnored(), '/reports'],
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'json'],

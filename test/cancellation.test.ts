@@ -10,6 +10,7 @@ import { OktaSessions, OktaTimeoutError } from '../src/index.js';
 import { measure, rejectionOf, sleep } from './helpers/faults-expect.js';
 import {
   closeAllScriptedServers,
+  empty,
   hungBody,
   neverAnswer,
   sessionOk,
@@ -128,6 +129,24 @@ describe('one AbortSignal shared by many calls', () => {
       .getSession('hung', { signal: controller.signal, timeoutMs: 100 })
       .catch(() => undefined);
     expect(listeners()).toBe(0);
+  });
+
+  test('a retry wait that runs its course lets go of the signal too', async () => {
+    const server = await startScriptedServer([empty(503), sessionOk('retried')]);
+    const waits: number[] = [];
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok-cancel',
+      retry: { maxRetries: 1 },
+      onRetry: (info) => waits.push(info.delayMs),
+    });
+    const controller = new AbortController();
+    const session = await okta.getSession('retried', { signal: controller.signal });
+    expect(session.id).toBe('retried');
+    // The call slept once (a backoff of 125 to 250 ms) with the signal in hand, and woke.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
 

@@ -27,6 +27,7 @@ import {
   type RecordingServer,
   type Reply,
 } from './helpers/recording-server.js';
+import { runNodeScript } from './helpers/node-script.js';
 
 const API_TOKEN = 'SECRET-api-token-00abc';
 const ACCESS_TOKEN = 'SECRET-access-token-00xyz';
@@ -683,20 +684,55 @@ describe('one attempt', () => {
     expect((err as Error).cause).toEqual(failure);
   });
 
-  test('a fetch that never answers: OktaTimeoutError naming the timeout, method and path', async () => {
-    const err = await withFetch(
-      (request) =>
-        new Promise<Response>((_resolve, reject) =>
-          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
-        ),
-      { timeoutMs: 50 },
-    )
+  /** A fetch that never answers: its promise only rejects, with its request's abort reason. */
+  function silentFetch() {
+    const calls: { request: Request; rejectedWith?: unknown }[] = [];
+    const fetch = (request: Request) => {
+      const call: (typeof calls)[number] = { request };
+      calls.push(call);
+      return new Promise<Response>((_resolve, reject) =>
+        request.signal.addEventListener('abort', () => {
+          call.rejectedWith = request.signal.reason;
+          reject(request.signal.reason);
+        }),
+      );
+    };
+    return { fetch, calls };
+  }
+
+  test('a fetch that never answers: OktaTimeoutError naming the timeout, method and path; the request is aborted', async () => {
+    const { fetch, calls } = silentFetch();
+    const err = await withFetch(fetch, { timeoutMs: 50 })
       .getSession('abc')
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OktaTimeoutError);
     expect((err as Error).message).toBe(
       'Okta request timed out after 50 ms (GET /api/v1/sessions/abc)',
     );
+    // The fetch was told through its request's signal, and gave up through it.
+    expect(calls).toHaveLength(1);
+    const [{ request, rejectedWith }] = calls as [(typeof calls)[number]];
+    expect(request.signal.aborted).toBe(true);
+    expect(request.signal.reason).toBeInstanceOf(OktaTimeoutError);
+    expect(rejectedWith).toBe(request.signal.reason);
+  });
+
+  test("a fetch that never answers, and the caller aborts: the call rejects with the caller's reason and the request is aborted with it", async () => {
+    const { fetch, calls } = silentFetch();
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const call = withFetch(fetch)
+      .getSession('abc', { signal: controller.signal })
+      .catch((e: unknown) => e);
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(calls[0]!.request.signal.aborted).toBe(false);
+    controller.abort(reason);
+    expect(await call).toBe(reason);
+    expect(calls).toHaveLength(1);
+    const [{ request, rejectedWith }] = calls as [(typeof calls)[number]];
+    expect(request.signal.aborted).toBe(true);
+    expect(request.signal.reason).toBe(reason);
+    expect(rejectedWith).toBe(reason);
   });
 
   test('a retried /me call sends X-Okta-Retry-Count and still no credential', async () => {
@@ -860,6 +896,49 @@ describe('throttle', () => {
       `reserve me ${server.url} me`,
       'record me 5',
     ]);
+  });
+
+  test("a store whose record rejects or throws: calls still get the server's answer, and nothing is left unhandled", async () => {
+    // In a plain Node process: a jest sandbox's `process` never hears of unhandled rejections.
+    server.reply(json(200, SESSION), json(404, {}), json(200, SESSION), json(404, {}));
+    const { code, stdout, stderr } = await runNodeScript(
+      `import { OktaSessions } from './src/index.ts';
+      const unhandled: string[] = [];
+      process.on('unhandledRejection', (reason) => unhandled.push(String(reason)));
+      const failures = {
+        rejects: () => Promise.reject(new Error('store down')),
+        throws: () => {
+          throw new Error('store down');
+        },
+      };
+      const outcomes: string[] = [];
+      let recorded = 0;
+      for (const [how, fail] of Object.entries(failures)) {
+        const store = { reserve: () => 0, record: () => (recorded++, fail()) };
+        const okta = new OktaSessions({
+          orgUrl: process.env.ORG_URL!,
+          apiToken: 'tok',
+          retry: { maxRetries: 0 },
+          throttle: { store },
+        });
+        const ok = await okta.getSession('abc').then((s) => s.id, (e: Error) => e.message);
+        const gone = await okta.getSession('gone').then(() => 'answered', (e: Error) => e.name);
+        outcomes.push(\`\${how}: \${ok}, \${gone}\`);
+      }
+      // Node reports a stray rejection once the microtasks have run.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(JSON.stringify({ outcomes, recorded, unhandled }));`,
+      { ORG_URL: server.url },
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(stdout)).toEqual({
+      outcomes: [
+        `rejects: ${SESSION.id}, OktaNotFoundError`,
+        `throws: ${SESSION.id}, OktaNotFoundError`,
+      ],
+      recorded: 4,
+      unhandled: [],
+    });
   });
 });
 

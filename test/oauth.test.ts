@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { resolveConfig } from '../src/config.js';
 import { platform } from '../src/platform/node.js';
 import { readPrivateKey } from '../src/oauth/keys.js';
+import { expiresAtOf, TokenCache } from '../src/oauth/token-cache.js';
 import {
   OktaApiError,
   OktaConfigError,
@@ -438,6 +439,29 @@ describe('the token request on the wire', () => {
     expect(plain.requests[0]!.headers['dpop']).toBeUndefined();
   });
 
+  test('expires_in is seconds: a 2 s token is reused by the next call and renewed at half its life', async () => {
+    const server = await startScriptedServer([
+      tokenBody('Bearer', 'tok-1', 2),
+      sessionOk(),
+      sessionOk(),
+      tokenBody('Bearer', 'tok-2', 2),
+      sessionOk(),
+    ]);
+    const okta = client(server.url);
+    await okta.getSession('102abc');
+    await okta.getSession('102abc');
+    // Half of 2 s after the token arrived it is renewed (less than 60 s to live: half its life).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await okta.getSession('102abc');
+    expect(server.requests.map((r) => r.headers['authorization'] ?? r.url)).toEqual([
+      '/oauth2/v1/token',
+      'Bearer tok-1',
+      'Bearer tok-1',
+      '/oauth2/v1/token',
+      'Bearer tok-2',
+    ]);
+  });
+
   test('a second use_dpop_nonce is not retried again', async () => {
     const nonce = (n: string) =>
       json(
@@ -681,6 +705,56 @@ describe('the token request on the wire', () => {
     expect(decodeJwt(String(api.headers['dpop'])).claims['htu']).toBe(
       `${server.url}/api/v1/sessions/102abc`,
     );
+  });
+});
+
+describe('token lifetime, on a manual clock', () => {
+  const SECOND = 1000;
+  const T0 = Date.parse('2026-11-29T10:00:00Z');
+
+  /** A cache on a clock the test moves; each fetch issues a token living `expiresInS` from then. */
+  function clocked(expiresInS: number) {
+    let now = T0;
+    let fetches = 0;
+    const cache = new TokenCache(
+      async () => {
+        fetches += 1;
+        return {
+          accessToken: `tok-${fetches}`,
+          tokenType: 'Bearer',
+          expiresAt: expiresAtOf(now, expiresInS),
+        };
+      },
+      () => now,
+    );
+    /** The token a call made `ms` after T0 gets. */
+    const at = async (ms: number) => {
+      now = T0 + ms;
+      return (await cache.get()).accessToken;
+    };
+    return { at };
+  }
+
+  test('expiresAtOf reads expires_in as seconds and keeps 60 s, or half the life if shorter', () => {
+    expect(expiresAtOf(T0, 3600) - T0).toBe(3540 * SECOND);
+    expect(expiresAtOf(T0, 121) - T0).toBe(61 * SECOND);
+    expect(expiresAtOf(T0, 100) - T0).toBe(50 * SECOND);
+    expect(expiresAtOf(T0, 1) - T0).toBe(SECOND / 2);
+  });
+
+  test('an hour-long token is reused 61 s before it expires and renewed 59 s before', async () => {
+    const { at } = clocked(3600);
+    expect(await at(0)).toBe('tok-1');
+    expect(await at((3600 - 61) * SECOND)).toBe('tok-1');
+    expect(await at((3600 - 59) * SECOND)).toBe('tok-2');
+    expect(await at((3600 - 58) * SECOND)).toBe('tok-2');
+  });
+
+  test('a token with 100 s to live is renewed at half its life (50 s)', async () => {
+    const { at } = clocked(100);
+    expect(await at(0)).toBe('tok-1');
+    expect(await at(50 * SECOND - 1)).toBe('tok-1');
+    expect(await at(50 * SECOND)).toBe('tok-2');
   });
 });
 
@@ -975,26 +1049,33 @@ describe('secrets', () => {
       privateKey: jwk,
       onRetry: (i) => retries.push(i),
     });
-    const errors: unknown[] = [];
-    errors.push(await okta.getSession('102abc').catch((e: unknown) => e)); // 503 retried, then 401 at the token endpoint
-    errors.push(await okta.getSession('102abc').catch((e: unknown) => e)); // 401 at the resource, refetch, 400
-    for (const key of ['not a key', { ...jwk, kty: 'oct' }, appKey.publicJwk]) {
+    /** What the constructor throws for a bad private key; the test fails if it accepts it. */
+    const refusal = (privateKey: unknown): unknown => {
+      let refused: unknown = 'accepted';
       try {
-        new OktaSessions({ orgUrl: server.url, clientId: '0oaX', privateKey: key as never });
+        new OktaSessions({ orgUrl: server.url, clientId: '0oaX', privateKey: privateKey as never });
       } catch (error) {
-        errors.push(error);
+        refused = error;
       }
-    }
-    try {
-      new OktaSessions({
-        orgUrl: server.url,
-        clientId: '0oaX',
-        privateKey: JSON.stringify(jwk).slice(0, -5),
-      });
-    } catch (error) {
-      errors.push(error);
-    }
-    expect(errors.filter((e) => e instanceof Error)).toHaveLength(errors.length);
+      expect(refused).toBeInstanceOf(OktaConfigError);
+      return refused;
+    };
+    const errors: unknown[] = [
+      await okta.getSession('102abc').catch((e: unknown) => e), // 503 retried, then 401 at the token endpoint
+      await okta.getSession('102abc').catch((e: unknown) => e), // 401 at the resource, refetch, 400
+      refusal('not a key'),
+      refusal({ ...jwk, kty: 'oct' }),
+      refusal(appKey.publicJwk),
+      refusal(JSON.stringify(jwk).slice(0, -5)),
+    ];
+    expect(errors.map((e) => (e as Error).constructor.name)).toEqual([
+      'OktaOAuthError',
+      'OktaOAuthError',
+      'OktaConfigError',
+      'OktaConfigError',
+      'OktaConfigError',
+      'OktaConfigError',
+    ]);
     for (const error of errors) {
       const e = error as Error & { cause?: unknown };
       seen.push(

@@ -1,13 +1,88 @@
 // Packs the package as npm would publish it, installs the tarball into an empty project and
 // uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VERSION } from '../src/version.js';
 
 const root = join(__dirname, '..');
 let project: string;
+let installed: InstalledPackage[];
+
+interface InstalledPackage {
+  name: string;
+  /** The bytes of its own files (its nested node_modules left out: those are packages too). */
+  bytes: number;
+}
+
+/** Bytes of the files under `dir`, symbolic links not followed. */
+function dirBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) bytes += dirBytes(path);
+    else if (entry.isFile()) bytes += lstatSync(path).size;
+  }
+  return bytes;
+}
+
+function packageAt(dir: string): InstalledPackage {
+  const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
+  return { name, bytes: dirBytes(dir) - dirBytes(join(dir, 'node_modules')) };
+}
+
+/** Every package npm installed in `dir`, nested ones included, as `npm ls --all` lists them. */
+function npmInstalledPackages(dir: string): InstalledPackage[] {
+  const listed = execFileSync('npm', ['ls', '--all', '--parseable'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  return listed.trim().split('\n').slice(1).map(packageAt);
+}
+
+/**
+ * A package and everything it depends on (dependencies and the optional ones present), found in
+ * `node_modules` folders the way Node resolves them from each package's own folder.
+ */
+function dependencyClosure(name: string, from: string): InstalledPackage[] {
+  const seen = new Map<string, InstalledPackage>();
+  const visit = (wanted: string, start: string) => {
+    let dir = start;
+    let found: string | undefined;
+    for (;;) {
+      const candidate = join(dir, 'node_modules', wanted);
+      if (existsSync(join(candidate, 'package.json'))) {
+        found = realpathSync(candidate);
+        break;
+      }
+      if (dirname(dir) === dir) return; // an optional dependency not installed here
+      dir = dirname(dir);
+    }
+    if (seen.has(found)) return;
+    seen.set(found, packageAt(found));
+    const manifest = JSON.parse(readFileSync(join(found, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+      visit(dep, found);
+    }
+  };
+  visit(name, from);
+  return [...seen.values()];
+}
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'okta-sessions-pack-'));
@@ -24,6 +99,8 @@ beforeAll(() => {
     ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', join(project, packed)],
     { cwd: project, stdio: 'inherit' },
   );
+  // Measured now, before a test below adds the optional peers to the project.
+  installed = npmInstalledPackages(project);
 }, 180_000);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -45,6 +122,25 @@ function addOptionalPeers(): void {
 
 test('package.json and src/version.ts agree on the version', () => {
   expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
+});
+
+test('the install adds at most 6 packages and at most 0.15 times the bytes of the official Node SDK', () => {
+  const ours = installed;
+  // The official SDK (a dev dependency, for comparisons) as installed here: it and its
+  // dependency closure.
+  const official = dependencyClosure('@okta/okta-sdk-nodejs', realpathSync(root));
+  const total = (list: InstalledPackage[]) => list.reduce((sum, p) => sum + p.bytes, 0);
+  expect(ours.map((p) => p.name)).toContain('okta-sessions');
+  expect(official.map((p) => p.name)).toContain('@okta/okta-sdk-nodejs');
+  expect(official.length).toBeGreaterThan(20);
+  const share = total(ours) / total(official);
+  // The numbers ride along in the expectation, so that a failure shows them.
+  const measured = `${ours.length} packages, ${total(ours)} B: ${share.toFixed(3)} of ${total(official)} B`;
+  expect({ measured, packages: ours.length <= 6, bytes: share <= 0.15 }).toEqual({
+    measured,
+    packages: true,
+    bytes: true,
+  });
 });
 
 test('require() gets the CommonJS build', () => {

@@ -8,9 +8,20 @@ import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { packageSources } from '../scripts/package-sources.cjs';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
-import { OktaSessions } from '../src/index.js';
-import { redisRateLimitStore, type RedisFallbackInfo } from '../src/redis/index.js';
+import { OktaRateLimitError, OktaSessions } from '../src/index.js';
+import {
+  redisRateLimitStore,
+  type RedisCommandClient,
+  type RedisFallbackInfo,
+} from '../src/redis/index.js';
 import { startRedis, type RedisServer } from './helpers/redis-server.js';
+import {
+  closeAllScriptedServers,
+  nowSeconds,
+  rateLimited,
+  sessionOk,
+  startScriptedServer,
+} from './helpers/scripted-server.js';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..');
@@ -38,6 +49,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.kill();
 });
+
+afterEach(closeAllScriptedServers);
 
 async function emulatorWithSession(limit: number, windowSeconds: number) {
   const emu = await startEmulator({ rateLimit: { limit, windowSeconds } });
@@ -233,6 +246,97 @@ test('Redis frozen (SIGSTOP): each call waits at most about the timeout', async 
     await own.kill();
   }
 }, 30_000);
+
+test('Redis down: the store leaves it alone for a second after each failure, then tries again', async () => {
+  const own = await startRedis();
+  const { emu, sessionId } = await emulatorWithSession(1000, 60);
+  // A client of our own (commands fail at once while disconnected) that notes when each
+  // command is sent.
+  const ioredis = new Redis(own.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
+  ioredis.on('error', () => undefined);
+  await ioredis.connect();
+  const sent: number[] = [];
+  const client: RedisCommandClient = {
+    call(command, ...args) {
+      sent.push(Date.now());
+      return ioredis.call(command, ...args);
+    },
+  };
+  const fallbacks: RedisFallbackInfo[] = [];
+  const store = redisRateLimitStore({
+    client,
+    keyPrefix: prefix(),
+    timeoutMs: 200,
+    onFallback: (info) => fallbacks.push(info),
+  });
+  const okta = new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken, throttle: { store } });
+  try {
+    await okta.getSession(sessionId);
+    expect(sent).toHaveLength(2); // reserve, record
+    await own.kill();
+    sent.length = 0;
+    let calls = 0;
+    const started = Date.now();
+    while (Date.now() - started < 1_500) {
+      await okta.getSession(sessionId);
+      calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Many calls, but Redis was tried only after each second without it: once at the first
+    // call, once more after the back-off.
+    expect(calls).toBeGreaterThan(10);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    const gaps = sent.slice(1).map((at, i) => at - sent[i]!);
+    expect(gaps.filter((gap) => gap < 1000)).toEqual([]);
+    expect(fallbacks).toHaveLength(1);
+  } finally {
+    await store.close();
+    ioredis.disconnect();
+    await emu.close();
+    await own.kill();
+  }
+}, 30_000);
+
+test("a concurrency refusal (X-Rate-Limit-Limit: 0) leaves the fleet's window as it was", async () => {
+  // Okta's concurrency-limit 429s carry Limit 0 and Remaining 0: they say nothing about the
+  // window, which here still has 598 requests left.
+  const reset = nowSeconds() + 60;
+  const server = await startScriptedServer([
+    sessionOk('s1', { headers: { 'X-Rate-Limit-Reset': String(reset) } }),
+    rateLimited({ limit: 0, remaining: 0, reset }),
+    sessionOk('s1', { headers: { 'X-Rate-Limit-Reset': String(reset) } }),
+  ]);
+  const fallbacks: RedisFallbackInfo[] = [];
+  const store = redisRateLimitStore({
+    url: redis.url,
+    keyPrefix: prefix(),
+    timeoutMs: 2_000,
+    onFallback: (info) => fallbacks.push(info),
+  });
+  const okta = new OktaSessions({
+    orgUrl: server.url,
+    apiToken: 'tok-concurrency',
+    retry: { maxRetries: 0, maxDelayMs: 5_000 },
+    throttle: { store },
+  });
+  const bucket = { orgUrl: server.url, group: 'sessions', key: `${server.url} sessions` } as const;
+  try {
+    expect((await okta.getSession('s1')).id).toBe('s1');
+    await expect(okta.getSession('s1')).rejects.toBeInstanceOf(OktaRateLimitError);
+    expect(await store.reserve(bucket)).toBe(0);
+    const started = Date.now();
+    expect((await okta.getSession('s1')).id).toBe('s1');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(fallbacks).toEqual([]);
+  } finally {
+    await store.close();
+    await server.close();
+  }
+});
 
 test('Redis holds the org URL and bucket only: no token, no session id', async () => {
   const { emu, sessionId } = await emulatorWithSession(1000, 60);
