@@ -214,7 +214,7 @@ export const nullableDateTimeFields = {
 } as const;
 
 /**
- * What a Session body must be, for src/session.ts to check: a property name without `?` is
+ * What a Session body must be, for src/model/session.ts to check: a property name without `?` is
  * required; a type is `string`, `boolean`, `number` or `date-time` (with `|null` when null is
  * allowed), `[item]` for an array, or an object; `{}` is an object left undescribed.
  * Open enums are plain strings.

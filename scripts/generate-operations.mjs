@@ -84,7 +84,7 @@ for (const [name, fields] of Object.entries(dateTimeFields)) {
   if (nullable.length) nullableDateTimeFields[name] = nullable;
 }
 
-// What the façade checks in a success body before it trusts it (src/session.ts walks it), for
+// What the façade checks in a success body before it trusts it (src/model/session.ts walks it), for
 // each schema a 2xx response returns: an object is a map from property name to type, with a
 // `?` after the names the schema does not require; a type is `string`, `boolean` or `number`
 // (compared with `typeof`), `date-time` (an RFC 3339 string, made a Date), either with `|null`
@@ -199,7 +199,7 @@ export const nullableDateTimeFields = ${json(nullableDateTimeFields)} as const;
 ${Object.entries(responseShapes)
   .map(
     ([name, shape]) => `/**
- * What a ${name} body must be, for src/session.ts to check: a property name without \`?\` is
+ * What a ${name} body must be, for src/model/session.ts to check: a property name without \`?\` is
  * required; a type is \`string\`, \`boolean\`, \`number\` or \`date-time\` (with \`|null\` when null is
  * allowed), \`[item]\` for an array, or an object; \`{}\` is an object left undescribed.
  * Open enums are plain strings.

@@ -2,7 +2,7 @@
 // Writes generated/schema.ts with openapi-typescript. The spec declares Okta's open enums with
 // `x-extensible-enum` (so that clients generated in other languages accept new values); for our
 // own types they are read as `enum`, so the façade keeps its literal unions (see Open<T> in
-// src/session.ts) and the exported value arrays.
+// src/model/session.ts) and the exported value arrays.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createConfig, findConfig, loadConfig } from '@redocly/openapi-core';

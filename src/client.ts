@@ -1,97 +1,26 @@
 import type { Client } from 'openapi-fetch';
 import { platform } from '#platform';
 import type { paths } from '../generated/schema.js';
-import type { Call } from './attempt.js';
-import type { Authorizer } from './auth.js';
-import { clientParts, lowercased } from './client-pipeline.js';
-import type { ConfigSources } from './config-file.js';
-import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config.js';
-import type { ConfigLayer } from './config-layers.js';
+import type { Authorizer } from './call/auth.js';
+import { clientParts } from './call/client-parts.js';
+import type { ConfigSources } from './config/file.js';
+import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './config/options.js';
+import type { ConfigLayer } from './config/layers.js';
 import type { ConfigLayering } from './platform/types.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { OktaValidationError } from './errors/validation-error.js';
 import { oauthError } from './errors/oauth-factory.js';
-import { fillPath, routes, type OperationId } from './operations.js';
-import { send, type Pipeline } from './pipeline.js';
-import { lazyRawClient } from './raw.js';
-import { processEnv } from './process-env.js';
-import { parseSession, type Session } from './session.js';
+import type { OperationId } from './model/operations.js';
+import { send, type Pipeline } from './call/pipeline.js';
+import { lazyRawClient } from './raw/lazy.js';
+import { processEnv } from './config/process-env.js';
+import { parseSession, type Session } from './model/session.js';
 import type { FetchFunction } from './transport/fetch.js';
-import {
-  assertCallOptions,
-  assertSessionId,
-  assertSessionCookie,
-  assertSessionToken,
-} from './validate.js';
+import { assertSessionId, assertSessionCookie, assertSessionToken } from './model/validate.js';
+import type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './model/arguments.js';
+import { callOf, noBody, repeatable, type Prepared } from './call/prepare.js';
 
-/**
- * Options every operation accepts as its last argument.
- *
- * @example
- * ```ts
- * await okta.getSession(id, { signal: AbortSignal.timeout(2_000), headers: { 'X-Trace': traceId } });
- * ```
- */
-export interface CallOptions {
-  /** Cancels the call, including any wait between retries; the call rejects with `signal.reason`. */
-  signal?: AbortSignal;
-  /** Per-attempt timeout for this call, overriding the client's `timeoutMs`. */
-  timeoutMs?: number;
-  /** Extra headers for this call; not credential, framing or hop-by-hop ones (`Host`, `Proxy-*`...). */
-  headers?: Record<string, string>;
-}
-
-/**
- * The cookie of the user whose session a `/me` operation acts on.
- *
- * @example
- * ```ts
- * await okta.getCurrentSession({ cookie: req.headers.cookie });
- * ```
- */
-export interface CurrentSessionArgs {
-  /** The user's `sid=...` or `idx=...` cookie: required outside browsers (browsers send it themselves). */
-  cookie?: string;
-}
-
-/**
- * What createSession takes.
- *
- * @example
- * ```ts
- * await okta.createSession({ sessionToken });
- * ```
- */
-export interface CreateSessionArgs {
-  /** The one-time session token from the Authentication API. */
-  sessionToken: string;
-}
-
-/** What an operation sends besides the client's own headers. */
-interface Prepared {
-  /** The spec's path parameters by name. */
-  path?: Record<string, string>;
-  /** Query parameters; undefined ones are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
-  cookie?: string;
-  body?: string;
-}
-
-// createSession spends a single-use session token: repeating it after it may have reached
-// Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
-const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
-
-function queryOf(query: Prepared['query']): string {
-  const params = new URLSearchParams();
-  for (const name in query) {
-    const value = query[name];
-    if (value !== undefined) params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text && `?${text}`;
-}
-
-const noBody = (): undefined => undefined;
+export type { CallOptions, CreateSessionArgs, CurrentSessionArgs };
 
 /**
  * A client for Okta's Sessions API: the seven session operations, with authentication per
@@ -373,27 +302,11 @@ export class OktaSessions {
     options: CallOptions | undefined,
     parse: (text: string) => T | string,
   ): Promise<T> {
-    assertCallOptions(options);
-    const signal = options?.signal;
-    if (signal?.aborted) throw signal.reason;
-    const route = routes[id];
-    let headers = this.#headers;
-    if (options?.headers || prepared.cookie !== undefined || prepared.body !== undefined) {
-      headers = { ...headers, ...lowercased(options?.headers) };
-      if (prepared.cookie !== undefined) headers['cookie'] = prepared.cookie;
-      if (prepared.body !== undefined) headers['content-type'] = 'application/json';
-    }
-    const call: Call = {
-      id,
-      method: route.method,
-      path: fillPath(route.path, prepared.path) + queryOf(prepared.query),
-      headers,
-      body: prepared.body,
-      // The cookie-only operations are the ones a browser must send its cookies with.
-      credentials: route.security.length === 0 ? this.#credentials : undefined,
-      signal,
-      timeoutMs: options?.timeoutMs ?? this.#config.timeoutMs,
-    };
-    return send(this.#pipeline, call, parse, !NOT_REPEATABLE.has(id));
+    const call = callOf(id, prepared, options, {
+      headers: this.#headers,
+      credentials: this.#credentials,
+      timeoutMs: this.#config.timeoutMs,
+    });
+    return send(this.#pipeline, call, parse, repeatable(id));
   }
 }

@@ -2,19 +2,19 @@
 // visitor's Okta session: the same requests, retries, typed errors and Dates as OktaSessions,
 // without the client's token, configuration and validation code (its bundle stays under 5 kB).
 import { platform } from '#platform';
-import type { Call } from './attempt.js';
-import { systemClock } from './clock.js';
+import type { Call } from './call/attempt.js';
+import { systemClock } from './time/clock.js';
 import { OktaConfigError } from './errors/config-error.js';
 import {
   closeCurrentSessionRoute,
   getCurrentSessionRoute,
   refreshCurrentSessionRoute,
 } from '../generated/operations.js';
-import type { OperationId } from './operations.js';
-import { orgUrlProblem } from './org-url.js';
-import { send } from './pipeline.js';
-import type { RetryInfo, RetryOptions } from './retry.js';
-import { parseSession, type Session } from './session.js';
+import type { OperationId } from './model/operations.js';
+import { orgUrlProblem } from './config/org-url.js';
+import { send } from './call/pipeline.js';
+import type { RetryInfo, RetryOptions } from './config/options.js';
+import { parseSession, type Session } from './model/session.js';
 
 export type { Session, RetryInfo, RetryOptions };
 export { OktaError, isOktaError } from './errors/okta-error.js';

@@ -7,15 +7,15 @@ export type {
   PrivateKeySource,
   KeyObjectLike,
   ProxyEnv,
-} from './config.js';
-export type { ConfigSources } from './config-file.js';
-export type { RetryOptions, RetryInfo } from './retry.js';
-export type { OktaWarning } from './notify.js';
-export type { Session, Open } from './session.js';
-export type { OperationId } from './operations.js';
-export { memoryRateLimitStore } from './rate-limit-store.js';
-export type { RateLimitStore, RateLimitBucket, RateLimitGroup } from './rate-limit-store.js';
-export type { RateLimitState } from './rate-limit.js';
+} from './config/options.js';
+export type { ConfigSources } from './config/file.js';
+export type { RetryOptions, RetryInfo } from './config/options.js';
+export type { OktaWarning } from './config/options.js';
+export type { Session, Open } from './model/session.js';
+export type { OperationId } from './model/operations.js';
+export { memoryRateLimitStore } from './rate-limit/store.js';
+export type { RateLimitStore, RateLimitBucket, RateLimitGroup } from './rate-limit/store.js';
+export type { RateLimitState } from './rate-limit/headers.js';
 export { OktaError, isOktaError } from './errors/okta-error.js';
 export { OktaApiError, isOktaApiError } from './errors/api-error.js';
 export type { OktaErrorCause } from './errors/api-error.js';
@@ -33,4 +33,4 @@ export { OktaTimeoutError } from './errors/timeout-error.js';
 export { OktaInvalidResponseError } from './errors/invalid-response-error.js';
 export { OktaValidationError } from './errors/validation-error.js';
 export { OktaConfigError } from './errors/config-error.js';
-export { VERSION } from './version.js';
+export { VERSION } from './model/version.js';

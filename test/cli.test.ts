@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { run } from '../src/cli/run.js';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/model/version.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
 import { runCli } from './helpers/cli-run.js';
 

@@ -18,7 +18,7 @@ import {
   isOktaError,
   type RateLimitStore,
 } from '../src/index.js';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/model/version.js';
 import {
   json,
   raw,

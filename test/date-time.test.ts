@@ -1,6 +1,6 @@
 // parseDateTime: RFC 3339 date-times (the spec's `format: date-time`) and nothing else, whatever
 // the engine's Date parser would accept or roll over.
-import { parseDateTime } from '../src/date-time.js';
+import { parseDateTime } from '../src/model/date-time.js';
 
 test.each([
   ['2026-11-29T10:00:00Z', '2026-11-29T10:00:00.000Z'],

@@ -20,9 +20,9 @@ import {
 } from '../src/index.js';
 import { run } from '../src/cli/run.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
-import { nextThrottleUntil, type RateLimitState } from '../src/rate-limit.js';
-import { REDACTED, scrub, secretsOfHeader } from '../src/redact.js';
-import { printable } from '../src/printable.js';
+import { nextThrottleUntil, type RateLimitState } from '../src/rate-limit/headers.js';
+import { REDACTED, scrub, secretsOfHeader } from '../src/text/redact.js';
+import { printable } from '../src/text/printable.js';
 import { expectNoSecrets } from './helpers/faults-expect.js';
 import {
   closeAllScriptedServers,

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
-import { resolveConfig } from '../src/config.js';
+import { resolveConfig } from '../src/config/options.js';
 import { platform } from '../src/platform/node.js';
 import { readPrivateKey } from '../src/oauth/keys.js';
 import { expiresAtOf, TokenCache } from '../src/oauth/token-cache.js';

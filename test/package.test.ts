@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/model/version.js';
 
 const root = join(__dirname, '..');
 let project: string;
@@ -120,7 +120,7 @@ function addOptionalPeers(): void {
   }
 }
 
-test('package.json and src/version.ts agree on the version', () => {
+test('package.json and src/model/version.ts agree on the version', () => {
   expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
 });
 

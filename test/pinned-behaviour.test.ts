@@ -23,7 +23,7 @@ import {
   type RateLimitStore,
   type RetryInfo,
 } from '../src/index.js';
-import { REDACTED, scrub, secretsOfHeader } from '../src/redact.js';
+import { REDACTED, scrub, secretsOfHeader } from '../src/text/redact.js';
 import { sessionBody } from './helpers/scripted-server.js';
 
 const ORG = 'https://acme.okta.com';

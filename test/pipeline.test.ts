@@ -3,8 +3,8 @@
 // (one scrubbing), and error classes that do not depend on which modules were loaded.
 import { createServer, type Server, type Socket } from 'node:net';
 import { OktaSessions, type RetryInfo } from '../src/index.js';
-import type { OktaWarning } from '../src/notify.js';
-import type { RateLimitStore } from '../src/rate-limit-store.js';
+import type { OktaWarning } from '../src/index.js';
+import type { RateLimitStore } from '../src/rate-limit/store.js';
 import { redisRateLimitStore } from '../src/redis/index.js';
 import { OktaConfigError } from '../src/errors/config-error.js';
 import { OktaOAuthError } from '../src/errors/oauth-error.js';

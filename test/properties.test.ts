@@ -162,7 +162,7 @@ function pathProblem(path: string, op: IdOperation, id: string): string | undefi
 }
 
 /**
- * The rule for session ids, stated here on its own (not imported from src/validate.ts): an id is
+ * The rule for session ids, stated here on its own (not imported from src/model/validate.ts): an id is
  * refused before any I/O exactly when it is blank, longer than 256 characters, `.`, `..` or `me`
  * in any case, has a control character (C0, DEL, C1), leading or trailing whitespace, or a lone
  * surrogate. Every other id is sent, percent-encoded as one path segment.

@@ -8,7 +8,7 @@ import { getCurrentSession } from '../src/current-session.js';
 import { startEmulator } from '../src/emulator/index.js';
 import { UNKNOWN_ENUM_VALUE, UNKNOWN_PROPERTY } from '../src/emulator/unknown-values.js';
 import { OktaInvalidResponseError, OktaSessions } from '../src/index.js';
-import { parseSession, type Checked, type Session } from '../src/session.js';
+import { parseSession, type Checked, type Session } from '../src/model/session.js';
 import { newSession } from './helpers/emulator-http.js';
 import { expectNoSecrets } from './helpers/faults-expect.js';
 import {

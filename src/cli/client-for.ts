@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { OktaSessions } from '../client.js';
-import { readConfigFiles } from '../config-file.js';
-import { resolveConfig, type ConfigNames, type OktaSessionsOptions } from '../config.js';
-import { optionsFromEnv, optionsOfSources } from '../config-layers.js';
+import { readConfigFiles } from '../config/file.js';
+import { resolveConfig, type ConfigNames, type OktaSessionsOptions } from '../config/options.js';
+import { optionsFromEnv, optionsOfSources } from '../config/layers.js';
 import { platform } from '../platform/node.js';
-import { secretsOfHeader } from '../redact.js';
+import { secretsOfHeader } from '../text/redact.js';
 import { UsageError, type CliIo } from './io.js';
 
 /** Configuration errors name flags and variables, the way a CLI user sets them. */

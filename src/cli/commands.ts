@@ -1,6 +1,7 @@
-import type { CallOptions, OktaSessions } from '../client.js';
-import { routes, type OperationId } from '../operations.js';
-import type { Session } from '../session.js';
+import type { OktaSessions } from '../client.js';
+import type { CallOptions } from '../model/arguments.js';
+import { routes, type OperationId } from '../model/operations.js';
+import type { Session } from '../model/session.js';
 import { flagHelp, type Flags } from './args.js';
 
 const ORG_URL: Flags = {

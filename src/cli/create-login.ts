@@ -3,7 +3,7 @@
 // password comes from stdin (`--password-stdin`) or a prompt, never from a flag value, which
 // would land in shell history and process listings.
 import { createApiError } from '../errors/factory.js';
-import { scrubberOf } from '../redact.js';
+import { scrubberOf } from '../text/redact.js';
 import { parseFlags, type Flags } from './args.js';
 import { clientFor, requireCredential } from './client-for.js';
 import { API_COMMANDS, flagsOf, schemesOf } from './commands.js';

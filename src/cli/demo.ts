@@ -3,9 +3,9 @@ import { OktaSessions } from '../client.js';
 import { startEmulator } from '../emulator/index.js';
 import { OktaNotFoundError } from '../errors/status-errors.js';
 import { operations, type OperationId } from '../../generated/operations.js';
-import type { Session } from '../session.js';
+import type { Session } from '../model/session.js';
 import { describeError, errorJson, terminalJson } from './format.js';
-import { printable } from '../printable.js';
+import { printable } from '../text/printable.js';
 import { EXIT, type CliIo } from './io.js';
 
 const DEMO_CLIENT_ID = '0oaDemoServiceApp';

@@ -1,9 +1,9 @@
-import type { Session } from '../session.js';
+import type { Session } from '../model/session.js';
 import { isOktaApiError, type OktaApiError } from '../errors/api-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
-import { printable } from '../printable.js';
-import { scrub } from '../redact.js';
+import { printable } from '../text/printable.js';
+import { scrub } from '../text/redact.js';
 
 // JSON.stringify escapes C0 controls inside strings but passes DEL, the C1 controls (a terminal
 // may read U+009B as CSI), the line separators and the bidi controls through as they are.

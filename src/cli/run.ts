@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { SPEC_SCOPES } from '../config-service-app.js';
+import { SPEC_SCOPES } from '../config/service-app.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../model/version.js';
 import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
 import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
 import { clientFor, requireCredential, secretsOf } from './client-for.js';

@@ -38,7 +38,7 @@ interface Requirement {
 
 /**
  * Checks an incoming Authorization header against an operation's security requirements (the
- * client side's counterpart, which attaches credentials, is src/auth.ts).
+ * client side's counterpart, which attaches credentials, is src/call/auth.ts).
  */
 export class CredentialChecker {
   readonly #apiToken: string;

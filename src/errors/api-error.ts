@@ -1,5 +1,5 @@
 import { OktaError, requestLabel } from './okta-error.js';
-import { printable } from '../printable.js';
+import { printable } from '../text/printable.js';
 
 /**
  * One detail of an Okta error, e.g. which field failed validation.

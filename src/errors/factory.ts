@@ -12,7 +12,7 @@ import {
   resetWaitMs,
   type HeaderReader,
   type RateLimitState,
-} from '../rate-limit.js';
+} from '../rate-limit/headers.js';
 import type { TransportResponse } from '../transport/transport.js';
 
 const MAX_TEXT = 2_000;

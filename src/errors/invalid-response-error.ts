@@ -1,5 +1,5 @@
 import { OktaError, requestLabel } from './okta-error.js';
-import { printable } from '../printable.js';
+import { printable } from '../text/printable.js';
 
 /**
  * Okta answered with a success status but a body that is not the JSON the operation promises

@@ -1,5 +1,5 @@
 import { OktaError, requestLabel } from './okta-error.js';
-import { printable } from '../printable.js';
+import { printable } from '../text/printable.js';
 
 /**
  * The request failed without an HTTP response (connection refused or reset, DNS failure...).

@@ -2,8 +2,8 @@
 // request) loads on the first call of a private-key client, so processes that never use
 // private-key auth do not carry it. Reached through `#platform` (server platforms only), so
 // browser bundles, where private-key auth is refused, carry none of it.
-import type { CredentialHeaders, FailureJudge } from '../auth.js';
-import type { Clock } from '../clock.js';
+import type { CredentialHeaders, FailureJudge } from '../model/credential.js';
+import type { Clock } from '../time/clock.js';
 import { isOktaError } from '../errors/okta-error.js';
 import type { RepeatState, ServiceApp, ServiceAppConfig } from './service-app.js';
 import type { SendToken } from './token-request.js';

@@ -1,15 +1,15 @@
 // An OAuth 2.0 service app as a credential: signs client assertions, keeps one access token,
 // proves possession of the DPoP key on every request and knows when a failed call deserves its
 // one repeat. Everything heavy (jose, key import, the DPoP key pair) happens on first use.
-import type { CredentialHeaders } from '../auth.js';
-import type { Clock } from '../clock.js';
+import type { CredentialHeaders } from '../model/credential.js';
+import type { Clock } from '../time/clock.js';
 import { OktaApiError } from '../errors/api-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { dpopNonceOf } from '../errors/oauth-factory.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
 import { clientAssertion, type AssertionSigner } from './assertion.js';
 import { DpopKey } from './dpop.js';
-import { isMissingPackage, missingPeer } from '../optional-peer.js';
+import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
 import { loadJose, type Jose } from './jose.js';
 import type { SigningKey } from './keys.js';
 import { TokenCache, type CachedToken } from './token-cache.js';

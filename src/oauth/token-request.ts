@@ -1,7 +1,7 @@
 // A service app's token request: the form it sends and how its answer is read. It travels
 // through the pipeline's one attempt (attempt.ts) like every API call: the same transport,
 // throttle, deadline, error factory and scrubbing.
-import { headerValueProblem } from '../validate.js';
+import { headerValueProblem } from '../model/validate.js';
 import { expiresAtOf, type CachedToken } from './token-cache.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -12,5 +12,5 @@ export const platform: Platform = {
   isBrowser: false,
   runtime: `node/${process.versions.node} ${process.platform}/${release()}`,
   // Loaded on use: the YAML parser and node:fs are no import-time cost of other clients.
-  readConfigFiles: (sources) => import('../config-file.js').then((m) => m.readConfigFiles(sources)),
+  readConfigFiles: (sources) => import('../config/file.js').then((m) => m.readConfigFiles(sources)),
 };

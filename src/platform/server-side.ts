@@ -1,8 +1,8 @@
 // What every server-side platform shares (Node, Deno, Bun, edge workers): private-key auth,
 // proxies, and settings from the environment.
-import { ENV_NAMES, optionsFromEnv, optionsOfSources } from '../config-layers.js';
-import { proxyOf } from '../config-proxy.js';
-import { checkServiceApp } from '../config-service-app.js';
+import { ENV_NAMES, optionsFromEnv, optionsOfSources } from '../config/layers.js';
+import { proxyOf } from '../config/proxy.js';
+import { checkServiceApp } from '../config/service-app.js';
 import { lazyServiceApp } from '../oauth/lazy-service-app.js';
 import { neverSent } from '../transport/never-sent.js';
 import type { Platform } from './types.js';

@@ -1,10 +1,11 @@
-import type { ConfigNames, ConfigRuntime, OktaSessionsOptions, ResolvedProxy } from '../config.js';
-import type { ConfigSources } from '../config-file.js';
-import type { ConfigLayer } from '../config-layers.js';
+import type { ConfigNames, ConfigRuntime, OktaSessionsOptions } from '../config/options.js';
+import type { ConfigSources } from '../config/file.js';
+import type { ConfigLayer } from '../config/layers.js';
 import type { lazyServiceApp } from '../oauth/lazy-service-app.js';
 import type { ServiceAppConfig } from '../oauth/service-app.js';
 import type { FetchFunction } from '../transport/fetch.js';
 import type { Transport } from '../transport/transport.js';
+import type { ResolvedProxy } from '../transport/undici.js';
 
 /** What differs between Node, server-side fetch runtimes (Deno, Bun, edge workers) and browsers. */
 export interface Platform extends ConfigRuntime {

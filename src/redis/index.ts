@@ -1,12 +1,12 @@
 // okta-sessions/redis: a rate-limit store shared by every process through Redis. ioredis is an
 // optional peer dependency, loaded on first use, so the main entry never pulls it in.
-import { notify } from '../notify.js';
-import type { RateLimitState } from '../rate-limit.js';
+import { notify } from '../call/notify.js';
+import type { RateLimitState } from '../rate-limit/headers.js';
 import {
   memoryRateLimitStore,
   type RateLimitBucket,
   type RateLimitStore,
-} from '../rate-limit-store.js';
+} from '../rate-limit/store.js';
 import { RECORD, RESERVE } from './scripts.js';
 
 /**

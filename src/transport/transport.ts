@@ -2,14 +2,15 @@
 // façade hands over a request it has fully decided, and gets back a status, headers and a body
 // it reads with a size bound of its choosing. Implementations: undici.ts (Node) and fetch.ts
 // (browsers, workers, Deno, Bun, and any `fetch` a caller passes).
-import type { HeaderReader } from '../rate-limit.js';
 
-/** How the façade ends a request early, in whatever phase it is. */
-export interface Cancel {
-  /** A standard signal that aborts with the reason; created on first use, for fetch. */
-  readonly signal: AbortSignal;
-  /** Calls `stop` once with the reason when the request must end (at once if it already has). */
-  onCancel(stop: (reason: unknown) => void): void;
+import type { Cancel } from '../time/deadline.js';
+
+export type { Cancel };
+
+/** Anything with WHATWG-style `get` and `forEach`: a `Headers` object or a transport's headers. */
+export interface HeaderReader {
+  get(name: string): string | null;
+  forEach(callback: (value: string, name: string) => void): void;
 }
 
 /** One HTTP request, with everything decided: nothing is added or followed on the way. */

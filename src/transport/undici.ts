@@ -1,15 +1,23 @@
 // The Node transport: undici's Pool, driven through its public dispatch API, without WHATWG
 // Request/Response objects (building those costs more than the rest of a call).
 import type { Dispatcher, Pool } from 'undici';
-import type { ResolvedProxy } from '../config.js';
-import type { HeaderReader } from '../rate-limit.js';
 import type { FetchFunction } from './fetch.js';
 import {
   BodyTooLargeError,
+  type HeaderReader,
   type Transport,
   type TransportRequest,
   type TransportResponse,
 } from './transport.js';
+
+/** A checked proxy setting: every variable given explicitly, so undici reads no environment. */
+export interface ResolvedProxy {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+  /** `host:port` of the proxies, for messages: never the credentials. */
+  label: string;
+}
 
 // Per origin, shared by every client in the process, like a global agent. undici unreferences
 // idle sockets, so an idle pool never keeps the process alive.

@@ -1,8 +1,8 @@
 // Org URLs that the client's constructor and okta-sessions/current-session must judge alike:
-// both apply the rule of src/org-url.ts (issue #24). `origin`: what an accepted URL becomes;
+// both apply the rule of src/config/org-url.ts (issue #24). `origin`: what an accepted URL becomes;
 // `problem`: what a refused one is refused for. No message may quote the URL (it might hold
 // user:pass@, or be a token pasted into the wrong place).
-import type { OrgUrlProblem } from '../../src/org-url.js';
+import type { OrgUrlProblem } from '../../src/config/org-url.js';
 
 export interface OrgUrlCase {
   orgUrl: string;

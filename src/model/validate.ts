@@ -1,4 +1,4 @@
-import { OktaValidationError } from './errors/validation-error.js';
+import { OktaValidationError } from '../errors/validation-error.js';
 
 /** The longest delay timers can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;

@@ -3,18 +3,38 @@
 // force), at most maxDelayMs in all, and then goes anyway (a 429 is still retried by the retry
 // policy). The store's round trips count against the attempt's deadline: a store that fails or
 // does not answer in time is replaced by this process's memory for a while, and said so once.
-import { Deadline, sleep } from './abort.js';
-import type { Clock } from './clock.js';
-import { OktaConfigError } from './errors/config-error.js';
-import { notify, type OktaWarning } from './notify.js';
-import type { RateLimitState } from './rate-limit.js';
-import type { RouteId } from './operations.js';
+import { Deadline, sleep } from '../time/deadline.js';
+import type { Clock } from '../time/clock.js';
+import { OktaConfigError } from '../errors/config-error.js';
+import type { OktaWarning } from '../config/options.js';
+import { notify } from './notify.js';
+import type { RateLimitState } from '../rate-limit/headers.js';
+import type { RouteId } from '../model/operations.js';
 import {
-  bucketOf,
   memoryStore,
   type RateLimitBucket,
+  type RateLimitGroup,
   type RateLimitStore,
-} from './rate-limit-store.js';
+} from '../rate-limit/store.js';
+
+// Every route names its bucket here, as Okta's rate-limit tables group the endpoints. Typed by
+// route, so a new operation without a bucket does not compile.
+const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
+  createSession: 'sessions',
+  getSession: 'sessions',
+  refreshSession: 'sessions',
+  revokeSession: 'sessions',
+  getCurrentSession: 'me',
+  refreshCurrentSession: 'me',
+  closeCurrentSession: 'me',
+  getAccessToken: 'oauth-token',
+};
+
+/** The bucket of a route in an org. */
+export function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
+  const group = BUCKETS[id];
+  return { orgUrl, group, key: `${orgUrl} ${group}` };
+}
 
 /** Up to this share of a wait is added at random, so waiting clients do not all wake at once. */
 const JITTER_SHARE = 0.1;

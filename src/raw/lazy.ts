@@ -2,8 +2,8 @@
 // middleware (raw-middleware.ts) sit behind a dynamic import, so bundlers put them in a chunk
 // of their own that apps using only the façade never download.
 import type { Client, Middleware } from 'openapi-fetch';
-import type { paths } from '../generated/schema.js';
-import type { RawOptions } from './raw-middleware.js';
+import type { paths } from '../../generated/schema.js';
+import type { RawOptions } from './middleware.js';
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
@@ -14,7 +14,7 @@ export function lazyRawClient(options: RawOptions): Client<paths> {
   // Middleware a caller adds before the client has loaded, in order, after ours.
   const added: Middleware[] = [];
   const load = () =>
-    (loading ??= import('./raw-middleware.js').then(({ createRawClient }) => {
+    (loading ??= import('./middleware.js').then(({ createRawClient }) => {
       client = createRawClient(options);
       client.use(...added);
       return client;

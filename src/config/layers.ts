@@ -1,9 +1,9 @@
 // Settings in layers, as the official Okta SDKs read them: okta.yaml files, the OKTA_CLIENT_*
 // variables, then the caller's overrides. For fromEnv, fromConfig and the CLI; reached through
 // `#platform`, so browser bundles (which have no environment) leave it out.
-import type { ConfigNames, OktaSessionsOptions } from './config.js';
-import { proxyEnvOf } from './config-proxy.js';
-import { fail } from './errors/config-error.js';
+import type { ConfigNames, OktaSessionsOptions } from './options.js';
+import { proxyEnvOf } from './proxy.js';
+import { fail } from '../errors/config-error.js';
 
 /** The names fromEnv and fromConfig use: the official SDKs' variables and okta.yaml keys. */
 export const ENV_NAMES: ConfigNames = {

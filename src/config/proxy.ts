@@ -1,7 +1,8 @@
 // The Node transport's proxy: the `proxy` option, or HTTPS_PROXY/HTTP_PROXY/NO_PROXY. Reached
 // through `#platform`: browsers use their own proxy settings, so their bundles leave this out.
-import type { OktaSessionsOptions, ProxyEnv, ResolvedProxy } from './config.js';
-import { fail } from './errors/config-error.js';
+import type { ResolvedProxy } from '../transport/undici.js';
+import type { OktaSessionsOptions, ProxyEnv } from './options.js';
+import { fail } from '../errors/config-error.js';
 import { processEnv } from './process-env.js';
 
 /**

@@ -1,11 +1,11 @@
 // A service app's settings (private-key auth), checked in the constructor. Reached through
 // `#platform`: browser bundles never carry it (a private key never belongs in a page).
-import { routes } from '../generated/operations.js';
-import type { ConfigNames, OktaSessionsOptions } from './config.js';
-import { fail } from './errors/config-error.js';
-import { readPrivateKey } from './oauth/keys.js';
-import type { ServiceAppConfig } from './oauth/service-app.js';
-import { headerValueProblem } from './validate.js';
+import { routes } from '../../generated/operations.js';
+import type { ConfigNames, OktaSessionsOptions } from './options.js';
+import { fail } from '../errors/config-error.js';
+import { readPrivateKey } from '../oauth/keys.js';
+import type { ServiceAppConfig } from '../oauth/service-app.js';
+import { headerValueProblem } from '../model/validate.js';
 
 /** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
 export const SPEC_SCOPES: readonly string[] = [

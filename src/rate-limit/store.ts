@@ -1,8 +1,7 @@
 // Where the throttle keeps what it knows about Okta's rate-limit windows. The default store is
 // the process's own memory; a shared store (okta-sessions/redis) lets a fleet share one budget.
-import { systemClock, type Clock } from './clock.js';
-import type { RouteId } from './operations.js';
-import { nextThrottleUntil, type RateLimitState } from './rate-limit.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { nextThrottleUntil, type RateLimitState } from './headers.js';
 
 /**
  * An endpoint group that Okta counts as one rate-limit bucket: the cookie (`/me`) operations;
@@ -47,25 +46,6 @@ export interface RateLimitStore {
   reserve(bucket: RateLimitBucket): number | Promise<number>;
   /** Takes note of what a response (success or error) said about the bucket's window. */
   record(bucket: RateLimitBucket, state: RateLimitState): void | Promise<void>;
-}
-
-// Every route names its bucket here, as Okta's rate-limit tables group the endpoints. Typed by
-// route, so a new operation without a bucket does not compile.
-const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
-  createSession: 'sessions',
-  getSession: 'sessions',
-  refreshSession: 'sessions',
-  revokeSession: 'sessions',
-  getCurrentSession: 'me',
-  refreshCurrentSession: 'me',
-  closeCurrentSession: 'me',
-  getAccessToken: 'oauth-token',
-};
-
-/** The bucket of a route in an org. */
-export function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
-  const group = BUCKETS[id];
-  return { orgUrl, group, key: `${orgUrl} ${group}` };
 }
 
 /**

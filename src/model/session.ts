@@ -1,6 +1,6 @@
-import { sessionShape } from '../generated/operations.js';
+import { sessionShape } from '../../generated/operations.js';
 import { parseDateTime } from './date-time.js';
-import type { components } from '../generated/schema.js';
+import type { components } from '../../generated/schema.js';
 
 type Schemas = components['schemas'];
 

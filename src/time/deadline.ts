@@ -1,7 +1,14 @@
 // Cancellation and deadlines: the caller's AbortSignal, each attempt's timeout, and the one
 // place that listens to a signal.
 import type { Clock } from './clock.js';
-import type { Cancel } from './transport/transport.js';
+
+/** How the façade ends a request early, in whatever phase it is. */
+export interface Cancel {
+  /** A standard signal that aborts with the reason; created on first use, for fetch. */
+  readonly signal: AbortSignal;
+  /** Calls `stop` once with the reason when the request must end (at once if it already has). */
+  onCancel(stop: (reason: unknown) => void): void;
+}
 
 type Listener = (reason: unknown) => void;
 

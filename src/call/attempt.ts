@@ -2,18 +2,18 @@
 // the transport under the attempt's deadline, and turn the answer into the parsed value or a
 // typed error. API calls and a service app's token requests alike come through here.
 import type { Authorizer } from './auth.js';
-import { Deadline } from './abort.js';
-import type { Clock } from './clock.js';
-import type { RefineError, Scrubber } from './errors/factory.js';
-import { OktaInvalidResponseError } from './errors/invalid-response-error.js';
-import { OktaNetworkError } from './errors/network-error.js';
-import { isOktaError } from './errors/okta-error.js';
-import { OktaTimeoutError } from './errors/timeout-error.js';
-import type { RouteId } from './operations.js';
-import { readRateLimit } from './rate-limit.js';
+import { Deadline } from '../time/deadline.js';
+import type { Clock } from '../time/clock.js';
+import type { RefineError, Scrubber } from '../errors/factory.js';
+import { OktaInvalidResponseError } from '../errors/invalid-response-error.js';
+import { OktaNetworkError } from '../errors/network-error.js';
+import { isOktaError } from '../errors/okta-error.js';
+import { OktaTimeoutError } from '../errors/timeout-error.js';
+import type { RouteId } from '../model/operations.js';
+import { readRateLimit } from '../rate-limit/headers.js';
 import type { Tried } from './retry.js';
 import type { Throttle } from './throttle.js';
-import { BodyTooLargeError, type Transport } from './transport/transport.js';
+import { BodyTooLargeError, type Transport } from '../transport/transport.js';
 
 /** What every attempt of one client shares. */
 export interface Wire {
@@ -112,7 +112,7 @@ async function exchange<T>(
   if (!ok) {
     const now = wire.clock.now();
     // The error factory loads with the first error: a page whose calls succeed never fetches it.
-    const { apiErrorOf } = await import('./errors/factory.js');
+    const { apiErrorOf } = await import('../errors/factory.js');
     throw await apiErrorOf(response, call.method, url, clean, wire.refine, rateLimit, now);
   }
   const value = await response

@@ -3,7 +3,7 @@
 // constructor applies it through checkOrgUrl, which adds advice of its own (placeholders,
 // admin domains, a repeated .com) and fuller messages. No message quotes the value given: it
 // might be a token pasted into the wrong place, or hold user:pass@.
-import { fail } from './errors/config-error.js';
+import { fail } from '../errors/config-error.js';
 
 /**
  * A URL's protocol and hostname when plain http:// may be used, or https:// for any host.

@@ -1,7 +1,7 @@
 // jose and yaml are optional peer dependencies, as ioredis is: only private-key auth and okta.yaml
 // files need them, so installs that use neither do not carry them. When a feature needs one that
 // is not installed, the error says what to install, and nothing else (no stack, no paths).
-import { OktaConfigError } from './errors/config-error.js';
+import { OktaConfigError } from './config-error.js';
 
 /** True when `error` says that the package `name` itself is not installed. */
 export function isMissingPackage(error: unknown, name: string): boolean {

@@ -4,9 +4,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigLayer } from './config-layers.js';
-import { OktaConfigError } from './errors/config-error.js';
-import { isMissingPackage, missingPeer } from './optional-peer.js';
+import type { ConfigLayer } from './layers.js';
+import { OktaConfigError } from '../errors/config-error.js';
+import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
 
 /**
  * Where {@link OktaSessions.fromConfig} looks for settings; every field has a default.

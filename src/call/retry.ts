@@ -1,51 +1,14 @@
-import { TOKEN_OPERATION, type RouteId } from './operations.js';
+import { TOKEN_OPERATION, type RouteId } from '../model/operations.js';
 import type { Authorizer } from './auth.js';
-import type { Clock } from './clock.js';
-import { OktaApiError } from './errors/api-error.js';
-import { OktaNetworkError } from './errors/network-error.js';
-import { OktaRateLimitError } from './errors/rate-limit-error.js';
-import { OktaTimeoutError } from './errors/timeout-error.js';
+import type { Clock } from '../time/clock.js';
+import { OktaApiError } from '../errors/api-error.js';
+import { OktaNetworkError } from '../errors/network-error.js';
+import { OktaRateLimitError } from '../errors/rate-limit-error.js';
+import { OktaTimeoutError } from '../errors/timeout-error.js';
 import { notify } from './notify.js';
-import { sleep } from './abort.js';
+import type { RetryInfo } from '../config/options.js';
 
-/**
- * What {@link OktaSessions} reports before each retry. Contains no secrets.
- *
- * @example
- * ```ts
- * const onRetry = (info: RetryInfo) =>
- *   logger.warn({ ...info }, `retrying ${info.operationId} in ${info.delayMs} ms (${info.reason})`);
- * ```
- */
-export interface RetryInfo {
-  /** The operation being retried, e.g. `getSession`; `getAccessToken` for a service app's token request. */
-  operationId: RouteId;
-  /** 1 for the first retry, 2 for the second... */
-  attempt: number;
-  /** How long the client waits before the retry. */
-  delayMs: number;
-  /** The status that caused the retry; undefined for network failures. */
-  status?: number;
-  /** `X-Okta-Request-Id` of the failed attempt, if any. */
-  requestId?: string;
-  /** Why the call is retried. */
-  reason: 'rate-limit' | 'server-error' | 'network' | 'timeout';
-}
-
-/**
- * Retry settings; see the README's retry table for what is retried.
- *
- * @example
- * ```ts
- * new OktaSessions({ orgUrl, apiToken, retry: { maxRetries: 0 } }); // never retry
- * ```
- */
-export interface RetryOptions {
-  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
-  maxRetries?: number;
-  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
-  maxDelayMs?: number;
-}
+import { sleep } from '../time/deadline.js';
 
 const BACKOFF_BASE_MS = 250;
 // Statuses where the server (or a gateway in front of it) did not do the work.

@@ -2,19 +2,19 @@
 // credential (a service app's token machinery included) and the pipeline every call runs on.
 import type { Call } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
-import { systemClock } from './clock.js';
-import type { OktaSessionsOptions, ResolvedConfig } from './config.js';
-import { oauthError } from './errors/oauth-factory.js';
+import { systemClock } from '../time/clock.js';
+import type { OktaSessionsOptions, ResolvedConfig } from '../config/options.js';
+import { oauthError } from '../errors/oauth-factory.js';
 import { defaultOnWarning } from './notify.js';
-import { TOKEN_ROUTE } from './operations.js';
+import { TOKEN_ROUTE } from '../model/operations.js';
 import type { Pipeline } from './pipeline.js';
-import type { Platform } from './platform/types.js';
-import { requestScrubber } from './redact.js';
+import type { Platform } from '../platform/types.js';
+import { requestScrubber } from '../text/redact.js';
 import { attempt } from './attempt.js';
 import { Throttle } from './throttle.js';
-import { fetchTransport, type FetchFunction } from './transport/fetch.js';
-import type { SendToken } from './oauth/token-request.js';
-import { VERSION } from './version.js';
+import { fetchTransport, type FetchFunction } from '../transport/fetch.js';
+import type { SendToken } from '../oauth/token-request.js';
+import { VERSION } from '../model/version.js';
 
 /** Header names in lowercase, as the client sends every header (so a caller's `accept` replaces ours). */
 export function lowercased(headers: Record<string, string> | undefined): Record<string, string> {

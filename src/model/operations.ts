@@ -1,4 +1,4 @@
-import { routes, type OperationId } from '../generated/operations.js';
+import { routes, type OperationId } from '../../generated/operations.js';
 
 export { routes, type OperationId };
 

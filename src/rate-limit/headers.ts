@@ -1,9 +1,6 @@
-/** Anything with WHATWG-style `get` and `forEach`: a `Headers` object or a transport's headers. */
-export interface HeaderReader {
-  get(name: string): string | null;
-  forEach(callback: (value: string, name: string) => void): void;
-}
+import type { HeaderReader } from '../transport/transport.js';
 
+export type { HeaderReader };
 /** What Okta's rate-limit headers say about the current window. */
 export interface RateLimitState {
   limit: number | undefined;

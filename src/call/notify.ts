@@ -1,3 +1,5 @@
+import type { OktaWarning } from '../config/options.js';
+
 /**
  * Calls an observer (a logging or metrics hook) so that it can never change the outcome of the
  * call it watches: a throw is swallowed, and so is the rejection of an async observer, which
@@ -15,22 +17,6 @@ export function notify<T>(observer: ((info: T) => unknown) | undefined, info: T)
   } catch {
     // A failing observer must not change the outcome of the call.
   }
-}
-
-/**
- * Something that degraded without failing a call: a rate-limit store that failed and was
- * replaced by memory, for instance. Contains no secrets.
- *
- * @example
- * ```ts
- * const onWarning = (warning: OktaWarning) => logger.warn({ code: warning.code }, warning.message);
- * ```
- */
-export interface OktaWarning {
-  /** A stable identifier, e.g. `OKTA_SESSIONS_STORE_FAILED`. */
-  code: string;
-  /** What happened and what the client does about it. */
-  message: string;
 }
 
 /** Where warnings go when the client is given no `onWarning`: Node's, or nowhere. */

@@ -1,9 +1,12 @@
-import { securitySchemes, type SecuritySchemeName } from '../generated/operations.js';
-import type { AccessTokenSource, ResolvedConfig } from './config.js';
-import { OktaConfigError } from './errors/config-error.js';
-import type { ServiceAppHandle } from './oauth/lazy-service-app.js';
-import { routes, type OperationId, type RouteId } from './operations.js';
-import { tokenProblem } from './validate.js';
+import { securitySchemes, type SecuritySchemeName } from '../../generated/operations.js';
+import type { AccessTokenSource, ResolvedConfig } from '../config/options.js';
+import { OktaConfigError } from '../errors/config-error.js';
+import type { ServiceAppHandle } from '../oauth/lazy-service-app.js';
+import { routes, type OperationId, type RouteId } from '../model/operations.js';
+import { tokenProblem } from '../model/validate.js';
+import type { CredentialHeaders, FailureJudge } from '../model/credential.js';
+
+export type { CredentialHeaders, FailureJudge };
 
 const DESCRIBE: Record<SecuritySchemeName, string> = {
   apiToken: 'an API token (apiToken)',
@@ -57,15 +60,6 @@ function headerNameOf(scheme: SecuritySchemeName): string {
   const definition = securitySchemes[scheme];
   return 'name' in definition ? definition.name : 'Authorization';
 }
-
-/** The credential headers of one request, names lowercase. */
-export type CredentialHeaders = Readonly<Record<string, string>>;
-
-/** What a failure means to the credential: see {@link Authorizer.failures}. */
-export type FailureJudge = (
-  error: unknown,
-  sent: Record<string, string> | undefined,
-) => 'repeat' | 'token' | undefined;
 
 /** Chooses the credential of each request. */
 export interface Authorizer {

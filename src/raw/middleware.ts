@@ -1,14 +1,14 @@
 // `okta.raw`'s openapi-fetch client: the façade's authorizer, error factory and secret
 // collector reach it through one thin middleware. Loaded by raw.ts on the first raw call.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { paths } from '../generated/schema.js';
-import type { Authorizer } from './auth.js';
-import { apiErrorOf, type RefineError } from './errors/factory.js';
-import { OktaNetworkError } from './errors/network-error.js';
-import { isOktaError } from './errors/okta-error.js';
-import { fillPath, routes, type OperationId } from './operations.js';
-import { scrubberOf, secretsOfRequest } from './redact.js';
-import { fromFetchResponse, type FetchFunction } from './transport/fetch.js';
+import type { paths } from '../../generated/schema.js';
+import type { Authorizer } from '../call/auth.js';
+import { apiErrorOf, type RefineError } from '../errors/factory.js';
+import { OktaNetworkError } from '../errors/network-error.js';
+import { isOktaError } from '../errors/okta-error.js';
+import { fillPath, routes, type OperationId } from '../model/operations.js';
+import { scrubberOf, secretsOfRequest } from '../text/redact.js';
+import { fromFetchResponse, type FetchFunction } from '../transport/fetch.js';
 
 /** What `okta.raw` is built from. */
 export interface RawOptions {

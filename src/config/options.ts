@@ -2,13 +2,13 @@
 // only servers use (private-key auth, proxies) is checked by the runtime's functions, which the
 // entry points take from `#platform` (config-service-app.ts, config-proxy.ts), so that browser
 // bundles leave them out. A pure function of its inputs: no module state, no `#platform`.
-import { fail } from './errors/config-error.js';
-import type { ServiceAppConfig } from './oauth/service-app.js';
+import type { ResolvedProxy } from '../transport/undici.js';
+import { fail } from '../errors/config-error.js';
+import type { ServiceAppConfig } from '../oauth/service-app.js';
 import { checkOrgUrl } from './org-url.js';
-import type { RetryInfo, RetryOptions } from './retry.js';
-import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from './validate.js';
-import type { OktaWarning } from './notify.js';
-import { memoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
+import type { RouteId } from '../model/operations.js';
+import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from '../model/validate.js';
+import { memoryRateLimitStore, type RateLimitStore } from '../rate-limit/store.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -164,15 +164,6 @@ export interface ResolvedConfig {
   throttle: RateLimitStore | undefined;
   /** The Node transport's proxy; undefined for none. */
   proxy: ResolvedProxy | undefined;
-}
-
-/** A checked proxy setting: every variable given explicitly, so undici reads no environment. */
-export interface ResolvedProxy {
-  httpProxy: string;
-  httpsProxy: string;
-  noProxy: string;
-  /** `host:port` of the proxies, for messages: never the credentials. */
-  label: string;
 }
 
 /**
@@ -345,4 +336,59 @@ function throttleStore(option: OktaSessionsOptions['throttle']): RateLimitStore 
     );
   }
   return store as RateLimitStore;
+}
+
+/**
+ * What {@link OktaSessions} reports before each retry. Contains no secrets.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (info: RetryInfo) =>
+ *   logger.warn({ ...info }, `retrying ${info.operationId} in ${info.delayMs} ms (${info.reason})`);
+ * ```
+ */
+export interface RetryInfo {
+  /** The operation being retried, e.g. `getSession`; `getAccessToken` for a service app's token request. */
+  operationId: RouteId;
+  /** 1 for the first retry, 2 for the second... */
+  attempt: number;
+  /** How long the client waits before the retry. */
+  delayMs: number;
+  /** The status that caused the retry; undefined for network failures. */
+  status?: number;
+  /** `X-Okta-Request-Id` of the failed attempt, if any. */
+  requestId?: string;
+  /** Why the call is retried. */
+  reason: 'rate-limit' | 'server-error' | 'network' | 'timeout';
+}
+
+/**
+ * Retry settings; see the README's retry table for what is retried.
+ *
+ * @example
+ * ```ts
+ * new OktaSessions({ orgUrl, apiToken, retry: { maxRetries: 0 } }); // never retry
+ * ```
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
+  maxRetries?: number;
+  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
+  maxDelayMs?: number;
+}
+
+/**
+ * Something that degraded without failing a call: a rate-limit store that failed and was
+ * replaced by memory, for instance. Contains no secrets.
+ *
+ * @example
+ * ```ts
+ * const onWarning = (warning: OktaWarning) => logger.warn({ code: warning.code }, warning.message);
+ * ```
+ */
+export interface OktaWarning {
+  /** A stable identifier, e.g. `OKTA_SESSIONS_STORE_FAILED`. */
+  code: string;
+  /** What happened and what the client does about it. */
+  message: string;
 }
