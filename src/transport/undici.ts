@@ -121,7 +121,6 @@ function headerReader(
 
 /** A cancellation reason undici accepts (it wants an Error); the façade keeps the real one. */
 const asError = (reason: unknown): Error =>
-  // Stryker disable next-line StringLiteral: never shown; the call rejects with the caller's reason.
   reason instanceof Error ? reason : new Error('request cancelled');
 
 interface Reader {
@@ -146,7 +145,6 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
   #done = false;
   #error: unknown = undefined;
   #reader: Reader | undefined;
-  // Stryker disable next-line BooleanLiteral: an exchange is cancelled unstarted only while queued, which withdraw() catches.
   #started = false;
 
   constructor(
@@ -189,8 +187,8 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
     this.#cancelled = reason;
     // Not yet handed to undici (cancelled early, or waiting in the lane): no socket is touched.
     // The call has rejected already through the attempt's race, so only this exchange's own
-    // promise (which nothing awaits any more) depends on the branch below.
-    // Stryker disable next-line LogicalOperator,BlockStatement: the call has rejected already (see above).
+    // promise (which nothing awaits any more) depends on the branch below: see
+    // test/undici-transport.test.ts.
     if (this.#lane.withdraw(this) || !this.#started) {
       this.#reject(reason);
       return;
