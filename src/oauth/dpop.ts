@@ -24,7 +24,6 @@ export interface ProofTarget {
 
 /** `htu`: scheme://host/path of the real request, without query or fragment (RFC 9449 §4.2). */
 export function htuOf(url: string): string {
-  // Stryker disable next-line Regex: a fragment always follows the query in the URLs openapi-fetch builds.
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
 }
@@ -34,7 +33,7 @@ export function htuOf(url: string): string {
 const htmJson = new Map<string, string>();
 function htmOf(method: string): string {
   let json = htmJson.get(method);
-  // Stryker disable next-line ConditionalExpression: a cache; encoding again gives the same text.
+  // Stryker disable next-line ConditionalExpression: `true` only skips the cache, encoding again gives the same text (the DPoP tests kill `false`).
   if (json === undefined) {
     json = JSON.stringify(method.toUpperCase());
     // Stryker disable next-line ConditionalExpression,EqualityOperator: only the cache's memory bound differs.
@@ -91,7 +90,7 @@ export class DpopKey {
   }
 
   #ath(token: string): string {
-    // Stryker disable next-line ConditionalExpression: a cache; hashing again gives the same `ath`.
+    // Stryker disable next-line ConditionalExpression: `true` only skips the cache, hashing again gives the same `ath` (the DPoP tests kill `false`).
     if (this.#athFor?.token !== token) {
       const ath = this.#crypto.createHash('sha256').update(token).digest('base64url');
       this.#athFor = { token, ath };

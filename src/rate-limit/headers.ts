@@ -28,7 +28,7 @@ function smallestNumber(value: string | null): number | undefined {
     const trimmed = part.trim();
     if (!/^\d+$/.test(trimmed)) continue;
     const n = Number(trimmed);
-    // Stryker disable next-line EqualityOperator: `<=` only swaps equal values, same minimum.
+    // Stryker disable next-line EqualityOperator: `<=` only swaps equal values, same minimum (the tests kill `!==` and `>=`).
     if (Number.isSafeInteger(n) && (best === undefined || n < best)) best = n;
   }
   return best;
@@ -41,7 +41,7 @@ function httpDate(value: string | null): Date | undefined {
 }
 
 function retryAfterMs(value: string | null, serverDate: Date | undefined): number | undefined {
-  // Stryker disable next-line ConditionalExpression: null also reads as no number and no date below.
+  // Stryker disable next-line ConditionalExpression: with `false`, null reads as no number and no date below (the tests kill `true`).
   if (value === null) return undefined;
   const seconds = smallestNumber(value);
   if (seconds !== undefined) return seconds * 1000;

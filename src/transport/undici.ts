@@ -36,7 +36,7 @@ const UNREAD_BYTES = 64 * 1024;
 const POOL_FILE = 'undici/lib/dispatcher/pool.js';
 let PoolClass: Promise<typeof Pool> | undefined;
 
-// Stryker disable next-line ConditionalExpression: the public entry serves the same Pool; only memory differs.
+// Stryker disable next-line ConditionalExpression: `false` falls back to the public entry, the same Pool, only memory differs (jest kills `true`: its CommonJS import() has no default).
 const isPoolClass = (value: unknown): value is typeof Pool => typeof value === 'function';
 
 async function importPool(): Promise<typeof Pool> {
@@ -68,7 +68,7 @@ class Lane {
 
   enter(exchange: Exchange): void {
     // Nobody waits while a connection is free: leave() hands each freed one to the next in line.
-    // Stryker disable next-line EqualityOperator: lane count (see Lane)
+    // Stryker disable next-line EqualityOperator: `<=` is lane count (see Lane); `>=` queues every request for good, which any test kills
     if (this.#active < CONNECTIONS) {
       this.#active++;
       exchange.start();
@@ -129,7 +129,6 @@ function headerReader(
 
 /** A cancellation reason undici accepts (it wants an Error); the façade keeps the real one. */
 const asError = (reason: unknown): Error =>
-  // Stryker disable next-line StringLiteral: never shown; the call rejects with the caller's reason.
   reason instanceof Error ? reason : new Error('request cancelled');
 
 interface Reader {
@@ -154,7 +153,6 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
   #done = false;
   #error: unknown = undefined;
   #reader: Reader | undefined;
-  // Stryker disable next-line BooleanLiteral: an exchange is cancelled unstarted only while queued, which withdraw() catches.
   #started = false;
 
   constructor(
@@ -197,8 +195,8 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
     this.#cancelled = reason;
     // Not yet handed to undici (cancelled early, or waiting in the lane): no socket is touched.
     // The call has rejected already through the attempt's race, so only this exchange's own
-    // promise (which nothing awaits any more) depends on the branch below.
-    // Stryker disable next-line LogicalOperator,BlockStatement: the call has rejected already (see above).
+    // promise (which nothing awaits any more) depends on the branch below: see
+    // test/undici-transport.test.ts.
     if (this.#lane.withdraw(this) || !this.#started) {
       this.#reject(reason);
       return;
@@ -239,7 +237,7 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
   onResponseEnd(): void {
     // After an overflow (already done) undici reports the abort as an error, not an end; were
     // it to end as well, only the lane count would be off.
-    // Stryker disable next-line ConditionalExpression: lane count (see Lane)
+    // Stryker disable next-line ConditionalExpression: `false` is lane count (see Lane); `true` never finishes a body, which any test kills
     if (this.#done) return;
     this.#done = true;
     this.#lane.leave();
@@ -274,7 +272,7 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
   #finish(reader: Reader): void {
     const chunks = this.#chunks;
     reader.resolve(
-      // Stryker disable next-line ConditionalExpression: one chunk concatenated is the same text.
+      // Stryker disable next-line ConditionalExpression: with `false` one chunk concatenated is the same text (the tests kill `true`: an empty body).
       chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
     );
   }
@@ -284,7 +282,7 @@ class Exchange implements Dispatcher.DispatchHandler, TransportResponse {
     this.#chunks = [];
     this.#reader = undefined;
     // Dropped, not drained: a hostile server could send without end.
-    // Stryker disable next-line ConditionalExpression: lane count (see Lane); aborting an ended exchange does nothing
+    // Stryker disable next-line ConditionalExpression: `true` is lane count (see Lane), aborting an ended exchange does nothing; the tests kill `false`
     if (!this.#done) {
       // Stryker disable next-line BooleanLiteral: lane count (see Lane); the abort's error finds the reader gone
       this.#done = true;
@@ -360,7 +358,7 @@ export function proxyTransport(proxy: ResolvedProxy): Transport {
     async request(request: TransportRequest): Promise<TransportResponse> {
       const route = await proxyRouteFor(proxy);
       let lane = route.lanes.get(request.origin);
-      // Stryker disable next-line ConditionalExpression: lane count (see Lane)
+      // Stryker disable next-line ConditionalExpression: `true` is lane count (see Lane); the proxy tests kill `false` (no lane)
       if (!lane) {
         lane = new Lane(route.agent);
         route.lanes.set(request.origin, lane);
