@@ -50,7 +50,8 @@ module.exports = {
     {
       name: 'emulator-stands-alone',
       severity: 'error',
-      comment: 'The emulator answers as Okta does from the spec, and imports nothing of the client.',
+      comment:
+        'The emulator answers as Okta does from the spec, and imports nothing of the client.',
       from: { path: '^src/emulator/' },
       to: { path: '^src/', pathNot: '^src/emulator/' },
     },

@@ -6,8 +6,6 @@ import { routes, type OperationId, type RouteId } from '../model/operations.js';
 import { tokenProblem } from '../model/validate.js';
 import type { CredentialHeaders, FailureJudge } from '../model/credential.js';
 
-export type { CredentialHeaders, FailureJudge };
-
 const DESCRIBE: Record<SecuritySchemeName, string> = {
   apiToken: 'an API token (apiToken)',
   oauth2: 'an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey)',

@@ -31,7 +31,7 @@ const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
 };
 
 /** The bucket of a route in an org. */
-export function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
+function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
   const group = BUCKETS[id];
   return { orgUrl, group, key: `${orgUrl} ${group}` };
 }
@@ -40,7 +40,7 @@ export function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
 const JITTER_SHARE = 0.1;
 const MAX_JITTER_MS = 1000;
 /** How long a failed store is left alone before the next call asks it again. */
-export const STORE_RETRY_MS = 5_000;
+const STORE_RETRY_MS = 5_000;
 
 export class Throttle {
   readonly #orgUrl: string;

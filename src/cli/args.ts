@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './io.js';
 
 /** One flag of a command: its parser type, the placeholder of its value, and what it does. */
-export interface Flag {
+interface Flag {
   type: 'string' | 'boolean';
   short?: string;
   /** The value's placeholder in help, e.g. `URL`; boolean flags have none. */
@@ -30,7 +30,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The closest of `candidates` to `word`, if it is a plausible typo of it. */
-export function closest(word: string, candidates: string[]): string | undefined {
+function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -10,7 +10,7 @@ import { API_COMMANDS, flagsOf, schemesOf } from './commands.js';
 import { describeSession, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
-export const CREATE_LOGIN_USAGE =
+const CREATE_LOGIN_USAGE =
   'okta-sessions create --username U [--password-stdin] [connection flags]';
 
 /** True when `args` ask `create` to sign in with a username (or try to pass a password). */
@@ -19,7 +19,7 @@ export function wantsLogin(args: readonly string[]): boolean {
 }
 
 /** Refuses a password given as a flag value, before anything else looks at the arguments. */
-export function refusePasswordFlag(args: readonly string[]): void {
+function refusePasswordFlag(args: readonly string[]): void {
   if (args.some((a) => a === '--password' || a.startsWith('--password='))) {
     throw new UsageError(
       'a password is never taken as a flag value (it would land in shell history); ' +

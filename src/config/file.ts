@@ -30,7 +30,7 @@ export interface ConfigSources {
 type Yaml = typeof import('yaml');
 
 /** The `okta.yaml` files, first to last (later ones win). */
-export function configFiles(sources: ConfigSources): string[] {
+function configFiles(sources: ConfigSources): string[] {
   return [
     join(sources.homeDir ?? homedir(), '.okta', 'okta.yaml'),
     join(sources.cwd ?? process.cwd(), 'okta.yaml'),

@@ -18,7 +18,7 @@ export const ENV_NAMES: ConfigNames = {
 };
 
 /** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */
-export const OAUTH_KEYS = [
+const OAUTH_KEYS = [
   'authorizationMode',
   'clientId',
   'scopes',
@@ -57,7 +57,7 @@ function groupsOf(keys: readonly string[]): Set<CredentialGroup> {
  * service app may be spread over layers (a key file on the command line, the client id in the
  * environment); a layer's new private key drops the key id that came with an earlier key.
  */
-export function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
+function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
   const merged: ConfigLayer = {};
   for (const layer of layers) {
     const defined = Object.entries(layer).filter(([, value]) => value !== undefined);
@@ -109,7 +109,7 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ConfigL
  * token (`token`, OKTA_CLIENT_TOKEN) as an OAuth 2.0 access token, as the Go and Python SDKs
  * do; `PrivateKey` keeps the service-app keys (which the constructor then judges).
  */
-export function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
+function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
   const { authorizationMode, ...rest } = merged;
   const options = { ...rest } as OktaSessionsOptions & ConfigLayer;
   if (authorizationMode === undefined || authorizationMode === 'SSWS') {

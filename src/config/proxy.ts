@@ -41,7 +41,7 @@ function hostOf(proxy: string): string {
 }
 
 /** The proxy of the options (or the environment), or undefined for none. */
-export function resolveProxy(setting: OktaSessionsOptions['proxy']): ResolvedProxy | undefined {
+function resolveProxy(setting: OktaSessionsOptions['proxy']): ResolvedProxy | undefined {
   if (setting === undefined || setting === false) return undefined;
   if (typeof setting === 'string') {
     const url = checkProxyUrl('proxy', setting);

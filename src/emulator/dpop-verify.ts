@@ -12,7 +12,7 @@ import {
 } from './jws.js';
 
 /** How old a proof's `iat` may be (Okta: 5 minutes); also how long its `jti` is remembered. */
-export const PROOF_MAX_AGE_S = 300;
+const PROOF_MAX_AGE_S = 300;
 /** Clock difference tolerated for an `iat` slightly in the future. */
 const PROOF_FUTURE_S = 60;
 

@@ -181,7 +181,7 @@ export type BodyResult = { readonly ok: true; readonly text: string } | { readon
  * carry it: Node otherwise keeps the connection and reads the rest of the body (gigabytes, if
  * the client says so) to get to the next request.
  */
-export const CLOSE_CONNECTION: readonly string[] = ['Connection', 'close'];
+const CLOSE_CONNECTION: readonly string[] = ['Connection', 'close'];
 
 /**
  * Reads the request body as UTF-8, up to `limit` bytes. Past the limit it stops buffering and

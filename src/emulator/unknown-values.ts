@@ -32,7 +32,7 @@ function widen(value: unknown, key: string | undefined): unknown {
 }
 
 /** The JSON text `body` with the unknown values added; text that is not JSON is returned as is. */
-export function withUnknownValues(body: string): string {
+function withUnknownValues(body: string): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

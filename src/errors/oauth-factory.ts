@@ -16,7 +16,7 @@ const AUTH_PARAM = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
  * `error` and `error_description` of a `WWW-Authenticate: DPoP …` or `Bearer …` challenge
  * (RFC 6750 §3, RFC 9449 §7.1), or undefined when it names no error.
  */
-export function challengeError(
+function challengeError(
   header: string | null | undefined,
 ): { error: string; description: string | undefined } | undefined {
   if (!header) return undefined;

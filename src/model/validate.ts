@@ -60,7 +60,7 @@ export function assertSessionToken(value: unknown): asserts value is string {
 }
 
 /** A cookie header value: line breaks or NUL would let it smuggle in another header. */
-export function assertCookie(value: unknown): asserts value is string {
+function assertCookie(value: unknown): asserts value is string {
   assertText('cookie', value, MAX_TOKEN_LENGTH);
   const problem = headerValueProblem(value);
   if (problem) throw new OktaValidationError('cookie', problem);

@@ -23,7 +23,7 @@ export interface ProofTarget {
 }
 
 /** `htu`: scheme://host/path of the real request, without query or fragment (RFC 9449 §4.2). */
-export function htuOf(url: string): string {
+function htuOf(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
 }

@@ -10,7 +10,7 @@ export interface CachedToken {
 }
 
 /** Tokens are renewed this long before `expires_in` runs out, or at half their life if shorter. */
-export const EXPIRY_MARGIN_MS = 60_000;
+const EXPIRY_MARGIN_MS = 60_000;
 
 /** The moment to stop using a token that lives `expiresInS` seconds from `nowMs`. */
 export function expiresAtOf(nowMs: number, expiresInS: number): number {
