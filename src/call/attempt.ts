@@ -102,8 +102,10 @@ async function exchange<T>(
     cancel: deadline,
   });
   const { status } = response;
+  // Stryker disable next-line ConditionalExpression: no transport hands over a status under 200 (1xx are interim)
   const ok = status >= 200 && status < 300;
   // Read once, for the throttle and for a 429's fields and wait.
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: reading headers nothing needs, or leaving them to the error factory, which reads them itself, changes no outcome
   const rateLimit = throttle || !ok ? readRateLimit(response.headers) : undefined;
   // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
   throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);

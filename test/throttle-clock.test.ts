@@ -1,0 +1,186 @@
+// The throttle and one attempt on a clock the test moves by hand (the pipeline's clock seam):
+// how the store's round trips use up the attempt's time, and how a failing store is reported.
+// The same behaviours with real servers and real time are in test/pipeline.test.ts.
+import { attempt, type Wire } from '../src/call/attempt.js';
+import { Throttle } from '../src/call/throttle.js';
+import type { OktaWarning } from '../src/index.js';
+import { OktaTimeoutError } from '../src/errors/timeout-error.js';
+import type { RateLimitStore } from '../src/rate-limit/store.js';
+import type { Clock } from '../src/time/clock.js';
+import type { Transport } from '../src/transport/transport.js';
+
+/** A clock whose time moves only when the test says so. */
+function manualClock() {
+  let now = 0;
+  let next = 0;
+  const timers = new Map<number, { at: number; run: () => void }>();
+  const clock: Clock = {
+    now: () => now,
+    setTimeout(run, ms) {
+      timers.set(++next, { at: now + ms, run });
+      return next;
+    },
+    clearTimeout: (timer) => void timers.delete(timer as number),
+  };
+  /** Moves time on by `ms`, running each timer that falls due, in order, and what it awaits. */
+  async function advance(ms: number): Promise<void> {
+    const until = now + ms;
+    for (;;) {
+      await flush();
+      const due = [...timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at);
+      if (due.length === 0) break;
+      const [id, timer] = due[0]!;
+      timers.delete(id);
+      now = timer.at;
+      timer.run();
+    }
+    now = until;
+    await flush();
+  }
+  return { clock, advance };
+}
+
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+/** A store whose answers the test gives by hand, in order. */
+function scriptedStore() {
+  const pending: Array<{ resolve: (wait: number) => void; reject: (e: unknown) => void }> = [];
+  const store: RateLimitStore = {
+    reserve: () => new Promise<number>((resolve, reject) => pending.push({ resolve, reject })),
+    record: () => undefined,
+  };
+  return { store, pending };
+}
+
+const timeout = () => new OktaTimeoutError('GET', 'https://acme.okta.com/api/v1/sessions/x', 1000);
+
+function throttleOf(store: RateLimitStore, clock: Clock, warnings: OktaWarning[] = []) {
+  return new Throttle('https://acme.okta.com', store, 60_000, clock, (w) => warnings.push(w));
+}
+
+describe('the store round trips share the attempt budget', () => {
+  test('a second round trip gets what the first left: 1000 ms less 600 ms', async () => {
+    const { clock, advance } = manualClock();
+    const { store, pending } = scriptedStore();
+    let outcome: unknown = 'pending';
+    void throttleOf(store, clock)
+      .wait('getSession', undefined, 1000, timeout)
+      .then(
+        (spent) => (outcome = spent),
+        (error: unknown) => (outcome = error),
+      );
+    await advance(600);
+    pending[0]!.resolve(100); // the window is spent: wait 100 ms (plus jitter) and ask again
+    await advance(200); // t = 800: the second round trip started at 700 to 710 (jitter)
+    expect(pending).toHaveLength(2);
+    await advance(290); // t = 1090: under 400 ms into it
+    expect(outcome).toBe('pending');
+    await advance(30); // t = 1120: over 400 ms into it
+    expect(outcome).toBeInstanceOf(OktaTimeoutError);
+  });
+
+  test('what the store took comes off the attempt: the request gets 1000 ms less 400 ms', async () => {
+    const { clock, advance } = manualClock();
+    const { store, pending } = scriptedStore();
+    const cancelled: unknown[] = [];
+    const hangs: Transport = {
+      request: (request) =>
+        new Promise((_resolve, reject) =>
+          request.cancel.onCancel((reason) => {
+            cancelled.push(reason);
+            reject(reason);
+          }),
+        ),
+    };
+    const wire: Wire = {
+      orgUrl: 'https://acme.okta.com',
+      transport: hangs,
+      authorizer: { headersFor: () => undefined },
+      throttle: throttleOf(store, clock),
+      scrubber: () => (text) => text,
+      clock,
+    };
+    const call = {
+      id: 'getSession' as const,
+      method: 'GET',
+      path: '/api/v1/sessions/x',
+      headers: {},
+      credentials: undefined,
+      signal: undefined,
+      timeoutMs: 1000,
+    };
+    let outcome: unknown = 'pending';
+    void attempt(wire, call, () => undefined).then(
+      () => (outcome = 'answered'),
+      (error: unknown) => (outcome = error),
+    );
+    await advance(400);
+    pending[0]!.resolve(0);
+    await advance(599);
+    expect(outcome).toBe('pending');
+    await advance(1);
+    expect(outcome).toBeInstanceOf(OktaTimeoutError);
+    expect(cancelled).toHaveLength(1);
+  });
+});
+
+describe('a failing store is reported once per outage', () => {
+  test('throws twice, answers, throws again: two warnings, each saying what happened', async () => {
+    const { clock, advance } = manualClock();
+    let mode: 'throw' | 'answer' | 'hang' = 'throw';
+    const store: RateLimitStore = {
+      reserve: () => {
+        if (mode === 'throw') throw new Error('down');
+        return mode === 'answer' ? 0 : new Promise<number>(() => undefined);
+      },
+      record: () => undefined,
+    };
+    const warnings: OktaWarning[] = [];
+    const throttle = throttleOf(store, clock, warnings);
+    const reserve = () => throttle.wait('getSession', undefined, 1000, timeout);
+    await reserve(); // fails: warned, memory for 5 s
+    await advance(5000);
+    await reserve(); // fails again in the same outage: no second warning
+    await advance(5000);
+    mode = 'answer';
+    await reserve(); // answers: the outage is over
+    mode = 'hang';
+    const hung = reserve().catch((error: unknown) => error);
+    await advance(1000);
+    expect(await hung).toBeInstanceOf(OktaTimeoutError);
+    expect(warnings.map((w) => w.message.replace(/;.*/, ''))).toEqual([
+      'The rate-limit store failed',
+      'The rate-limit store did not answer in time',
+    ]);
+  });
+
+  test.each([
+    ['rejects', () => Promise.reject(new Error('down'))],
+    [
+      'throws',
+      () => {
+        throw new Error('down');
+      },
+    ],
+  ])(
+    'a store whose record %s is reported, and the call it watched goes on',
+    async (_how, record) => {
+      const { clock } = manualClock();
+      const warnings: OktaWarning[] = [];
+      const store: RateLimitStore = { reserve: () => 0, record };
+      const throttle = throttleOf(store, clock, warnings);
+      throttle.note('getSession', {
+        limit: 10,
+        remaining: 0,
+        resetAt: undefined,
+        serverDate: undefined,
+        retryAfterMs: undefined,
+      });
+      await flush();
+      expect(warnings.map((w) => w.code)).toEqual(['OKTA_SESSIONS_STORE_FAILED']);
+      expect(warnings[0]!.message).toMatch(/^The rate-limit store failed to record a response;/);
+    },
+  );
+});
