@@ -7,7 +7,6 @@ import type { OktaWarning } from '../src/index.js';
 import type { RateLimitStore } from '../src/rate-limit/store.js';
 import { redisRateLimitStore } from '../src/redis/index.js';
 import { OktaConfigError } from '../src/errors/config-error.js';
-import { OktaOAuthError } from '../src/errors/oauth-error.js';
 import { OktaServerError } from '../src/errors/status-errors.js';
 import { OktaTimeoutError } from '../src/errors/timeout-error.js';
 import { rsaKey } from './helpers/oauth-jwt.js';
@@ -238,30 +237,44 @@ describe('the rate-limit store runs under the attempt deadline', () => {
 });
 
 describe('token requests are scrubbed like API calls', () => {
-  test('an echoed client assertion and DPoP proof stay out of the error', async () => {
-    const echo: ScriptStep = ({ request, res }) => {
+  /** Echoes the client assertion and the DPoP proof in the request id and in the body. */
+  const echo =
+    (status: number, body: (echoed: string) => string): ScriptStep =>
+    ({ request, res }) => {
       const assertion = new URLSearchParams(request.body).get('client_assertion') ?? '';
-      const proof = String(request.headers['dpop']);
-      res.writeHead(400, {
-        'content-type': 'application/json',
-        'x-okta-request-id': `${assertion}/${proof}`,
-      });
-      res.end(
-        JSON.stringify({ error: 'invalid_client', error_description: `bad ${assertion} ${proof}` }),
-      );
+      const echoed = `${assertion}/${String(request.headers['dpop'])}`;
+      res.writeHead(status, { 'content-type': 'application/json', 'x-okta-request-id': echoed });
+      res.end(body(echoed));
     };
-    const server = await startScriptedServer([echo]);
-    const okta = new OktaSessions({ orgUrl: server.url, clientId: '0oaX', privateKey });
-    const err = await okta.getSession('102abc').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OktaOAuthError);
-    const assertion = new URLSearchParams(server.requests[0]!.body).get('client_assertion')!;
-    const proof = String(server.requests[0]!.headers['dpop']);
-    const shown = JSON.stringify({ ...(err as object), message: (err as Error).message });
-    expect(assertion.length).toBeGreaterThan(100);
-    expect(shown).not.toContain(assertion);
-    expect(shown).not.toContain(proof);
-    expect((err as OktaOAuthError).requestId).toBe('[REDACTED]/[REDACTED]');
-  });
+
+  test.each([
+    [
+      'a 400 error',
+      echo(400, (e) => JSON.stringify({ error: 'invalid_client', error_description: e })),
+    ],
+    // A captive portal's 200 page that is no token response: OktaInvalidResponseError.
+    ['a 200 that is no token response', echo(200, (e) => `<html>${e}</html>`)],
+  ])(
+    '%s echoing the client assertion and DPoP proof: neither reaches the error',
+    async (_what, step) => {
+      const server = await startScriptedServer([step]);
+      const okta = new OktaSessions({
+        orgUrl: server.url,
+        clientId: '0oaX',
+        privateKey,
+        retry: { maxRetries: 0 },
+      });
+      const err = await okta.getSession('102abc').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      const assertion = new URLSearchParams(server.requests[0]!.body).get('client_assertion')!;
+      const proof = String(server.requests[0]!.headers['dpop']);
+      const shown = JSON.stringify({ ...(err as object), message: (err as Error).message });
+      expect(assertion.length).toBeGreaterThan(100);
+      expect(shown).not.toContain(assertion);
+      expect(shown).not.toContain(proof);
+      expect((err as { requestId?: string }).requestId).toBe('[REDACTED]/[REDACTED]');
+    },
+  );
 });
 
 describe('no import-time state', () => {

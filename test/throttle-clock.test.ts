@@ -4,6 +4,7 @@
 import { attempt, type Wire } from '../src/call/attempt.js';
 import { Throttle } from '../src/call/throttle.js';
 import type { OktaWarning } from '../src/index.js';
+import { routes, type OperationId } from '../src/model/operations.js';
 import { OktaTimeoutError } from '../src/errors/timeout-error.js';
 import type { RateLimitStore } from '../src/rate-limit/store.js';
 import type { Clock } from '../src/time/clock.js';
@@ -183,4 +184,35 @@ describe('a failing store is reported once per outage', () => {
       expect(warnings[0]!.message).toMatch(/^The rate-limit store failed to record a response;/);
     },
   );
+});
+
+test('every route of the spec and the token endpoint names its Okta bucket', async () => {
+  const { clock } = manualClock();
+  const state = {
+    limit: 10,
+    remaining: 5,
+    resetAt: undefined,
+    serverDate: undefined,
+    retryAfterMs: undefined,
+  };
+  const ids = [...(Object.keys(routes) as OperationId[]), 'getAccessToken' as const];
+  const seen = ids.map((id) => {
+    let group: string | undefined;
+    const each = throttleOf(
+      { reserve: () => 0, record: (bucket) => void (group = bucket.group) },
+      clock,
+    );
+    each.note(id, state);
+    return [id, group];
+  });
+  expect(Object.fromEntries(seen)).toEqual({
+    createSession: 'sessions',
+    getSession: 'sessions',
+    refreshSession: 'sessions',
+    revokeSession: 'sessions',
+    getCurrentSession: 'me',
+    refreshCurrentSession: 'me',
+    closeCurrentSession: 'me',
+    getAccessToken: 'oauth-token',
+  });
 });
