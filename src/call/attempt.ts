@@ -6,6 +6,7 @@ import { Deadline } from '../time/deadline.js';
 import type { Clock } from '../time/clock.js';
 import type { RefineError, Scrubber } from '../errors/factory.js';
 import { OktaInvalidResponseError } from '../errors/invalid-response-error.js';
+import { errorClassFor } from '../errors/status-errors.js';
 import { OktaNetworkError } from '../errors/network-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaTimeoutError } from '../errors/timeout-error.js';
@@ -113,9 +114,33 @@ async function exchange<T>(
   const clean: Scrubber = (text) => wire.scrubber(headers, call.body)(text);
   if (!ok) {
     const now = wire.clock.now();
-    // The error factory loads with the first error: a page whose calls succeed never fetches it.
-    const { apiErrorOf } = await import('../errors/factory.js');
-    throw await apiErrorOf(response, call.method, url, clean, wire.refine, rateLimit, now);
+    // The error factory loads with the first error: a page whose calls succeed never fetches
+    // it. Should it fail to load (a page left open across a deploy), the status still gives
+    // the class, without what the body says.
+    const factory = await import('../errors/factory.js').catch(() => undefined);
+    if (factory) {
+      throw await factory.apiErrorOf(
+        response,
+        call.method,
+        url,
+        clean,
+        wire.refine,
+        rateLimit,
+        now,
+      );
+    }
+    const requestId = response.headers.get('x-okta-request-id');
+    throw new (errorClassFor(status))({
+      status,
+      method: call.method,
+      url,
+      requestId: requestId === null ? undefined : clean(requestId),
+      errorCode: undefined,
+      errorSummary: undefined,
+      errorLink: undefined,
+      errorId: undefined,
+      errorCauses: [],
+    });
   }
   const value = await response
     .text(call.maxBodyBytes ?? 1024 * 1024, 'throw')

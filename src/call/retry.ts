@@ -112,10 +112,13 @@ export async function withRetries<T>(
       if (verdict === 'repeat') continue;
       if (retry >= policy.maxRetries) throw error;
       const forToken = verdict === 'token';
-      const decision = decide(error, retry + 1, policy, forToken || repeatable);
+      // Safe to repeat what never left: a token request's failure, or a timeout or abort
+      // before the request was sent (a spent window, the wait for the token).
+      const unsent = forToken || tried.sent === undefined;
+      const decision = decide(error, retry + 1, policy, unsent || repeatable);
       if (!decision) throw error;
       retry++;
-      if (!forToken) {
+      if (!unsent) {
         apiRetries++;
         if (decision.reason === 'rate-limit' && retryFor === undefined) {
           retryFor = decision.requestId;

@@ -90,7 +90,8 @@ export class Throttle {
       const deadline = new Deadline(signal, budget - spent, timeout, clock);
       let wait: number;
       try {
-        wait = await this.#reserve(bucket, deadline, signal);
+        // Only a round trip that had the attempt's whole time can prove the store too slow.
+        wait = await this.#reserve(bucket, deadline, signal, spent === 0);
       } finally {
         deadline.release();
       }
@@ -106,6 +107,7 @@ export class Throttle {
     bucket: RateLimitBucket,
     deadline: Deadline,
     signal: AbortSignal | undefined,
+    whole: boolean,
   ): Promise<number> {
     if (this.#clock.now() < this.#downUntil) return this.#memory.reserve(bucket);
     try {
@@ -118,9 +120,12 @@ export class Throttle {
       // A configuration error is the caller's to fix, and an abort the caller's own choice:
       // neither is an outage to ride out.
       if (error instanceof OktaConfigError || signal?.aborted) throw error;
-      this.#failed(deadline.ended ? 'did not answer in time' : 'failed');
       // The attempt's time is up: it ends, and the next one goes on memory.
-      if (deadline.ended) throw error;
+      if (deadline.ended) {
+        if (whole) this.#failed('did not answer in time');
+        throw error;
+      }
+      this.#failed('failed');
       return this.#memory.reserve(bucket);
     }
   }

@@ -18,13 +18,7 @@ export const ENV_NAMES: ConfigNames = {
 };
 
 /** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */
-const OAUTH_KEYS = [
-  'authorizationMode',
-  'clientId',
-  'scopes',
-  'privateKey',
-  'keyId',
-] as const;
+const OAUTH_KEYS = ['authorizationMode', 'clientId', 'scopes', 'privateKey', 'keyId'] as const;
 
 /** One source of settings (okta.yaml, the environment, the caller's options). */
 export type ConfigLayer = {

@@ -1,12 +1,6 @@
 import { OktaApiError, type OktaApiErrorInit, type OktaErrorCause } from './api-error.js';
 import { OktaRateLimitError } from './rate-limit-error.js';
-import {
-  OktaAuthenticationError,
-  OktaBadRequestError,
-  OktaForbiddenError,
-  OktaNotFoundError,
-  OktaServerError,
-} from './status-errors.js';
+import { errorClassFor } from './status-errors.js';
 import {
   readRateLimit,
   resetWaitMs,
@@ -19,24 +13,6 @@ const MAX_TEXT = 2_000;
 /** Error bodies are read up to this size; Okta's are a few hundred bytes. */
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_CAUSES = 20;
-
-/** The error class for a non-2xx status: the one place where status decides the class. */
-function errorClassFor(status: number): typeof OktaApiError {
-  switch (status) {
-    case 400:
-      return OktaBadRequestError;
-    case 401:
-      return OktaAuthenticationError;
-    case 403:
-      return OktaForbiddenError;
-    case 404:
-      return OktaNotFoundError;
-    case 429:
-      return OktaRateLimitError;
-    default:
-      return status >= 500 ? OktaServerError : OktaApiError;
-  }
-}
 
 // Set-Cookie can carry a session cookie (refreshSession answers with `sid=<id>`).
 const WITHHELD_HEADERS = new Set(['set-cookie']);

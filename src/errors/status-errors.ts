@@ -1,3 +1,4 @@
+import { OktaRateLimitError } from './rate-limit-error.js';
 import { OktaApiError } from './api-error.js';
 
 /**
@@ -70,4 +71,22 @@ export class OktaNotFoundError extends OktaApiError {
  */
 export class OktaServerError extends OktaApiError {
   static override readonly kind: string = 'OktaServerError';
+}
+
+/** The error class for a non-2xx status: the one place where status decides the class. */
+export function errorClassFor(status: number): typeof OktaApiError {
+  switch (status) {
+    case 400:
+      return OktaBadRequestError;
+    case 401:
+      return OktaAuthenticationError;
+    case 403:
+      return OktaForbiddenError;
+    case 404:
+      return OktaNotFoundError;
+    case 429:
+      return OktaRateLimitError;
+    default:
+      return status >= 500 ? OktaServerError : OktaApiError;
+  }
 }

@@ -62,6 +62,7 @@ export class ServiceApp {
     this.#cache = new TokenCache(
       () => this.#fetchToken(),
       () => clock.now(),
+      (ms) => new Promise((done) => clock.setTimeout(done, ms)),
     );
   }
 

@@ -18,16 +18,32 @@ export function expiresAtOf(nowMs: number, expiresInS: number): number {
   return nowMs + lifeMs - Math.min(EXPIRY_MARGIN_MS, lifeMs / 2);
 }
 
+/**
+ * After a failed fetch, the next one waits this long from the failure. The calls that needed
+ * the token retry on their own backoff (the first after 125 to 250 ms); without a shared wait,
+ * each would start a fetch of its own as it woke, and a burst of calls would send a token
+ * request per call to an endpoint that is failing.
+ */
+const FAILURE_HOLD_MS = 250;
+
 /** A single-flight token cache. */
 export class TokenCache {
   readonly #fetch: () => Promise<CachedToken>;
   readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
   #token: CachedToken | undefined;
   #pending: Promise<CachedToken> | undefined;
+  /** No fetch starts before this (clock ms): set by a failed fetch. */
+  #notBefore = 0;
 
-  constructor(fetch: () => Promise<CachedToken>, now: () => number = Date.now) {
+  constructor(
+    fetch: () => Promise<CachedToken>,
+    now: () => number = Date.now,
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
+  ) {
     this.#fetch = fetch;
     this.#now = now;
+    this.#sleep = sleep;
   }
 
   /** The cached token while it is fresh, else undefined; never starts a fetch. */
@@ -41,7 +57,9 @@ export class TokenCache {
     const token = this.fresh();
     if (token) return Promise.resolve(token);
     if (this.#pending) return this.#pending;
-    const pending = this.#fetch().then(
+    const wait = this.#notBefore - this.#now();
+    const started = wait > 0 ? this.#sleep(wait).then(this.#fetch) : this.#fetch();
+    const pending = started.then(
       (fresh) => {
         if (this.#pending === pending) {
           this.#token = fresh;
@@ -50,8 +68,9 @@ export class TokenCache {
         return fresh;
       },
       (error: unknown) => {
-        // A failure is not cached: the next call tries again.
+        // A failure is not cached: the next call tries again, a moment later.
         if (this.#pending === pending) this.#pending = undefined;
+        this.#notBefore = this.#now() + FAILURE_HOLD_MS;
         throw error;
       },
     );
