@@ -96,6 +96,67 @@ describe('one retry budget for a call and its token requests', () => {
   });
 });
 
+describe('what never left is not counted as sent', () => {
+  test('a burst of calls shares the token requests to a failing endpoint', async () => {
+    const { server, tokenRequests } = await splitServer(json(503, {}), sessionOk());
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      clientId: '0oaX',
+      privateKey,
+      retry: { maxRetries: 2 },
+    });
+    const calls = Array.from({ length: 20 }, () => okta.getSession('102abc').catch((e) => e));
+    const errors = await Promise.all(calls);
+    expect(errors.every((e) => e instanceof OktaServerError)).toBe(true);
+    // One fetch per wave of retries, not one per call (20 calls x 3 attempts = 60).
+    expect(tokenRequests()).toBeLessThanOrEqual(6);
+  });
+
+  test('an attempt that timed out waiting for the token: the retry is the first API request', async () => {
+    let tokens = 0;
+    const slowToken: ScriptStep = (ctx) =>
+      void setTimeout(() => tokenOk(ctx), ++tokens === 1 ? 600 : 0);
+    const { server, apiRequests } = await splitServer(slowToken, sessionOk());
+    const retries: RetryInfo[] = [];
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      clientId: '0oaX',
+      privateKey,
+      timeoutMs: 400,
+      retry: { maxRetries: 2, maxDelayMs: 1 },
+      onRetry: (info) => retries.push(info),
+    });
+    await expect(okta.getSession('102abc')).resolves.toMatchObject({ id: expect.any(String) });
+    expect(apiRequests()).toBe(1);
+    const api = server.requests.find((r) => r.url.startsWith('/api/'))!;
+    expect(api.headers['x-okta-retry-count']).toBeUndefined();
+    expect(retries.map((r) => r.reason)).toContain('timeout');
+  });
+
+  test('a createSession that timed out in a spent window had sent nothing: it is retried', async () => {
+    const server = await startScriptedServer([sessionOk()]);
+    let asked = 0;
+    const store: RateLimitStore = {
+      reserve: () => (++asked === 1 ? new Promise<number>(() => undefined) : 0),
+      record: () => undefined,
+    };
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: 'tok',
+      timeoutMs: 200,
+      retry: { maxRetries: 1, maxDelayMs: 1 },
+      throttle: { store },
+      onWarning: () => undefined,
+    });
+    // createSession is never repeated once its request may have reached Okta; this one had not.
+    await expect(okta.createSession({ sessionToken: 'st-1' })).resolves.toMatchObject({
+      id: expect.any(String),
+    });
+    expect(server.attempts).toBe(1);
+    expect(server.requests[0]!.headers['x-okta-retry-count']).toBeUndefined();
+  });
+});
+
 describe('the rate-limit store runs under the attempt deadline', () => {
   const hangs: RateLimitStore = {
     reserve: () => new Promise<number>(() => undefined),
@@ -295,5 +356,31 @@ describe('no import-time state', () => {
       });
     }
     expect(names).toEqual(['OktaAuthenticationError', 'OktaAuthenticationError']);
+  });
+});
+
+describe('the error factory loads with the first error', () => {
+  test('if it cannot load, the error still has the status class and a scrubbed request id', async () => {
+    const server = await startScriptedServer([
+      json(
+        404,
+        { errorCode: 'E0000007', errorSummary: 'Not found: tok-secret-123' },
+        {
+          headers: { 'x-okta-request-id': 'req-tok-secret-123' },
+        },
+      ),
+    ]);
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../src/errors/factory.js', () => {
+        throw new Error('Loading chunk factory failed');
+      });
+      const { OktaSessions: Client, OktaNotFoundError } = await import('../src/index.js');
+      const okta = new Client({ orgUrl: server.url, apiToken: 'tok-secret-123' });
+      const err = await okta.getSession('102abc').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OktaNotFoundError);
+      expect(err).toMatchObject({ status: 404, requestId: 'req-[REDACTED]' });
+      expect((err as Error).message).not.toContain('tok-secret-123');
+    });
+    expect(server.attempts).toBe(1);
   });
 });
