@@ -21,11 +21,11 @@ export interface Platform extends ConfigRuntime {
   isBrowser: boolean;
   /** Runtime part of the User-Agent, e.g. `node/20.20.2 linux/x64`; empty where not ours to set. */
   runtime: string;
-  /** Checks private-key auth settings (config-service-app.ts); absent in browsers, which refuse them. */
+  /** Checks private-key auth settings (config/service-app.ts); absent in browsers, which refuse them. */
   serviceAppConfig?: (options: OktaSessionsOptions, names: ConfigNames) => ServiceAppConfig;
   /** Starts a service app's token machinery (oauth/lazy-service-app.ts); not in browsers. */
   startServiceApp?: typeof lazyServiceApp;
-  /** The proxy of the `proxy` option or the environment (config-proxy.ts); absent in browsers. */
+  /** The proxy of the `proxy` option or the environment (config/proxy.ts); absent in browsers. */
   proxyOf?: (setting: OktaSessionsOptions['proxy'], browser: boolean) => ResolvedProxy | undefined;
   /** Settings from OKTA_CLIENT_* and okta.yaml layers, for fromEnv/fromConfig; not in browsers. */
   layers?: ConfigLayering;
@@ -33,7 +33,7 @@ export interface Platform extends ConfigRuntime {
   readConfigFiles?: (sources: ConfigSources) => Promise<ConfigLayer[]>;
 }
 
-/** How fromEnv and fromConfig turn the environment and okta.yaml into options (config-layers.ts). */
+/** How fromEnv and fromConfig turn the environment and okta.yaml into options (config/layers.ts). */
 export interface ConfigLayering {
   /** The `OKTA_CLIENT_*` variables of `env` as a layer. */
   fromEnv(env: Record<string, string | undefined>): ConfigLayer;

@@ -1,5 +1,5 @@
 // `okta.raw`, available at once but loaded on its first call: openapi-fetch and the raw
-// middleware (raw-middleware.ts) sit behind a dynamic import, so bundlers put them in a chunk
+// middleware (raw/middleware.ts) sit behind a dynamic import, so bundlers put them in a chunk
 // of their own that apps using only the façade never download.
 import type { Client, Middleware } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
