@@ -18,6 +18,22 @@ import {
   type ScriptStep,
   type ScriptedServer,
 } from './helpers/scripted-server.js';
+import * as liveServer from './helpers/live-server.js';
+import * as fetchHarness from './helpers/fetch-harness.js';
+import {
+  ACCESS_TOKEN,
+  SECRETS,
+  SESSION_ID,
+  SESSION_TOKEN,
+  failure,
+  retries,
+  serve,
+  server,
+} from './helpers/live-server.js';
+import { OktaError, OktaNetworkError, type RateLimitStore } from '../src/index.js';
+import { expectNoSecrets } from './helpers/faults-expect.js';
+import { nowSeconds, rateLimited } from './helpers/scripted-server.js';
+import { API_TOKEN, ORG, harness, json, ok, rejection } from './helpers/fetch-harness.js';
 
 // The Node transport's connections per origin (src/transport/undici.ts).
 const CONNECTIONS = 128;
@@ -206,5 +222,315 @@ describe('cancellation in each phase of an attempt', () => {
     );
     await sleep(50);
     expect(server.connections).toBe(0);
+  });
+});
+
+describe('timeouts', () => {
+  const { client } = liveServer; // test/helpers/live-server.ts's own
+  test('headers then a hung body: OktaTimeoutError within timeoutMs', async () => {
+    await serve(hungBody(200, '{"id":"102Ke2yJpW3Q0ClCnZ_ryqPVQ","login":"ada@exa'));
+    const okta = client({ timeoutMs: 300, retry: { maxRetries: 0 } });
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID));
+
+    failure(outcome, OktaTimeoutError);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(3_000);
+  });
+
+  test('a server that never answers: OktaTimeoutError within timeoutMs', async () => {
+    await serve(neverAnswer());
+    const okta = client({ timeoutMs: 300, retry: { maxRetries: 0 } });
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID));
+
+    failure(outcome, OktaTimeoutError);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(3_000);
+  });
+
+  test('per-call timeoutMs overrides the client default', async () => {
+    await serve(neverAnswer());
+    const okta = client({ timeoutMs: 30_000, retry: { maxRetries: 0 } });
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID, { timeoutMs: 300 }));
+
+    failure(outcome, OktaTimeoutError);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(3_000);
+  });
+
+  test('a server that never answers, with retries on: every attempt is bounded and the call ends', async () => {
+    await serve(neverAnswer(), neverAnswer(), neverAnswer());
+    const okta = client({ timeoutMs: 300, retry: { maxRetries: 2, maxDelayMs: 50 } });
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID));
+
+    failure(outcome, OktaTimeoutError);
+    // getSession is safe to repeat, so each timed-out attempt is retried: 1 + maxRetries.
+    expect(server.attempts).toBe(3);
+    expect(outcome.elapsedMs).toBeLessThan(5_000);
+  });
+
+  test('a hung body on createSession: OktaTimeoutError after one attempt', async () => {
+    await serve(hungBody(200, '{"id":"1'), sessionOk());
+    const okta = client({ timeoutMs: 300 });
+
+    const outcome = await measure(() => okta.createSession({ sessionToken: SESSION_TOKEN }));
+
+    failure(outcome, OktaTimeoutError);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(3_000);
+  });
+});
+
+describe('abort', () => {
+  const { client } = liveServer; // test/helpers/live-server.ts's own
+  test('abort before send: rejects with signal.reason and no request reaches the server', async () => {
+    await serve(sessionOk());
+    const okta = client();
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    controller.abort(reason);
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID, { signal: controller.signal }));
+
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.error).toBe(reason);
+      expectNoSecrets(outcome.error, SECRETS);
+    }
+    expect(outcome.elapsedMs).toBeLessThan(1_000);
+    await sleep(50);
+    expect(server.attempts).toBe(0);
+    expect(server.connections).toBe(0);
+  });
+
+  test('abort during the request: rejects with signal.reason at once', async () => {
+    await serve(neverAnswer());
+    const okta = client({ timeoutMs: 10_000 });
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    setTimeout(() => controller.abort(reason), 150);
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID, { signal: controller.signal }));
+
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error).toBe(reason);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(2_000);
+  });
+
+  test('abort while the body is being read: rejects with signal.reason at once', async () => {
+    await serve(hungBody(200, '{"id":"102Ke2'));
+    const okta = client({ timeoutMs: 10_000 });
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    setTimeout(() => controller.abort(reason), 150);
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID, { signal: controller.signal }));
+
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error).toBe(reason);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(2_000);
+  });
+  test.each([
+    ['waiting for headers, a string reason', neverAnswer(), 'my string reason'],
+    ['waiting for headers', neverAnswer(), new Error('my reason')],
+    ['reading the body', hungBody(200, '{"id":"102Ke2'), new Error('my reason')],
+  ])(
+    'abort while %s: the connection is closed, the call rejects with the reason',
+    async (_name, step, reason) => {
+      let socketClosed = false;
+      const controller = new AbortController();
+      await serve((ctx) => {
+        ctx.socket.once('close', () => (socketClosed = true));
+        // Once the request is here (the first request of a run can take long to arrive).
+        setTimeout(() => controller.abort(reason), 50);
+        return step(ctx);
+      });
+      const okta = client({ timeoutMs: 10_000 });
+
+      const outcome = await measure(() =>
+        okta.getSession(SESSION_ID, { signal: controller.signal }),
+      );
+
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error).toBe(reason);
+      // Generous: the client hangs up at once, but this machine may be loaded.
+      for (let waited = 0; !socketClosed && waited < 3_000; waited += 20) await sleep(20);
+      expect(socketClosed).toBe(true);
+    },
+  );
+  test('abort while the access token provider is pending: the request is never sent', async () => {
+    await serve(sessionOk(SESSION_ID));
+    let provide: (token: string) => void = () => undefined;
+    const okta = client({
+      apiToken: undefined,
+      accessToken: () => new Promise<string>((resolve) => (provide = resolve)),
+    });
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    const call = okta.getSession(SESSION_ID, { signal: controller.signal });
+    await sleep(50);
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    provide(ACCESS_TOKEN);
+    await sleep(300);
+    expect(server.attempts).toBe(0);
+    expect(server.connections).toBe(0);
+  });
+
+  test('a body broken mid-read (a bad chunk): OktaNetworkError, not a hang or a short body', async () => {
+    await serve(({ socket }) => {
+      socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n');
+    });
+    const err = failure(
+      await measure(() => client({ retry: { maxRetries: 0 } }).getSession(SESSION_ID)),
+      OktaError,
+    );
+    expect(err).toBeInstanceOf(OktaNetworkError);
+  });
+
+  test('abort during the backoff wait: rejects with signal.reason at once', async () => {
+    const date = nowSeconds();
+    await serve(rateLimited({ dateSeconds: date, reset: date + 3_600 }), sessionOk());
+    const controller = new AbortController();
+    const reason = new Error('my reason');
+    const okta = client({
+      retry: { maxDelayMs: 30_000 },
+      onRetry: (info) => {
+        retries.push(info);
+        setTimeout(() => controller.abort(reason), 50);
+      },
+    });
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID, { signal: controller.signal }));
+
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error).toBe(reason);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]?.delayMs).toBeGreaterThan(1_000);
+    expect(server.attempts).toBe(1);
+    expect(outcome.elapsedMs).toBeLessThan(2_500);
+  });
+
+  test('abort with no reason given: rejects with the signal’s default AbortError', async () => {
+    await serve(neverAnswer());
+    const okta = client({ timeoutMs: 10_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+
+    const outcome = await measure(() => okta.getSession(SESSION_ID, { signal: controller.signal }));
+
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.error).toBe(controller.signal.reason);
+      expect((outcome.error as Error).name).toBe('AbortError');
+    }
+    expect(outcome.elapsedMs).toBeLessThan(2_000);
+  });
+});
+
+describe('the caller signal: one listener, removed when done', () => {
+  const { SESSION_ID, rateLimited } = fetchHarness; // test/helpers/fetch-harness.ts's own
+  /** A fetch whose answers the test releases one by one, in the order the requests came. */
+  function heldFetch() {
+    const held: ((response: Response) => void)[] = [];
+    const fetch = (() =>
+      new Promise<Response>((resolve) => held.push(resolve))) as typeof globalThis.fetch;
+    return { fetch, held };
+  }
+
+  async function until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  test('calls sharing a signal hold one abort listener until the last of them ends', async () => {
+    const { fetch, held } = heldFetch();
+    const okta = new OktaSessions({ orgUrl: ORG, apiToken: API_TOKEN, fetch, throttle: false });
+    const controller = new AbortController();
+    const { signal } = controller;
+
+    const first = okta.getSession(SESSION_ID, { signal });
+    const second = okta.getSession(SESSION_ID, { signal });
+    await until(() => held.length === 2);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+
+    held[0]!(ok());
+    expect((await first).id).toBe(SESSION_ID);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+
+    // The call still in flight hears the abort through that one listener.
+    const reason = new Error('caller gave up');
+    controller.abort(reason);
+    expect(await rejection(second)).toBe(reason);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  test('an abort during a retry wait leaves no listener on the signal', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const h = harness([json(503, {}), ok()], {
+      throttle: false,
+      retry: { maxDelayMs: 60_000 },
+      onRetry: () => setTimeout(() => controller.abort(reason), 20),
+    });
+
+    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
+      reason,
+    );
+    expect(h.requests).toHaveLength(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  test('a wait of 0 ms (Retry-After: 0) sends the retry before any timer runs', async () => {
+    let sentWhenTimerRan: number | undefined;
+    const h = harness([rateLimited({ 'retry-after': '0' }), ok()], {
+      throttle: false,
+      onRetry: () => {
+        setTimeout(() => (sentWhenTimerRan = h.requests.length), 0);
+      },
+    });
+
+    await h.okta.getSession(SESSION_ID);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(sentWhenTimerRan).toBe(2);
+  });
+
+  test('a signal aborted while the throttle store answers ends the call with its reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const store: RateLimitStore = {
+      reserve: () => {
+        controller.abort(reason);
+        return 0;
+      },
+      record: () => undefined,
+    };
+    const h = harness([ok()], { throttle: { store } });
+
+    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
+      reason,
+    );
+  });
+
+  test('a signal aborted by the token provider, before the request is sent, ends the call with its reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const h = harness([ok()], {
+      apiToken: undefined,
+      throttle: false,
+      accessToken: () => {
+        controller.abort(reason);
+        return Promise.resolve('provided-access-token-0123456789');
+      },
+    });
+
+    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
+      reason,
+    );
   });
 });

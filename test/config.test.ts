@@ -19,6 +19,19 @@ import {
   type RecordingServer,
 } from './helpers/recording-server.js';
 import { ORG_URL_CASES } from './helpers/org-url-cases.js';
+import * as hostileServer from './helpers/hostile-server.js';
+import * as fetchHarness from './helpers/fetch-harness.js';
+import { OktaServerError } from '../src/index.js';
+import {
+  API_TOKEN,
+  MAX_TIMER_MS,
+  SESSION_ID,
+  SESSION_TOKEN,
+  configError,
+  harness,
+  ok,
+  rejection,
+} from './helpers/fetch-harness.js';
 
 const HOME_TOKEN = 'SECRET-home-token-1';
 const CWD_TOKEN = 'SECRET-cwd-token-2';
@@ -842,5 +855,237 @@ describe('the constructor: headers', () => {
     })();
     expect(thrown).toBeInstanceOf(OktaValidationError);
     expect(thrown.message).toBe('Invalid headers: "x trace" is not a valid header name');
+  });
+});
+
+describe('config ranges and their messages', () => {
+  const { ORG, json } = fetchHarness; // test/helpers/fetch-harness.ts's own
+  const BAD_NUMBERS = [-1, Number.NaN, Number.POSITIVE_INFINITY, MAX_TIMER_MS + 1, '5'];
+
+  test.each(BAD_NUMBERS.concat([0]))('timeoutMs %p is refused with its range', (value) => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, timeoutMs: value }).message).toBe(
+      `timeoutMs must be a number from 1 to ${MAX_TIMER_MS}. Got ${String(value)}`,
+    );
+  });
+
+  test.each(BAD_NUMBERS)('retry.maxRetries %p is refused with its range', (value) => {
+    expect(
+      configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxRetries: value } }).message,
+    ).toBe(`retry.maxRetries must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+  });
+
+  test.each(BAD_NUMBERS)('retry.maxDelayMs %p is refused with its range', (value) => {
+    expect(
+      configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxDelayMs: value } }).message,
+    ).toBe(`retry.maxDelayMs must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+  });
+
+  test('the limits themselves are accepted: timeoutMs 1 and the timer maximum, retries and delay 0', () => {
+    for (const options of [
+      { timeoutMs: 1 },
+      { timeoutMs: MAX_TIMER_MS },
+      { retry: { maxRetries: 0, maxDelayMs: 0 } },
+      { retry: { maxRetries: MAX_TIMER_MS, maxDelayMs: MAX_TIMER_MS } },
+    ]) {
+      expect(
+        () => new OktaSessions({ orgUrl: ORG, apiToken: API_TOKEN, ...options }),
+      ).not.toThrow();
+    }
+  });
+
+  test('maxRetries counts retries: 0 is one attempt, 1.9 rounds down to one retry', async () => {
+    const none = harness([json(503, {}), ok()], { retry: { maxRetries: 0 } });
+    expect(await rejection(none.okta.getSession(SESSION_ID))).toBeInstanceOf(OktaServerError);
+    expect(none.requests).toHaveLength(1);
+
+    const one = harness([json(503, {}), json(503, {}), ok()], { retry: { maxRetries: 1.9 } });
+    expect(await rejection(one.okta.getSession(SESSION_ID))).toBeInstanceOf(OktaServerError);
+    expect(one.requests).toHaveLength(2);
+  });
+
+  test('options null is refused with how to call it', () => {
+    expect(configError(null).message).toBe(
+      'options are required. Pass { orgUrl, apiToken } or { orgUrl, accessToken }',
+    );
+  });
+
+  test('a non-string apiToken is refused', () => {
+    expect(configError({ orgUrl: ORG, apiToken: 42 }).message).toBe(
+      'apiToken must be a string. Pass the token text',
+    );
+  });
+
+  test('an accessToken that is neither a string nor a function is refused', () => {
+    expect(configError({ orgUrl: ORG, accessToken: { token: 'x' } }).message).toBe(
+      'accessToken must be a string or a function. Pass the token or a function returning it',
+    );
+  });
+
+  test('apiToken and accessToken together are refused', () => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, accessToken: 'abc' }).message).toBe(
+      'Both apiToken and accessToken were given. Pass exactly one credential',
+    );
+  });
+
+  test('no credential is refused with the three ways to give one', () => {
+    expect(configError({ orgUrl: ORG }).message).toBe(
+      'No credential given. Pass an Okta API token as apiToken, an OAuth 2.0 access token as accessToken, or a service app\'s clientId + privateKey; a client that only uses the /me operations can pass credentials: "include" instead',
+    );
+    expect(() => new OktaSessions({ orgUrl: ORG, credentials: 'include' })).not.toThrow();
+  });
+
+  test('empty and whitespace-only tokens are refused with the stray-newline hint', () => {
+    for (const [name, value] of [
+      ['apiToken', ''],
+      ['apiToken', '  \n'],
+      ['accessToken', ' '],
+    ] as const) {
+      expect([name, configError({ orgUrl: ORG, [name]: value }).message]).toEqual([
+        name,
+        `${name} is empty. Pass the bare token as issued (no scheme; check for a stray newline if it was read from a file)`,
+      ]);
+    }
+  });
+
+  test('client-level headers { Authorization } are refused: credentials are configured', () => {
+    expect(
+      configError({ orgUrl: ORG, apiToken: API_TOKEN, headers: { Authorization: 'x' } }).message,
+    ).toBe(
+      'headers must not set Authorization. Configure apiToken/accessToken, or pass { cookie } to a /me operation',
+    );
+  });
+
+  test('a fetch that is not a function is refused', () => {
+    expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, fetch: 'fetch' }).message).toBe(
+      'fetch must be a function. Pass a WHATWG fetch implementation',
+    );
+  });
+
+  test.each([
+    'https://user:pass@acme.okta.com',
+    'https://user@acme.okta.com',
+    'https://:pass@acme.okta.com',
+  ])('credentials in orgUrl (%s) are refused', (orgUrl) => {
+    expect(configError({ orgUrl, apiToken: API_TOKEN }).message).toBe(
+      'orgUrl must not contain credentials. Remove user:pass@',
+    );
+  });
+
+  test('fromEnv without a credential names the variables', () => {
+    for (const env of [
+      { OKTA_CLIENT_ORGURL: ORG },
+      { OKTA_CLIENT_ORGURL: ORG, OKTA_CLIENT_TOKEN: '', OKTA_CLIENT_ACCESS_TOKEN: '' },
+    ]) {
+      expect(() => OktaSessions.fromEnv(env)).toThrow(
+        new OktaConfigError(
+          'No credential given. Pass an Okta API token as apiToken (OKTA_CLIENT_TOKEN), an OAuth 2.0 access token as accessToken (OKTA_CLIENT_ACCESS_TOKEN), or a service app\'s clientId (OKTA_CLIENT_CLIENTID) + privateKey (OKTA_CLIENT_PRIVATEKEY); a client that only uses the /me operations can pass credentials: "include" instead',
+        ),
+      );
+    }
+    expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_TOKEN: API_TOKEN })).toThrow(
+      new OktaConfigError(
+        'orgUrl (OKTA_CLIENT_ORGURL) is required. Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+      ),
+    );
+    expect(() =>
+      OktaSessions.fromEnv({ OKTA_CLIENT_ORGURL: ORG, OKTA_CLIENT_ACCESS_TOKEN: 'abc' }),
+    ).not.toThrow();
+  });
+
+  test.each([
+    'http://127.0.0.2:8080',
+    'http://[::1]:8080',
+    'http://127.255.255.255',
+    'http://localhost:1',
+  ])('plain http:// to the loopback host %s is accepted', (orgUrl) => {
+    expect(() => new OktaSessions({ orgUrl, apiToken: API_TOKEN })).not.toThrow();
+  });
+
+  test.each([
+    ['ftp://localhost', 'ftp:'],
+    ['http://128.0.0.1', 'http:'],
+    ['http://localhost.example.com', 'http:'],
+    ['http://[::2]', 'http:'],
+  ])('%s is refused: plain http:// is for loopback only', (orgUrl, scheme) => {
+    expect(configError({ orgUrl, apiToken: API_TOKEN }).message).toBe(
+      `orgUrl must use https:// (got ${scheme}//). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)`,
+    );
+  });
+});
+
+describe('credential messages', () => {
+  test('an operation the credential cannot call names what the client has: no credential', async () => {
+    const h = harness([], { apiToken: undefined, credentials: 'include' });
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toBe(
+      'getSession needs an API token (apiToken) or an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey), but this client has no credential. Create the client with an API token (apiToken) or an OAuth 2.0 access token (accessToken, or a service app: clientId + privateKey)',
+    );
+    expect(h.requests).toEqual([]);
+  });
+
+  test('an operation the credential cannot call names what the client has: a service app', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const h = harness([], {
+      apiToken: undefined,
+      clientId: '0oa1',
+      privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    });
+
+    const err = await rejection(h.okta.createSession({ sessionToken: SESSION_TOKEN }));
+
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toBe(
+      'createSession needs an API token (apiToken), but this client has an OAuth 2.0 service app (clientId + privateKey). Create the client with an API token (apiToken)',
+    );
+    expect(h.requests).toEqual([]);
+  });
+
+  test('an accessToken function that throws gives OktaConfigError with its error as cause', async () => {
+    const thrown = new Error('SECRET provider failure');
+    const h = harness([ok()], {
+      apiToken: undefined,
+      accessToken: () => {
+        throw thrown;
+      },
+    });
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaConfigError);
+    expect((err as Error).message).toBe(
+      'The accessToken function threw; its error is in `cause`. Fix the token provider',
+    );
+    expect((err as Error).cause).toBe(thrown);
+    expect(h.requests).toEqual([]);
+  });
+});
+
+describe('plain http:// is for loopback hosts only', () => {
+  const { API_TOKEN } = hostileServer; // test/helpers/hostile-server.ts's own
+  test.each([
+    'http://127.evil.com',
+    'http://127.0.0.1.nip.io',
+    'http://localhost.evil.com',
+    'http://localhost.',
+    'http://evil-localhost',
+    'http://[::ffff:127.0.0.1]',
+    'http://10.0.0.1',
+  ])('%s is refused before any request', (orgUrl) => {
+    expect(() => new OktaSessions({ orgUrl, apiToken: API_TOKEN })).toThrow(OktaConfigError);
+  });
+
+  test.each([
+    'http://127.0.0.1:8080',
+    'http://127.255.0.9',
+    'http://127.1',
+    'http://localhost:3000',
+    'http://LOCALHOST',
+    'http://[::1]:8080',
+    'https://127.evil.com',
+  ])('%s is accepted', (orgUrl) => {
+    expect(() => new OktaSessions({ orgUrl, apiToken: API_TOKEN })).not.toThrow();
   });
 });

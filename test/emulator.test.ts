@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { call, newSession, sessionPath, testClock, type Reply } from './helpers/emulator-http.js';
+import { API_TOKEN, exchange } from './helpers/hostile-server.js';
 
 const TOKEN = 'test-token';
 const SSWS = `SSWS ${TOKEN}`;
@@ -665,4 +666,94 @@ describe('emulator lifecycle', () => {
       }),
     ).rejects.toThrow(RangeError);
   });
+});
+
+describe('emulator: a malformed pipelined request never preempts the response in flight', () => {
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await startEmulator({ port: 0, apiToken: API_TOKEN });
+  });
+  afterEach(() => emu.close());
+
+  test('a valid createSession and a malformed request on one socket: the 200 arrives, then the 400', async () => {
+    const token = emu.issueSessionToken({ login: 'pipelined@example.com' });
+    const body = JSON.stringify({ sessionToken: token });
+    const host = new URL(emu.url).host;
+    const wire =
+      `POST /api/v1/sessions HTTP/1.1\r\nHost: ${host}\r\nAuthorization: SSWS ${API_TOKEN}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+      `GET /api/v1/sessions/x HTTP/1.1\r\nHost: ${host}\r\nBad Header\u0000: yes\r\n\r\n`;
+    const received = await exchange(emu.url, wire);
+    const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+    expect(statuses).toEqual([200, 400]);
+    expect(received).toContain('pipelined@example.com');
+    expect(received).toContain('E0000003');
+  });
+
+  test('a malformed request alone is still answered 400 and closed', async () => {
+    const received = await exchange(emu.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(received).toMatch(/^HTTP\/1\.1 400/);
+    expect(received).toContain('E0000003');
+  });
+});
+
+describe('emulator: an oversized body is refused, then the connection is closed', () => {
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await startEmulator({ port: 0, apiToken: API_TOKEN, maxBodyBytes: 1024 });
+  });
+  afterEach(() => emu.close());
+
+  test.each([
+    ['a declared Content-Length', 'Content-Length: 2147483648'],
+    ['a chunked body', 'Transfer-Encoding: chunked'],
+  ])(
+    'with %s, the emulator stops reading after its 400 and closes the socket soon',
+    async (_, framing) => {
+      const { port, hostname } = new URL(emu.url);
+      const socket = connect(Number(port), hostname);
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+      socket.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write(
+        `POST /api/v1/sessions HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: SSWS ${API_TOKEN}\r\n` +
+          `Content-Type: application/json\r\n${framing}\r\n\r\n`,
+      );
+      const chunked = framing.includes('chunked');
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      const frame = chunked
+        ? Buffer.concat([
+            Buffer.from(`${chunk.length.toString(16)}\r\n`),
+            chunk,
+            Buffer.from('\r\n'),
+          ])
+        : chunk;
+      let sent = 0;
+      let open = true;
+      void closed.then(() => (open = false));
+      const started = performance.now();
+      // Write as fast as the server takes it, for up to 4 s: a server that keeps reading takes
+      // gigabytes in that time; one that stopped takes no more than the socket buffers hold.
+      while (open && performance.now() - started < 4_000) {
+        if (!socket.write(frame)) {
+          await Promise.race([
+            new Promise((resolve) => socket.once('drain', resolve)),
+            closed,
+            new Promise((resolve) => setTimeout(resolve, 250)),
+          ]);
+        }
+        sent += frame.length;
+      }
+      const elapsed = performance.now() - started;
+      socket.destroy();
+      expect(received).toMatch(/^HTTP\/1\.1 400/);
+      expect(received).toContain('E0000003');
+      expect(received).toMatch(/connection: close/i);
+      expect(open).toBe(false);
+      expect(elapsed).toBeLessThan(3_000);
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    },
+  );
 });

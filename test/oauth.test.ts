@@ -31,6 +31,8 @@ import {
   startScriptedServer,
   type RecordedRequest,
 } from './helpers/scripted-server.js';
+import * as fetchHarness from './helpers/fetch-harness.js';
+import { ORG, SESSION_ID, ok } from './helpers/fetch-harness.js';
 
 const READ = 'okta.sessions.read';
 const MANAGE = 'okta.sessions.manage';
@@ -1102,5 +1104,117 @@ describe('secrets', () => {
     for (const secret of secrets) expect(all).not.toContain(secret);
     expect(all).toContain('[REDACTED]');
     expect((errors[1] as OktaOAuthError).status).toBe(400);
+  });
+});
+
+describe('the service app token cache', () => {
+  const { json } = fetchHarness; // test/helpers/fetch-harness.ts's own
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const unauthorized = (): Response =>
+    json(401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
+
+  /**
+   * A service app client (Bearer tokens) whose fetch issues tok-1, tok-2, … living `expiresIn`
+   * seconds, and answers API calls with `api` (by default 200 with a Session).
+   */
+  function serviceApp(
+    expiresIn: number,
+    api: (authorization: string | null) => Response | Promise<Response> = ok,
+  ) {
+    const tokenRequests: number[] = [];
+    const apiCalls: (string | null)[] = [];
+    const fetch = (async (request: Request) => {
+      if (new URL(request.url).pathname === '/oauth2/v1/token') {
+        tokenRequests.push(Date.now());
+        return json(200, {
+          token_type: 'Bearer',
+          expires_in: expiresIn,
+          access_token: `tok-${tokenRequests.length}`,
+          scope: 'okta.sessions.read',
+        });
+      }
+      const authorization = request.headers.get('authorization');
+      apiCalls.push(authorization);
+      return api(authorization);
+    }) as typeof globalThis.fetch;
+    const okta = new OktaSessions({
+      orgUrl: ORG,
+      clientId: '0oa1',
+      privateKey: pem,
+      dpop: false,
+      throttle: false,
+      fetch,
+    });
+    return { okta, tokenRequests, apiCalls };
+  }
+
+  test('a token of 60 s is reused at once (renewed at half its life, not 60 s before expiry)', async () => {
+    const app = serviceApp(60);
+
+    await app.okta.getSession(SESSION_ID);
+    await app.okta.getSession(SESSION_ID);
+
+    expect(app.tokenRequests).toHaveLength(1);
+    expect(app.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1']);
+  });
+
+  test('a token of 1 s is renewed after half a second', async () => {
+    const app = serviceApp(1);
+
+    await app.okta.getSession(SESSION_ID);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await app.okta.getSession(SESSION_ID);
+
+    expect(app.tokenRequests).toHaveLength(2);
+    expect(app.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-2']);
+  });
+
+  // A 401 drops the token the refused request carried (attempt.ts keeps it beside the error),
+  // not whichever token is cached when the answer arrives. Before, a 401 that arrived after
+  // another call had fetched a new token dropped the new one (a token request per refused call
+  // under a burst); one that arrived while that fetch was in flight found no token and was not
+  // repeated.
+  function revokedWithTwoCallsInFlight() {
+    const held: ((response: Response) => void)[] = [];
+    const app = serviceApp(3600, (authorization) =>
+      authorization === 'Bearer tok-1'
+        ? new Promise<Response>((resolve) => held.push(resolve))
+        : ok(),
+    );
+    const first = app.okta.getSession(SESSION_ID);
+    const second = app.okta.getSession(SESSION_ID);
+    const bothSent = async () => {
+      while (held.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    return { ...app, held, first, second, bothSent };
+  }
+
+  test('a 401 for an old token does not drop the newer one another call fetched meanwhile', async () => {
+    const run = revokedWithTwoCallsInFlight();
+    await run.bothSent();
+
+    // The first 401 drops tok-1 and its repeat fetches tok-2.
+    run.held[0]!(unauthorized());
+    expect((await run.first).id).toBe(SESSION_ID);
+    // The second call's 401 was for tok-1: tok-2 stays, and its repeat uses it.
+    run.held[1]!(unauthorized());
+    expect((await run.second).id).toBe(SESSION_ID);
+
+    expect(run.tokenRequests).toHaveLength(2);
+    expect(run.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
+  });
+
+  test('two calls refused at the same moment are both repeated, sharing one new token', async () => {
+    const run = revokedWithTwoCallsInFlight();
+    await run.bothSent();
+
+    run.held[0]!(unauthorized());
+    run.held[1]!(unauthorized());
+    const settled = await Promise.allSettled([run.first, run.second]);
+
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(run.tokenRequests).toHaveLength(2);
+    expect(run.apiCalls).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
   });
 });

@@ -17,6 +17,9 @@ import {
   sessionBody,
   startScriptedServer,
 } from './helpers/scripted-server.js';
+import * as fetchHarness from './helpers/fetch-harness.js';
+import { SESSION_ID, harness, rejection } from './helpers/fetch-harness.js';
+import { client, failure, serve } from './helpers/hostile-server.js';
 
 afterEach(closeAllScriptedServers);
 
@@ -222,4 +225,160 @@ test("a session from the emulator's unknown-values mode comes through with its u
   } finally {
     await emulator.close();
   }
+});
+
+describe('session parsing', () => {
+  const { json } = fetchHarness; // test/helpers/fetch-harness.ts's own
+  test('a 200 body whose createdAt is not a date is an OktaInvalidResponseError, not Invalid Date', async () => {
+    const body = { ...sessionBody(SESSION_ID), createdAt: 'yesterday' };
+    const h = harness([json(200, body, { 'x-okta-request-id': 'req-1' })]);
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: "createdAt" is not a date-time (GET /api/v1/sessions/${SESSION_ID}, request req-1)`,
+    );
+  });
+
+  test.each(['42', 'true', 'false', '"session"', 'null', '[]'])(
+    'a 200 body that is the JSON value %s is refused as not an object',
+    async (text) => {
+      const h = harness([
+        new Response(text, { status: 200, headers: { 'content-type': 'application/json' } }),
+      ]);
+
+      const err = await rejection(h.okta.getSession(SESSION_ID));
+
+      expect(err).toBeInstanceOf(OktaInvalidResponseError);
+      expect((err as Error).message).toBe(
+        `Okta HTTP 200 with an unusable body: body is not a JSON object (GET /api/v1/sessions/${SESSION_ID})`,
+      );
+    },
+  );
+});
+
+describe('session parsing: not JSON', () => {
+  test('a 200 body that is not JSON is an OktaInvalidResponseError saying "body is not JSON"', async () => {
+    const h = harness([
+      new Response('{"id": "102', { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]);
+
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: body is not JSON (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+});
+
+describe('session parsing: each date field', () => {
+  async function parsed(body: string): Promise<unknown> {
+    const h = harness([
+      new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]);
+    return h.okta.getSession(SESSION_ID).catch((error: unknown) => error);
+  }
+
+  test('an empty 200 body is refused as such', async () => {
+    const err = await parsed('');
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: empty body where a Session was expected (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+
+  test.each([
+    ['createdAt', null],
+    ['expiresAt', null],
+    ['lastPasswordVerification', 5],
+    ['lastFactorVerification', 'soon'],
+  ])('%s %p is refused, naming the field', async (field, value) => {
+    const err = await parsed(JSON.stringify({ ...sessionBody(SESSION_ID), [field]: value }));
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toBe(
+      `Okta HTTP 200 with an unusable body: "${field}" is not a date-time (GET /api/v1/sessions/${SESSION_ID})`,
+    );
+  });
+
+  test('absent verification times stay absent; the other fields pass through untouched', async () => {
+    const body = sessionBody(SESSION_ID);
+    delete body['lastPasswordVerification'];
+    delete body['lastFactorVerification'];
+    const session = (await parsed(JSON.stringify(body))) as Record<string, unknown>;
+    expect(Object.keys(session).sort()).toEqual(Object.keys(body).sort());
+    expect(session).toEqual({
+      ...body,
+      createdAt: new Date(body['createdAt'] as string),
+      expiresAt: new Date(body['expiresAt'] as string),
+    });
+  });
+
+  test('null verification times stay null', async () => {
+    const session = (await parsed(
+      JSON.stringify({
+        ...sessionBody(SESSION_ID),
+        lastPasswordVerification: null,
+        lastFactorVerification: null,
+      }),
+    )) as Record<string, unknown>;
+    expect([session['lastPasswordVerification'], session['lastFactorVerification']]).toEqual([
+      null,
+      null,
+    ]);
+  });
+
+  test('valid verification times become Dates', async () => {
+    const session = (await parsed(
+      JSON.stringify({
+        ...sessionBody(SESSION_ID),
+        lastPasswordVerification: '2026-11-29T10:00:00.000Z',
+        lastFactorVerification: '2026-11-29T10:05:00.000Z',
+      }),
+    )) as Record<string, unknown>;
+    expect([session['lastPasswordVerification'], session['lastFactorVerification']]).toEqual([
+      new Date('2026-11-29T10:00:00.000Z'),
+      new Date('2026-11-29T10:05:00.000Z'),
+    ]);
+  });
+});
+
+describe('session date-time fields must be date-time strings', () => {
+  const wrong: Array<[string, Record<string, unknown>]> = [
+    ['expiresAt as a number', { expiresAt: 123 }],
+    ['createdAt as an object', { createdAt: {} }],
+    ['createdAt as an array', { createdAt: ['2026-11-29T10:00:00.000Z'] }],
+    ['expiresAt as true', { expiresAt: true }],
+    ['expiresAt null (the spec does not allow it)', { expiresAt: null }],
+    ['expiresAt as a loose date', { expiresAt: 'March 7' }],
+    ['expiresAt as a bare number string', { expiresAt: '1' }],
+    ['expiresAt on a day that does not exist', { expiresAt: '2026-02-31T10:00:00.000Z' }],
+    ['expiresAt without a time zone', { expiresAt: '2026-11-29T10:00:00' }],
+    ['lastFactorVerification as a number', { lastFactorVerification: 0 }],
+  ];
+
+  test.each(wrong)('%s is an OktaInvalidResponseError', async (_, fields) => {
+    const server = await serve(json(200, { ...sessionBody('abc'), ...fields }));
+    const err = await failure(client(server).getSession('abc'));
+    expect(err).toBeInstanceOf(OktaInvalidResponseError);
+    expect((err as Error).message).toMatch(/is not a date-time/);
+  });
+
+  test('null where the spec allows it stays null; valid strings become Dates', async () => {
+    const server = await serve(
+      json(200, {
+        ...sessionBody('abc'),
+        createdAt: '2026-11-29T10:00:00Z',
+        expiresAt: '2026-11-29T12:00:00.123+01:00',
+        lastPasswordVerification: null,
+        lastFactorVerification: null,
+      }),
+    );
+    const session = await client(server).getSession('abc');
+    expect(session.createdAt).toEqual(new Date('2026-11-29T10:00:00Z'));
+    expect(session.expiresAt).toEqual(new Date('2026-11-29T11:00:00.123Z'));
+    expect(session.lastPasswordVerification).toBeNull();
+    expect(session.lastFactorVerification).toBeNull();
+  });
 });
