@@ -208,11 +208,6 @@ export const openEnumFields = {
   LinkHints: ['allow'],
 } as const;
 
-/** Of those, the ones the spec marks `nullable`. */
-export const nullableDateTimeFields = {
-  Session: ['lastPasswordVerification', 'lastFactorVerification'],
-} as const;
-
 /**
  * What a Session body must be, for src/model/session.ts to check: a property name without `?` is
  * required; a type is `string`, `boolean`, `number` or `date-time` (with `|null` when null is

@@ -75,15 +75,6 @@ for (const [name, schema] of Object.entries(spec.components.schemas)) {
   if (fields.length) openEnumFields[name] = fields;
 }
 
-// Of the date-time fields, the ones the spec lets be null; any other null is a broken response.
-/** @type {Record<string, string[]>} */
-const nullableDateTimeFields = {};
-for (const [name, fields] of Object.entries(dateTimeFields)) {
-  const properties = spec.components.schemas[name].properties;
-  const nullable = fields.filter((key) => deref(properties[key]).nullable === true);
-  if (nullable.length) nullableDateTimeFields[name] = nullable;
-}
-
 // What the façade checks in a success body before it trusts it (src/model/session.ts walks it), for
 // each schema a 2xx response returns: an object is a map from property name to type, with a
 // `?` after the names the schema does not require; a type is `string`, `boolean` or `number`
@@ -192,9 +183,6 @@ export const dateTimeFields = ${json(dateTimeFields)} as const;
 
 /** For each schema, the properties whose values are open enums (\`x-extensible-enum\`). */
 export const openEnumFields = ${json(openEnumFields)} as const;
-
-/** Of those, the ones the spec marks \`nullable\`. */
-export const nullableDateTimeFields = ${json(nullableDateTimeFields)} as const;
 
 ${Object.entries(responseShapes)
   .map(

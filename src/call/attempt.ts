@@ -24,7 +24,7 @@ export interface Wire {
   throttle?: Throttle | undefined;
   /**
    * Makes the scrubber of an attempt's secrets from the headers it sent and its body
-   * (redact.ts requestScrubber); the identity where requests carry no secret a script can
+   * (text/redact.ts requestScrubber); the identity where requests carry no secret a script can
    * see: the client-less /me functions send no credential, cookie or body.
    */
   scrubber: (sent: Record<string, string>, body: string | undefined) => Scrubber;

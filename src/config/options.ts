@@ -1,6 +1,6 @@
 // The client's options: their types, and the checks the constructor runs before any I/O. What
 // only servers use (private-key auth, proxies) is checked by the runtime's functions, which the
-// entry points take from `#platform` (config-service-app.ts, config-proxy.ts), so that browser
+// entry points take from `#platform` (config/service-app.ts, config/proxy.ts), so that browser
 // bundles leave them out. A pure function of its inputs: no module state, no `#platform`.
 import type { ResolvedProxy } from '../transport/undici.js';
 import { fail } from '../errors/config-error.js';
@@ -224,10 +224,10 @@ const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
 export interface ConfigRuntime {
   /** Browsers refuse private keys and use their own proxy settings. */
   isBrowser: boolean;
-  /** Checks private-key auth settings (config-service-app.ts); absent in browsers. */
+  /** Checks private-key auth settings (config/service-app.ts); absent in browsers. */
   serviceAppConfig?:
     ((options: OktaSessionsOptions, names: ConfigNames) => ServiceAppConfig) | undefined;
-  /** The proxy of the `proxy` option or the environment (config-proxy.ts); absent in browsers. */
+  /** The proxy of the `proxy` option or the environment (config/proxy.ts); absent in browsers. */
   proxyOf?:
     | ((setting: OktaSessionsOptions['proxy'], browser: boolean) => ResolvedProxy | undefined)
     | undefined;

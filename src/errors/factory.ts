@@ -18,7 +18,7 @@ const MAX_CAUSES = 20;
 const WITHHELD_HEADERS = new Set(['set-cookie']);
 
 /**
- * Removes the request's secrets from text the server sent (redact.ts scrubberOf); the identity
+ * Removes the request's secrets from text the server sent (text/redact.ts scrubberOf); the identity
  * only for requests that carry no secret, such as the client-less /me functions.
  */
 export type Scrubber = (text: string) => string;
