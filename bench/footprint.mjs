@@ -9,12 +9,14 @@
 //    reported apart as `lazyGzipBytes`.
 // With `quick`, no install: the bundle resolves okta-sessions in the run's snapshot.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorText } from './processes.mjs';
 import browserBundle from '../scripts/browser-bundle.cjs';
+import installedPackages from '../scripts/installed-packages.cjs';
 
 const { BROWSER_APPS, measureBrowserBundle } = browserBundle;
+const { dirBytes, npmInstalledPackages } = installedPackages;
 
 /** @param {string[]} args @param {string} cwd */
 function npm(args, cwd) {
@@ -24,18 +26,6 @@ function npm(args, cwd) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
-}
-
-/** Bytes of the files under `dir` (0 if it does not exist). @param {string} dir @returns {number} */
-function dirBytes(dir) {
-  if (!existsSync(dir)) return 0;
-  let bytes = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) bytes += dirBytes(p);
-    else if (e.isFile()) bytes += lstatSync(p).size;
-  }
-  return bytes;
 }
 
 /**
@@ -49,12 +39,7 @@ function installFootprint(spec, work) {
   const t0 = Date.now();
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', spec], project);
   const installMs = Date.now() - t0;
-  const dirs = npm(['ls', '--all', '--parseable'], project).trim().split('\n').slice(1);
-  const list = dirs.map((dir) => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const bytes = dirBytes(dir) - dirBytes(join(dir, 'node_modules'));
-    return { name: pkg.name, version: pkg.version, bytes };
-  });
+  const list = npmInstalledPackages(project);
   const bytes = dirBytes(join(project, 'node_modules'));
   return { project, packages: list.length, bytes, installMs, list };
 }

@@ -4,9 +4,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
-  lstatSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -15,42 +13,13 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { VERSION } from '../src/model/version.js';
+import { npmInstalledPackages, packageAt } from '../scripts/installed-packages.cjs';
 
 const root = join(__dirname, '..');
 let project: string;
 let installed: InstalledPackage[];
 
-interface InstalledPackage {
-  name: string;
-  /** The bytes of its own files (its nested node_modules left out: those are packages too). */
-  bytes: number;
-}
-
-/** Bytes of the files under `dir`, symbolic links not followed. */
-function dirBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) bytes += dirBytes(path);
-    else if (entry.isFile()) bytes += lstatSync(path).size;
-  }
-  return bytes;
-}
-
-function packageAt(dir: string): InstalledPackage {
-  const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
-  return { name, bytes: dirBytes(dir) - dirBytes(join(dir, 'node_modules')) };
-}
-
-/** Every package npm installed in `dir`, nested ones included, as `npm ls --all` lists them. */
-function npmInstalledPackages(dir: string): InstalledPackage[] {
-  const listed = execFileSync('npm', ['ls', '--all', '--parseable'], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  return listed.trim().split('\n').slice(1).map(packageAt);
-}
+type InstalledPackage = ReturnType<typeof packageAt>;
 
 /**
  * A package and everything it depends on (dependencies and the optional ones present), found in
