@@ -34,6 +34,7 @@ import { OktaError, OktaNetworkError, type RateLimitStore } from '../src/index.j
 import { expectNoSecrets } from './helpers/faults-expect.js';
 import { nowSeconds, rateLimited } from './helpers/scripted-server.js';
 import { API_TOKEN, ORG, harness, json, ok, rejection } from './helpers/fetch-harness.js';
+import { clockedClient, clockedHarness } from './helpers/clocked-client.js';
 
 // The Node transport's connections per origin (src/transport/undici.ts).
 const CONNECTIONS = 128;
@@ -149,19 +150,21 @@ describe('one AbortSignal shared by many calls', () => {
 
   test('a retry wait that runs its course lets go of the signal too', async () => {
     const server = await startScriptedServer([empty(503), sessionOk('retried')]);
-    const waits: number[] = [];
-    const okta = new OktaSessions({
+    const { run, retries } = clockedClient({
       orgUrl: server.url,
       apiToken: 'tok-cancel',
       retry: { maxRetries: 1 },
-      onRetry: (info) => waits.push(info.delayMs),
     });
     const controller = new AbortController();
-    const session = await okta.getSession('retried', { signal: controller.signal });
-    expect(session.id).toBe('retried');
+    const { outcome, waits } = await run((okta) =>
+      okta.getSession('retried', { signal: controller.signal }),
+    );
+    expect(outcome.ok && outcome.value.id).toBe('retried');
     // The call slept once (a backoff of 125 to 250 ms) with the signal in hand, and woke.
-    expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThan(0);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(125);
+    expect(retries[0]!.delayMs).toBeLessThanOrEqual(250);
+    expect(waits).toEqual([retries[0]!.delayMs]);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
@@ -393,6 +396,7 @@ describe('abort', () => {
     expect(err).toBeInstanceOf(OktaNetworkError);
   });
 
+  // Real time: an abort during a wait the system clock sleeps.
   test('abort during the backoff wait: rejects with signal.reason at once', async () => {
     const date = nowSeconds();
     await serve(rateLimited({ dateSeconds: date, reset: date + 3_600 }), sessionOk());
@@ -472,17 +476,26 @@ describe('the caller signal: one listener, removed when done', () => {
   test('an abort during a retry wait leaves no listener on the signal', async () => {
     const controller = new AbortController();
     const reason = new Error('caller gave up');
-    const h = harness([json(503, {}), ok()], {
+    let retried = () => undefined as void;
+    const retriedOnce = new Promise<void>((resolve) => (retried = resolve));
+    const h = clockedHarness([json(503, {}), ok()], {
       throttle: false,
       retry: { maxDelayMs: 60_000 },
-      onRetry: () => setTimeout(() => controller.abort(reason), 20),
+      onRetry: () => retried(),
     });
 
-    expect(await rejection(h.okta.getSession(SESSION_ID, { signal: controller.signal }))).toBe(
-      reason,
-    );
+    const call = measure(() => h.okta.getSession(SESSION_ID, { signal: controller.signal }));
+    await retriedOnce;
+    // 20 ms into the wait of 125 to 250 ms, the caller gives up: the call ends at once.
+    await h.advance(20);
+    controller.abort(reason);
+    const outcome = await call;
+    expect(outcome.ok ? 'resolved' : outcome.error).toBe(reason);
     expect(h.requests).toHaveLength(1);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // The wait's timer is gone: running the clock past it sends nothing more.
+    await h.advance(60_000);
+    expect(h.requests).toHaveLength(1);
   });
 
   test('a wait of 0 ms (Retry-After: 0) sends the retry before any timer runs', async () => {

@@ -20,6 +20,7 @@ import {
   sessionOk,
 } from './helpers/scripted-server.js';
 import { client, serve } from './helpers/hostile-server.js';
+import { clockedHarness } from './helpers/clocked-client.js';
 
 afterEach(closeAllScriptedServers);
 
@@ -86,18 +87,20 @@ describe('rate-limit header numbers', () => {
 
 describe('reset exactly at the boundary', () => {
   test('a reset equal to the Date second waits exactly one second', async () => {
-    const h = harness([
+    const h = clockedHarness([
       rateLimited({ date: dateAt(T), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': `${T}` }),
       ok(),
     ]);
 
-    await h.okta.getSession(SESSION_ID);
+    const { outcome, sentAt } = await h.run((okta) => okta.getSession(SESSION_ID));
 
+    expect(outcome.ok).toBe(true);
     expect(h.retries[0]?.delayMs).toBe(1_000);
+    expect(sentAt).toEqual([0, 1_000]);
   });
 
   test('a reset one second before the Date is over: the backoff applies (125–250 ms)', async () => {
-    const h = harness([
+    const h = clockedHarness([
       rateLimited({
         date: dateAt(T),
         'x-rate-limit-remaining': '0',
@@ -106,9 +109,11 @@ describe('reset exactly at the boundary', () => {
       ok(),
     ]);
 
-    await h.okta.getSession(SESSION_ID);
+    const { outcome, sentAt } = await h.run((okta) => okta.getSession(SESSION_ID));
 
+    expect(outcome.ok).toBe(true);
     expectInRange(h.retries[0]?.delayMs, 125, 250);
+    expect(sentAt).toEqual([0, h.retries[0]?.delayMs]);
   });
 });
 

@@ -1,6 +1,9 @@
 // Retries: which failures are retried (429s, 5xx, connect-phase network failures and their
 // codes) and which are not, how long each wait is (backoff, jitter, Retry-After), the
 // X-Okta-Retry-* headers sent on a retry, and onRetry, which observes and never steers.
+// Waits run on a manual clock (test/helpers/clocked-client.ts), so a test asserts the exact
+// wait and when the retry went out; a few per mechanism stay on real time through the public
+// client (marked "real time"), so the system clock's path stays covered.
 
 import * as hostileServer from './helpers/hostile-server.js';
 import * as fetchHarness from './helpers/fetch-harness.js';
@@ -9,11 +12,12 @@ import {
   OktaNetworkError,
   OktaRateLimitError,
   OktaServerError,
-  OktaSessions,
+  type OktaSessionsOptions,
   type RetryInfo,
   isOktaApiError,
 } from '../src/index.js';
 import { measure, valueOf } from './helpers/faults-expect.js';
+import { clockedClient, clockedHarness } from './helpers/clocked-client.js';
 import {
   closeAllScriptedServers,
   empty,
@@ -51,14 +55,25 @@ import {
 
 afterEach(closeAllScriptedServers);
 
+/** live-server's `client()` for the current server, on a manual clock. */
+function clocked(extra: Partial<OktaSessionsOptions> = {}) {
+  return clockedClient({
+    orgUrl: server.url,
+    apiToken: API_TOKEN,
+    timeoutMs: 3_000,
+    retry: { maxDelayMs: 200 },
+    ...extra,
+  });
+}
+
 describe('429 rate limits', () => {
   test('429 then 200: waits reset − Date + 1 s, then retries with X-Okta-Retry-For and X-Okta-Retry-Count', async () => {
     const date = nowSeconds();
     const rid = newRequestId('rl-first');
     await serve(rateLimited({ dateSeconds: date, reset: date + 1, requestId: rid }), sessionOk());
-    const okta = client({ retry: { maxDelayMs: 10_000 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 10_000 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt, waits } = await run((okta) => okta.getSession(SESSION_ID));
 
     const session = valueOf(outcome);
     expect(session.id).toBe(SESSION_ID);
@@ -75,15 +90,14 @@ describe('429 rate limits', () => {
       requestId: rid,
       reason: 'rate-limit',
     });
-    // (date + 1) − date + 1 s = 2000 ms
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1_800);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(2_300);
-    const gap = (server.requests[1]?.receivedAt ?? 0) - (server.requests[0]?.receivedAt ?? 0);
-    expect(gap).toBeGreaterThan(1_500);
-    expect(outcome.elapsedMs).toBeLessThan(6_000);
+    // (date + 1) − date + 1 s = 2000 ms, slept in full before the retry went out
+    expect(retries[0]?.delayMs).toBe(2_000);
+    expect(waits).toEqual([2_000]);
+    expect(sentAt).toEqual([0, 2_000]);
     expectNoUnexpectedRequests();
   });
 
+  // Real time: the reset wait measured against the system clock's own idea of now.
   test('429 with the server clock an hour behind: the wait comes from the response Date, not the local clock', async () => {
     const date = nowSeconds() - 3_600;
     await serve(rateLimited({ dateSeconds: date, reset: date }), sessionOk());
@@ -109,9 +123,9 @@ describe('429 rate limits', () => {
         rateLimited({ dateSeconds: date, reset, requestId, limit: 600, remaining: 0 }),
       ),
     );
-    const okta = client({ retry: { maxRetries: 2, maxDelayMs: 100 } });
+    const { run, retries } = clocked({ retry: { maxRetries: 2, maxDelayMs: 100 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt, waits } = await run((okta) => okta.getSession(SESSION_ID));
 
     const err = failure(outcome, OktaRateLimitError);
     expect(err).toBeInstanceOf(OktaApiError);
@@ -131,9 +145,11 @@ describe('429 rate limits', () => {
     expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
     for (const r of retries) {
       expect(r.reason).toBe('rate-limit');
-      expect(r.delayMs).toBeLessThanOrEqual(100);
+      // The hour to the reset, capped by maxDelayMs.
+      expect(r.delayMs).toBe(100);
     }
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    expect(waits).toEqual([100, 100]);
+    expect(sentAt).toEqual([0, 100, 200]);
     expectNoUnexpectedRequests();
   });
 
@@ -167,17 +183,17 @@ describe('429 rate limits', () => {
         rateLimited({ dateSeconds: date, reset: order(date, date + 3_600) }),
         sessionOk(),
       );
-      const okta = client({ retry: { maxDelayMs: 10_000 } });
+      const { run, retries } = clocked({ retry: { maxDelayMs: 10_000 } });
 
-      const outcome = await measure(() => okta.getSession(SESSION_ID));
+      const { outcome, sentAt } = await run((okta) => okta.getSession(SESSION_ID));
 
       expect(valueOf(outcome).id).toBe(SESSION_ID);
       expect(server.attempts).toBe(2);
       expect(retries).toHaveLength(1);
       expect(retries[0]?.reason).toBe('rate-limit');
-      expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
-      expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
-      expect(outcome.elapsedMs).toBeLessThan(4_000);
+      // date − date + 1 s
+      expect(retries[0]?.delayMs).toBe(1_000);
+      expect(sentAt).toEqual([0, 1_000]);
     },
   );
 
@@ -189,15 +205,15 @@ describe('429 rate limits', () => {
         rateLimited({ dateSeconds: date, reset: order(date, date + 3_600).join(', ') }),
         sessionOk(),
       );
-      const okta = client({ retry: { maxDelayMs: 10_000 } });
+      const { run, retries } = clocked({ retry: { maxDelayMs: 10_000 } });
 
-      const outcome = await measure(() => okta.getSession(SESSION_ID));
+      const { outcome, sentAt } = await run((okta) => okta.getSession(SESSION_ID));
 
       expect(valueOf(outcome).id).toBe(SESSION_ID);
       expect(server.attempts).toBe(2);
-      expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
-      expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
-      expect(outcome.elapsedMs).toBeLessThan(4_000);
+      // date − date + 1 s
+      expect(retries[0]?.delayMs).toBe(1_000);
+      expect(sentAt).toEqual([0, 1_000]);
     },
   );
 
@@ -222,17 +238,16 @@ describe('429 rate limits', () => {
       rateLimited({ dateSeconds: date, reset: date - 120, retryAfter: '1' }),
       sessionOk(),
     );
-    const okta = client({ retry: { maxDelayMs: 10_000 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 10_000 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt } = await run((okta) => okta.getSession(SESSION_ID));
 
     expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(server.attempts).toBe(2);
     expect(retries).toHaveLength(1);
     expect(retries[0]?.reason).toBe('rate-limit');
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(800);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(1_300);
-    expect(outcome.elapsedMs).toBeLessThan(4_000);
+    expect(retries[0]?.delayMs).toBe(1_000);
+    expect(sentAt).toEqual([0, 1_000]);
   });
 
   test('429 with the reset in the past and no Retry-After: exponential backoff capped by maxDelayMs', async () => {
@@ -242,21 +257,22 @@ describe('429 rate limits', () => {
       rateLimited({ dateSeconds: date, reset: date - 120 }),
       sessionOk(),
     );
-    const okta = client({ retry: { maxDelayMs: 150 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 150 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt, waits } = await run((okta) => okta.getSession(SESSION_ID));
 
     expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(server.attempts).toBe(3);
     expect(retries).toHaveLength(2);
-    for (const r of retries) {
-      expect(r.reason).toBe('rate-limit');
-      expect(r.delayMs).toBeGreaterThanOrEqual(0);
-      expect(r.delayMs).toBeLessThanOrEqual(150);
-    }
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    for (const r of retries) expect(r.reason).toBe('rate-limit');
+    // Backoffs of 125–250 ms and 250–500 ms, capped at 150.
+    expectInRange(retries[0]?.delayMs, 125, 150);
+    expect(retries[1]?.delayMs).toBe(150);
+    expect(waits).toEqual(retries.map((r) => r.delayMs));
+    expect(sentAt).toEqual([0, waits[0], waits[0]! + 150]);
   });
 
+  // Real time: the cap on a wait the system clock sleeps.
   test('429 with the reset far in the future (beyond the cap): the wait is capped by maxDelayMs', async () => {
     const date = nowSeconds();
     await serve(rateLimited({ dateSeconds: date, reset: date + 86_400 }), sessionOk());
@@ -274,31 +290,31 @@ describe('429 rate limits', () => {
 
   test('429 with the reset header missing: falls back to backoff within maxDelayMs', async () => {
     await serve(rateLimited({ reset: null }), sessionOk());
-    const okta = client({ retry: { maxDelayMs: 150 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 150 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt } = await run((okta) => okta.getSession(SESSION_ID));
 
     expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(server.attempts).toBe(2);
     expect(retries).toHaveLength(1);
     expect(retries[0]?.reason).toBe('rate-limit');
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(0);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(150);
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    // The first backoff, 125–250 ms, capped at 150.
+    expectInRange(retries[0]?.delayMs, 125, 150);
+    expect(sentAt).toEqual([0, retries[0]?.delayMs]);
   });
 
   test('429 with a garbage reset header: falls back to backoff within maxDelayMs', async () => {
     await serve(rateLimited({ reset: 'soon-ish, -5, 1e99' }), sessionOk());
-    const okta = client({ retry: { maxDelayMs: 150 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 150 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt } = await run((okta) => okta.getSession(SESSION_ID));
 
     expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(server.attempts).toBe(2);
     expect(retries).toHaveLength(1);
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(0);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(150);
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    // The first backoff, 125–250 ms, capped at 150.
+    expectInRange(retries[0]?.delayMs, 125, 150);
+    expect(sentAt).toEqual([0, retries[0]?.delayMs]);
   });
 
   test('429 with a garbage reset header and no retries left: OktaRateLimitError without a bogus resetAt', async () => {
@@ -313,6 +329,7 @@ describe('429 rate limits', () => {
     expect(err.remaining).toBe(0);
   });
 
+  // Real time: a Retry-After wait the system clock sleeps.
   test('429 with Retry-After only (no X-Rate-Limit headers): waits Retry-After seconds', async () => {
     await serve(rateLimited({ reset: null, noLimitHeaders: true, retryAfter: '1' }), sessionOk());
     const okta = client({ retry: { maxDelayMs: 10_000 } });
@@ -331,18 +348,21 @@ describe('429 rate limits', () => {
   test('429 on createSession then 200: rate limits are retried even for createSession', async () => {
     const date = nowSeconds();
     await serve(rateLimited({ dateSeconds: date, reset: date + 3_600 }), sessionOk());
-    const okta = client({ retry: { maxDelayMs: 100 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 100 } });
 
-    const outcome = await measure(() => okta.createSession({ sessionToken: SESSION_TOKEN }));
+    const { outcome, sentAt } = await run((okta) =>
+      okta.createSession({ sessionToken: SESSION_TOKEN }),
+    );
 
     expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(server.attempts).toBe(2);
     expect(retries[0]?.reason).toBe('rate-limit');
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    expect(sentAt).toEqual([0, 100]);
   });
 });
 
 describe('server errors and network failures', () => {
+  // Real time: a backoff the system clock sleeps.
   test('503 then 200 on getSession: retried once', async () => {
     await serve(json(503, oktaError('E0000009', 'Internal Server Error')), sessionOk());
     const okta = client({ retry: { maxDelayMs: 100 } });
@@ -383,9 +403,9 @@ describe('server errors and network failures', () => {
 
   test('502 then 504 then 204 on revokeSession: retried twice', async () => {
     await serve(text(502, 'Bad Gateway'), text(504, 'Gateway Timeout'), empty(204));
-    const okta = client({ retry: { maxDelayMs: 100 } });
+    const { run, retries } = clocked({ retry: { maxDelayMs: 100 } });
 
-    const outcome = await measure(() => okta.revokeSession(SESSION_ID));
+    const { outcome, sentAt } = await run((okta) => okta.revokeSession(SESSION_ID));
 
     expect(valueOf(outcome)).toBeUndefined();
     expect(server.attempts).toBe(3);
@@ -394,20 +414,21 @@ describe('server errors and network failures', () => {
       [502, 'server-error'],
       [504, 'server-error'],
     ]);
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    // Backoffs of 125–250 and 250–500 ms, capped at 100.
+    expect(sentAt).toEqual([0, 100, 200]);
   });
 
   test('503 on every attempt of refreshSession: OktaServerError after maxRetries + 1 attempts', async () => {
     await serve(text(503, 'busy'), text(503, 'busy'), text(503, 'busy'));
-    const okta = client({ retry: { maxRetries: 2, maxDelayMs: 50 } });
+    const { run } = clocked({ retry: { maxRetries: 2, maxDelayMs: 50 } });
 
-    const outcome = await measure(() => okta.refreshSession(SESSION_ID));
+    const { outcome, sentAt } = await run((okta) => okta.refreshSession(SESSION_ID));
 
     const err = failure(outcome, OktaServerError);
     expect(err.status).toBe(503);
     expect(server.attempts).toBe(3);
     expect(server.requests[0]?.url).toBe(`/api/v1/sessions/${SESSION_ID}/lifecycle/refresh`);
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    expect(sentAt).toEqual([0, 50, 100]);
     expectNoUnexpectedRequests();
   });
 
@@ -430,6 +451,7 @@ describe('server errors and network failures', () => {
     expect(outcome.elapsedMs).toBeLessThan(2_000);
   });
 
+  // Real time: a backoff after a network failure, on the system clock.
   test('connection reset before headers on getSession: retried, then 200', async () => {
     await serve(resetBeforeHeaders(), sessionOk());
     const okta = client({ retry: { maxDelayMs: 100 } });
@@ -460,15 +482,16 @@ describe('server errors and network failures', () => {
 
   test('connection reset on every attempt of getSession: OktaNetworkError after maxRetries + 1 attempts', async () => {
     await serve(resetBeforeHeaders(), resetBeforeHeaders(), resetBeforeHeaders());
-    const okta = client({ retry: { maxRetries: 2, maxDelayMs: 50 } });
+    const { run, retries } = clocked({ retry: { maxRetries: 2, maxDelayMs: 50 } });
 
-    const outcome = await measure(() => okta.getSession(SESSION_ID));
+    const { outcome, sentAt } = await run((okta) => okta.getSession(SESSION_ID));
 
     const err = failure(outcome, OktaNetworkError);
     expect(err.cause).toBeDefined();
     expect(server.attempts).toBe(3);
     expect(retries.map((r) => r.reason)).toEqual(['network', 'network']);
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    expect(retries.map((r) => r.delayMs)).toEqual([50, 50]);
+    expect(sentAt).toEqual([0, 50, 100]);
     expectNoUnexpectedRequests();
   });
 
@@ -477,14 +500,15 @@ describe('server errors and network failures', () => {
     await serve();
     const url = server.url;
     await server.close();
-    const okta = new OktaSessions({
+    const { run, retries } = clockedClient({
       orgUrl: url,
       apiToken: API_TOKEN,
       retry: { maxRetries: 1, maxDelayMs: 50 },
-      onRetry: (info) => retries.push(info),
     });
 
-    const outcome = await measure(() => okta.createSession({ sessionToken: SESSION_TOKEN }));
+    const { outcome, sentAt } = await run((okta) =>
+      okta.createSession({ sessionToken: SESSION_TOKEN }),
+    );
 
     const err = failure(outcome, OktaNetworkError);
     expect(connectCode(err)).toBe('ECONNREFUSED');
@@ -496,9 +520,9 @@ describe('server errors and network failures', () => {
       attempt: 1,
       reason: 'network',
     });
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(0);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(50);
-    expect(outcome.elapsedMs).toBeLessThan(3_000);
+    // The first backoff, 125–250 ms, capped at 50: the retry goes out 50 ms after the refusal.
+    expect(retries[0]?.delayMs).toBe(50);
+    expect(sentAt).toEqual([0, 50]);
   });
   test('an unreachable proxy: the whole message word for word, the cause a ProxyError with the connect error under it', async () => {
     await serve(sessionOk(SESSION_ID));
@@ -522,11 +546,13 @@ describe('connect-phase failures: createSession is retried only when the request
   test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])(
     'createSession after %s is retried once, reported as reason "network"',
     async (code) => {
-      const h = harness([refused(code), ok()]);
+      const h = clockedHarness([refused(code), ok()]);
 
-      const session = await h.okta.createSession({ sessionToken: SESSION_TOKEN });
+      const { outcome, sentAt } = await h.run((okta) =>
+        okta.createSession({ sessionToken: SESSION_TOKEN }),
+      );
 
-      expect(session.id).toBe(SESSION_ID);
+      expect(valueOf(outcome).id).toBe(SESSION_ID);
       expect(h.requests).toHaveLength(2);
       expect(h.retries).toHaveLength(1);
       expect(h.retries[0]).toMatchObject({
@@ -534,14 +560,18 @@ describe('connect-phase failures: createSession is retried only when the request
         attempt: 1,
         reason: 'network',
       });
+      // After the first backoff, 125–250 ms.
+      expectInRange(h.retries[0]?.delayMs, 125, 250);
+      expect(sentAt).toEqual([0, h.retries[0]?.delayMs]);
     },
   );
 
   test('the connect-phase code is found down the cause chain (a cause of a cause)', async () => {
-    const h = harness([refused('ECONNREFUSED', 3), ok()]);
+    const h = clockedHarness([refused('ECONNREFUSED', 3), ok()]);
 
-    await h.okta.createSession({ sessionToken: SESSION_TOKEN });
+    const { outcome } = await h.run((okta) => okta.createSession({ sessionToken: SESSION_TOKEN }));
 
+    expect(valueOf(outcome).id).toBe(fetchHarness.SESSION_ID);
     expect(h.requests).toHaveLength(2);
     expect(h.retries.map((r) => r.reason)).toEqual(['network']);
   });
@@ -598,25 +628,33 @@ describe('connect-phase codes: how deep the cause chain is read', () => {
 describe('backoff size and jitter (realistic maxDelayMs)', () => {
   const { SESSION_ID, json } = fetchHarness; // test/helpers/fetch-harness.ts's own
   test('after 503s the first wait is 125–250 ms and the second 250–500 ms', async () => {
-    const h = harness([json(503, {}), json(503, {}), ok()], { retry: { maxDelayMs: 60_000 } });
+    const h = clockedHarness([json(503, {}), json(503, {}), ok()], {
+      retry: { maxDelayMs: 60_000 },
+    });
 
-    await h.okta.getSession(SESSION_ID);
+    const { outcome, sentAt, waits } = await h.run((okta) => okta.getSession(SESSION_ID));
 
+    expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(h.retries.map((r) => [r.attempt, r.reason, r.status])).toEqual([
       [1, 'server-error', 503],
       [2, 'server-error', 503],
     ]);
     expectInRange(h.retries[0]?.delayMs, 125, 250);
     expectInRange(h.retries[1]?.delayMs, 250, 500);
+    // The waits slept are the ones reported, each before its retry went out.
+    expect(waits).toEqual(h.retries.map((r) => r.delayMs));
+    expect(sentAt).toEqual([0, waits[0], waits[0]! + waits[1]!]);
   });
 
   test('the first wait is jittered over the upper half of 250 ms, not fixed', async () => {
-    const runs = Array.from({ length: 20 }, () => harness([json(502, {}), ok()]));
+    const runs = Array.from({ length: 20 }, () => clockedHarness([json(502, {}), ok()]));
 
-    await Promise.all(runs.map((h) => h.okta.getSession(SESSION_ID)));
+    const done = await Promise.all(runs.map((h) => h.run((okta) => okta.getSession(SESSION_ID))));
 
     const delays = runs.map((h) => h.retries[0]?.delayMs ?? -1);
     for (const d of delays) expectInRange(d, 125, 250);
+    // Each run slept the wait it drew.
+    expect(done.map((r) => r.waits)).toEqual(delays.map((d) => [d]));
     // Uniform over 125–250: 20 draws all in one 35 ms edge is a 1-in-10^11 event.
     expect(Math.max(...delays)).toBeGreaterThan(160);
     expect(Math.min(...delays)).toBeLessThan(215);
@@ -647,13 +685,13 @@ describe('X-Okta-Retry-Count and X-Okta-Retry-For', () => {
   });
 
   test('X-Okta-Retry-For is never set after a 5xx, only X-Okta-Retry-Count', async () => {
-    const h = harness([
+    const h = clockedHarness([
       json(503, {}, { 'x-okta-request-id': 'req-503' }),
       rateLimited({ 'retry-after': '0', 'x-okta-request-id': 'req-429' }),
       ok(),
     ]);
 
-    await h.okta.getSession(SESSION_ID);
+    valueOf((await h.run((okta) => okta.getSession(SESSION_ID))).outcome);
 
     const sent = h.requests.map((r) => [
       r.headers.get('x-okta-retry-count'),
@@ -680,19 +718,29 @@ describe('Retry-After', () => {
   });
 
   test('Retry-After as a past HTTP-date falls back to the backoff (125–250 ms)', async () => {
-    const h = harness([rateLimited({ date: dateAt(T), 'retry-after': dateAt(T - 30) }), ok()]);
+    const h = clockedHarness([
+      rateLimited({ date: dateAt(T), 'retry-after': dateAt(T - 30) }),
+      ok(),
+    ]);
 
-    await h.okta.getSession(SESSION_ID);
+    const { outcome, sentAt } = await h.run((okta) => okta.getSession(SESSION_ID));
 
+    expect(valueOf(outcome).id).toBe(SESSION_ID);
     expectInRange(h.retries[0]?.delayMs, 125, 250);
+    expect(sentAt).toEqual([0, h.retries[0]?.delayMs]);
   });
 
   test("Retry-After as a future HTTP-date waits until it, counted from the server's Date", async () => {
-    const h = harness([rateLimited({ date: dateAt(T), 'retry-after': dateAt(T + 1) }), ok()]);
+    const h = clockedHarness([
+      rateLimited({ date: dateAt(T), 'retry-after': dateAt(T + 1) }),
+      ok(),
+    ]);
 
-    await h.okta.getSession(SESSION_ID);
+    const { outcome, sentAt } = await h.run((okta) => okta.getSession(SESSION_ID));
 
+    expect(valueOf(outcome).id).toBe(SESSION_ID);
     expect(h.retries[0]?.delayMs).toBe(1_000);
+    expect(sentAt).toEqual([0, 1_000]);
   });
 });
 

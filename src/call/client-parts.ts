@@ -2,7 +2,7 @@
 // credential (a service app's token machinery included) and the pipeline every call runs on.
 import type { Call } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
-import { systemClock } from '../time/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { OktaSessionsOptions, ResolvedConfig } from '../config/options.js';
 import { oauthError } from '../errors/oauth-factory.js';
 import { defaultOnWarning } from './notify.js';
@@ -34,13 +34,16 @@ export interface ClientParts {
   authorizer: Authorizer;
 }
 
-/** Assembles a client from its resolved configuration on a platform. */
+/**
+ * Assembles a client from its resolved configuration on a platform. The client runs on the
+ * system clock; tests hand in a clock they move by hand (no option of the client takes one).
+ */
 export function clientParts(
   config: ResolvedConfig,
   options: OktaSessionsOptions,
   platform: Platform,
+  clock: Clock = systemClock,
 ): ClientParts {
-  const clock = systemClock;
   const userAgent = [options.userAgent, `okta-sessions/${VERSION}`, platform.runtime]
     .filter(Boolean)
     .join(' ');

@@ -29,10 +29,9 @@ export interface Harness {
   retries: RetryInfo[];
 }
 
-/** A client whose fetch plays `replies` in order and records every request. */
-export function harness(replies: Reply[], extra: Partial<OktaSessionsOptions> = {}): Harness {
+/** A fetch that plays `replies` in order and records every request in `requests`. */
+export function replay(replies: Reply[]): { fetch: typeof globalThis.fetch; requests: Request[] } {
   const requests: Request[] = [];
-  const retries: RetryInfo[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
     requests.push(request);
@@ -41,10 +40,17 @@ export function harness(replies: Reply[], extra: Partial<OktaSessionsOptions> = 
     if (next instanceof Error) throw next;
     return next;
   };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
+}
+
+/** A client whose fetch plays `replies` in order and records every request. */
+export function harness(replies: Reply[], extra: Partial<OktaSessionsOptions> = {}): Harness {
+  const { fetch, requests } = replay(replies);
+  const retries: RetryInfo[] = [];
   const okta = new OktaSessions({
     orgUrl: ORG,
     apiToken: API_TOKEN,
-    fetch: fetch as typeof globalThis.fetch,
+    fetch,
     onRetry: (info) => retries.push(info),
     ...extra,
   });

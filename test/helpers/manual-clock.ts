@@ -7,9 +7,9 @@ export const flush = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
-/** A clock whose time moves only when the test says so. */
-export function manualClock() {
-  let now = 0;
+/** A clock whose time moves only when the test says so, from `start` (epoch ms). */
+export function manualClock(start = 0) {
+  let now = start;
   let next = 0;
   const timers = new Map<number, { at: number; run: () => void }>();
   const clock: Clock = {
