@@ -742,6 +742,17 @@ describe('Retry-After', () => {
     expect(h.retries[0]?.delayMs).toBe(1_000);
     expect(sentAt).toEqual([0, 1_000]);
   });
+
+  test("Retry-After as an HTTP-date without the server's Date is counted from the pipeline's clock", async () => {
+    // The clock reads the year 2000: measured on the system clock, the date would be long past.
+    const h = clockedHarness([rateLimited({ 'retry-after': dateAt(T + 2) }), ok()], {}, T * 1000);
+
+    const { outcome, sentAt } = await h.run((okta) => okta.getSession(SESSION_ID));
+
+    expect(valueOf(outcome).id).toBe(SESSION_ID);
+    expect(h.retries[0]?.delayMs).toBe(2_000);
+    expect(sentAt).toEqual([0, 2_000]);
+  });
 });
 
 describe('a throwing or rejecting onRetry never changes the outcome', () => {

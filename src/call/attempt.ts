@@ -107,13 +107,13 @@ async function exchange<T>(
   const ok = status >= 200 && status < 300;
   // Read once, for the throttle and for a 429's fields and wait.
   // Stryker disable next-line ConditionalExpression,BooleanLiteral: reading headers nothing needs, or leaving them to the error factory, which reads them itself, changes no outcome
-  const rateLimit = throttle || !ok ? readRateLimit(response.headers) : undefined;
+  const now = wire.clock.now();
+  const rateLimit = throttle || !ok ? readRateLimit(response.headers, now) : undefined;
   // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
   throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);
   // Made only when an error is: most calls never need it.
   const clean: Scrubber = (text) => wire.scrubber(headers, call.body)(text);
   if (!ok) {
-    const now = wire.clock.now();
     // The error factory loads with the first error: a page whose calls succeed never fetches
     // it. Should it fail to load (a page left open across a deploy), the status still gives
     // the class, without what the body says.

@@ -103,11 +103,13 @@ export function createApiError(input: {
   if (refined) return refined;
   const Class = errorClassFor(input.status);
   if (Class !== OktaRateLimitError) return new Class(init);
-  const state = input.rateLimit ?? readRateLimit(input.headers);
+  // `okta.raw`, outside the pipeline, has no clock but the system's.
+  const now = input.now ?? Date.now();
+  const state = input.rateLimit ?? readRateLimit(input.headers, now);
   const { limit, remaining, resetAt, retryAfterMs } = state;
   // Okta's documented wait: reset − Date + 1 s; else Retry-After, unless it is in the past.
   const waitMs =
-    resetWaitMs(state, input.now ?? Date.now()) ??
+    resetWaitMs(state, now) ??
     (retryAfterMs !== undefined && retryAfterMs >= 0 ? retryAfterMs : undefined);
   return new OktaRateLimitError({ ...init, limit, remaining, resetAt, waitMs });
 }

@@ -40,18 +40,25 @@ function httpDate(value: string | null): Date | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
-function retryAfterMs(value: string | null, serverDate: Date | undefined): number | undefined {
+function retryAfterMs(
+  value: string | null,
+  serverDate: Date | undefined,
+  now: number,
+): number | undefined {
   // Stryker disable next-line ConditionalExpression: with `false`, null reads as no number and no date below (the tests kill `true`).
   if (value === null) return undefined;
   const seconds = smallestNumber(value);
   if (seconds !== undefined) return seconds * 1000;
   const at = httpDate(value);
   if (!at) return undefined;
-  return at.getTime() - (serverDate ?? new Date()).getTime();
+  return at.getTime() - (serverDate?.getTime() ?? now);
 }
 
-/** Reads Okta's rate-limit headers (and `Date`, `Retry-After`) off a response. */
-export function readRateLimit(headers: Pick<HeaderReader, 'get'>): RateLimitState {
+/**
+ * Reads Okta's rate-limit headers (and `Date`, `Retry-After`) off a response; `now` (the
+ * pipeline's clock) stands in for the server's `Date` when a response lacks it.
+ */
+export function readRateLimit(headers: Pick<HeaderReader, 'get'>, now: number): RateLimitState {
   const reset = smallestNumber(headers.get('x-rate-limit-reset'));
   const serverDate = httpDate(headers.get('date'));
   return {
@@ -59,7 +66,7 @@ export function readRateLimit(headers: Pick<HeaderReader, 'get'>): RateLimitStat
     remaining: smallestNumber(headers.get('x-rate-limit-remaining')),
     resetAt: reset === undefined ? undefined : new Date(reset * 1000),
     serverDate,
-    retryAfterMs: retryAfterMs(headers.get('retry-after'), serverDate),
+    retryAfterMs: retryAfterMs(headers.get('retry-after'), serverDate, now),
   };
 }
 
@@ -68,7 +75,7 @@ export function readRateLimit(headers: Pick<HeaderReader, 'get'>): RateLimitStat
  * Undefined when the reset is missing or makes no sense (in the past); without `Date`, our clock
  * stands in for the server's.
  */
-export function resetWaitMs(state: RateLimitState, nowMs: number = Date.now()): number | undefined {
+export function resetWaitMs(state: RateLimitState, nowMs: number): number | undefined {
   if (!state.resetAt) return undefined;
   // A browser hides `Date` from a cross-origin page unless Access-Control-Expose-Headers lists
   // it; our clock is then the best guess, far better than a short backoff into the same 429.

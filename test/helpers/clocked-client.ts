@@ -149,13 +149,17 @@ export function clockedClient(
 export function clockedHarness(
   replies: Reply[],
   extra: Partial<OktaSessionsOptions> = {},
+  startMs?: number,
 ): ClockedClient & { requests: Request[] } {
   const { fetch, requests } = replay(replies);
-  const clocked = clockedClient({
-    orgUrl: ORG,
-    apiToken: API_TOKEN,
-    fetch,
-    ...extra,
-  });
+  const clocked = clockedClient(
+    {
+      orgUrl: ORG,
+      apiToken: API_TOKEN,
+      fetch,
+      ...extra,
+    },
+    startMs,
+  );
   return { ...clocked, requests };
 }
