@@ -1,7 +1,7 @@
 // Mutation testing of the client's core (issue 18): `npm run test:mutation` (all core files,
 // about an hour on 2 cores), or one file: `npm run test:mutation -- --mutate src/call/retry.ts`.
 // The incremental file is committed, so a rerun only tests mutants in changed code or tests.
-// Per-file scores: README, "Mutation testing".
+// Per-file scores: docs/mutation-testing.md; refreshing the baseline: CONTRIBUTING.md.
 
 import { readFileSync } from 'node:fs';
 

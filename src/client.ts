@@ -263,7 +263,12 @@ export class OktaSessions {
   }
 
   /** Shown by `util.inspect` and `JSON.stringify` instead of the fields: no credential in sight. */
-  toJSON(): { orgUrl: string; auth: string } {
+  toJSON(): {
+    /** The org URL the client calls. */
+    orgUrl: string;
+    /** The kind of credential: `apiToken`, `oauth2`, `privateKey`, or `cookie` when there is none. */
+    auth: string;
+  } {
     const credential = this.#config.credential;
     const auth = credential?.token === undefined && credential ? 'privateKey' : credential?.scheme;
     return { orgUrl: this.#config.orgUrl, auth: auth ?? 'cookie' };

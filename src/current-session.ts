@@ -1,6 +1,13 @@
 // The /me operations as plain functions, for a page that only checks, refreshes or ends the
 // visitor's Okta session: the same requests, retries, typed errors and Dates as OktaSessions,
 // without the client's token, configuration and validation code (its bundle stays under 5 kB).
+/**
+ * The three `/me` operations as plain functions for browser pages: no client, no
+ * token; the browser sends the Okta cookie itself.
+ *
+ * @packageDocumentation
+ * @module okta-sessions/current-session
+ */
 import { platform } from '#platform';
 import type { Call } from './call/attempt.js';
 import { systemClock } from './time/clock.js';
@@ -26,7 +33,7 @@ export { OktaTimeoutError } from './errors/timeout-error.js';
 export { OktaConfigError };
 
 /**
- * Options of the standalone `/me` functions: the org, and what {@link CallOptions} and the
+ * Options of the standalone `/me` functions: the org, and what `CallOptions` (per call) and the
  * client's retry options give.
  *
  * @example

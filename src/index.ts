@@ -1,4 +1,11 @@
 // The package's public surface: explicit named exports only.
+/**
+ * The client ({@link OktaSessions}), its options, the {@link Session} type and the error classes.
+ * The README and `docs/` of the repository have the guides.
+ *
+ * @packageDocumentation
+ * @module okta-sessions
+ */
 export { OktaSessions } from './client.js';
 export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
 export type {

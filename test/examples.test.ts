@@ -1,9 +1,11 @@
-// Every ```ts example in README.md and in the TSDoc @example blocks of src/ type-checks under the
-// project's strict settings, against the real sources, and none needs a non-null assertion (`!`).
+// Every ```ts example in README.md, CONTRIBUTING.md and docs/*.md, and in the TSDoc @example
+// blocks of src/, type-checks under the project's strict settings, against the real sources, and
+// none needs a non-null assertion (`!`).
 // Each example becomes a module: its imports stay imports (package names mapped to the sources),
 // the rest becomes the body of an async function, so that examples may await and declare what
 // they like. Names an example uses without defining (`okta`, `id`, `err`...) are declared once
-// below. (test/readme.test.ts also runs the README's emulator example.)
+// below. (test/readme.test.ts also runs the emulator examples of docs/emulator.md, and
+// test/package.test.ts the README's quickstart.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
@@ -58,12 +60,23 @@ interface Example {
   code: string;
 }
 
-function readmeExamples(): Example[] {
-  const text = readFileSync(join(root, 'README.md'), 'utf8');
-  return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => ({
-    where: `README.md:${text.slice(0, m.index).split('\n').length}`,
-    code: m[1] ?? '',
-  }));
+/** The Markdown the examples live in: the README, CONTRIBUTING.md and every page of docs/. */
+const MARKDOWN = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
+
+function markdownExamples(): Example[] {
+  return MARKDOWN.flatMap((file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => ({
+      where: `${file}:${text.slice(0, m.index).split('\n').length}`,
+      code: m[1] ?? '',
+    }));
+  });
 }
 
 function tsdocExamples(dir: string): Example[] {
@@ -104,8 +117,8 @@ function moduleOf(code: string): string {
   );
 }
 
-test('README and TSDoc examples type-check under strict, without non-null assertions', () => {
-  const examples = [...readmeExamples(), ...tsdocExamples(join(root, 'src'))];
+test('README, docs/ and TSDoc examples type-check under strict, without non-null assertions', () => {
+  const examples = [...markdownExamples(), ...tsdocExamples(join(root, 'src'))];
   expect(examples.length).toBeGreaterThan(40);
   const files = new Map(examples.map((e, i) => [join(exampleDir, `example${i}.ts`), e]));
   const config = ts.getParsedCommandLineOfConfigFile(

@@ -275,8 +275,16 @@ test('the bin runs the whole demo against the bundled emulator', () => {
   expect(out).toMatch(/getSession\(id\) after revoke → OktaNotFoundError\s+GET\s+404/);
 });
 
-test("the README's jest example type-checks under ts-jest's defaults (commonjs, node10)", () => {
+test("the README's quickstart runs as written, as an ES module in the consumer project", () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const quickstart = /## Quickstart\n[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)![1]!;
+  writeFileSync(join(project, 'quickstart.mjs'), quickstart);
+  const out = node(['quickstart.mjs']);
+  expect(out).toMatch(/^\S+@example\.com ACTIVE \d{4}-\d\d-\d\dT[\d:.]+Z\ntrue\n$/);
+});
+
+test("docs/emulator.md's jest example type-checks under ts-jest's defaults (commonjs, node10)", () => {
+  const readme = readFileSync(join(root, 'docs', 'emulator.md'), 'utf8');
   const example = /A test of your own code, with jest:\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
   writeFileSync(join(project, 'emulator.test.ts'), example);
   execFileSync(
@@ -370,4 +378,11 @@ test('another service can import the generated types and read the spec', () => {
     "console.log(require('fs').readFileSync(require.resolve('okta-sessions/spec'), 'utf8').slice(0, 14))",
   ]);
   expect(spec.trim()).toBe('openapi: 3.0.3');
+  // docs/other-languages.md's ESM way to the same file.
+  const esm = node([
+    '--input-type=module',
+    '-e',
+    "import { readFileSync } from 'node:fs'; import { fileURLToPath } from 'node:url'; console.log(readFileSync(fileURLToPath(import.meta.resolve('okta-sessions/spec')), 'utf8').slice(0, 14))",
+  ]);
+  expect(esm.trim()).toBe('openapi: 3.0.3');
 });

@@ -32,7 +32,9 @@ export type AccessTokenSource = string | (() => string | Promise<string>);
  * ```
  */
 export interface KeyObjectLike {
+  /** `'private'` for a usable key; `'public'` and `'secret'` keys are refused. */
   readonly type: string;
+  /** The key's algorithm family, e.g. `'rsa'` or `'ec'`. */
   readonly asymmetricKeyType?: string | undefined;
 }
 
@@ -101,7 +103,12 @@ export interface OktaSessionsOptions {
    * false. `true` keeps the windows in this process's memory; `{ store }` keeps them in a store
    * shared by many clients or processes, e.g. `redisRateLimitStore()` from `okta-sessions/redis`.
    */
-  throttle?: boolean | { store: RateLimitStore };
+  throttle?:
+    | boolean
+    | {
+        /** Where the windows live, e.g. `redisRateLimitStore()` from `okta-sessions/redis`. */
+        store: RateLimitStore;
+      };
   /**
    * Called before each retry, e.g. for logging or metrics. It may be async; whatever it throws
    * or rejects with is ignored, so it never changes the outcome of the call.

@@ -1,4 +1,11 @@
 // Public entry point of the embedded Okta Sessions emulator (`okta-sessions/emulator`).
+/**
+ * An in-memory Okta Sessions API on `node:http` for tests and local development:
+ * {@link startEmulator}.
+ *
+ * @packageDocumentation
+ * @module okta-sessions/emulator
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';

@@ -12,6 +12,7 @@ import { printable } from '../text/printable.js';
  * ```
  */
 export interface OktaErrorCause {
+  /** What went wrong, in Okta's words (may change: not for program logic). */
   errorSummary?: string;
 }
 

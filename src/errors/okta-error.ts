@@ -28,6 +28,10 @@ export class OktaError extends Error {
     brand(this, kinds);
   }
 
+  /**
+   * `instanceof` by the error's brand, not its prototype: true for an error of this class (or a
+   * subclass) from any copy of the package, e.g. the ESM and CommonJS builds side by side.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasKind(value, this.kind);
   }

@@ -3,7 +3,9 @@ import type { HeaderReader } from '../transport/transport.js';
 export type { HeaderReader };
 /** What Okta's rate-limit headers say about the current window. */
 export interface RateLimitState {
+  /** `X-Rate-Limit-Limit`: requests the window allows (0 on a concurrency refusal). */
   limit: number | undefined;
+  /** `X-Rate-Limit-Remaining`: requests left in the window. */
   remaining: number | undefined;
   /** When the window resets, by the server's clock. */
   resetAt: Date | undefined;

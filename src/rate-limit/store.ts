@@ -21,6 +21,7 @@ export type RateLimitGroup = 'sessions' | 'me' | 'users' | 'oauth-token';
 export interface RateLimitBucket {
   /** The org URL, e.g. `https://acme.okta.com`. */
   readonly orgUrl: string;
+  /** The endpoint group whose bucket this is. */
   readonly group: RateLimitGroup;
   /** `orgUrl` and `group` as one string, for maps and key names. Never holds a secret. */
   readonly key: string;

@@ -1,5 +1,12 @@
 // okta-sessions/redis: a rate-limit store shared by every process through Redis. ioredis is an
 // optional peer dependency, loaded on first use, so the main entry never pulls it in.
+/**
+ * A rate-limit store in Redis, shared by every process of a fleet: {@link redisRateLimitStore}.
+ * Needs the optional peer `ioredis`.
+ *
+ * @packageDocumentation
+ * @module okta-sessions/redis
+ */
 import { notify } from '../call/notify.js';
 import type { RateLimitState } from '../rate-limit/headers.js';
 import {
@@ -14,6 +21,7 @@ import { RECORD, RESERVE } from './scripts.js';
  * `Cluster` instance fits).
  */
 export interface RedisCommandClient {
+  /** Sends one Redis command (`EVALSHA`, `EVAL`, ...) and resolves with its reply. */
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
 }
 
