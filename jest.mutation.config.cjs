@@ -1,12 +1,16 @@
-// The suite Stryker runs for every mutant (npm run test:mutation): the normal jest config less
-// the tests that pack, build or bundle the package, compile documentation examples, drive a
-// browser or only check the spec and the emulator's contract. They test none of the client's
-// core behaviour and would make every mutant cost minutes.
-const base = require('./jest.config.cjs');
+// The suite Stryker runs for every mutant (npm run test:mutation): both projects of
+// jest.config.cjs (`npm run test:all`; the Redis store is core and its tests need
+// redis-server) less the tests that pack, build or bundle the package, compile documentation
+// examples, drive a browser or only check the spec and the emulator's contract. They test none
+// of the client's core behaviour and would make every mutant cost minutes.
+const {
+  projects: [node],
+} = require('./jest.config.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  ...base,
+  ...node,
+  displayName: 'mutation',
   // Each mutant loads only the test files that hold its covering tests (see the sequencer).
   // A killed mutant skips the rest of its tests (see the environment).
   testEnvironment: require.resolve('./test/helpers/mutation-environment.cjs'),
