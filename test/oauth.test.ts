@@ -132,6 +132,114 @@ describe('keys', () => {
       expect(attempt).toThrow(/Pass the private key as PEM .* JWK .* KeyObject/);
     },
   );
+
+  // Each refusal's whole message: what is wrong, then the formats accepted (never the key).
+  const EXPECTED =
+    'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
+  const rsaJwk = appKey.privateKey.export({ format: 'jwk' });
+  const exactRefusals: [string, unknown, string][] = [
+    ['an object that is not a JWK', { key: pkcs8 }, 'privateKey is an object but not a JWK'],
+    ['a JWK with a non-string kty', { ...rsaJwk, kty: 1 }, 'privateKey is an object but not a JWK'],
+    [
+      'a private JWK node:crypto cannot read',
+      { kty: 'RSA', d: 'AAAA', n: 'AAAA', e: 'AQAB' },
+      'privateKey is a JWK that node:crypto cannot read (kty RSA)',
+    ],
+    [
+      'a JWK whose d is no string',
+      { ...rsaJwk, d: 1 },
+      'privateKey is a public JWK (no "d"); the private key is needed',
+    ],
+    ['whitespace only', ' \n\t ', 'privateKey is missing or empty'],
+    ['a number', 42, 'privateKey is missing or empty'],
+    ['null', null, 'privateKey is missing or empty'],
+    [
+      'a certificate',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+      'privateKey is a public key or certificate; the private key is needed',
+    ],
+    [
+      'an encrypted PEM',
+      appKey.privateKey.export({
+        format: 'pem',
+        type: 'pkcs8',
+        cipher: 'aes-256-cbc',
+        passphrase: 'pw',
+      }),
+      'privateKey is encrypted; decrypt it first',
+    ],
+    ['a PEM-like text of no key', '-----BEGIN KEY-----\nAAAA', 'privateKey is not PEM or JWK'],
+    [
+      'a secret KeyObject',
+      createSecretKey(Buffer.alloc(32, 1)),
+      'privateKey is a secret KeyObject; a private key is needed',
+    ],
+    [
+      'an Ed25519 key',
+      generateKeyPairSync('ed25519').privateKey,
+      'privateKey is a ed25519 key; Okta accepts RSA and EC (P-256, P-384, P-521) keys',
+    ],
+    [
+      'an EC key on secp256k1',
+      ec('secp256k1'),
+      'privateKey is an EC key on a curve Okta does not accept (use P-256, P-384 or P-521)',
+    ],
+    [
+      'an RSA JWK with an EC alg',
+      { ...rsaJwk, alg: 'ES256' },
+      'privateKey is a JWK whose "alg" "ES256" does not fit its RSA key',
+    ],
+    [
+      'an EC JWK with an RSA alg',
+      { ...ec('P-256').export({ format: 'jwk' }), alg: 'RS256' },
+      'privateKey is a JWK whose "alg" "RS256" does not fit its EC key',
+    ],
+    [
+      'a JWK with an alg Okta does not know',
+      { ...rsaJwk, alg: 'RS999' },
+      'privateKey is a JWK whose "alg" "RS999" does not fit its RSA key',
+    ],
+    [
+      'a JWK with a numeric alg',
+      { ...rsaJwk, alg: 256 },
+      'privateKey is a JWK whose "alg" 256 does not fit its RSA key',
+    ],
+    [
+      'an EC JWK whose alg is for another curve',
+      { ...ec('P-256').export({ format: 'jwk' }), alg: 'ES384' },
+      'privateKey has "alg" ES384 but its curve needs ES256',
+    ],
+  ];
+  test.each(exactRefusals.map(([name, key, problem]) => ({ name, key, problem })))(
+    '$name: the whole message',
+    ({ key, problem }) => {
+      expect(() => readPrivateKey(key, undefined)).toThrow(
+        new OktaConfigError(`${problem}. ${EXPECTED}`),
+      );
+    },
+  );
+
+  test('PEM and JSON are read with the whitespace around them', () => {
+    expect(readPrivateKey(`\n  ${pkcs8}\n\n`, undefined).alg).toBe('RS256');
+    const jwk = ec('P-384').export({ format: 'jwk' });
+    expect(readPrivateKey(`\n\t ${JSON.stringify({ ...jwk, kid: 'k' })}`, undefined)).toMatchObject(
+      {
+        alg: 'ES384',
+        kid: 'k',
+      },
+    );
+  });
+
+  test('the key read: its private JWK with the alg chosen, frozen; a JWK kid only if it is a string', () => {
+    const read = readPrivateKey({ ...rsaJwk, alg: 'RS384', kid: 7 }, undefined);
+    expect(read).toEqual({ jwk: { ...rsaJwk, alg: 'RS384' }, alg: 'RS384', kid: undefined });
+    expect(Object.isFrozen(read)).toBe(true);
+    expect(Object.isFrozen(read.jwk)).toBe(true);
+    const ecRead = readPrivateKey(ec('P-521'), 'kid-9');
+    expect(ecRead.jwk).toMatchObject({ kty: 'EC', crv: 'P-521', alg: 'ES512' });
+    expect(typeof ecRead.jwk['d']).toBe('string');
+    expect(ecRead.kid).toBe('kid-9');
+  });
 });
 
 describe('the DPoP key', () => {
