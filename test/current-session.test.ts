@@ -92,12 +92,12 @@ test('retry.maxRetries 0 sends once', async () => {
 
 test('a rate-limit wait is capped at 60 s by default, at retry.maxDelayMs when given', async () => {
   const delays: number[] = [];
-  for (const retry of [undefined, { maxDelayMs: 5_000 }]) {
+  for (const extra of [{}, { retry: { maxDelayMs: 5_000 } }]) {
     const server = await startScriptedServer([rateLimited({ reset: nowSeconds() + 600 })]);
     const controller = new AbortController();
     const err = await getCurrentSession({
       orgUrl: server.url,
-      retry,
+      ...extra,
       signal: controller.signal,
       // The wait is what is checked, not waited for: the call ends as soon as it is known.
       onRetry: (info) => {
