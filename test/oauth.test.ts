@@ -658,6 +658,85 @@ describe('the token request on the wire', () => {
     ).rejects.toThrow(OktaInvalidResponseError);
   });
 
+  const TOKEN_RESPONSES: [string, string, string][] = [
+    ['not JSON', 'tok', 'the token response is not JSON'],
+    ['null', 'null', 'the token response has no usable access_token'],
+    [
+      'an empty access_token',
+      '{"token_type":"Bearer","expires_in":60,"access_token":""}',
+      'the token response has no usable access_token',
+    ],
+    [
+      'a numeric access_token',
+      '{"token_type":"Bearer","expires_in":60,"access_token":7}',
+      'the token response has no usable access_token',
+    ],
+    [
+      'an access_token no header can carry',
+      '{"token_type":"Bearer","expires_in":60,"access_token":"a\\nb"}',
+      'the token response has no usable access_token',
+    ],
+    [
+      'no token_type',
+      '{"expires_in":60,"access_token":"tok"}',
+      'the token response has a token_type other than Bearer or DPoP',
+    ],
+    [
+      'token_type N_A',
+      '{"token_type":"N_A","expires_in":60,"access_token":"tok"}',
+      'the token response has a token_type other than Bearer or DPoP',
+    ],
+    [
+      'expires_in as a string',
+      '{"token_type":"Bearer","expires_in":"60","access_token":"tok"}',
+      'the token response has no positive expires_in',
+    ],
+    [
+      'expires_in 0',
+      '{"token_type":"Bearer","expires_in":0,"access_token":"tok"}',
+      'the token response has no positive expires_in',
+    ],
+    [
+      'no expires_in',
+      '{"token_type":"Bearer","access_token":"tok"}',
+      'the token response has no positive expires_in',
+    ],
+  ];
+  test.each(TOKEN_RESPONSES.map(([name, body, problem]) => ({ name, body, problem })))(
+    'a token response with $name is OktaInvalidResponseError: "$problem"',
+    async ({ body, problem }) => {
+      const server = await startScriptedServer([
+        ({ res }) => res.writeHead(200, { 'content-type': 'application/json' }).end(body),
+      ]);
+      const error = await client(server.url, { retry: { maxRetries: 0 } })
+        .getSession('102abc')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OktaInvalidResponseError);
+      expect((error as Error).message).toContain(problem);
+      expect(server.attempts).toBe(1);
+    },
+  );
+
+  test.each([
+    ['bearer', 'Bearer'],
+    ['BEARER', 'Bearer'],
+    ['dpop', 'DPoP'],
+    ['DPOP', 'DPoP'],
+  ])('token_type %s is read as %s, whatever its case', async (type, scheme) => {
+    const server = await startScriptedServer([
+      json(200, { token_type: type, expires_in: 60, access_token: 'tok-case' }),
+      sessionOk('102abc'),
+    ]);
+    await client(server.url).getSession('102abc');
+    expect(server.requests[1]!.headers['authorization']).toBe(`${scheme} tok-case`);
+  });
+
+  test('several scopes go in one space-separated scope field', async () => {
+    const server = await startScriptedServer([tokenBody('Bearer'), sessionOk('102abc')]);
+    await client(server.url, { scopes: [READ, MANAGE] }).getSession('102abc');
+    expect(form(server.requests[0]!).getAll('scope')).toEqual([`${READ} ${MANAGE}`]);
+  });
+
   test('an oversized token response is OktaInvalidResponseError, not a network error', async () => {
     const server = await startScriptedServer([
       json(200, { token_type: 'Bearer', expires_in: 3600, access_token: 'x'.repeat(70_000) }),
