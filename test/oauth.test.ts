@@ -219,6 +219,18 @@ describe('keys', () => {
     },
   );
 
+  test.each([
+    ['RS256', 'rsa'],
+    ['RS384', 'rsa'],
+    ['RS512', 'rsa'],
+    ['ES256', 'P-256'],
+    ['ES384', 'P-384'],
+    ['ES512', 'P-521'],
+  ])('a JWK may declare alg %s for its %s key', (alg, kind) => {
+    const jwk = kind === 'rsa' ? rsaJwk : ec(kind).export({ format: 'jwk' });
+    expect(readPrivateKey({ ...jwk, alg }, undefined).alg).toBe(alg);
+  });
+
   test('PEM and JSON are read with the whitespace around them', () => {
     expect(readPrivateKey(`\n  ${pkcs8}\n\n`, undefined).alg).toBe('RS256');
     const jwk = ec('P-384').export({ format: 'jwk' });
@@ -729,6 +741,64 @@ describe('the token request on the wire', () => {
     ]);
     await client(server.url).getSession('102abc');
     expect(server.requests[1]!.headers['authorization']).toBe(`${scheme} tok-case`);
+  });
+
+  test('a DPoP token given to a client without DPoP goes as DPoP, without a proof', async () => {
+    const server = await startScriptedServer([tokenBody('DPoP', 'tok-d'), sessionOk('102abc')]);
+    await client(server.url, { dpop: false }).getSession('102abc');
+    expect(server.requests[1]!.headers['authorization']).toBe('DPoP tok-d');
+    expect(server.requests[1]!.headers['dpop']).toBeUndefined();
+  });
+
+  test("the token endpoint's own 401 is not answered by fetching another token", async () => {
+    const server = await startScriptedServer([
+      json(401, { error: 'invalid_client', error_description: 'no' }),
+      tokenBody('DPoP'),
+      sessionOk('102abc'),
+    ]);
+    const error = await client(server.url, { retry: { maxRetries: 0 } })
+      .getSession('102abc')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OktaOAuthError);
+    expect(server.attempts).toBe(1);
+  });
+
+  test('a DPoP-Nonce on another token error is no reason to ask again', async () => {
+    const server = await startScriptedServer([
+      json(
+        400,
+        { error: 'invalid_client', error_description: 'no' },
+        { headers: { 'DPoP-Nonce': 'n-x' } },
+      ),
+      tokenBody('DPoP'),
+    ]);
+    const error = await client(server.url, { retry: { maxRetries: 0 } })
+      .getSession('102abc')
+      .catch((e: unknown) => e);
+    expect((error as OktaOAuthError).error).toBe('invalid_client');
+    expect(server.attempts).toBe(1);
+  });
+
+  test("a resource's use_dpop_nonce for a Bearer token is not repeated", async () => {
+    const server = await startScriptedServer([
+      tokenBody('Bearer'),
+      json(
+        401,
+        { error: 'use_dpop_nonce', error_description: 'nonce' },
+        {
+          headers: {
+            'DPoP-Nonce': 'n-r',
+            'WWW-Authenticate': 'DPoP error="use_dpop_nonce"',
+          },
+        },
+      ),
+      sessionOk('102abc'),
+    ]);
+    const error = await client(server.url, { retry: { maxRetries: 0 } })
+      .getSession('102abc')
+      .catch((e: unknown) => e);
+    expect((error as OktaOAuthError).error).toBe('use_dpop_nonce');
+    expect(server.attempts).toBe(2);
   });
 
   test('several scopes go in one space-separated scope field', async () => {
