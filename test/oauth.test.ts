@@ -750,19 +750,6 @@ describe('the token request on the wire', () => {
     expect(server.requests[1]!.headers['dpop']).toBeUndefined();
   });
 
-  test("the token endpoint's own 401 is not answered by fetching another token", async () => {
-    const server = await startScriptedServer([
-      json(401, { error: 'invalid_client', error_description: 'no' }),
-      tokenBody('DPoP'),
-      sessionOk('102abc'),
-    ]);
-    const error = await client(server.url, { retry: { maxRetries: 0 } })
-      .getSession('102abc')
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OktaOAuthError);
-    expect(server.attempts).toBe(1);
-  });
-
   test('a DPoP-Nonce on another token error is no reason to ask again', async () => {
     const server = await startScriptedServer([
       json(
