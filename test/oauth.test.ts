@@ -29,6 +29,7 @@ import {
   neverAnswer,
   sessionOk,
   startScriptedServer,
+  text,
   type RecordedRequest,
 } from './helpers/scripted-server.js';
 import * as fetchHarness from './helpers/fetch-harness.js';
@@ -718,7 +719,7 @@ describe('the token request on the wire', () => {
     'a token response with $name is OktaInvalidResponseError: "$problem"',
     async ({ body, problem }) => {
       const server = await startScriptedServer([
-        ({ res }) => res.writeHead(200, { 'content-type': 'application/json' }).end(body),
+        text(200, body, { headers: { 'Content-Type': 'application/json' } }),
       ]);
       const error = await client(server.url, { retry: { maxRetries: 0 } })
         .getSession('102abc')
