@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { resolveConfig } from '../src/config/options.js';
 import { platform } from '../src/platform/node.js';
 import { readPrivateKey } from '../src/oauth/keys.js';
+import { ServiceApp } from '../src/oauth/service-app.js';
 import { expiresAtOf, TokenCache } from '../src/oauth/token-cache.js';
 import {
   OktaApiError,
@@ -1252,6 +1253,21 @@ describe('end to end against the emulator', () => {
 });
 
 describe('secrets', () => {
+  test('a service app shows its client id and DPoP mode only', () => {
+    // ServiceApp imported directly: the client keeps it in a private field, out of inspect's
+    // reach, so only its own inspect can be asked.
+    const key = readPrivateKey(pkcs8, 'kid-1');
+    const send = () => Promise.reject(new Error('no token request here'));
+    for (const dpop of [true, false]) {
+      const app = new ServiceApp({ clientId: '0oa1', key, scopes: [READ], dpop }, send, ORG, {
+        now: () => 0,
+        setTimeout: () => undefined,
+        clearTimeout: () => undefined,
+      });
+      expect(inspect(app)).toBe(`ServiceApp { clientId: '0oa1', dpop: ${dpop} }`);
+    }
+  });
+
   test('no key, assertion, token or proof in errors, messages, stacks, inspect, JSON or onRetry', async () => {
     const jwk = appKey.privateKey.export({ format: 'jwk' });
     // A server that echoes everything it gets back in its error descriptions and headers.
