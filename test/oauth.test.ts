@@ -11,7 +11,6 @@ import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { resolveConfig } from '../src/config/options.js';
 import { platform } from '../src/platform/node.js';
 import { readPrivateKey } from '../src/oauth/keys.js';
-import { ServiceApp } from '../src/oauth/service-app.js';
 import { expiresAtOf, TokenCache } from '../src/oauth/token-cache.js';
 import {
   OktaApiError,
@@ -1253,9 +1252,14 @@ describe('end to end against the emulator', () => {
 });
 
 describe('secrets', () => {
-  test('a service app shows its client id and DPoP mode only', () => {
+  test('a service app shows its client id and DPoP mode only', async () => {
     // ServiceApp imported directly: the client keeps it in a private field, out of inspect's
-    // reach, so only its own inspect can be asked.
+    // reach, so only its own inspect can be asked. Imported inside the test, as the class (its
+    // inspect key too) is made at import and Stryker's per-test coverage only sees the test.
+    let ServiceApp!: typeof import('../src/oauth/service-app.js').ServiceApp;
+    await jest.isolateModulesAsync(async () => {
+      ({ ServiceApp } = await import('../src/oauth/service-app.js'));
+    });
     const key = readPrivateKey(pkcs8, 'kid-1');
     const send = () => Promise.reject(new Error('no token request here'));
     for (const dpop of [true, false]) {
