@@ -46,10 +46,9 @@ const config = {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   // The core, every file held at 85 % by the gate. Measured but not yet held (below 85 %):
-  // oauth/service-app.ts (jose's load failure has no test), oauth/node-crypto.ts and
-  // call/notify.ts (what they do shows only in a runtime without node:crypto or in a child
-  // process's warnings, which per-test coverage cannot see), redis/index.ts (ioredis's
-  // connection options, the record arithmetic).
+  // oauth/node-crypto.ts and call/notify.ts (what they do shows only in a runtime without
+  // node:crypto or in a child process's warnings, which per-test coverage cannot see), and
+  // redis/index.ts (ioredis's connection options and the record arithmetic have no test yet).
   mutate: [
     'src/current-session.ts',
     'src/call/attempt.ts',
@@ -79,6 +78,7 @@ const config = {
     'src/oauth/lazy-service-app.ts',
     'src/oauth/assertion.ts',
     'src/oauth/keys.ts',
+    'src/oauth/service-app.ts',
     'src/oauth/token-request.ts',
   ],
 
