@@ -45,16 +45,20 @@ const config = {
   tsconfigFile: 'tsconfig.stryker.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
-  // The core, every file held at 85 % by the gate. Measured once but not yet held (below 85 %,
-  // issue #24's next step): oauth/keys.ts, service-app.ts, token-request.ts, node-crypto.ts,
-  // redis/index.ts, current-session.ts, call/prepare.ts, call/notify.ts, time/clock.ts.
+  // The core, every file held at 85 % by the gate. Measured but not yet held (below 85 %):
+  // oauth/node-crypto.ts and call/notify.ts (what they do shows only in a runtime without
+  // node:crypto or in a child process's warnings, which per-test coverage cannot see), and
+  // redis/index.ts (ioredis's connection options and the record arithmetic have no test yet).
   mutate: [
+    'src/current-session.ts',
     'src/call/attempt.ts',
     'src/call/auth.ts',
     'src/call/client-parts.ts',
     'src/call/pipeline.ts',
+    'src/call/prepare.ts',
     'src/call/retry.ts',
     'src/call/throttle.ts',
+    'src/time/clock.ts',
     'src/time/deadline.ts',
     'src/text/redact.ts',
     'src/rate-limit/*.ts',
@@ -73,6 +77,9 @@ const config = {
     'src/oauth/dpop.ts',
     'src/oauth/lazy-service-app.ts',
     'src/oauth/assertion.ts',
+    'src/oauth/keys.ts',
+    'src/oauth/service-app.ts',
+    'src/oauth/token-request.ts',
   ],
 
   // A static mutant (a module-level constant) can only be tested by reloading every test file,

@@ -98,7 +98,7 @@ async function run<T>(
     timeoutMs: options.timeoutMs ?? 30_000,
   };
   const pipeline = {
-    orgUrl: originOf(String(options?.orgUrl)),
+    orgUrl: originOf(String(options.orgUrl)),
     transport: platform.transport,
     authorizer: NO_CREDENTIAL,
     // These requests carry no secret a script can see: no credential, no cookie (the browser

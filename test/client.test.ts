@@ -646,6 +646,60 @@ describe('the fetch transport reads bodies under a bound', () => {
     expect(seen[0]!.credentials).toBe('include');
     expect(seen[0]!.redirect).toBe('manual');
   });
+
+  test('only the cookie (/me) operations get the credentials mode; the token ones keep the default', async () => {
+    const seen: Request[] = [];
+    const okta = new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: API_TOKEN,
+      credentials: 'include',
+      fetch: async (request) => {
+        seen.push(request as Request);
+        return new Response(JSON.stringify(SESSION), { status: 200 });
+      },
+    });
+    await okta.getSession('abc');
+    await okta.getCurrentSession({ cookie: 'sid=abc' });
+    expect(seen.map((request) => request.credentials)).toEqual(['same-origin', 'include']);
+  });
+
+  test('content-type goes with a body only, not with a cookie or per-call headers', async () => {
+    const seen: Request[] = [];
+    const okta = new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: API_TOKEN,
+      fetch: async (request) => {
+        seen.push(request as Request);
+        return new Response(JSON.stringify(SESSION), { status: 200 });
+      },
+    });
+    await okta.getCurrentSession({ cookie: 'sid=abc' });
+    await okta.getSession('abc', { headers: { 'X-Trace': 't1' } });
+    await okta.createSession({ sessionToken: 'x'.repeat(30) });
+    expect(seen.map((request) => request.headers.get('content-type'))).toEqual([
+      null,
+      null,
+      'application/json',
+    ]);
+  });
+
+  test('createSession is never repeated after a 503 (its session token is single-use); getSession is', async () => {
+    const seen: string[] = [];
+    const okta = new OktaSessions({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: API_TOKEN,
+      retry: { maxDelayMs: 0 },
+      fetch: async (request) => {
+        seen.push((request as Request).method);
+        return new Response('', { status: 503 });
+      },
+    });
+    await expect(okta.createSession({ sessionToken: 'x'.repeat(30) })).rejects.toMatchObject({
+      status: 503,
+    });
+    await expect(okta.getSession('abc')).rejects.toMatchObject({ status: 503 });
+    expect(seen).toEqual(['POST', 'GET', 'GET', 'GET']);
+  });
 });
 
 describe('one attempt', () => {

@@ -29,6 +29,7 @@ import {
   neverAnswer,
   sessionOk,
   startScriptedServer,
+  text,
   type RecordedRequest,
 } from './helpers/scripted-server.js';
 import * as fetchHarness from './helpers/fetch-harness.js';
@@ -132,6 +133,126 @@ describe('keys', () => {
       expect(attempt).toThrow(/Pass the private key as PEM .* JWK .* KeyObject/);
     },
   );
+
+  // Each refusal's whole message: what is wrong, then the formats accepted (never the key).
+  const EXPECTED =
+    'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
+  const rsaJwk = appKey.privateKey.export({ format: 'jwk' });
+  const exactRefusals: [string, unknown, string][] = [
+    ['an object that is not a JWK', { key: pkcs8 }, 'privateKey is an object but not a JWK'],
+    ['a JWK with a non-string kty', { ...rsaJwk, kty: 1 }, 'privateKey is an object but not a JWK'],
+    [
+      'a private JWK node:crypto cannot read',
+      { kty: 'RSA', d: 'AAAA', n: 'AAAA', e: 'AQAB' },
+      'privateKey is a JWK that node:crypto cannot read (kty RSA)',
+    ],
+    [
+      'a JWK whose d is no string',
+      { ...rsaJwk, d: 1 },
+      'privateKey is a public JWK (no "d"); the private key is needed',
+    ],
+    ['whitespace only', ' \n\t ', 'privateKey is missing or empty'],
+    ['a number', 42, 'privateKey is missing or empty'],
+    ['null', null, 'privateKey is missing or empty'],
+    [
+      'a certificate',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+      'privateKey is a public key or certificate; the private key is needed',
+    ],
+    [
+      'an encrypted PEM',
+      appKey.privateKey.export({
+        format: 'pem',
+        type: 'pkcs8',
+        cipher: 'aes-256-cbc',
+        passphrase: 'pw',
+      }),
+      'privateKey is encrypted; decrypt it first',
+    ],
+    ['a PEM-like text of no key', '-----BEGIN KEY-----\nAAAA', 'privateKey is not PEM or JWK'],
+    [
+      'a secret KeyObject',
+      createSecretKey(Buffer.alloc(32, 1)),
+      'privateKey is a secret KeyObject; a private key is needed',
+    ],
+    [
+      'an Ed25519 key',
+      generateKeyPairSync('ed25519').privateKey,
+      'privateKey is a ed25519 key; Okta accepts RSA and EC (P-256, P-384, P-521) keys',
+    ],
+    [
+      'an EC key on secp256k1',
+      ec('secp256k1'),
+      'privateKey is an EC key on a curve Okta does not accept (use P-256, P-384 or P-521)',
+    ],
+    [
+      'an RSA JWK with an EC alg',
+      { ...rsaJwk, alg: 'ES256' },
+      'privateKey is a JWK whose "alg" "ES256" does not fit its RSA key',
+    ],
+    [
+      'an EC JWK with an RSA alg',
+      { ...ec('P-256').export({ format: 'jwk' }), alg: 'RS256' },
+      'privateKey is a JWK whose "alg" "RS256" does not fit its EC key',
+    ],
+    [
+      'a JWK with an alg Okta does not know',
+      { ...rsaJwk, alg: 'RS999' },
+      'privateKey is a JWK whose "alg" "RS999" does not fit its RSA key',
+    ],
+    [
+      'a JWK with a numeric alg',
+      { ...rsaJwk, alg: 256 },
+      'privateKey is a JWK whose "alg" 256 does not fit its RSA key',
+    ],
+    [
+      'an EC JWK whose alg is for another curve',
+      { ...ec('P-256').export({ format: 'jwk' }), alg: 'ES384' },
+      'privateKey has "alg" ES384 but its curve needs ES256',
+    ],
+  ];
+  test.each(exactRefusals.map(([name, key, problem]) => ({ name, key, problem })))(
+    '$name: the whole message',
+    ({ key, problem }) => {
+      expect(() => readPrivateKey(key, undefined)).toThrow(
+        new OktaConfigError(`${problem}. ${EXPECTED}`),
+      );
+    },
+  );
+
+  test.each([
+    ['RS256', 'rsa'],
+    ['RS384', 'rsa'],
+    ['RS512', 'rsa'],
+    ['ES256', 'P-256'],
+    ['ES384', 'P-384'],
+    ['ES512', 'P-521'],
+  ])('a JWK may declare alg %s for its %s key', (alg, kind) => {
+    const jwk = kind === 'rsa' ? rsaJwk : ec(kind).export({ format: 'jwk' });
+    expect(readPrivateKey({ ...jwk, alg }, undefined).alg).toBe(alg);
+  });
+
+  test('PEM and JSON are read with the whitespace around them', () => {
+    expect(readPrivateKey(`\n  ${pkcs8}\n\n`, undefined).alg).toBe('RS256');
+    const jwk = ec('P-384').export({ format: 'jwk' });
+    expect(readPrivateKey(`\n\t ${JSON.stringify({ ...jwk, kid: 'k' })}`, undefined)).toMatchObject(
+      {
+        alg: 'ES384',
+        kid: 'k',
+      },
+    );
+  });
+
+  test('the key read: its private JWK with the alg chosen, frozen; a JWK kid only if it is a string', () => {
+    const read = readPrivateKey({ ...rsaJwk, alg: 'RS384', kid: 7 }, undefined);
+    expect(read).toEqual({ jwk: { ...rsaJwk, alg: 'RS384' }, alg: 'RS384', kid: undefined });
+    expect(Object.isFrozen(read)).toBe(true);
+    expect(Object.isFrozen(read.jwk)).toBe(true);
+    const ecRead = readPrivateKey(ec('P-521'), 'kid-9');
+    expect(ecRead.jwk).toMatchObject({ kty: 'EC', crv: 'P-521', alg: 'ES512' });
+    expect(typeof ecRead.jwk['d']).toBe('string');
+    expect(ecRead.kid).toBe('kid-9');
+  });
 });
 
 describe('the DPoP key', () => {
@@ -548,6 +669,130 @@ describe('the token request on the wire', () => {
     await expect(
       client(server.url, { retry: { maxRetries: 0 } }).getSession('102abc'),
     ).rejects.toThrow(OktaInvalidResponseError);
+  });
+
+  const TOKEN_RESPONSES: [string, string, string][] = [
+    ['not JSON', 'tok', 'the token response is not JSON'],
+    ['null', 'null', 'the token response has no usable access_token'],
+    [
+      'an empty access_token',
+      '{"token_type":"Bearer","expires_in":60,"access_token":""}',
+      'the token response has no usable access_token',
+    ],
+    [
+      'a numeric access_token',
+      '{"token_type":"Bearer","expires_in":60,"access_token":7}',
+      'the token response has no usable access_token',
+    ],
+    [
+      'an access_token no header can carry',
+      '{"token_type":"Bearer","expires_in":60,"access_token":"a\\nb"}',
+      'the token response has no usable access_token',
+    ],
+    [
+      'no token_type',
+      '{"expires_in":60,"access_token":"tok"}',
+      'the token response has a token_type other than Bearer or DPoP',
+    ],
+    [
+      'token_type N_A',
+      '{"token_type":"N_A","expires_in":60,"access_token":"tok"}',
+      'the token response has a token_type other than Bearer or DPoP',
+    ],
+    [
+      'expires_in as a string',
+      '{"token_type":"Bearer","expires_in":"60","access_token":"tok"}',
+      'the token response has no positive expires_in',
+    ],
+    [
+      'expires_in 0',
+      '{"token_type":"Bearer","expires_in":0,"access_token":"tok"}',
+      'the token response has no positive expires_in',
+    ],
+    [
+      'no expires_in',
+      '{"token_type":"Bearer","access_token":"tok"}',
+      'the token response has no positive expires_in',
+    ],
+  ];
+  test.each(TOKEN_RESPONSES.map(([name, body, problem]) => ({ name, body, problem })))(
+    'a token response with $name is OktaInvalidResponseError: "$problem"',
+    async ({ body, problem }) => {
+      const server = await startScriptedServer([
+        text(200, body, { headers: { 'Content-Type': 'application/json' } }),
+      ]);
+      const error = await client(server.url, { retry: { maxRetries: 0 } })
+        .getSession('102abc')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OktaInvalidResponseError);
+      expect((error as Error).message).toContain(problem);
+      expect(server.attempts).toBe(1);
+    },
+  );
+
+  test.each([
+    ['bearer', 'Bearer'],
+    ['BEARER', 'Bearer'],
+    ['dpop', 'DPoP'],
+    ['DPOP', 'DPoP'],
+  ])('token_type %s is read as %s, whatever its case', async (type, scheme) => {
+    const server = await startScriptedServer([
+      json(200, { token_type: type, expires_in: 60, access_token: 'tok-case' }),
+      sessionOk('102abc'),
+    ]);
+    await client(server.url).getSession('102abc');
+    expect(server.requests[1]!.headers['authorization']).toBe(`${scheme} tok-case`);
+  });
+
+  test('a DPoP token given to a client without DPoP goes as DPoP, without a proof', async () => {
+    const server = await startScriptedServer([tokenBody('DPoP', 'tok-d'), sessionOk('102abc')]);
+    await client(server.url, { dpop: false }).getSession('102abc');
+    expect(server.requests[1]!.headers['authorization']).toBe('DPoP tok-d');
+    expect(server.requests[1]!.headers['dpop']).toBeUndefined();
+  });
+
+  test('a DPoP-Nonce on another token error is no reason to ask again', async () => {
+    const server = await startScriptedServer([
+      json(
+        400,
+        { error: 'invalid_client', error_description: 'no' },
+        { headers: { 'DPoP-Nonce': 'n-x' } },
+      ),
+      tokenBody('DPoP'),
+    ]);
+    const error = await client(server.url, { retry: { maxRetries: 0 } })
+      .getSession('102abc')
+      .catch((e: unknown) => e);
+    expect((error as OktaOAuthError).error).toBe('invalid_client');
+    expect(server.attempts).toBe(1);
+  });
+
+  test("a resource's use_dpop_nonce for a Bearer token is not repeated", async () => {
+    const server = await startScriptedServer([
+      tokenBody('Bearer'),
+      json(
+        401,
+        { error: 'use_dpop_nonce', error_description: 'nonce' },
+        {
+          headers: {
+            'DPoP-Nonce': 'n-r',
+            'WWW-Authenticate': 'DPoP error="use_dpop_nonce"',
+          },
+        },
+      ),
+      sessionOk('102abc'),
+    ]);
+    const error = await client(server.url, { retry: { maxRetries: 0 } })
+      .getSession('102abc')
+      .catch((e: unknown) => e);
+    expect((error as OktaOAuthError).error).toBe('use_dpop_nonce');
+    expect(server.attempts).toBe(2);
+  });
+
+  test('several scopes go in one space-separated scope field', async () => {
+    const server = await startScriptedServer([tokenBody('Bearer'), sessionOk('102abc')]);
+    await client(server.url, { scopes: [READ, MANAGE] }).getSession('102abc');
+    expect(form(server.requests[0]!).getAll('scope')).toEqual([`${READ} ${MANAGE}`]);
   });
 
   test('an oversized token response is OktaInvalidResponseError, not a network error', async () => {
@@ -1007,6 +1252,26 @@ describe('end to end against the emulator', () => {
 });
 
 describe('secrets', () => {
+  test('a service app shows its client id and DPoP mode only', async () => {
+    // ServiceApp imported directly: the client keeps it in a private field, out of inspect's
+    // reach, so only its own inspect can be asked. Imported inside the test, as the class (its
+    // inspect key too) is made at import and Stryker's per-test coverage only sees the test.
+    let ServiceApp!: typeof import('../src/oauth/service-app.js').ServiceApp;
+    await jest.isolateModulesAsync(async () => {
+      ({ ServiceApp } = await import('../src/oauth/service-app.js'));
+    });
+    const key = readPrivateKey(pkcs8, 'kid-1');
+    const send = () => Promise.reject(new Error('no token request here'));
+    for (const dpop of [true, false]) {
+      const app = new ServiceApp({ clientId: '0oa1', key, scopes: [READ], dpop }, send, ORG, {
+        now: () => 0,
+        setTimeout: () => undefined,
+        clearTimeout: () => undefined,
+      });
+      expect(inspect(app)).toBe(`ServiceApp { clientId: '0oa1', dpop: ${dpop} }`);
+    }
+  });
+
   test('no key, assertion, token or proof in errors, messages, stacks, inspect, JSON or onRetry', async () => {
     const jwk = appKey.privateKey.export({ format: 'jwk' });
     // A server that echoes everything it gets back in its error descriptions and headers.
