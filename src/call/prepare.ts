@@ -10,6 +10,8 @@ import { lowercased } from './client-parts.js';
 export interface Prepared {
   /** The spec's path parameters by name. */
   path?: Record<string, string>;
+  /** Query parameters; undefined ones are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
   cookie?: string;
   body?: string;
 }
@@ -17,6 +19,16 @@ export interface Prepared {
 // createSession spends a single-use session token: repeating it after it may have reached
 // Okta turns a success into a confusing 4xx. Everything else is safe to repeat.
 const NOT_REPEATABLE: ReadonlySet<OperationId> = new Set<OperationId>(['createSession']);
+
+function queryOf(query: Prepared['query']): string {
+  const params = new URLSearchParams();
+  for (const name in query) {
+    const value = query[name];
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text && `?${text}`;
+}
 
 export const noBody = (): undefined => undefined;
 
@@ -54,7 +66,7 @@ export function callOf(
   return {
     id,
     method: route.method,
-    path: fillPath(route.path, prepared.path),
+    path: fillPath(route.path, prepared.path) + queryOf(prepared.query),
     headers,
     body: prepared.body,
     // The cookie-only operations are the ones a browser must send its cookies with.
