@@ -11,6 +11,7 @@ const SYSTEM = {
   'bundle-size.test.ts': 'esbuild bundles of the package as a browser app loads it',
   'browser-chromium.test.ts': 'Chromium',
   'redis-throttle.test.ts': 'redis-server',
+  'redis-store.test.ts': 'redis-server',
   'spec-diff.test.ts': 'the pinned oasdiff (Go), built by npm run fetch:oasdiff',
   'readme.test.ts': "curl, for docs/emulator.md's shell example",
 };
