@@ -1,4 +1,4 @@
-// The seven operations. Credentials and rate limits are checked before a handler runs; a handler
+// The operations of the spec. Credentials and rate limits are checked before a handler runs; a handler
 // only deals with the request body, the session store and the answer. Success statuses come
 // from the spec's operations.
 import { operations, type OperationId } from '../../generated/operations.js';
@@ -9,11 +9,27 @@ import type { SessionStore } from './store.js';
 /** Runs one operation; `params` are the decoded path parameters in template order. */
 export type Handler = (ex: Exchange, params: readonly string[]) => void | Promise<void>;
 
+/**
+ * One revokeUserSessions request as the emulator received it: the user id and the two query
+ * parameters exactly as sent (`'true'`, `'false'`, anything else), or undefined when left out.
+ * The emulator issues no OAuth tokens to users and remembers no devices, so it records them
+ * and models neither.
+ */
+export interface UserSessionsRevocation {
+  readonly userId: string;
+  readonly oauthTokens: string | undefined;
+  readonly forgetDevices: string | undefined;
+  /** How many sessions of the user it ended. */
+  readonly ended: number;
+}
+
 /** What the handlers work with. */
 export interface HandlerDeps {
   readonly store: SessionStore;
   readonly responder: Responder;
   readonly maxBodyBytes: number;
+  /** Where revokeUserSessions records each request it served. */
+  readonly revocations: UserSessionsRevocation[];
 }
 
 /** Session cookies the `/me` operations read: Classic Engine `sid`, then Identity Engine `idx`. */
@@ -25,12 +41,23 @@ function summaryFor(id: string): string {
   return `Not found: Resource not found: ${shown} (AppSession)`;
 }
 const ME_NOT_FOUND = 'Not found: Resource not found: me (Session)';
+const userNotFound = (id: string) =>
+  `Not found: Resource not found: ${id.length > 100 ? id.slice(0, 100) + '…' : id} (User)`;
+
+/** A query parameter of the request as sent (the last one when repeated), or undefined. */
+function queryParam(ex: Exchange, name: string): string | undefined {
+  const url = ex.req.url ?? '';
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  return new URLSearchParams(url.slice(q + 1)).getAll(name).at(-1);
+}
 
 /** The handler of every operation of the spec (the type makes a missing one a compile error). */
 export function createHandlers({
   store,
   responder,
   maxBodyBytes,
+  revocations,
 }: HandlerDeps): Record<OperationId, Handler> {
   const byId = (ex: Exchange, params: readonly string[]): SessionRecord | undefined => {
     const id = params[0] ?? '';
@@ -93,6 +120,21 @@ export function createHandlers({
       if (record === undefined) return;
       store.delete(record.id);
       responder.empty(ex, operations.revokeSession.successStatus);
+    },
+
+    revokeUserSessions(ex, params) {
+      const userId = params[0] ?? '';
+      if (!store.knowsUser(userId)) {
+        responder.error(ex, 'E0000007', userNotFound(userId));
+        return;
+      }
+      revocations.push({
+        userId,
+        oauthTokens: queryParam(ex, 'oauthTokens'),
+        forgetDevices: queryParam(ex, 'forgetDevices'),
+        ended: store.deleteUserSessions(userId),
+      });
+      responder.empty(ex, operations.revokeUserSessions.successStatus);
     },
 
     getCurrentSession(ex) {
