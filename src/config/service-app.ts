@@ -25,6 +25,9 @@ export const SPEC_SCOPES: readonly string[] = [
   ...new Set(IDS.filter((id) => operations[id].tag === 'Session').flatMap(scopesOf)),
 ];
 
+/** Every scope the spec's operations list (what `okta-sessions emulator` grants its service app). */
+export const ALL_SPEC_SCOPES: readonly string[] = [...new Set(IDS.flatMap(scopesOf))];
+
 /** For each operation, the scopes beyond the default ones that `scopes` leaves out. */
 function ungrantedOf(scopes: readonly string[]): ServiceAppConfig['ungranted'] {
   const out: Partial<Record<OperationId, readonly string[]>> = {};
