@@ -21,7 +21,7 @@ const IDS = Object.keys(operations) as OperationId[];
  * default. Other operations' scopes (revokeUserSessions' `okta.users.manage`) are asked for only
  * when `scopes` names them: an app Okta has not granted a scope it asks for gets no token at all.
  */
-export const SPEC_SCOPES: readonly string[] = [
+const SPEC_SCOPES: readonly string[] = [
   ...new Set(IDS.filter((id) => operations[id].tag === 'Session').flatMap(scopesOf)),
 ];
 

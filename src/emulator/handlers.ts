@@ -10,14 +10,22 @@ import type { SessionStore } from './store.js';
 export type Handler = (ex: Exchange, params: readonly string[]) => void | Promise<void>;
 
 /**
- * One revokeUserSessions request as the emulator received it: the user id and the two query
- * parameters exactly as sent (`'true'`, `'false'`, anything else), or undefined when left out.
- * The emulator issues no OAuth tokens to users and remembers no devices, so it records them
- * and models neither.
+ * One revokeUserSessions request as the emulator served it: the user id and the two query
+ * parameters exactly as sent. The emulator issues no OAuth tokens to users and remembers no
+ * devices, so it records them and models neither.
+ *
+ * @example
+ * ```ts
+ * await okta.revokeUserSessions(session.userId, { oauthTokens: true });
+ * expect(emu.userSessionsRevocations().at(-1)?.oauthTokens).toBe('true');
+ * ```
  */
 export interface UserSessionsRevocation {
+  /** The user id from the path. */
   readonly userId: string;
+  /** The `oauthTokens` query parameter as sent (`'true'`, `'false'`, ...), or undefined when left out. */
   readonly oauthTokens: string | undefined;
+  /** The `forgetDevices` query parameter as sent, or undefined when left out. */
   readonly forgetDevices: string | undefined;
   /** How many sessions of the user it ended. */
   readonly ended: number;
