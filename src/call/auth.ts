@@ -130,7 +130,8 @@ export function createAuthorizer(
     headersFor(id, method, url) {
       if ((ACCEPTED.get(id) ?? []).length === 0) return undefined;
       assertCallable(id);
-      if (!credential) return undefined; // unreachable: assertCallable refused it
+      // Stryker disable next-line all: unreachable, assertCallable refused a missing credential
+      if (!credential) return undefined;
       if (fixed !== undefined) return fixed;
       if (credential.token === undefined) {
         // Stryker disable next-line StringLiteral: unreachable, config refuses such a service app
