@@ -756,7 +756,8 @@ export interface operations {
         oauthTokens?: boolean;
         /**
          * @description Clear the user's remembered factors on all of their devices. Defaults to `false`
-         *     in Classic Engine orgs.
+         *     in Classic Engine orgs. Some generated clients (go) send the default below when the
+         *     caller leaves this out: set it explicitly when calling a Classic Engine org.
          */
         forgetDevices?: boolean;
       };

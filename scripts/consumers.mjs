@@ -285,8 +285,10 @@ async function recordingProxy(target) {
  */
 function checkWire(key, seen, emu) {
   const problems = [];
-  if (!seen.some((e) => e.op === 'revokeUserSessions' && e.query === '?oauthTokens=true'))
-    problems.push('revokeUserSessions did not send exactly ?oauthTokens=true');
+  // go also sends every parameter the caller left out, at its spec default (forgetDevices=true).
+  const query = (/** @type {Seen} */ e) => new URLSearchParams(e.query);
+  if (!seen.some((e) => e.op === 'revokeUserSessions' && query(e).get('oauthTokens') === 'true'))
+    problems.push('revokeUserSessions did not send oauthTokens=true');
   if (!emu.userSessionsRevocations().some((r) => r.oauthTokens === 'true' && r.ended > 0))
     problems.push("revokeUserSessions ended none of the user's sessions");
   for (const route of routes) {
