@@ -6,6 +6,7 @@
 /** Every operation of the spec, keyed by operationId, in spec order. */
 export const operations = {
   createSession: {
+    tag: 'Session',
     method: 'POST',
     path: '/api/v1/sessions',
     security: [
@@ -17,6 +18,7 @@ export const operations = {
     statuses: [200, 400, 401, 403, 429],
   },
   getSession: {
+    tag: 'Session',
     method: 'GET',
     path: '/api/v1/sessions/{sessionId}',
     security: [
@@ -31,6 +33,7 @@ export const operations = {
     statuses: [200, 400, 401, 403, 404, 429],
   },
   revokeSession: {
+    tag: 'Session',
     method: 'DELETE',
     path: '/api/v1/sessions/{sessionId}',
     security: [
@@ -45,6 +48,7 @@ export const operations = {
     statuses: [204, 401, 403, 404, 429],
   },
   refreshSession: {
+    tag: 'Session',
     method: 'POST',
     path: '/api/v1/sessions/{sessionId}/lifecycle/refresh',
     security: [
@@ -59,6 +63,7 @@ export const operations = {
     statuses: [200, 401, 403, 404, 429],
   },
   getCurrentSession: {
+    tag: 'Session',
     method: 'GET',
     path: '/api/v1/sessions/me',
     security: [],
@@ -66,6 +71,7 @@ export const operations = {
     statuses: [200, 404, 429],
   },
   closeCurrentSession: {
+    tag: 'Session',
     method: 'DELETE',
     path: '/api/v1/sessions/me',
     security: [],
@@ -73,11 +79,27 @@ export const operations = {
     statuses: [204, 404, 429],
   },
   refreshCurrentSession: {
+    tag: 'Session',
     method: 'POST',
     path: '/api/v1/sessions/me/lifecycle/refresh',
     security: [],
     successStatus: 200,
     statuses: [200, 404, 429],
+  },
+  revokeUserSessions: {
+    tag: 'UserSessions',
+    method: 'DELETE',
+    path: '/api/v1/users/{userId}/sessions',
+    security: [
+      {
+        apiToken: [],
+      },
+      {
+        oauth2: ['okta.users.manage'],
+      },
+    ],
+    successStatus: 204,
+    statuses: [204, 401, 403, 404, 429],
   },
 } as const;
 
@@ -155,6 +177,20 @@ export const refreshCurrentSessionRoute = {
   security: [],
 } as const;
 
+/** What a client needs at run time to call revokeUserSessions. */
+export const revokeUserSessionsRoute = {
+  method: 'DELETE',
+  path: '/api/v1/users/{userId}/sessions',
+  security: [
+    {
+      apiToken: [],
+    },
+    {
+      oauth2: ['okta.users.manage'],
+    },
+  ],
+} as const;
+
 /**
  * Only what a client needs at run time (method, path, security), so that
  * browser bundles of the client do not carry the statuses and flags the emulator uses. Each
@@ -168,6 +204,7 @@ export const routes = {
   getCurrentSession: getCurrentSessionRoute,
   closeCurrentSession: closeCurrentSessionRoute,
   refreshCurrentSession: refreshCurrentSessionRoute,
+  revokeUserSessions: revokeUserSessionsRoute,
 } as const;
 
 /**

@@ -178,6 +178,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users/{userId}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The `id` of an Okta user (as in a session's `userId`), not their login.
+         * @example 00u1abcdEFGHijklm0h7
+         */
+        userId: components['parameters']['userId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke all sessions of a user
+     * @description Ends every Okta session the user has, on every device, so that the user must
+     *     sign in again at their next request to Okta. With `oauthTokens=true` it also
+     *     revokes the OpenID Connect and OAuth refresh and access tokens issued to the
+     *     user; with `forgetDevices` it clears the factors the user's devices remember.
+     *
+     *     It does not end the sessions that web or native applications keep themselves
+     *     (their own cookies or tokens): signing the user out of those is each
+     *     application's job. Unlike revokeSession, which ends one session by its id, it
+     *     needs only the user's id.
+     */
+    delete: operations['revokeUserSessions'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -457,6 +491,19 @@ export interface components {
         'application/json': components['schemas']['OktaErrorResponse'];
       };
     };
+    /** @description No user has this id. */
+    UserNotFound: {
+      headers: {
+        'X-Rate-Limit-Limit': components['headers']['X-Rate-Limit-Limit'];
+        'X-Rate-Limit-Remaining': components['headers']['X-Rate-Limit-Remaining'];
+        'X-Rate-Limit-Reset': components['headers']['X-Rate-Limit-Reset'];
+        'X-Okta-Request-Id': components['headers']['X-Okta-Request-Id'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['OktaErrorResponse'];
+      };
+    };
     /**
      * @description The org's rate limit for this endpoint is used up. Wait until the time in
      *     `X-Rate-Limit-Reset` before trying again.
@@ -483,6 +530,11 @@ export interface components {
      * @example 102Ke2yJpW3Q0ClCnZ_ryqPVQ
      */
     sessionId: string;
+    /**
+     * @description The `id` of an Okta user (as in a session's `userId`), not their login.
+     * @example 00u1abcdEFGHijklm0h7
+     */
+    userId: string;
     /**
      * @description The user's session cookie: `sid=<id>` for Classic Engine sessions or
      *     `idx=<id>` for Identity Engine sessions. Browsers attach it themselves.
@@ -694,6 +746,37 @@ export interface operations {
     responses: {
       200: components['responses']['CurrentSessionRefreshed'];
       404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  revokeUserSessions: {
+    parameters: {
+      query?: {
+        /** @description Also revoke the OpenID Connect and OAuth refresh and access tokens issued to the user. */
+        oauthTokens?: boolean;
+        /**
+         * @description Clear the user's remembered factors on all of their devices. Defaults to `false`
+         *     in Classic Engine orgs. Some generated clients (go) send the default below when the
+         *     caller leaves this out: set it explicitly when calling a Classic Engine org.
+         */
+        forgetDevices?: boolean;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description The `id` of an Okta user (as in a session's `userId`), not their login.
+         * @example 00u1abcdEFGHijklm0h7
+         */
+        userId: components['parameters']['userId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: components['responses']['NoContent'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['UserNotFound'];
       429: components['responses']['TooManyRequests'];
     };
   };

@@ -5,8 +5,9 @@
 // builds it with the language's own toolchain, and runs the smoke program kept in
 // consumers/<key>/ twice against a fresh emulator: as the emulator answers today, and with
 // `unknownValues: true` (an unlisted enum value and an undeclared property in every body).
-// A recording proxy in front of the emulator checks the wire: all 7 operations answered 2xx,
-// `SSWS ` on the admin operations, and the /me operations sent the cookie and no Authorization.
+// A recording proxy in front of the emulator checks the wire: every operation answered 2xx,
+// `SSWS ` on the admin operations, the /me operations sent the cookie and no Authorization, and
+// revokeUserSessions sent `oauthTokens=true` and ended the user's sessions.
 // csharp is generated only: no .NET SDK is installed here.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -233,7 +234,7 @@ const operationOf = (/** @type {string} */ method, /** @type {string} */ path) =
 
 /**
  * @typedef {{ op: string | undefined, authorization: string | undefined,
- *   cookie: string | undefined, status: number }} Seen
+ *   cookie: string | undefined, query: string, status: number }} Seen
  */
 
 /**
@@ -249,6 +250,7 @@ async function recordingProxy(target) {
       op: operationOf(req.method ?? '', req.url ?? '')?.id,
       authorization: req.headers.authorization,
       cookie: req.headers.cookie,
+      query: new URL(req.url ?? '/', 'http://proxy.invalid').search,
       status: 0,
     };
     seen.push(entry);
@@ -279,9 +281,16 @@ async function recordingProxy(target) {
 /**
  * @param {string} key
  * @param {Seen[]} seen
+ * @param {{ userSessionsRevocations(): { oauthTokens?: string, ended: number }[] }} emu
  */
-function checkWire(key, seen) {
+function checkWire(key, seen, emu) {
   const problems = [];
+  // go also sends every parameter the caller left out, at its spec default (forgetDevices=true).
+  const query = (/** @type {Seen} */ e) => new URLSearchParams(e.query);
+  if (!seen.some((e) => e.op === 'revokeUserSessions' && query(e).get('oauthTokens') === 'true'))
+    problems.push('revokeUserSessions did not send oauthTokens=true');
+  if (!emu.userSessionsRevocations().some((r) => r.oauthTokens === 'true' && r.ended > 0))
+    problems.push("revokeUserSessions ended none of the user's sessions");
   for (const route of routes) {
     if (!seen.some((e) => e.op === route.id && e.status >= 200 && e.status < 300))
       problems.push(`${route.id} was never answered with 2xx`);
@@ -318,7 +327,7 @@ for (const [key, [cmd, args]] of smokes) {
             UNKNOWN_VALUES: unknownValues ? '1' : '0',
           },
         });
-        checkWire(key, proxy.seen);
+        checkWire(key, proxy.seen, emu);
       } finally {
         proxy.server.closeAllConnections();
         proxy.server.close();

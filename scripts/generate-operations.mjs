@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes generated/operations.ts: the per-operation facts the façade and the emulator need at
-// run time (method, path, security, statuses, date-time fields, the shape of success bodies),
+// run time (tag, method, path, security, statuses, date-time fields, the shape of success bodies),
 // read from the spec so that nothing in src/ keeps a second hand-written copy of them.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,7 +25,9 @@ for (const [path, item] of Object.entries(spec.paths)) {
     const security = (op.security ?? spec.security ?? []).map((/** @type {object} */ req) => ({
       ...req,
     }));
+    if (op.tags?.length !== 1) throw new Error(`${op.operationId}: expected exactly one tag`);
     operations[op.operationId] = {
+      tag: op.tags[0],
       method: method.toUpperCase(),
       path,
       security,

@@ -8,7 +8,6 @@ import { resolveConfig, type OktaSessionsOptions, type ResolvedConfig } from './
 import type { ConfigLayer } from './config/layers.js';
 import type { ConfigLayering } from './platform/types.js';
 import { OktaConfigError } from './errors/config-error.js';
-import { OktaValidationError } from './errors/validation-error.js';
 import { oauthError } from './errors/oauth-factory.js';
 import type { OperationId } from './model/operations.js';
 import { send, type Pipeline } from './call/pipeline.js';
@@ -16,14 +15,24 @@ import { lazyRawClient } from './raw/lazy.js';
 import { processEnv } from './config/process-env.js';
 import { parseSession, type Session } from './model/session.js';
 import type { FetchFunction } from './transport/fetch.js';
-import { assertSessionId, assertSessionCookie, assertSessionToken } from './model/validate.js';
-import type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './model/arguments.js';
-import { callOf, noBody, repeatable, type Prepared } from './call/prepare.js';
+import {
+  assertOptionalBoolean,
+  assertSessionId,
+  assertSessionToken,
+  assertUserId,
+} from './model/validate.js';
+import type {
+  CallOptions,
+  CreateSessionArgs,
+  CurrentSessionArgs,
+  RevokeUserSessionsArgs,
+} from './model/arguments.js';
+import { callOf, cookiePrepared, noBody, repeatable, type Prepared } from './call/prepare.js';
 
-export type { CallOptions, CreateSessionArgs, CurrentSessionArgs };
+export type { CallOptions, CreateSessionArgs, CurrentSessionArgs, RevokeUserSessionsArgs };
 
 /**
- * A client for Okta's Sessions API: the seven session operations, with authentication per
+ * A client for Okta's Sessions API: the seven session operations and revokeUserSessions, with authentication per
  * operation as the spec defines it, typed errors, retries on rate limits, timeouts and
  * cancellation.
  *
@@ -212,6 +221,37 @@ export class OktaSessions {
   }
 
   /**
+   * Signs a user out of Okta everywhere: ends every Okta session of the user, in every browser
+   * and on every device. Needs an API token or OAuth `okta.users.manage` (a service app asks for
+   * it only when its `scopes` name it). Retried like revokeSession; counted in Okta's users
+   * rate-limit bucket. An unknown user id answers 404 ({@link OktaNotFoundError}).
+   *
+   * It leaves the sessions your web and native apps keep themselves (ending those is each app's
+   * job) and the user's OAuth tokens unless `oauthTokens: true`; remembered factors are
+   * forgotten by default in Identity Engine, kept in Classic Engine (`forgetDevices` decides).
+   * Unlike {@link OktaSessions.revokeSession} (one session, by its id) it takes the user's id
+   * and ends them all; unlike {@link OktaSessions.closeCurrentSession} (the one session named by
+   * the user's own cookie) it is an admin call from your server.
+   *
+   * @example
+   * ```ts
+   * await okta.revokeUserSessions(session.userId, { oauthTokens: true }); // e.g. after a password change
+   * ```
+   */
+  async revokeUserSessions(
+    userId: string,
+    args: RevokeUserSessionsArgs = {},
+    options?: CallOptions,
+  ): Promise<void> {
+    assertUserId(userId);
+    const { oauthTokens, forgetDevices } = (args ?? {}) as RevokeUserSessionsArgs;
+    assertOptionalBoolean('oauthTokens', oauthTokens);
+    assertOptionalBoolean('forgetDevices', forgetDevices);
+    const query = { oauthTokens, forgetDevices };
+    await this.#call('revokeUserSessions', { path: { userId }, query }, options);
+  }
+
+  /**
    * Gets the session named by the user's cookie. Sends no API token or access token.
    *
    * Lifecycle: Okta's production management spec dropped this operation in release 2025.10.0
@@ -223,7 +263,7 @@ export class OktaSessions {
    * ```
    */
   async getCurrentSession(args: CurrentSessionArgs = {}, options?: CallOptions): Promise<Session> {
-    return this.#session('getCurrentSession', this.#cookieArgs(args), options);
+    return this.#session('getCurrentSession', cookiePrepared(args, platform.isBrowser), options);
   }
 
   /**
@@ -242,7 +282,11 @@ export class OktaSessions {
     args: CurrentSessionArgs = {},
     options?: CallOptions,
   ): Promise<Session> {
-    return this.#session('refreshCurrentSession', this.#cookieArgs(args), options);
+    return this.#session(
+      'refreshCurrentSession',
+      cookiePrepared(args, platform.isBrowser),
+      options,
+    );
   }
 
   /**
@@ -259,7 +303,7 @@ export class OktaSessions {
    * ```
    */
   async closeCurrentSession(args: CurrentSessionArgs = {}, options?: CallOptions): Promise<void> {
-    await this.#call('closeCurrentSession', this.#cookieArgs(args), options);
+    await this.#call('closeCurrentSession', cookiePrepared(args, platform.isBrowser), options);
   }
 
   /** Shown by `util.inspect` and `JSON.stringify` instead of the fields: no credential in sight. */
@@ -279,19 +323,6 @@ export class OktaSessions {
     return `OktaSessions { orgUrl: '${orgUrl}', auth: '${auth}' }`;
   }
 
-  #cookieArgs(args: CurrentSessionArgs): Prepared {
-    const cookie = (args as CurrentSessionArgs | undefined)?.cookie;
-    if (platform.isBrowser) {
-      if (cookie === undefined) return {};
-      throw new OktaValidationError(
-        'cookie',
-        'browsers forbid setting the Cookie header; leave it out and create the client with credentials: "include" so the browser sends the Okta cookie itself',
-      );
-    }
-    assertSessionCookie(cookie);
-    return { cookie };
-  }
-
   #session(id: OperationId, prepared: Prepared, options?: CallOptions): Promise<Session> {
     return this.#send(id, prepared, options, parseSession);
   }
@@ -307,6 +338,7 @@ export class OktaSessions {
     options: CallOptions | undefined,
     parse: (text: string) => T | string,
   ): Promise<T> {
+    this.#authorizer.assertCallable?.(id);
     const call = callOf(id, prepared, options, {
       headers: this.#headers,
       credentials: this.#credentials,

@@ -7,7 +7,12 @@
  * @module okta-sessions
  */
 export { OktaSessions } from './client.js';
-export type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './client.js';
+export type {
+  CallOptions,
+  CreateSessionArgs,
+  CurrentSessionArgs,
+  RevokeUserSessionsArgs,
+} from './client.js';
 export type {
   OktaSessionsOptions,
   AccessTokenSource,

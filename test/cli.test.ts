@@ -7,6 +7,7 @@ import { run } from '../src/cli/run.js';
 import { VERSION } from '../src/model/version.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
 import { runCli } from './helpers/cli-run.js';
+import { twoUsersSignedIn, type SignedIn } from './helpers/two-users.js';
 
 const API_TOKEN = 'cli-SECRET-token-123';
 let emu: Emulator;
@@ -183,6 +184,7 @@ describe('the built command guides a new user', () => {
     ['get', '--help'],
     ['me', '--help'],
     ['create', '--help'],
+    ['revoke-user', '--help'],
     ['emulator', '--help'],
     ['demo', '--help'],
   ])('help is aligned, described and lower-case throughout: %s', async (...argv) => {
@@ -440,5 +442,71 @@ describe('create --username (password from stdin or a prompt, never a flag)', ()
     const out = await login(argv);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/never taken as a flag value/);
+  });
+});
+
+describe('revoke-user', () => {
+  let signedIn: SignedIn;
+  const TOKEN = 'cli-users-SECRET-token';
+  const userCli = (argv: string[]) =>
+    runCli([...argv, '--org-url', signedIn.emu.url, '--api-token', TOKEN], {
+      dir: emptyHome,
+      secrets: [TOKEN],
+    });
+  beforeEach(async () => {
+    signedIn = await twoUsersSignedIn(TOKEN);
+  });
+  afterEach(() => signedIn.emu.close());
+
+  test("ends exactly the first user's sessions, sending only the flags given", async () => {
+    expect(await signedIn.statuses()).toEqual({ ana: [200, 200], bo: [200] });
+    const done = await userCli(['revoke-user', signedIn.anaId]);
+    expect([done.code, done.stdout, done.stderr]).toEqual([0, 'done (revoke-user)\n', '']);
+    expect(await signedIn.statuses()).toEqual({ ana: [404, 404], bo: [200] });
+    const json = await userCli([
+      'revoke-user',
+      signedIn.boId,
+      '--oauth-tokens',
+      '--keep-devices',
+      '--json',
+    ]);
+    expect([json.code, JSON.parse(json.stdout)]).toEqual([0, { ok: true }]);
+    expect(await signedIn.statuses()).toEqual({ ana: [404, 404], bo: [404] });
+    expect(signedIn.emu.userSessionsRevocations()).toEqual([
+      { userId: signedIn.anaId, oauthTokens: undefined, forgetDevices: undefined, ended: 2 },
+      { userId: signedIn.boId, oauthTokens: 'true', forgetDevices: 'false', ended: 1 },
+    ]);
+  });
+
+  test('an unknown user exits 1 with the 404; a bad id or no id exits 2 before any request', async () => {
+    const unknown = await userCli(['revoke-user', '00uNobody']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/HTTP 404 E0000007 .*\(User\)/);
+    const me = await userCli(['revoke-user', 'me']);
+    expect([me.code, me.stderr]).toEqual([
+      2,
+      'error: OktaValidationError: Invalid userId: "me" is not a user id\n',
+    ]);
+    expect((await userCli(['revoke-user'])).stderr).toMatch(
+      /missing <userId>; usage: okta-sessions revoke-user <userId> \[--oauth-tokens\] \[--keep-devices\]/,
+    );
+    expect(signedIn.emu.userSessionsRevocations()).toEqual([]);
+    expect(await signedIn.statuses()).toEqual({ ana: [200, 200], bo: [200] });
+  });
+
+  test('help lists the command and its switches', async () => {
+    const main = (await cli(['--help'])).stdout;
+    expect(main).toMatch(
+      /revoke-user <userId> \[--oauth-tokens\] \[--keep-devices\] +end every Okta session of a user, by user id/,
+    );
+    const help = await cli(['revoke-user', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(
+      /--oauth-tokens +also revoke the user's OAuth access and refresh tokens/,
+    );
+    expect(help.stdout).toMatch(/--keep-devices +keep the factors their devices remember/);
+    expect(help.stdout).toMatch(/--api-token T/);
+    expect(help.stdout).toMatch(/--client-id ID/);
+    expect(help.stdout).not.toMatch(/--cookie/);
   });
 });

@@ -37,7 +37,7 @@ interface Scenario {
 }
 
 function path(op: OperationId, id = '') {
-  return operations[op].path.replace('{sessionId}', encodeURIComponent(id));
+  return operations[op].path.replace(/\{\w+\}/, encodeURIComponent(id));
 }
 
 function send(emu: Emulator, op: OperationId, options: CallOptions = {}, id = '') {
@@ -211,6 +211,29 @@ const scenarios: Scenario[] = [
       },
     },
   ]),
+  ...(
+    [
+      ['API token', 204, SSWS],
+      ['bearer token with okta.users.manage', 204, 'Bearer at-users'],
+      ['no credential', 403, undefined],
+      ['bearer token with only the session scopes', 403, 'Bearer at-all'],
+      ['unknown access token', 401, 'Bearer nope'],
+    ] as const
+  ).map(([name, status, auth]): Scenario => ({
+    name,
+    operationId: 'revokeUserSessions',
+    status,
+    run: async (emu) => {
+      const userId = (await fresh(emu)).reply.json.userId as string;
+      return send(emu, 'revokeUserSessions', auth ? { auth } : {}, userId);
+    },
+  })),
+  {
+    name: 'a user id the emulator never issued',
+    operationId: 'revokeUserSessions',
+    status: 404,
+    run: async (emu) => send(emu, 'revokeUserSessions', { auth: SSWS }, '00unknown'),
+  },
   ...(Object.keys(operations) as OperationId[]).map((op): Scenario => ({
     name: 'rate limit used up',
     operationId: op,
@@ -230,6 +253,7 @@ describe('contract: emulator vs spec/okta-sessions.yaml', () => {
         'at-read': ['okta.sessions.read'],
         'at-manage': ['okta.sessions.manage'],
         'at-all': ['okta.sessions.read', 'okta.sessions.manage'],
+        'at-users': ['okta.users.manage'],
       },
       corsOrigins: ['http://localhost:3000'],
       maxBodyBytes: 32 * 1024,

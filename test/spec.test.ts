@@ -29,6 +29,13 @@ const TABLE = [
   ['getCurrentSession', 'get', '/api/v1/sessions/me', [], [200, 404, 429]],
   ['refreshCurrentSession', 'post', '/api/v1/sessions/me/lifecycle/refresh', [], [200, 404, 429]],
   ['closeCurrentSession', 'delete', '/api/v1/sessions/me', [], [204, 404, 429]],
+  [
+    'revokeUserSessions',
+    'delete',
+    '/api/v1/users/{userId}/sessions',
+    [{ apiToken: [] }, { oauth2: ['okta.users.manage'] }],
+    [204, 401, 403, 404, 429],
+  ],
 ] as const;
 
 type Operation = {
@@ -55,7 +62,7 @@ function allOperations(): Array<{
   return out;
 }
 
-test('the spec has exactly the seven operations, no more', () => {
+test('the spec has exactly the seven session operations and revokeUserSessions, no more', () => {
   expect(
     allOperations()
       .map((o) => o.op.operationId)
@@ -263,4 +270,17 @@ test("the Session interface is the spec's Session schema, field for field", () =
   expect(spec.components.schemas.Session.required).toEqual(
     expect.arrayContaining(['id', 'login', 'userId', 'createdAt', 'expiresAt', 'status', 'amr']),
   );
+});
+
+test("revokeUserSessions takes Okta's two optional boolean query parameters, with its defaults", () => {
+  const op = spec.paths['/api/v1/users/{userId}/sessions'].delete;
+  const query = (op.parameters as Record<string, unknown>[])
+    .map((p) => deref(p))
+    .filter((p) => p['in'] === 'query')
+    .map((p) => [p['name'], p['required'], p['schema']]);
+  expect(query).toEqual([
+    ['oauthTokens', false, { type: 'boolean', default: false }],
+    ['forgetDevices', false, { type: 'boolean', default: true }],
+  ]);
+  expect(op.tags).toEqual(['UserSessions']);
 });

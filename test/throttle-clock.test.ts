@@ -182,6 +182,7 @@ test('every route of the spec and the token endpoint names its Okta bucket', asy
     getCurrentSession: 'me',
     refreshCurrentSession: 'me',
     closeCurrentSession: 'me',
+    revokeUserSessions: 'users',
     getAccessToken: 'oauth-token',
   });
 });

@@ -85,6 +85,7 @@ func main() {
 	first := create()
 	checkSession(first, "createSession")
 	second := create()
+	third := create()
 
 	got := must(api.GetSession(admin, first.GetId()).Execute())
 	check(got.GetId() == first.GetId(), "getSession returns the session")
@@ -104,8 +105,11 @@ func main() {
 
 	_, err = api.RevokeSession(admin, second.GetId()).Execute()
 	check(err == nil, "revokeSession: %v", err)
+	// Ends every session of the user (only the third is left), OAuth tokens too.
+	_, err = client.UserSessionsAPI.RevokeUserSessions(admin, third.GetUserId()).OauthTokens(true).Execute()
+	check(err == nil, "revokeUserSessions: %v", err)
 
-	for _, gone := range []string{first.GetId(), second.GetId()} {
+	for _, gone := range []string{first.GetId(), second.GetId(), third.GetId()} {
 		_, res, err := api.GetSession(admin, gone).Execute()
 		check(err != nil && res != nil && res.StatusCode == 404, "getSession after close/revoke answers 404")
 		var apiErr *okta.GenericOpenAPIError
@@ -119,5 +123,5 @@ func main() {
 	if unknown {
 		suffix = " (unknown values)"
 	}
-	fmt.Println("go smoke: 7 operations, 404 E0000007, dates and nulls: ok" + suffix)
+	fmt.Println("go smoke: 8 operations, 404 E0000007, dates and nulls: ok" + suffix)
 }

@@ -4,6 +4,7 @@
 import com.example.oktasessions.ApiClient;
 import com.example.oktasessions.ApiException;
 import com.example.oktasessions.api.SessionApi;
+import com.example.oktasessions.api.UserSessionsApi;
 import com.example.oktasessions.model.CreateSessionRequest;
 import com.example.oktasessions.model.OktaErrorResponse;
 import com.example.oktasessions.model.Session;
@@ -75,6 +76,7 @@ public class Smoke {
     Session first = admin.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
     checkSession(first, "createSession");
     Session second = admin.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
+    Session third = admin.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
 
     Session got = admin.getSession(first.getId());
     check(first.getId().equals(got.getId()), "getSession returns the session");
@@ -91,8 +93,10 @@ public class Smoke {
     browser.closeCurrentSession(cookie);
 
     admin.revokeSession(second.getId());
+    // Ends every session of the user (only the third is left), OAuth tokens too.
+    new UserSessionsApi(adminClient).revokeUserSessions(third.getUserId(), true, null);
 
-    for (String gone : List.of(first.getId(), second.getId())) {
+    for (String gone : List.of(first.getId(), second.getId(), third.getId())) {
       try {
         admin.getSession(gone);
         check(false, "getSession after close/revoke answers 404");
@@ -104,7 +108,7 @@ public class Smoke {
         check("E0000007".equals(error.getErrorCode()), "404 errorCode E0000007, got " + error.getErrorCode());
       }
     }
-    System.out.println("java-native smoke: 7 operations, 404 E0000007, dates and nulls: ok"
+    System.out.println("java-native smoke: 8 operations, 404 E0000007, dates and nulls: ok"
         + (UNKNOWN ? " (unknown values)" : ""));
   }
 }

@@ -4,6 +4,7 @@
 import com.example.oktasessions.ApiClient;
 import com.example.oktasessions.ApiException;
 import com.example.oktasessions.api.SessionApi;
+import com.example.oktasessions.api.UserSessionsApi;
 import com.example.oktasessions.model.CreateSessionRequest;
 import com.example.oktasessions.model.OktaErrorResponse;
 import com.example.oktasessions.model.Session;
@@ -66,6 +67,7 @@ public class Smoke {
     Session first = api.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
     checkSession(first, "createSession");
     Session second = api.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
+    Session third = api.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
 
     Session got = api.getSession(first.getId());
     check(first.getId().equals(got.getId()), "getSession returns the session");
@@ -82,8 +84,10 @@ public class Smoke {
     api.closeCurrentSession(cookie);
 
     api.revokeSession(second.getId());
+    // Ends every session of the user (only the third is left), OAuth tokens too.
+    new UserSessionsApi(client).revokeUserSessions(third.getUserId(), true, null);
 
-    for (String gone : List.of(first.getId(), second.getId())) {
+    for (String gone : List.of(first.getId(), second.getId(), third.getId())) {
       try {
         api.getSession(gone);
         check(false, "getSession after close/revoke answers 404");
@@ -93,7 +97,7 @@ public class Smoke {
         check("E0000007".equals(error.getErrorCode()), "404 errorCode E0000007, got " + error.getErrorCode());
       }
     }
-    System.out.println("java-okhttp-gson smoke: 7 operations, 404 E0000007, dates and nulls: ok"
+    System.out.println("java-okhttp-gson smoke: 8 operations, 404 E0000007, dates and nulls: ok"
         + (UNKNOWN ? " (unknown values)" : ""));
   }
 }

@@ -48,11 +48,14 @@ config = okta.Configuration(host=URL)
 # The API key needs its scheme: Okta expects `Authorization: SSWS <token>`.
 config.api_key["apiToken"] = os.environ["OKTA_API_TOKEN"]
 config.api_key_prefix["apiToken"] = "SSWS"
-api = okta.SessionApi(okta.ApiClient(config))
+client = okta.ApiClient(config)
+api = okta.SessionApi(client)
+users = okta.UserSessionsApi(client)
 
 first = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
 check_session(first, "createSession")
 second = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
+third = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
 
 got = api.get_session(first.id)
 check(got.id == first.id, "getSession returns the session")
@@ -69,15 +72,17 @@ check_session(api.refresh_current_session(cookie=cookie), "refreshCurrentSession
 api.close_current_session(cookie=cookie)
 
 api.revoke_session(second.id)
+# Ends every session of the user (only the third is left), OAuth tokens too.
+users.revoke_user_sessions(third.user_id, oauth_tokens=True)
 
-for gone in (first.id, second.id):
+for gone in (first.id, second.id, third.id):
     try:
         api.get_session(gone)
-        check(False, f"getSession after close/revoke answers 404")
+        check(False, f"getSession after close/revoke/revokeUserSessions answers 404")
     except NotFoundException as e:
         error = e.data  # the generated OktaErrorResponse model
         check(isinstance(error, okta.OktaErrorResponse), "404 body read as OktaErrorResponse")
         check(error.error_code == "E0000007", f"404 errorCode E0000007, got {error.error_code}")
 
-print("python smoke: 7 operations, 404 E0000007, dates and nulls: ok"
+print("python smoke: 8 operations, 404 E0000007, dates and nulls: ok"
       + (" (unknown values)" if UNKNOWN else ""))

@@ -6,6 +6,7 @@ import {
   OktaErrorResponseFromJSON,
   ResponseError,
   SessionApi,
+  UserSessionsApi,
   type Session,
 } from '../../.consumers/typescript-fetch/index';
 
@@ -50,15 +51,19 @@ function checkSession(s: Session, what: string): void {
 async function main(): Promise<void> {
   // The API key needs its scheme: Okta expects `Authorization: SSWS <token>`. The client only
   // sends it on operations that declare apiToken, so the /me calls go without it.
-  const api = new SessionApi(
-    new Configuration({ basePath: URL, apiKey: () => `SSWS ${env('OKTA_API_TOKEN')}` }),
-  );
+  const config = new Configuration({
+    basePath: URL,
+    apiKey: () => `SSWS ${env('OKTA_API_TOKEN')}`,
+  });
+  const api = new SessionApi(config);
+  const users = new UserSessionsApi(config);
   const create = async () =>
     api.createSession({ createSessionRequest: { sessionToken: await sessionToken() } });
 
   const first = await create();
   checkSession(first, 'createSession');
   const second = await create();
+  const third = await create();
   const firstId = first.id ?? '';
 
   const got = await api.getSession({ sessionId: firstId });
@@ -76,8 +81,10 @@ async function main(): Promise<void> {
   await api.closeCurrentSession({ cookie });
 
   await api.revokeSession({ sessionId: second.id ?? '' });
+  // Ends every session of the user (only the third is left), OAuth tokens too.
+  await users.revokeUserSessions({ userId: third.userId ?? '', oauthTokens: true });
 
-  for (const gone of [firstId, second.id ?? '']) {
+  for (const gone of [firstId, second.id ?? '', third.id ?? '']) {
     try {
       await api.getSession({ sessionId: gone });
       check(false, 'getSession after close/revoke answers 404');
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    'typescript-fetch smoke: 7 operations, 404 E0000007, dates and nulls: ok' +
+    'typescript-fetch smoke: 8 operations, 404 E0000007, dates and nulls: ok' +
       (UNKNOWN ? ' (unknown values)' : ''),
   );
 }

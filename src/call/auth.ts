@@ -74,6 +74,13 @@ export interface Authorizer {
     url: string,
   ): CredentialHeaders | undefined | Promise<CredentialHeaders>;
   /**
+   * Throws {@link OktaConfigError} when this client cannot make the call at all: the spec does
+   * not accept its credential for the operation, or its service app does not ask for a scope
+   * the operation needs beyond the default ones. Synchronous, so a call checks it before any
+   * I/O; {@link Authorizer.headersFor} checks it too.
+   */
+  assertCallable?: ((id: RouteId) => void) | undefined;
+  /**
    * A new call's judge of its failures (a service app's), given each failure and the headers
    * its attempt sent: `repeat` at once for a protocol step (a 401 for the token sent, a DPoP
    * nonce); `token` for a failure of the token request the call needed. See
@@ -94,22 +101,37 @@ export function createAuthorizer(
   // A fixed token gives fixed headers: built once, not per request.
   const fixed: CredentialHeaders | undefined =
     typeof credential?.token === 'string' ? { [header]: prefix + credential.token } : undefined;
+  const assertCallable = (id: RouteId): void => {
+    const accepted = ACCEPTED.get(id) ?? [];
+    if (accepted.length === 0) return;
+    if (!credential || !accepted.includes(credential.scheme)) {
+      const have = !credential
+        ? 'no credential'
+        : credential.token === undefined
+          ? 'an OAuth 2.0 service app (clientId + privateKey)'
+          : DESCRIBE[credential.scheme];
+      const need = accepted.map((s) => DESCRIBE[s]).join(' or ');
+      throw new OktaConfigError(
+        `${id} needs ${need}, but this client has ${have}. Create the client with ${need}`,
+      );
+    }
+    const app = 'serviceApp' in credential ? credential.serviceApp : undefined;
+    const missing = app?.ungranted[id];
+    if (app && missing) {
+      const names = missing.join(' ');
+      throw new OktaConfigError(
+        `${id} needs the OAuth scope ${names}, which this service app does not ask for (its scopes: ${app.scopes.join(' ')}). Add ${names} to scopes (OKTA_CLIENT_SCOPES, okta.client.scopes) and grant it to the app in Okta (Admin Console: the app's Okta API Scopes tab)`,
+      );
+    }
+  };
   return {
     failures: serviceApp && (() => serviceApp.failures()),
+    assertCallable,
     headersFor(id, method, url) {
-      const accepted = ACCEPTED.get(id) ?? [];
-      if (accepted.length === 0) return undefined;
-      if (!credential || !accepted.includes(credential.scheme)) {
-        const have = !credential
-          ? 'no credential'
-          : credential.token === undefined
-            ? 'an OAuth 2.0 service app (clientId + privateKey)'
-            : DESCRIBE[credential.scheme];
-        const need = accepted.map((s) => DESCRIBE[s]).join(' or ');
-        throw new OktaConfigError(
-          `${id} needs ${need}, but this client has ${have}. Create the client with ${need}`,
-        );
-      }
+      if ((ACCEPTED.get(id) ?? []).length === 0) return undefined;
+      assertCallable(id);
+      // Stryker disable next-line all: unreachable, assertCallable refused a missing credential
+      if (!credential) return undefined;
       if (fixed !== undefined) return fixed;
       if (credential.token === undefined) {
         // Stryker disable next-line StringLiteral: unreachable, config refuses such a service app

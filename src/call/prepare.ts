@@ -1,8 +1,9 @@
 // The request of an operation, built once per call from the spec's route, the client's own
 // headers and the caller's options; checked before any I/O.
-import type { CallOptions } from '../model/arguments.js';
+import type { CallOptions, CurrentSessionArgs } from '../model/arguments.js';
 import { fillPath, routes, type OperationId } from '../model/operations.js';
-import { assertCallOptions } from '../model/validate.js';
+import { assertCallOptions, assertSessionCookie } from '../model/validate.js';
+import { OktaValidationError } from '../errors/validation-error.js';
 import type { Call } from './attempt.js';
 import { lowercased } from './client-parts.js';
 
@@ -31,6 +32,20 @@ function queryOf(query: Prepared['query']): string {
 }
 
 export const noBody = (): undefined => undefined;
+
+/** What a `/me` operation sends: the user's cookie, checked (browsers send their own). */
+export function cookiePrepared(args: CurrentSessionArgs, isBrowser: boolean): Prepared {
+  const cookie = (args as CurrentSessionArgs | undefined)?.cookie;
+  if (isBrowser) {
+    if (cookie === undefined) return {};
+    throw new OktaValidationError(
+      'cookie',
+      'browsers forbid setting the Cookie header; leave it out and create the client with credentials: "include" so the browser sends the Okta cookie itself',
+    );
+  }
+  assertSessionCookie(cookie);
+  return { cookie };
+}
 
 /** May a request that might have reached Okta be sent again? */
 export function repeatable(id: OperationId): boolean {

@@ -27,6 +27,7 @@ const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
   getCurrentSession: 'me',
   refreshCurrentSession: 'me',
   closeCurrentSession: 'me',
+  revokeUserSessions: 'users',
   getAccessToken: 'oauth-token',
 };
 

@@ -43,7 +43,8 @@ const CREDENTIAL_FLAGS: Record<string, Flags> = {
     scopes: {
       type: 'string',
       value: '"A B"',
-      description: "scopes to request (or OKTA_CLIENT_SCOPES; default: the spec's)",
+      description:
+        "scopes to request (or OKTA_CLIENT_SCOPES; default: the session operations'; revoke-user needs okta.users.manage)",
     },
   },
 };
@@ -62,6 +63,8 @@ export interface ApiCommand {
   summary: string;
   /** The command's own flags, each required. */
   flags: Flags;
+  /** The command's own optional switches (boolean flags); a set one reaches `run` as `'true'`. */
+  switches?: Flags;
   /** Positional arguments the command needs, by name. */
   positionals: string[];
   run(
@@ -115,6 +118,31 @@ export const API_COMMANDS: Record<string, ApiCommand> = {
     positionals: ['sessionId'],
     run: (okta, a, o) => okta.revokeSession(a['sessionId'] ?? '', o),
   },
+  'revoke-user': {
+    operationId: 'revokeUserSessions',
+    summary: "end every Okta session of a user, by user id (apps' own sessions stay)",
+    flags: {},
+    switches: {
+      'oauth-tokens': {
+        type: 'boolean',
+        description: "also revoke the user's OAuth access and refresh tokens (oauthTokens=true)",
+      },
+      'keep-devices': {
+        type: 'boolean',
+        description: 'keep the factors their devices remember (forgetDevices=false)',
+      },
+    },
+    positionals: ['userId'],
+    run: (okta, a, o) =>
+      okta.revokeUserSessions(
+        a['userId'] ?? '',
+        {
+          ...(a['oauth-tokens'] ? { oauthTokens: true } : {}),
+          ...(a['keep-devices'] ? { forgetDevices: false } : {}),
+        },
+        o,
+      ),
+  },
   me: {
     operationId: 'getCurrentSession',
     summary: "get the session named by a user's cookie (sends no API token)",
@@ -149,13 +177,15 @@ export function flagsOf(command: ApiCommand): Flags {
     {},
     ...schemesOf(command).map((s) => CREDENTIAL_FLAGS[s]),
   ) as Flags;
-  return { ...command.flags, ...ORG_URL, ...credentials, ...COMMON };
+  return { ...command.flags, ...command.switches, ...ORG_URL, ...credentials, ...COMMON };
 }
 
 /** `okta-sessions get <sessionId>`, `okta-sessions me --cookie C`. */
 export function usageOf(name: string, command: ApiCommand): string {
   const own = Object.entries(command.flags).map(([flag, spec]) => `--${flag} ${spec.value ?? ''}`);
-  return ['okta-sessions', name, ...command.positionals.map((p) => `<${p}>`), ...own].join(' ');
+  const switches = Object.keys(command.switches ?? {}).map((flag) => `[--${flag}]`);
+  const args = command.positionals.map((p) => `<${p}>`);
+  return ['okta-sessions', name, ...args, ...own, ...switches].join(' ');
 }
 
 export function apiCommandHelp(name: string, command: ApiCommand): string {

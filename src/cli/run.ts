@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SPEC_SCOPES } from '../config/service-app.js';
+import { ALL_SPEC_SCOPES } from '../config/service-app.js';
 import { startEmulator } from '../emulator/index.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
@@ -35,7 +35,7 @@ const EMULATOR_FLAGS: Flags = {
     type: 'string',
     value: 'F',
     description:
-      'the app\'s public keys: a JWK, a JWK array or {"keys": [...]} (scopes: the spec\'s; DPoP required)',
+      'the app\'s public keys: a JWK, a JWK array or {"keys": [...]} (granted every scope of the spec; DPoP required)',
   },
   'no-dpop': { type: 'boolean', description: 'the app issues Bearer tokens instead (no DPoP)' },
   ...HELP_FLAG,
@@ -141,7 +141,11 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     ...(typeof clientId === 'string' && typeof jwksFile === 'string'
       ? {
           clients: {
-            [clientId]: { jwks: readJwks(jwksFile), scopes: SPEC_SCOPES, dpop: !values['no-dpop'] },
+            [clientId]: {
+              jwks: readJwks(jwksFile),
+              scopes: ALL_SPEC_SCOPES,
+              dpop: !values['no-dpop'],
+            },
           },
         }
       : {}),
@@ -198,6 +202,7 @@ async function runApiCommand(
   const named: Record<string, string> = {};
   command.positionals.forEach((p, i) => (named[p] = given[i]!));
   for (const flag of Object.keys(command.flags)) named[flag] = String(values[flag]);
+  for (const flag of Object.keys(command.switches ?? {})) if (values[flag]) named[flag] = 'true';
   secrets.push(...secretsOf({}, named));
   const okta = await clientFor(values, io, secrets);
   requireCredential(name, schemesOf(command), okta);

@@ -78,7 +78,10 @@ export interface OktaSessionsOptions {
   privateKey?: PrivateKeySource | undefined;
   /** The key id (`kid`) of `privateKey` registered with the app; default: the JWK's own `kid`. */
   keyId?: string | undefined;
-  /** Scopes to request; default: every scope the spec's operations declare. */
+  /**
+   * Scopes to request; default: the session operations' (`okta.sessions.read`,
+   * `okta.sessions.manage`). revokeUserSessions needs `okta.users.manage` here too.
+   */
   scopes?: readonly string[] | undefined;
   /**
    * As in the official SDKs: `'SSWS'` (apiToken), `'Bearer'` (accessToken) or `'PrivateKey'`

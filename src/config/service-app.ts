@@ -1,20 +1,42 @@
 // A service app's settings (private-key auth), checked in the constructor. Reached through
 // `#platform`: browser bundles never carry it (a private key never belongs in a page).
-import { routes } from '../../generated/operations.js';
+import { operations, type OperationId } from '../../generated/operations.js';
 import type { ConfigNames, OktaSessionsOptions } from './options.js';
 import { fail } from '../errors/config-error.js';
 import { readPrivateKey } from '../oauth/keys.js';
 import type { ServiceAppConfig } from '../oauth/service-app.js';
 import { headerValueProblem } from '../model/validate.js';
 
-/** Every OAuth scope the spec's operations declare: what a service app asks for by default. */
-export const SPEC_SCOPES: readonly string[] = [
-  ...new Set(
-    Object.values(routes).flatMap((op) =>
-      op.security.flatMap((req) => (req as Record<string, readonly string[]>)['oauth2'] ?? []),
-    ),
-  ),
+/** The OAuth scopes an operation's requirements list. */
+function scopesOf(id: OperationId): readonly string[] {
+  return operations[id].security.flatMap(
+    (req) => (req as Record<string, readonly string[]>)['oauth2'] ?? [],
+  );
+}
+
+const IDS = Object.keys(operations) as OperationId[];
+
+/**
+ * The scopes of the spec's session operations (tag Session): what a service app asks for by
+ * default. Other operations' scopes (revokeUserSessions' `okta.users.manage`) are asked for only
+ * when `scopes` names them: an app Okta has not granted a scope it asks for gets no token at all.
+ */
+const SPEC_SCOPES: readonly string[] = [
+  ...new Set(IDS.filter((id) => operations[id].tag === 'Session').flatMap(scopesOf)),
 ];
+
+/** Every scope the spec's operations list (what `okta-sessions emulator` grants its service app). */
+export const ALL_SPEC_SCOPES: readonly string[] = [...new Set(IDS.flatMap(scopesOf))];
+
+/** For each operation, the scopes beyond the default ones that `scopes` leaves out. */
+function ungrantedOf(scopes: readonly string[]): ServiceAppConfig['ungranted'] {
+  const out: Partial<Record<OperationId, readonly string[]>> = {};
+  for (const id of IDS) {
+    const missing = scopesOf(id).filter((s) => !SPEC_SCOPES.includes(s) && !scopes.includes(s));
+    if (missing.length > 0) out[id] = missing;
+  }
+  return out;
+}
 
 function checkScopes(scopes: unknown): readonly string[] {
   if (scopes === undefined) return SPEC_SCOPES;
@@ -61,10 +83,12 @@ export function checkServiceApp(
   if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
     fail('dpop must be true or false', `Got ${String(options.dpop)}`);
   }
+  const scopes = checkScopes(options.scopes);
   return {
     clientId,
     key: readPrivateKey(privateKey, keyId),
-    scopes: checkScopes(options.scopes),
+    scopes,
+    ungranted: ungrantedOf(scopes),
     dpop: options.dpop !== false,
   };
 }

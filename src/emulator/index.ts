@@ -13,7 +13,7 @@ import { CredentialChecker } from './credential-check.js';
 import { createAuthnHandlers } from './authn.js';
 import { HttpDateCache } from './clock.js';
 import { Cors } from './cors.js';
-import { createHandlers } from './handlers.js';
+import { createHandlers, type UserSessionsRevocation } from './handlers.js';
 import { Responder } from './http.js';
 import { errorIdSequence, idSequence, newOktaId } from './ids.js';
 import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
@@ -24,11 +24,13 @@ import { SessionStore } from './store.js';
 import { UnknownValuesResponder } from './unknown-values.js';
 
 export type { EmulatorServiceApp } from './oauth-token.js';
+export type { UserSessionsRevocation } from './handlers.js';
 
 /**
  * The rate limit of the emulator, applied as Okta applies its own: one bucket per endpoint
  * group (the by-id operations and createSession share one, the `/me` operations have another,
- * `/api/v1/authn` and `/login/sessionCookieRedirect` one each), each allowing `limit` requests
+ * revokeUserSessions is in the users endpoints' one, `/api/v1/authn` and
+ * `/login/sessionCookieRedirect` one each), each allowing `limit` requests
  * per window. A bucket's window starts with its first request, so resets are not aligned to
  * the minute; `X-Rate-Limit-Reset` is the end of the window in epoch seconds. CORS preflights
  * are not counted. The default, 600 per 60 s, is Okta's `/api/v1/sessions` limit for One App
@@ -171,6 +173,12 @@ export interface Emulator {
   rotateDpopNonce(): void;
   /** Revokes every access token the emulator issued (calls with them answer 401). */
   revokeAccessTokens(): void;
+  /**
+   * The revokeUserSessions requests it served, oldest first, with `oauthTokens` and
+   * `forgetDevices` as sent. It records them and models neither: it issues no OAuth tokens to
+   * users and remembers no devices.
+   */
+  userSessionsRevocations(): readonly UserSessionsRevocation[];
   /** Stops the server and closes every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -188,8 +196,9 @@ function urlHost(host: string): string {
 }
 
 /**
- * Starts an in-memory Okta Sessions API on node:http: all seven session operations of
- * `spec/okta-sessions.yaml`, with Okta's error bodies, rate-limit headers and CORS for the
+ * Starts an in-memory Okta Sessions API on node:http: every operation of
+ * `spec/okta-sessions.yaml` (the seven session operations and revokeUserSessions, which ends
+ * every session of one of its users), with Okta's error bodies, rate-limit headers and CORS for the
  * `/me` operations; plus the Classic Engine endpoints `POST /api/v1/authn` (for `users`) and
  * `GET /login/sessionCookieRedirect`, so any language can get from a password to a session.
  *
@@ -226,6 +235,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.addUser(user);
   }
   const buckets = createBuckets(rate.limit, rate.windowSeconds);
+  const revocations: UserSessionsRevocation[] = [];
   const responder = new (options.unknownValues === true ? UnknownValuesResponder : Responder)(
     new HttpDateCache(),
     errorIdSequence(),
@@ -268,7 +278,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ]);
   const deps = {
     router: new Router(),
-    handlers: createHandlers({ store, responder, maxBodyBytes }),
+    handlers: createHandlers({ store, responder, maxBodyBytes, revocations }),
     extraRoutes,
     credentialChecker,
     oauth,
@@ -299,6 +309,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issueSessionToken: (user) => store.issueToken(user),
     rotateDpopNonce: () => oauth.rotateNonce(now()),
     revokeAccessTokens: () => oauth.revokeAll(),
+    userSessionsRevocations: () => [...revocations],
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -55,7 +55,7 @@ export class RateLimitBucket {
 }
 
 /** Okta's endpoint groups as the emulator buckets them. */
-export type BucketName = 'sessions' | 'me' | 'authn' | 'login' | 'other';
+export type BucketName = 'sessions' | 'me' | 'users' | 'authn' | 'login' | 'other';
 
 /** The buckets of one emulator, all with the same limit and window. */
 export function createBuckets(
@@ -65,6 +65,7 @@ export function createBuckets(
   return {
     sessions: new RateLimitBucket(limit, windowSeconds),
     me: new RateLimitBucket(limit, windowSeconds),
+    users: new RateLimitBucket(limit, windowSeconds),
     authn: new RateLimitBucket(limit, windowSeconds),
     login: new RateLimitBucket(limit, windowSeconds),
     other: new RateLimitBucket(limit, windowSeconds),

@@ -13,6 +13,11 @@ export interface PathRoute {
   readonly allow: string;
   /** True when every operation on the path is a cookie (`security: []`) operation. */
   readonly cookieOnly: boolean;
+  /**
+   * Okta's rate-limit group of the path: `/api/v1/users/…` the users endpoints, the cookie-only
+   * paths `me`, every other path of the spec `sessions`.
+   */
+  readonly bucket: 'sessions' | 'me' | 'users';
 }
 
 /** A matched path and its decoded parameters, in template order. */
@@ -35,12 +40,14 @@ export class Router {
     }
     for (const [template, byMethod] of byPath) {
       const segments = template.split('/').map((s) => (/^\{.+\}$/.test(s) ? null : s));
+      const cookieOnly = [...byMethod.values()].every((id) => ops[id].security.length === 0);
       const route: PathRoute = {
         template,
         segments,
         byMethod,
         allow: [...byMethod.keys()].join(', '),
-        cookieOnly: [...byMethod.values()].every((id) => ops[id].security.length === 0),
+        cookieOnly,
+        bucket: cookieOnly ? 'me' : template.startsWith('/api/v1/users/') ? 'users' : 'sessions',
       };
       const list = this.#bySegmentCount.get(segments.length) ?? [];
       list.push(route);

@@ -89,14 +89,7 @@ export function createPipeline(
     }
     const match = router.match(pathname);
     const extra = match === undefined ? extraRoutes.get(pathname) : undefined;
-    const bucket =
-      buckets[
-        match !== undefined
-          ? match.route.cookieOnly
-            ? 'me'
-            : 'sessions'
-          : (extra?.bucket ?? 'other')
-      ];
+    const bucket = buckets[match !== undefined ? match.route.bucket : (extra?.bucket ?? 'other')];
     ex.bucket = bucket;
     const credential = parseAuthorization(req.headers.authorization);
     if (credentialChecker.isApiToken(credential)) ex.cookie = CLEAR_SID;

@@ -47,6 +47,8 @@ export class SessionStore {
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #userIds = new Map<string, string>();
   readonly #users = new Map<string, StoredUser>();
+  /** Every user id the store has handed out: `users`, and the logins session tokens were issued for. */
+  readonly #knownUserIds = new Set<string>();
   #userCount = 0;
 
   constructor(config: StoreConfig) {
@@ -59,6 +61,7 @@ export class SessionStore {
     if (this.#users.has(key)) throw new RangeError(`users: duplicate login ${input.login}`);
     const userId = input.userId ?? this.#userIds.get(input.login) ?? newOktaId('00u');
     this.#userIds.set(input.login, userId);
+    this.#knownUserIds.add(userId);
     this.#users.set(key, { login: input.login, password: input.password, userId });
   }
 
@@ -81,6 +84,7 @@ export class SessionStore {
     let userId = input.userId ?? this.#userIds.get(login);
     if (userId === undefined) userId = newOktaId('00u');
     this.#userIds.set(login, userId);
+    this.#knownUserIds.add(userId);
     const token = newSessionToken();
     const expiresAt = this.#config.now() + this.#config.sessionTokenTtlMs;
     this.#tokens.set(token, { login, userId, expiresAt });
@@ -139,6 +143,22 @@ export class SessionStore {
   /** Ends a session; true when it existed. */
   delete(id: string): boolean {
     return this.#sessions.delete(id);
+  }
+
+  /** True when the store ever handed out this user id (a user of `users`, or a token's user). */
+  knowsUser(userId: string): boolean {
+    return this.#knownUserIds.has(userId);
+  }
+
+  /** Ends every session of a user, and no other; returns how many there were. */
+  deleteUserSessions(userId: string): number {
+    let ended = 0;
+    for (const [id, record] of this.#sessions) {
+      if (record.userId !== userId) continue;
+      this.#sessions.delete(id);
+      ended++;
+    }
+    return ended;
   }
 
   #serialize(record: SessionRecord): void {

@@ -42,3 +42,25 @@ export interface CreateSessionArgs {
   /** The one-time session token from the Authentication API. */
   sessionToken: string;
 }
+
+/**
+ * What revokeUserSessions takes besides the user's id: Okta's two query parameters. Each is
+ * sent only when set, as `true` or `false`; left out, Okta applies its default.
+ *
+ * @example
+ * ```ts
+ * await okta.revokeUserSessions(session.userId, { oauthTokens: true, forgetDevices: false });
+ * ```
+ */
+export interface RevokeUserSessionsArgs {
+  /**
+   * Also revoke the OpenID Connect and OAuth access and refresh tokens Okta issued to the user.
+   * Okta's default: `false` (the tokens stay valid until they expire).
+   */
+  oauthTokens?: boolean | undefined;
+  /**
+   * Forget the factors the user's devices remember, on every device. Okta's default: `true` in
+   * Identity Engine orgs, `false` in Classic Engine orgs.
+   */
+  forgetDevices?: boolean | undefined;
+}

@@ -30,24 +30,43 @@ function assertText(argument: string, value: unknown, maxLength: number): assert
 }
 
 /**
- * A session id must end up as exactly one path segment naming a session. openapi-fetch
- * percent-encodes it, but `.` and `..` survive encoding (URL normalisation would then call
- * another path) and `me` is a path of its own.
+ * An id that must end up as exactly one path segment naming one resource (a session, a user).
+ * openapi-fetch and fillPath percent-encode it, but `.` and `..` survive encoding (URL
+ * normalisation would then call another path) and `me` is a path of its own.
  */
-export function assertSessionId(value: unknown): asserts value is string {
-  assertText('sessionId', value, MAX_ID_LENGTH);
-  // `.`/`..` would be normalised away; `me` is the path of the cookie-only operations, where
-  // an admin credential must never go.
+function assertPathId(argument: string, kind: string, value: unknown): asserts value is string {
+  assertText(argument, value, MAX_ID_LENGTH);
+  // `.`/`..` would be normalised away; `me` names the caller: the cookie-only session
+  // operations, where an admin credential must never go, and the API token's own user.
   if (value === '.' || value === '..' || /^me$/i.test(value)) {
-    throw new OktaValidationError('sessionId', `"${value}" is not a session id`);
+    throw new OktaValidationError(argument, `"${value}" is not a ${kind} id`);
   }
-  if (CONTROL.test(value))
-    throw new OktaValidationError('sessionId', 'contains control characters');
+  if (CONTROL.test(value)) throw new OktaValidationError(argument, 'contains control characters');
   if (value.trim() !== value) {
-    throw new OktaValidationError('sessionId', 'has leading or trailing whitespace');
+    throw new OktaValidationError(argument, 'has leading or trailing whitespace');
   }
   if (LONE_SURROGATE.test(value)) {
-    throw new OktaValidationError('sessionId', 'is not well-formed Unicode (a lone surrogate)');
+    throw new OktaValidationError(argument, 'is not well-formed Unicode (a lone surrogate)');
+  }
+}
+
+/** A session id, by the rules of {@link assertPathId}. */
+export function assertSessionId(value: unknown): asserts value is string {
+  assertPathId('sessionId', 'session', value);
+}
+
+/**
+ * A user id, by the same rules: `me` would be `/api/v1/users/me`, the owner of the API token
+ * (revokeUserSessions would sign out the admin, not a user).
+ */
+export function assertUserId(value: unknown): asserts value is string {
+  assertPathId('userId', 'user', value);
+}
+
+/** An optional flag: `true`, `false` or left out (what a query parameter of type boolean takes). */
+export function assertOptionalBoolean(argument: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new OktaValidationError(argument, 'expected true, false or undefined');
   }
 }
 

@@ -20,6 +20,11 @@ export interface ServiceAppConfig {
   readonly clientId: string;
   readonly key: SigningKey;
   readonly scopes: readonly string[];
+  /**
+   * The operations whose scopes are not asked for by default and that `scopes` leaves out,
+   * with those scopes: calling one is refused before any I/O.
+   */
+  readonly ungranted: Readonly<Partial<Record<string, readonly string[]>>>;
   readonly dpop: boolean;
 }
 

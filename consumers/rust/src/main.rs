@@ -2,7 +2,7 @@
 //! Run by scripts/consumers.mjs against a fresh emulator with OKTA_URL, OKTA_API_TOKEN,
 //! OKTA_USERNAME, OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1.
 use okta_sessions_client::apis::configuration::{ApiKey, Configuration};
-use okta_sessions_client::apis::{session_api as api, Error};
+use okta_sessions_client::apis::{session_api as api, user_sessions_api, Error};
 use okta_sessions_client::models::{CreateSessionRequest, Session};
 use std::env;
 
@@ -88,8 +88,10 @@ async fn main() {
     let first = create(session_token(&url).await).await;
     check_session(&first, unknown, "createSession");
     let second = create(session_token(&url).await).await;
+    let third = create(session_token(&url).await).await;
     let first_id = text(&first.id).to_string();
     let second_id = text(&second.id).to_string();
+    let third_id = text(&third.id).to_string();
 
     let got = api::get_session(&config, &first_id).await.expect("getSession");
     check(text(&got.id) == first_id, "getSession returns the session");
@@ -109,8 +111,12 @@ async fn main() {
     api::close_current_session(&config, Some(&cookie)).await.expect("closeCurrentSession");
 
     api::revoke_session(&config, &second_id).await.expect("revokeSession");
+    // Ends every session of the user (only the third is left), OAuth tokens too.
+    user_sessions_api::revoke_user_sessions(&config, text(&third.user_id), Some(true), None)
+        .await
+        .expect("revokeUserSessions");
 
-    for gone in [&first_id, &second_id] {
+    for gone in [&first_id, &second_id, &third_id] {
         match api::get_session(&config, gone).await {
             Err(Error::ResponseError(content)) => {
                 check(content.status == 404, "getSession after close/revoke answers 404");
@@ -129,7 +135,7 @@ async fn main() {
         }
     }
     println!(
-        "rust smoke: 7 operations, 404 E0000007, dates and nulls: ok{}",
+        "rust smoke: 8 operations, 404 E0000007, dates and nulls: ok{}",
         if unknown { " (unknown values)" } else { "" }
     );
 }
