@@ -1263,11 +1263,16 @@ describe('secrets', () => {
     const key = readPrivateKey(pkcs8, 'kid-1');
     const send = () => Promise.reject(new Error('no token request here'));
     for (const dpop of [true, false]) {
-      const app = new ServiceApp({ clientId: '0oa1', key, scopes: [READ], dpop }, send, ORG, {
-        now: () => 0,
-        setTimeout: () => undefined,
-        clearTimeout: () => undefined,
-      });
+      const app = new ServiceApp(
+        { clientId: '0oa1', key, scopes: [READ], dpop, ungranted: {} },
+        send,
+        ORG,
+        {
+          now: () => 0,
+          setTimeout: () => undefined,
+          clearTimeout: () => undefined,
+        },
+      );
       expect(inspect(app)).toBe(`ServiceApp { clientId: '0oa1', dpop: ${dpop} }`);
     }
   });

@@ -11,6 +11,8 @@ import {
   type RateLimitStore,
 } from '../src/index.js';
 import { API_TOKEN, T, dateAt, harness, rateLimited, rejection } from './helpers/fetch-harness.js';
+import { clockedHarness } from './helpers/clocked-client.js';
+import { valueOf } from './helpers/faults-expect.js';
 import { rsaKey } from './helpers/oauth-jwt.js';
 import { twoUsersSignedIn } from './helpers/two-users.js';
 
@@ -194,17 +196,23 @@ describe('before any I/O', () => {
 
 describe('retries and rate limits', () => {
   test.each([
-    ['429', () => rateLimited({ date: dateAt(T), 'x-rate-limit-reset': String(T + 1) })],
-    ['503', () => new Response('', { status: 503, headers: { 'retry-after': '1' } })],
-  ])('a %s is retried, as revokeSession is', async (_, failure) => {
-    const h = harness([failure(), noContent()], { retry: { maxDelayMs: 5_000 } });
-    await h.okta.revokeUserSessions(USER_ID, { oauthTokens: true });
+    // The 429 waits exactly reset − Date + 1 s; the 503 a jittered backoff.
+    ['429', () => rateLimited({ date: dateAt(T), 'x-rate-limit-reset': String(T + 1) }), 2_000],
+    ['503', () => new Response('', { status: 503, headers: { 'retry-after': '1' } }), undefined],
+  ])('a %s is retried, as revokeSession is', async (_, failure, exactWait) => {
+    // On the pipeline's clock, started at the 429's Date: the waits are exact, none real.
+    const h = clockedHarness([failure(), noContent()], { retry: { maxDelayMs: 5_000 } }, T * 1000);
+    const { outcome, waits } = await h.run((okta) =>
+      okta.revokeUserSessions(USER_ID, { oauthTokens: true }),
+    );
+    expect(valueOf(outcome)).toBeUndefined();
     expect(h.requests).toHaveLength(2);
     expect(h.requests.map((r) => new URL(r.url).search)).toEqual([
       '?oauthTokens=true',
       '?oauthTokens=true',
     ]);
     expect(h.retries.map((r) => r.operationId)).toEqual(['revokeUserSessions']);
+    expect(waits).toEqual([exactWait ?? expect.any(Number)]);
   });
 
   test("counts in the users bucket, apart from the sessions' bucket", async () => {

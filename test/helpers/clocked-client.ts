@@ -1,6 +1,6 @@
 // A client on a manual clock (./manual-clock.ts), for retry tests that would otherwise wait real
 // seconds: the public client's own parts (src/call/client-parts.ts) and call path (callOf, send,
-// parseSession, as OktaSessions#send runs them), with the clock handed in where OktaSessions
+// parseSession, as OktaSessions#send runs them; the operations retry tests call), with the clock handed in where OktaSessions
 // hands in the system clock. The requests are real: a 127.0.0.1 server or an injected fetch.
 // `run` moves the clock through each retry wait as the pipeline schedules it, and reports when
 // each request went out on that clock, so a test asserts the exact waits, not wall time.
@@ -24,6 +24,11 @@ export interface ClockedOperations {
   getSession(sessionId: string, options?: CallOptions): Promise<Session>;
   refreshSession(sessionId: string, options?: CallOptions): Promise<Session>;
   revokeSession(sessionId: string, options?: CallOptions): Promise<void>;
+  revokeUserSessions(
+    userId: string,
+    query: { oauthTokens?: boolean; forgetDevices?: boolean },
+    options?: CallOptions,
+  ): Promise<void>;
 }
 
 /** What `run` saw, on the manual clock (ms since the call started). */
@@ -113,6 +118,9 @@ export function clockedClient(
       call('refreshSession', { path: { sessionId } }, parseSession, o),
     revokeSession: async (sessionId, o) => {
       await call('revokeSession', { path: { sessionId } }, noBody, o);
+    },
+    revokeUserSessions: async (userId, query, o) => {
+      await call('revokeUserSessions', { path: { userId }, query }, noBody, o);
     },
   };
 
