@@ -28,6 +28,9 @@ import type {
   RevokeUserSessionsArgs,
 } from './model/arguments.js';
 import { callOf, cookiePrepared, noBody, repeatable, type Prepared } from './call/prepare.js';
+import type { Emitter, OktaEventMap, OktaEventName } from './call/events.js';
+import type { OktaRateLimitStatus, RateLimitBoard } from './call/rate-limits.js';
+import type { RouteId } from './model/operations.js';
 
 export type { CallOptions, CreateSessionArgs, CurrentSessionArgs, RevokeUserSessionsArgs };
 
@@ -54,6 +57,8 @@ export class OktaSessions {
   readonly #headers: Record<string, string>;
   readonly #credentials: RequestCredentials | undefined;
   readonly #fetch: FetchFunction | undefined;
+  readonly #events: Emitter;
+  readonly #rateLimits: RateLimitBoard;
   #raw: Client<paths> | undefined;
 
   /** @throws {OktaConfigError} when the options are wrong; the message says how to fix them. */
@@ -65,6 +70,66 @@ export class OktaSessions {
     this.#headers = parts.headers;
     this.#credentials = parts.credentials;
     this.#fetch = parts.fetch;
+    this.#events = parts.events;
+    this.#rateLimits = parts.rateLimits;
+  }
+
+  /**
+   * Listens to the client's events: `request` (an attempt is about to be sent), `response` (it
+   * got an answer, any status), `error` (it failed), `retry` (the call goes again) and
+   * `warning` (what `onWarning` is told). API calls, a service app's token requests
+   * (`getAccessToken`) and `okta.raw` requests all emit them. A listener that throws or rejects
+   * changes no outcome, and an event nobody listens to is dropped (no event throws for want of
+   * a listener). The events hold no credential, cookie, session id or body; see
+   * {@link OktaCallEvent}.
+   *
+   * @throws {TypeError} for an unknown event name or a listener that is not a function.
+   *
+   * @example
+   * ```ts
+   * okta.on('retry', (e) => console.warn(`${e.operationId} again in ${e.delayMs} ms (${e.reason})`));
+   * okta.on('response', (e) => {
+   *   if (e.rateLimit?.limit && (e.rateLimit.remaining ?? 0) < e.rateLimit.limit / 10) {
+   *     console.warn(`${e.operationId}: rate limit nearly spent`);
+   *   }
+   * });
+   * ```
+   */
+  on<K extends OktaEventName>(name: K, listener: (event: OktaEventMap[K]) => unknown): this {
+    this.#events.on(name, listener);
+    return this;
+  }
+
+  /**
+   * Stops a listener added with {@link OktaSessions.on}; a listener that was not added is ignored.
+   *
+   * @example
+   * ```ts
+   * const log = (e: OktaCallEvent) => console.log(e.operationId, e.status);
+   * okta.on('response', log);
+   * okta.off('response', log);
+   * ```
+   */
+  off<K extends OktaEventName>(name: K, listener: (event: OktaEventMap[K]) => unknown): this {
+    this.#events.off(name, listener);
+    return this;
+  }
+
+  /**
+   * The last rate-limit state this client saw for the bucket of `operationId` (Okta counts
+   * operations in buckets: the session operations share one), or undefined before any
+   * response of that bucket carried the headers. `getAccessToken` names the token endpoint's.
+   *
+   * @example
+   * ```ts
+   * await okta.getSession(sessionId);
+   * const state = okta.rateLimit('getSession');
+   * if (state?.concurrency) console.warn('too many concurrent requests');
+   * else console.log(`${state?.remaining} of ${state?.limit} left until ${state?.resetAt?.toISOString()}`);
+   * ```
+   */
+  rateLimit(operationId: RouteId): OktaRateLimitStatus | undefined {
+    return this.#rateLimits.stateOf(operationId, Date.now());
   }
 
   /**
@@ -93,6 +158,8 @@ export class OktaSessions {
       headers: this.#headers,
       authorizer: this.#authorizer,
       refine: oauthError,
+      events: this.#events,
+      rateLimits: this.#rateLimits,
     });
     return this.#raw;
   }

@@ -22,7 +22,15 @@ export type {
 } from './config/options.js';
 export type { ConfigSources } from './config/file.js';
 export type { RetryOptions, RetryInfo } from './config/options.js';
-export type { OktaWarning } from './config/options.js';
+export type { OktaWarning, OktaLogger, OktaLogLevel } from './config/options.js';
+export type {
+  OktaCallEvent,
+  OktaRetryEvent,
+  OktaRateLimitSnapshot,
+  OktaEventMap,
+  OktaEventName,
+} from './call/events.js';
+export type { OktaRateLimitStatus } from './call/rate-limits.js';
 export type { Session, Open } from './model/session.js';
 export type { OperationId } from './model/operations.js';
 export { memoryRateLimitStore } from './rate-limit/store.js';

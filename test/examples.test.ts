@@ -35,6 +35,7 @@ declare const traceId: string;
 declare const err: OktaApiError;
 declare const req: { headers: { cookie: string } };
 declare const logger: { warn(fields: object, message: string): void };
+declare const pinoLogger: Record<'debug' | 'info' | 'warn' | 'error', (fields: object, message: string) => void>;
 declare const tokenCache: { get(): Promise<{ access_token: string }> };
 declare function alertOps(message: string): void;
 `;

@@ -75,6 +75,7 @@ describe('the store round trips share the attempt budget', () => {
     const call = {
       id: 'getSession' as const,
       method: 'GET',
+      template: '/api/v1/sessions/{sessionId}',
       path: '/api/v1/sessions/x',
       headers: {},
       credentials: undefined,

@@ -13,6 +13,7 @@ import { OktaTimeoutError } from '../errors/timeout-error.js';
 import type { RouteId } from '../model/operations.js';
 import { readRateLimit } from '../rate-limit/headers.js';
 import type { Tried } from './retry.js';
+import type { Observer, Watch } from './observe.js';
 import type { Throttle } from './throttle.js';
 import { BodyTooLargeError, type Transport } from '../transport/transport.js';
 
@@ -31,12 +32,19 @@ export interface Wire {
   /** A more specific error class for some answers (OAuth errors); the client's, not the /me page's. */
   refine?: RefineError | undefined;
   clock: Clock;
+  /**
+   * Watches each attempt for the client's events, rate-limit state and logs (call/observe.ts);
+   * absent on the /me page, which so carries none of that code.
+   */
+  observer?: Observer | undefined;
 }
 
 /** One request, built once; each attempt adds its credential and retry headers. */
 export interface Call {
   id: RouteId;
   method: string;
+  /** The spec's path template, for events and logs: the filled path can hold a session id. */
+  template: string;
   /** The filled-in path, with its query. */
   path: string;
   headers: Record<string, string>;
@@ -52,12 +60,26 @@ export interface Call {
 export type Parse<T> = (text: string) => T | string;
 
 /** Runs one attempt; rejects with a typed error, the caller's abort reason, or a timeout. */
-export async function attempt<T>(
+export function attempt<T>(
   wire: Wire,
   call: Call,
   parse: Parse<T>,
   retryHeaders?: Record<string, string>,
   tried?: Tried,
+): Promise<T> {
+  // Undefined unless someone watches (a listener, a logger): then the attempt is as before.
+  const watch = wire.observer?.watch(call, tried);
+  const done = run(wire, call, parse, retryHeaders, tried, watch);
+  return watch ? done.catch((error: unknown) => watch.failed(error)) : done;
+}
+
+async function run<T>(
+  wire: Wire,
+  call: Call,
+  parse: Parse<T>,
+  retryHeaders: Record<string, string> | undefined,
+  tried: Tried | undefined,
+  watch: Watch | undefined,
 ): Promise<T> {
   const url = wire.orgUrl + call.path;
   const timeout = () => new OktaTimeoutError(call.method, url, call.timeoutMs);
@@ -68,7 +90,7 @@ export async function attempt<T>(
   const deadline = new Deadline(call.signal, call.timeoutMs - spent, timeout, wire.clock);
   try {
     // A token fetch that hangs is covered too: the race ends at the deadline.
-    return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, tried));
+    return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, tried, watch));
   } catch (error) {
     if (deadline.ended || isOktaError(error)) throw error;
     throw new OktaNetworkError(call.method, url, error);
@@ -84,6 +106,7 @@ async function exchange<T>(
   retryHeaders: Record<string, string> | undefined,
   deadline: Deadline,
   tried: Tried | undefined,
+  watch: Watch | undefined,
 ): Promise<T> {
   const { throttle } = wire;
   const url = wire.orgUrl + call.path;
@@ -93,6 +116,7 @@ async function exchange<T>(
   if (credential !== undefined || retryHeaders)
     headers = { ...headers, ...retryHeaders, ...credential };
   if (tried) tried.sent = headers;
+  watch?.sending(headers);
   const response = await wire.transport.request({
     method: call.method,
     origin: wire.orgUrl,
@@ -111,6 +135,7 @@ async function exchange<T>(
   const rateLimit = throttle || !ok ? readRateLimit(response.headers, now) : undefined;
   // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
   throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);
+  wire.observer?.answered(call.id, response, rateLimit, watch);
   // Made only when an error is: most calls never need it.
   const clean: Scrubber = (text) => wire.scrubber(headers, call.body)(text);
   if (!ok) {

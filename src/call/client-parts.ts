@@ -3,9 +3,13 @@
 import type { Call } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import type { OktaSessionsOptions, ResolvedConfig } from '../config/options.js';
+import type { OktaSessionsOptions, OktaWarning, ResolvedConfig } from '../config/options.js';
 import { oauthError } from '../errors/oauth-factory.js';
-import { defaultOnWarning } from './notify.js';
+import { defaultOnWarning, notify } from './notify.js';
+import { Emitter } from './events.js';
+import { RateLimitBoard } from './rate-limits.js';
+import { observer } from './observe.js';
+import { attachLogger } from './log.js';
 import { TOKEN_ROUTE } from '../model/operations.js';
 import type { Pipeline } from './pipeline.js';
 import type { Platform } from '../platform/types.js';
@@ -32,6 +36,8 @@ export interface ClientParts {
   /** The caller's `fetch`, wrapped to take one Request. */
   fetch: FetchFunction | undefined;
   authorizer: Authorizer;
+  events: Emitter;
+  rateLimits: RateLimitBoard;
 }
 
 /**
@@ -66,6 +72,7 @@ export function clientParts(
     const call: Call = {
       id: 'getAccessToken',
       method: TOKEN_ROUTE.method,
+      template: TOKEN_ROUTE.path,
       path: TOKEN_ROUTE.path,
       headers: {
         ...headers,
@@ -86,7 +93,17 @@ export function clientParts(
   const serviceApp =
     app && platform.startServiceApp?.(app, sendToken, config.orgUrl + TOKEN_ROUTE.path, clock);
   const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
-  const onWarning = options.onWarning ?? defaultOnWarning;
+  const events = new Emitter();
+  const rateLimits = new RateLimitBoard();
+  if (options.logger) attachLogger(events, options.logger, options.logLevel ?? 'warn');
+  const given = options.onWarning;
+  // A warning goes to onWarning and to 'warning' listeners; Node's default only when neither
+  // was given, so that a client watched through its events does not warn twice.
+  const onWarning = (warning: OktaWarning): void => {
+    const listened = events.listens('warning');
+    if (given || !listened) notify(given ?? defaultOnWarning, warning);
+    events.emit('warning', warning);
+  };
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,
@@ -101,8 +118,9 @@ export function clientParts(
     maxDelayMs: config.maxDelayMs,
     onRetry: options.onRetry,
     neverSent: platform.neverSent,
+    observer: observer(events, rateLimits, clock),
   };
   // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
   const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);
-  return { pipeline, headers, credentials, fetch, authorizer };
+  return { pipeline, headers, credentials, fetch, authorizer, events, rateLimits };
 }

@@ -81,6 +81,7 @@ export function callOf(
   return {
     id,
     method: route.method,
+    template: route.path,
     path: fillPath(route.path, prepared.path) + queryOf(prepared.query),
     headers,
     body: prepared.body,

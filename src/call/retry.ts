@@ -9,6 +9,7 @@ import { notify } from './notify.js';
 import type { RetryInfo } from '../config/options.js';
 
 import { sleep } from '../time/deadline.js';
+import type { Watch } from './observe.js';
 
 const BACKOFF_BASE_MS = 250;
 // Statuses where the server (or a gateway in front of it) did not do the work.
@@ -45,6 +46,10 @@ interface Retried {
 export interface Tried {
   /** The headers the request went out with, once it did. */
   sent?: Record<string, string>;
+  /** Which attempt of the call this is: 1, 2... (protocol steps included). */
+  attempt?: number;
+  /** The attempt's watch, when someone listens (call/observe.ts): told of the retry. */
+  watch?: Watch;
 }
 
 /** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
@@ -102,8 +107,9 @@ export async function withRetries<T>(
   let retryFor: string | undefined;
   let headers: Record<string, string> | undefined;
   let apiRetries = 0;
+  let attempts = 0;
   for (let retry = 0; ;) {
-    const tried: Tried = {};
+    const tried: Tried = { attempt: ++attempts };
     try {
       return await attempt(headers, tried);
     } catch (error) {
@@ -128,7 +134,9 @@ export async function withRetries<T>(
       }
       decision.delayMs = Math.min(Math.max(0, Math.ceil(decision.delayMs)), policy.maxDelayMs);
       const operationId = forToken ? TOKEN_OPERATION : call.id;
-      notify(policy.onRetry, { operationId, attempt: retry, ...decision });
+      const info = { operationId, attempt: retry, ...decision };
+      notify(policy.onRetry, info);
+      tried.watch?.retrying(info);
       await sleep(decision.delayMs, signal, policy.clock);
     }
   }

@@ -31,6 +31,11 @@ const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
   getAccessToken: 'oauth-token',
 };
 
+/** The rate-limit group (Okta's bucket) of a route. */
+export function groupOf(id: RouteId): RateLimitGroup {
+  return BUCKETS[id];
+}
+
 /** The bucket of a route in an org. */
 function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
   const group = BUCKETS[id];

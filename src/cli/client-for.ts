@@ -4,7 +4,9 @@ import { readConfigFiles } from '../config/file.js';
 import { resolveConfig, type ConfigNames, type OktaSessionsOptions } from '../config/options.js';
 import { optionsFromEnv, optionsOfSources } from '../config/layers.js';
 import { platform } from '../platform/node.js';
-import { secretsOfHeader } from '../text/redact.js';
+import { scrub, secretsOfHeader } from '../text/redact.js';
+import { printable } from '../text/printable.js';
+import type { OktaLogger } from '../config/options.js';
 import { UsageError, type CliIo } from './io.js';
 
 /** Configuration errors name flags and variables, the way a CLI user sets them. */
@@ -71,6 +73,25 @@ function readKeyFile(file: string | undefined): string | undefined {
 }
 
 /**
+ * `--verbose`: the client's log lines on stderr, with the request id. The lines are scrubbed by
+ * the client already; they are scrubbed again of every secret the command line was given, and
+ * made printable (a server's request id reaches the terminal).
+ */
+function verboseLogger(io: CliIo, secrets: readonly string[]): OktaLogger {
+  const write = (level: string) => (message: string, fields: object) => {
+    const { requestId } = fields as { requestId?: unknown };
+    const id = typeof requestId === 'string' ? ` request-id=${requestId}` : '';
+    io.stderr(`${level}: ${printable(scrub(message + id, secrets))}\n`);
+  };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warning'),
+    error: write('error'),
+  };
+}
+
+/**
  * Flags first, then OKTA_CLIENT_*, then ./okta.yaml, then ~/.okta/okta.yaml. The tokens it
  * settles on are added to `secrets`, before anything can fail, so no output shows them.
  */
@@ -106,6 +127,10 @@ export async function clientFor(
   // credential they need.
   options.credentials = 'include';
   options.userAgent = 'okta-sessions-cli';
+  if (values['verbose'] === true) {
+    options.logger = verboseLogger(io, secrets);
+    options.logLevel = 'debug';
+  }
   // The command line runs on Node, whose platform it names directly (no `#platform` lookup).
   resolveConfig(options, platform, CLI_NAMES);
   return new OktaSessions(options);

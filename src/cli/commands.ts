@@ -55,6 +55,11 @@ const COMMON: Flags = {
     description: 'per-attempt timeout in milliseconds (default 30000)',
   },
   json: { type: 'boolean', description: 'print JSON for scripts' },
+  verbose: {
+    type: 'boolean',
+    description:
+      'print one line per request to stderr (method, URL template, status, request id, time; scrubbed)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 

@@ -125,6 +125,18 @@ export interface OktaSessionsOptions {
    */
   onWarning?: (warning: OktaWarning) => void;
   /**
+   * Where the client logs what it does (console, winston and the like take it as is; pino
+   * through a one-line adapter, see docs/observability.md). Default: no logging. Every line is
+   * scrubbed: no credential, cookie, session id or body.
+   */
+  logger?: OktaLogger | undefined;
+  /**
+   * The least severe level logged: `debug` (one line per attempt), `info` (retries), `warn`
+   * (the default: warnings, a deprecated operation used, a rate-limit bucket below 10 % left),
+   * `error`, or `silent`.
+   */
+  logLevel?: OktaLogLevel | undefined;
+  /**
    * The `credentials` mode of the cookie (`/me`) operations. In browsers it defaults to
    * `'include'`, so the browser attaches the user's Okta cookie cross-origin. Setting
    * `'include'` also marks a cookie-only client, which needs no token.
@@ -141,6 +153,42 @@ export interface OktaSessionsOptions {
    */
   proxy?: string | false | ProxyEnv;
 }
+
+/**
+ * A logger the client writes to: each method takes a message and an object of fields.
+ *
+ * @example
+ * ```ts
+ * // console takes (message, fields) as is; pino (pinoLogger = pino()) takes (fields, message):
+ * const fromPino: OktaLogger = {
+ *   debug: (m, f) => pinoLogger.debug(f, m),
+ *   info: (m, f) => pinoLogger.info(f, m),
+ *   warn: (m, f) => pinoLogger.warn(f, m),
+ *   error: (m, f) => pinoLogger.error(f, m),
+ * };
+ * new OktaSessions({ orgUrl, apiToken, logger: fromPino, logLevel: 'debug' });
+ * ```
+ */
+export interface OktaLogger {
+  /** One line per attempt. */
+  debug(message: string, fields: object): void;
+  /** A retry. */
+  info(message: string, fields: object): void;
+  /** A warning, a deprecated operation used, a rate-limit bucket nearly spent. */
+  warn(message: string, fields: object): void;
+  /** Not written by this version; part of the shape loggers share. */
+  error(message: string, fields: object): void;
+}
+
+/**
+ * The least severe level a client logs.
+ *
+ * @example
+ * ```ts
+ * const logLevel: OktaLogLevel = process.env.DEBUG ? 'debug' : 'warn';
+ * ```
+ */
+export type OktaLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /**
  * Proxy settings as the `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` variables give them.
@@ -228,6 +276,8 @@ function checkPositive(
 }
 
 const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
+/** Most verbose first: a level logs itself and everything after it. */
+export const LOG_LEVELS: readonly OktaLogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
 /** What the checks need of the runtime (the platform, `src/platform/`). */
@@ -318,6 +368,24 @@ export function resolveConfig(
   const notAllowed = headerNotAllowed(options.headers);
   if (notAllowed) {
     fail(`headers must not set ${notAllowed.name}`, notAllowed.fix);
+  }
+  const { logger, logLevel } = options;
+  if (
+    logger !== undefined &&
+    (typeof logger !== 'object' ||
+      logger === null ||
+      !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))
+  ) {
+    fail(
+      'logger must have debug, info, warn and error methods',
+      'Pass console, a winston logger, or an adapter (see docs/observability.md for pino)',
+    );
+  }
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
+    fail(
+      `logLevel "${String(logLevel)}" is unknown`,
+      `Use one of ${LOG_LEVELS.join(', ')}, or leave it out (warn)`,
+    );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     fail('fetch must be a function', 'Pass a WHATWG fetch implementation');

@@ -106,12 +106,16 @@ export function scrubberOf(secrets: readonly string[]): (text: string) => string
   return (text) => scrub(text, secrets);
 }
 
-/** The scrubber of a request's headers (names lowercase) and body: see {@link secretsOfRequest}. */
+/**
+ * The scrubber of a request's headers (names lowercase) and body (see {@link secretsOfRequest}),
+ * and of `more`: the ids in its path, for what an event or a log line shows.
+ */
 export function requestScrubber(
   sent: Record<string, string>,
   body: string | undefined,
+  more: readonly string[] = [],
 ): (text: string) => string {
-  return scrubberOf(secretsOfRequest((name) => sent[name], body));
+  return scrubberOf([...secretsOfRequest((name) => sent[name], body), ...more]);
 }
 
 /**

@@ -1,0 +1,69 @@
+// The `logger` option: a listener of the client's events (call/events.ts) that writes lines.
+// Everything it writes comes from the events, which are scrubbed where they are made (the path
+// template, never the path; the request id scrubbed of the request's secrets and ids).
+import { LOG_LEVELS, type OktaLogger, type OktaLogLevel } from '../config/options.js';
+import type { Emitter, OktaCallEvent } from './events.js';
+
+/** A rate-limit bucket with less than this share left is logged at `warn`. */
+const LOW_SHARE = 0.1;
+// Operations Okta has deprecated: the first call of each is logged at `warn`.
+const DEPRECATED: ReadonlySet<string> = new Set(['closeCurrentSession']);
+
+/** The fields of an attempt's line: the event, the rate limit flattened, no empty values. */
+function fieldsOf(event: OktaCallEvent): Record<string, unknown> {
+  const { rateLimit, ...rest } = event;
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(rest)) if (value !== undefined) fields[name] = value;
+  if (rateLimit) {
+    if (rateLimit.limit !== undefined) fields['rateLimitLimit'] = rateLimit.limit;
+    if (rateLimit.remaining !== undefined) fields['rateLimitRemaining'] = rateLimit.remaining;
+    if (rateLimit.resetAt) fields['rateLimitResetAt'] = rateLimit.resetAt.toISOString();
+  }
+  return fields;
+}
+
+const line = (e: OktaCallEvent) =>
+  `okta-sessions ${e.method} ${e.urlTemplate} ${e.status ?? e.errorType ?? ''} ` +
+  `(${e.operationId}, attempt ${e.attempt}, ${e.elapsedMs} ms)`;
+
+/** Subscribes `logger` to `events` at `level` and above. */
+export function attachLogger(events: Emitter, logger: OktaLogger, level: OktaLogLevel): void {
+  const at = (wanted: OktaLogLevel) => LOG_LEVELS.indexOf(wanted) >= LOG_LEVELS.indexOf(level);
+  // A logger's own failure must not fail the call it logs: notify() runs each listener.
+  if (at('debug')) {
+    events.on('response', (e) => {
+      // A failed attempt's line is written at its error, with the error's kind.
+      if (e.status! >= 200 && e.status! < 300) logger.debug(line(e), fieldsOf(e));
+    });
+    events.on('error', (e) => logger.debug(line(e), fieldsOf(e)));
+  }
+  if (at('info')) {
+    events.on('retry', (e) =>
+      logger.info(`okta-sessions retrying ${e.operationId} in ${e.delayMs} ms (${e.reason})`, {
+        ...fieldsOf(e),
+        delayMs: e.delayMs,
+        reason: e.reason,
+      }),
+    );
+  }
+  if (at('warn')) {
+    events.on('warning', (w) => logger.warn(`okta-sessions ${w.message}`, { code: w.code }));
+    const warned = new Set<string>();
+    events.on('request', (e) => {
+      if (!DEPRECATED.has(e.operationId) || warned.has(e.operationId)) return;
+      warned.add(e.operationId);
+      logger.warn(
+        `okta-sessions ${e.operationId} is deprecated by Okta (${e.method} ${e.urlTemplate}); see its TSDoc for the replacement`,
+        { code: 'OKTA_SESSIONS_DEPRECATED', operationId: e.operationId },
+      );
+    });
+    events.on('response', (e) => {
+      const { limit, remaining } = e.rateLimit ?? {};
+      if (!limit || remaining === undefined || remaining >= limit * LOW_SHARE) return;
+      logger.warn(
+        `okta-sessions rate limit of ${e.operationId}'s bucket nearly spent: ${remaining} of ${limit} left`,
+        fieldsOf(e),
+      );
+    });
+  }
+}

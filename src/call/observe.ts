@@ -1,0 +1,136 @@
+// What the client sees of each attempt, for its events (call/events.ts), `okta.rateLimit()`
+// (call/rate-limits.ts) and its log (call/log.ts). The pipeline asks for a watch per attempt;
+// with nobody listening it gets none and builds nothing. The /me page has no observer, so
+// none of this is in its bundle.
+import type { Call } from './attempt.js';
+import type { Clock } from '../time/clock.js';
+import type { RetryInfo } from '../config/options.js';
+import { TOKEN_OPERATION, TOKEN_ROUTE, type RouteId } from '../model/operations.js';
+import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
+import { requestScrubber } from '../text/redact.js';
+import type { TransportResponse } from '../transport/transport.js';
+import { errorTypeOf, pathIds, type Emitter, type OktaCallEvent } from './events.js';
+import type { RateLimitBoard } from './rate-limits.js';
+import type { Tried } from './retry.js';
+
+/** One attempt being watched: the pipeline tells it each step. */
+export interface Watch {
+  /** The request is handed to the transport with these headers. */
+  sending(headers: Record<string, string>): void;
+  /** The attempt failed with `error`: reported, then rethrown. */
+  failed(error: unknown): never;
+  /** The call goes again after this failed attempt. */
+  retrying(info: RetryInfo): void;
+}
+
+/** A client's observer: a watch per attempt, when someone listens, and every response noted. */
+export interface Observer {
+  watch(call: Call, tried: Tried | undefined): Watch | undefined;
+  answered(
+    id: RouteId,
+    response: TransportResponse,
+    state: RateLimitState | undefined,
+    watch: Watch | undefined,
+  ): void;
+}
+
+/** The rate-limit fields of an event; undefined when the response said nothing of its bucket. */
+export function snapshotOf(state: RateLimitState): OktaCallEvent['rateLimit'] {
+  const { limit, remaining, resetAt } = state;
+  return limit === undefined && remaining === undefined && resetAt === undefined
+    ? undefined
+    : { limit, remaining, resetAt };
+}
+
+class AttemptWatch implements Watch {
+  readonly event: OktaCallEvent;
+  readonly #events: Emitter;
+  readonly #call: Call;
+  readonly #clock: Clock;
+  readonly #startedAt: number;
+  #headers: Record<string, string> | undefined;
+
+  constructor(events: Emitter, call: Call, attempt: number, clock: Clock) {
+    this.#events = events;
+    this.#call = call;
+    this.#clock = clock;
+    this.#startedAt = clock.now();
+    this.event = {
+      operationId: call.id,
+      method: call.method,
+      urlTemplate: call.template,
+      attempt,
+      elapsedMs: 0,
+    };
+  }
+
+  #elapsed(): void {
+    this.event.elapsedMs = this.#clock.now() - this.#startedAt;
+  }
+
+  sending(headers: Record<string, string>): void {
+    this.#headers = headers;
+    this.#elapsed();
+    this.#events.emit('request', { ...this.event });
+  }
+
+  answered(response: TransportResponse, state: RateLimitState): void {
+    const { event } = this;
+    const call = this.#call;
+    const requestId = response.headers.get('x-okta-request-id');
+    this.#elapsed();
+    event.status = response.status;
+    // A server can echo the token, cookie or session id in its request id: scrubbed like an
+    // error body, and of the ids in the path too (an error's URL shows them; an event never).
+    event.requestId =
+      requestId === null
+        ? undefined
+        : requestScrubber(
+            this.#headers ?? {},
+            call.body,
+            pathIds(call.template, call.path),
+          )(requestId);
+    event.rateLimit = snapshotOf(state);
+    this.#events.emit('response', { ...event });
+  }
+
+  failed(error: unknown): never {
+    this.#elapsed();
+    this.event.errorType = errorTypeOf(error);
+    // Nothing left: a credential it could not get, a deadline spent before sending.
+    this.event.local = this.#headers === undefined;
+    this.#events.emit('error', { ...this.event });
+    throw error;
+  }
+
+  retrying(info: RetryInfo): void {
+    const { delayMs, reason } = info;
+    // A failed token request is the token's retry: its operation and route.
+    const route =
+      info.operationId === TOKEN_OPERATION && this.event.operationId !== TOKEN_OPERATION
+        ? {
+            operationId: info.operationId,
+            method: TOKEN_ROUTE.method,
+            urlTemplate: TOKEN_ROUTE.path,
+          }
+        : {};
+    this.#events.emit('retry', { ...this.event, ...route, delayMs, reason });
+  }
+}
+
+/** The observer of a client's pipeline. */
+export function observer(events: Emitter, rateLimits: RateLimitBoard, clock: Clock): Observer {
+  return {
+    watch(call, tried) {
+      if (!events.active) return undefined;
+      const watch = new AttemptWatch(events, call, tried?.attempt ?? 1, clock);
+      if (tried) tried.watch = watch;
+      return watch;
+    },
+    answered(id, response, state, watch) {
+      const read = watch && (state ?? readRateLimit(response.headers, clock.now()));
+      rateLimits.note(id, response.status, response.headers, read ?? state);
+      if (read) (watch as AttemptWatch).answered(response, read);
+    },
+  };
+}
