@@ -81,7 +81,8 @@ await server.close();
 /** @param {number[]} xs */
 const median = (xs) => {
   const s = [...xs].sort((p, q) => p - q);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const at = (/** @type {number} */ i) => s[i] ?? NaN;
+  return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2;
 };
 const q = (/** @type {number[]} */ xs, /** @type {number} */ p) =>
   [...xs].sort((m, n) => m - n)[Math.floor(p * (xs.length - 1))];

@@ -90,7 +90,6 @@ async function run<T>(
   const call: Call = {
     id,
     method: route.method,
-    template: route.path,
     path: route.path,
     headers: { accept: 'application/json' },
     // What sends the browser's Okta cookie along to the org's origin.

@@ -43,8 +43,11 @@ export interface Wire {
 export interface Call {
   id: RouteId;
   method: string;
-  /** The spec's path template, for events and logs: the filled path can hold a session id. */
-  template: string;
+  /**
+   * The spec's path template, for events and logs: the filled path can hold a session id.
+   * Left out only for routes without parameters (the /me page's), whose path is the template.
+   */
+  template?: string | undefined;
   /** The filled-in path, with its query. */
   path: string;
   headers: Record<string, string>;

@@ -3,13 +3,18 @@
 import type { Call } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import type { OktaSessionsOptions, OktaWarning, ResolvedConfig } from '../config/options.js';
+import type {
+  OktaLogger,
+  OktaLogLevel,
+  OktaSessionsOptions,
+  OktaWarning,
+  ResolvedConfig,
+} from '../config/options.js';
 import { oauthError } from '../errors/oauth-factory.js';
 import { defaultOnWarning, notify } from './notify.js';
-import { Emitter } from './events.js';
+import { Emitter, type OktaEventName } from './events.js';
 import { RateLimitBoard } from './rate-limits.js';
 import { observer } from './observe.js';
-import { attachLogger } from './log.js';
 import { TOKEN_ROUTE } from '../model/operations.js';
 import type { Pipeline } from './pipeline.js';
 import type { Platform } from '../platform/types.js';
@@ -38,6 +43,33 @@ export interface ClientParts {
   authorizer: Authorizer;
   events: Emitter;
   rateLimits: RateLimitBoard;
+}
+
+const EVENT_NAMES: readonly OktaEventName[] = ['request', 'response', 'error', 'retry', 'warning'];
+
+/**
+ * The `logger` option. Its module loads on demand, so that pages without a logger never carry
+ * it (the browser budget); the events that come meanwhile are kept and logged once it is there.
+ */
+function lazyLogger(events: Emitter, logger: OktaLogger, level: OktaLogLevel): void {
+  if (level === 'silent') return;
+  const early: Array<[OktaEventName, unknown]> = [];
+  const keep = EVENT_NAMES.map((name) => {
+    const listener = (event: unknown) => void early.push([name, event]);
+    events.on(name, listener);
+    return [name, listener] as const;
+  });
+  const stopKeeping = () => {
+    for (const [name, listener] of keep) events.off(name, listener);
+  };
+  import('./log.js').then(
+    ({ attachLogger }) => {
+      stopKeeping();
+      attachLogger(events, logger, level, early);
+    },
+    // A page left open across a deploy may fail to load it: no logging, and no growing buffer.
+    stopKeeping,
+  );
 }
 
 /**
@@ -95,7 +127,7 @@ export function clientParts(
   const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const events = new Emitter();
   const rateLimits = new RateLimitBoard();
-  if (options.logger) attachLogger(events, options.logger, options.logLevel ?? 'warn');
+  if (options.logger) lazyLogger(events, options.logger, options.logLevel ?? 'warn');
   const given = options.onWarning;
   // A warning goes to onWarning and to 'warning' listeners; Node's default only when neither
   // was given, so that a client watched through its events does not warn twice.

@@ -2,7 +2,8 @@
 // Everything it writes comes from the events, which are scrubbed where they are made (the path
 // template, never the path; the request id scrubbed of the request's secrets and ids).
 import { LOG_LEVELS, type OktaLogger, type OktaLogLevel } from '../config/options.js';
-import type { Emitter, OktaCallEvent } from './events.js';
+import type { Emitter, OktaCallEvent, OktaEventMap, OktaEventName } from './events.js';
+import { notify } from './notify.js';
 
 /** A rate-limit bucket with less than this share left is logged at `warn`. */
 const LOW_SHARE = 0.1;
@@ -26,19 +27,45 @@ const line = (e: OktaCallEvent) =>
   `okta-sessions ${e.method} ${e.urlTemplate} ${e.status ?? e.errorType ?? ''} ` +
   `(${e.operationId}, attempt ${e.attempt}, ${e.elapsedMs} ms)`;
 
-/** Subscribes `logger` to `events` at `level` and above. */
-export function attachLogger(events: Emitter, logger: OktaLogger, level: OktaLogLevel): void {
+/** What the logger does with each event, at `level` and above. */
+type Handlers = Partial<Record<OktaEventName, Array<(event: never) => void>>>;
+
+/**
+ * Subscribes `logger` to `events` at `level` and above, after writing the lines of `early`: the
+ * events that came while this module was loading (client-parts.ts loads it on demand).
+ */
+export function attachLogger(
+  events: Emitter,
+  logger: OktaLogger,
+  level: OktaLogLevel,
+  early: ReadonlyArray<[OktaEventName, unknown]> = [],
+): void {
+  const handlers = handlersOf(logger, level);
+  // A logger's own failure must not fail the call it logs: notify() runs each handler.
+  for (const [name, event] of early) {
+    for (const h of handlers[name] ?? []) notify(h as (e: unknown) => void, event);
+  }
+  for (const name of Object.keys(handlers) as OktaEventName[]) {
+    for (const h of handlers[name] ?? []) events.on(name, h as never);
+  }
+}
+
+function handlersOf(logger: OktaLogger, level: OktaLogLevel): Handlers {
   const at = (wanted: OktaLogLevel) => LOG_LEVELS.indexOf(wanted) >= LOG_LEVELS.indexOf(level);
-  // A logger's own failure must not fail the call it logs: notify() runs each listener.
+  const handlers: Handlers = {};
+  const on = <K extends OktaEventName>(name: K, h: (event: OktaEventMap[K]) => void) => {
+    const list: Array<(event: never) => void> = (handlers[name] ??= []);
+    list.push(h as (event: never) => void);
+  };
   if (at('debug')) {
-    events.on('response', (e) => {
+    on('response', (e) => {
       // A failed attempt's line is written at its error, with the error's kind.
       if (e.status! >= 200 && e.status! < 300) logger.debug(line(e), fieldsOf(e));
     });
-    events.on('error', (e) => logger.debug(line(e), fieldsOf(e)));
+    on('error', (e) => logger.debug(line(e), fieldsOf(e)));
   }
   if (at('info')) {
-    events.on('retry', (e) =>
+    on('retry', (e) =>
       logger.info(`okta-sessions retrying ${e.operationId} in ${e.delayMs} ms (${e.reason})`, {
         ...fieldsOf(e),
         delayMs: e.delayMs,
@@ -47,9 +74,9 @@ export function attachLogger(events: Emitter, logger: OktaLogger, level: OktaLog
     );
   }
   if (at('warn')) {
-    events.on('warning', (w) => logger.warn(`okta-sessions ${w.message}`, { code: w.code }));
+    on('warning', (w) => logger.warn(`okta-sessions ${w.message}`, { code: w.code }));
     const warned = new Set<string>();
-    events.on('request', (e) => {
+    on('request', (e) => {
       if (!DEPRECATED.has(e.operationId) || warned.has(e.operationId)) return;
       warned.add(e.operationId);
       logger.warn(
@@ -57,7 +84,7 @@ export function attachLogger(events: Emitter, logger: OktaLogger, level: OktaLog
         { code: 'OKTA_SESSIONS_DEPRECATED', operationId: e.operationId },
       );
     });
-    events.on('response', (e) => {
+    on('response', (e) => {
       const { limit, remaining } = e.rateLimit ?? {};
       if (!limit || remaining === undefined || remaining >= limit * LOW_SHARE) return;
       logger.warn(
@@ -66,4 +93,5 @@ export function attachLogger(events: Emitter, logger: OktaLogger, level: OktaLog
       );
     });
   }
+  return handlers;
 }

@@ -58,7 +58,7 @@ class AttemptWatch implements Watch {
     this.event = {
       operationId: call.id,
       method: call.method,
-      urlTemplate: call.template,
+      urlTemplate: call.template ?? call.path,
       attempt,
       elapsedMs: 0,
     };
@@ -88,7 +88,7 @@ class AttemptWatch implements Watch {
         : requestScrubber(
             this.#headers ?? {},
             call.body,
-            pathIds(call.template, call.path),
+            pathIds(call.template ?? call.path, call.path),
           )(requestId);
     event.rateLimit = snapshotOf(state);
     this.#events.emit('response', { ...event });
