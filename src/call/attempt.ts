@@ -11,11 +11,14 @@ import { OktaNetworkError } from '../errors/network-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaTimeoutError } from '../errors/timeout-error.js';
 import type { RouteId } from '../model/operations.js';
-import { readRateLimit } from '../rate-limit/headers.js';
-import type { Tried } from './retry.js';
-import type { Observer, Watch } from './observe.js';
+import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
+import type { Tried, Watch } from './retry.js';
 import type { Throttle } from './throttle.js';
-import { BodyTooLargeError, type Transport } from '../transport/transport.js';
+import {
+  BodyTooLargeError,
+  type Transport,
+  type TransportResponse,
+} from '../transport/transport.js';
 
 /** What every attempt of one client shares. */
 export interface Wire {
@@ -57,6 +60,17 @@ export interface Call {
   timeoutMs: number;
   /** The largest success body read; default 1 MiB (a Session is about 1 kB). */
   maxBodyBytes?: number | undefined;
+}
+
+/** A client's observer (call/observe.ts): a watch per attempt, when someone listens, and every response noted. */
+export interface Observer {
+  watch(call: Call, tried: Tried | undefined): Watch | undefined;
+  answered(
+    id: RouteId,
+    response: TransportResponse,
+    state: RateLimitState | undefined,
+    watch: Watch | undefined,
+  ): void;
 }
 
 /** Reads a success body: the value, or a problem (naming no value from the body). */

@@ -2,40 +2,19 @@
 // (call/rate-limits.ts) and its log (call/log.ts). The pipeline asks for a watch per attempt;
 // with nobody listening it gets none and builds nothing. The /me page has no observer, so
 // none of this is in its bundle.
-import type { Call } from './attempt.js';
+import type { Call, Observer } from './attempt.js';
 import type { Clock } from '../time/clock.js';
 import type { RetryInfo } from '../config/options.js';
-import { TOKEN_OPERATION, TOKEN_ROUTE, type RouteId } from '../model/operations.js';
+import { TOKEN_OPERATION, TOKEN_ROUTE } from '../model/operations.js';
 import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
 import { requestScrubber } from '../text/redact.js';
 import type { TransportResponse } from '../transport/transport.js';
 import { errorTypeOf, pathIds, type Emitter, type OktaCallEvent } from './events.js';
 import type { RateLimitBoard } from './rate-limits.js';
-import type { Tried } from './retry.js';
-
-/** One attempt being watched: the pipeline tells it each step. */
-export interface Watch {
-  /** The request is handed to the transport with these headers. */
-  sending(headers: Record<string, string>): void;
-  /** The attempt failed with `error`: reported, then rethrown. */
-  failed(error: unknown): never;
-  /** The call goes again after this failed attempt. */
-  retrying(info: RetryInfo): void;
-}
-
-/** A client's observer: a watch per attempt, when someone listens, and every response noted. */
-export interface Observer {
-  watch(call: Call, tried: Tried | undefined): Watch | undefined;
-  answered(
-    id: RouteId,
-    response: TransportResponse,
-    state: RateLimitState | undefined,
-    watch: Watch | undefined,
-  ): void;
-}
+import type { Watch } from './retry.js';
 
 /** The rate-limit fields of an event; undefined when the response said nothing of its bucket. */
-export function snapshotOf(state: RateLimitState): OktaCallEvent['rateLimit'] {
+function snapshotOf(state: RateLimitState): OktaCallEvent['rateLimit'] {
   const { limit, remaining, resetAt } = state;
   return limit === undefined && remaining === undefined && resetAt === undefined
     ? undefined

@@ -9,7 +9,6 @@ import { notify } from './notify.js';
 import type { RetryInfo } from '../config/options.js';
 
 import { sleep } from '../time/deadline.js';
-import type { Watch } from './observe.js';
 
 const BACKOFF_BASE_MS = 250;
 // Statuses where the server (or a gateway in front of it) did not do the work.
@@ -40,6 +39,16 @@ export interface RetryPolicy {
 interface Retried {
   id: RouteId;
   signal: AbortSignal | undefined;
+}
+
+/** One attempt being watched: the pipeline tells it each step. */
+export interface Watch {
+  /** The request is handed to the transport with these headers. */
+  sending(headers: Record<string, string>): void;
+  /** The attempt failed with `error`: reported, then rethrown. */
+  failed(error: unknown): never;
+  /** The call goes again after this failed attempt. */
+  retrying(info: RetryInfo): void;
 }
 
 /** What an attempt reports to its retry policy besides its outcome. */
