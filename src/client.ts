@@ -10,7 +10,7 @@ import type { ConfigLayering } from './platform/types.js';
 import { OktaConfigError } from './errors/config-error.js';
 import { oauthError } from './errors/oauth-factory.js';
 import type { OperationId } from './model/operations.js';
-import { send, type Pipeline } from './call/pipeline.js';
+import { observedSend, type Pipeline } from './call/pipeline.js';
 import { lazyRawClient } from './raw/lazy.js';
 import { processEnv } from './config/process-env.js';
 import { parseSession, type Session } from './model/session.js';
@@ -411,6 +411,6 @@ export class OktaSessions {
       credentials: this.#credentials,
       timeoutMs: this.#config.timeoutMs,
     });
-    return send(this.#pipeline, call, parse, repeatable(id));
+    return observedSend(this.#pipeline, call, parse, repeatable(id));
   }
 }

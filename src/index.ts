@@ -22,7 +22,12 @@ export type {
 } from './config/options.js';
 export type { ConfigSources } from './config/file.js';
 export type { RetryOptions, RetryInfo } from './config/options.js';
-export type { OktaWarning, OktaLogger, OktaLogLevel } from './config/options.js';
+export type {
+  OktaWarning,
+  OktaLogger,
+  OktaLogLevel,
+  OktaTelemetryOptions,
+} from './config/options.js';
 export type {
   OktaCallEvent,
   OktaRetryEvent,

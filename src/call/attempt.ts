@@ -64,6 +64,8 @@ export interface Call {
 
 /** A client's observer (call/observe.ts): a watch per attempt, when someone listens, and every response noted. */
 export interface Observer {
+  /** Runs a whole call (its OpenTelemetry span), when telemetry is on. */
+  around?: (<T>(call: Call, run: () => Promise<T>) => Promise<T>) | undefined;
   watch(call: Call, tried: Tried | undefined): Watch | undefined;
   answered(
     id: RouteId,
@@ -87,7 +89,12 @@ export function attempt<T>(
   // Undefined unless someone watches (a listener, a logger): then the attempt is as before.
   const watch = wire.observer?.watch(call, tried);
   const done = run(wire, call, parse, retryHeaders, tried, watch);
-  return watch ? done.catch((error: unknown) => watch.failed(error)) : done;
+  return watch
+    ? done.then(
+        (value) => watch.succeeded(value),
+        (error: unknown) => watch.failed(error),
+      )
+    : done;
 }
 
 async function run<T>(
@@ -132,8 +139,8 @@ async function exchange<T>(
   let headers = call.headers;
   if (credential !== undefined || retryHeaders)
     headers = { ...headers, ...retryHeaders, ...credential };
+  if (watch) headers = watch.sending(headers);
   if (tried) tried.sent = headers;
-  watch?.sending(headers);
   const response = await wire.transport.request({
     method: call.method,
     origin: wire.orgUrl,

@@ -12,7 +12,7 @@ import type {
 } from '../config/options.js';
 import { oauthError } from '../errors/oauth-factory.js';
 import { defaultOnWarning, notify } from './notify.js';
-import { Emitter, type OktaEventName } from './events.js';
+import { EVENT_NAMES, Emitter, type OktaEventName } from './events.js';
 import { RateLimitBoard } from './rate-limits.js';
 import { observer } from './observe.js';
 import { TOKEN_ROUTE } from '../model/operations.js';
@@ -44,8 +44,6 @@ export interface ClientParts {
   events: Emitter;
   rateLimits: RateLimitBoard;
 }
-
-const EVENT_NAMES: readonly OktaEventName[] = ['request', 'response', 'error', 'retry', 'warning'];
 
 /**
  * The `logger` option. Its module loads on demand, so that pages without a logger never carry
@@ -150,7 +148,15 @@ export function clientParts(
     maxDelayMs: config.maxDelayMs,
     onRetry: options.onRetry,
     neverSent: platform.neverSent,
-    observer: observer(events, rateLimits, clock),
+    observer: observer(
+      events,
+      rateLimits,
+      clock,
+      // On unless turned off, where the platform has it (server platforms: it finds the API).
+      options.telemetry === false
+        ? undefined
+        : platform.telemetry?.(config.orgUrl, options.telemetry || {}, rateLimits),
+    ),
   };
   // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
   const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);

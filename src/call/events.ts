@@ -113,7 +113,14 @@ export interface OktaEventMap {
 /** The name of a client event. */
 export type OktaEventName = keyof OktaEventMap;
 
-const NAMES: ReadonlySet<string> = new Set(['request', 'response', 'retry', 'error', 'warning']);
+/** Every event name, in the order of a call. */
+export const EVENT_NAMES: readonly OktaEventName[] = [
+  'request',
+  'response',
+  'error',
+  'retry',
+  'warning',
+];
 
 /** A client's listeners. `active` is read by every attempt: with none, no event is built. */
 export class Emitter {
@@ -123,11 +130,9 @@ export class Emitter {
   active = false;
 
   on<K extends OktaEventName>(name: K, listener: (event: OktaEventMap[K]) => unknown): void {
-    if (!NAMES.has(name) || typeof listener !== 'function') {
+    if (!EVENT_NAMES.includes(name) || typeof listener !== 'function') {
       // A misspelt name would otherwise be a listener that silently never runs.
-      throw new TypeError(
-        `on(name, listener): name must be one of ${[...NAMES].join(', ')} and listener a function; got ${String(name)}`,
-      );
+      throw new TypeError(`on(): unknown event "${String(name)}", or no listener function`);
     }
     const list: Array<(event: never) => unknown> = (this.#listeners[name] ??= []);
     list.push(listener);

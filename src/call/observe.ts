@@ -5,12 +5,13 @@
 import type { Call, Observer } from './attempt.js';
 import type { Clock } from '../time/clock.js';
 import type { RetryInfo } from '../config/options.js';
-import { TOKEN_OPERATION, TOKEN_ROUTE } from '../model/operations.js';
+import { TOKEN_ROUTE } from '../model/operations.js';
 import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
 import { requestScrubber } from '../text/redact.js';
 import type { TransportResponse } from '../transport/transport.js';
 import { errorTypeOf, pathIds, type Emitter, type OktaCallEvent } from './events.js';
 import type { RateLimitBoard } from './rate-limits.js';
+import type { AttemptTrace, Telemetry } from '../platform/telemetry.js';
 import type { Watch } from './retry.js';
 
 /** The rate-limit fields of an event; undefined when the response said nothing of its bucket. */
@@ -23,14 +24,23 @@ function snapshotOf(state: RateLimitState): OktaCallEvent['rateLimit'] {
 
 class AttemptWatch implements Watch {
   readonly event: OktaCallEvent;
-  readonly #events: Emitter;
+  /** Undefined when only telemetry watches. */
+  readonly #events: Emitter | undefined;
+  readonly #trace: AttemptTrace | undefined;
   readonly #call: Call;
   readonly #clock: Clock;
   readonly #startedAt: number;
   #headers: Record<string, string> | undefined;
 
-  constructor(events: Emitter, call: Call, attempt: number, clock: Clock) {
+  constructor(
+    events: Emitter | undefined,
+    trace: AttemptTrace | undefined,
+    call: Call,
+    attempt: number,
+    clock: Clock,
+  ) {
     this.#events = events;
+    this.#trace = trace;
     this.#call = call;
     this.#clock = clock;
     this.#startedAt = clock.now();
@@ -47,10 +57,12 @@ class AttemptWatch implements Watch {
     this.event.elapsedMs = this.#clock.now() - this.#startedAt;
   }
 
-  sending(headers: Record<string, string>): void {
-    this.#headers = headers;
+  sending(headers: Record<string, string>): Record<string, string> {
+    const sent = this.#trace?.headers(headers) ?? headers;
+    this.#headers = sent;
     this.#elapsed();
-    this.#events.emit('request', { ...this.event });
+    this.#events?.emit('request', { ...this.event });
+    return sent;
   }
 
   answered(response: TransportResponse, state: RateLimitState): void {
@@ -70,7 +82,12 @@ class AttemptWatch implements Watch {
             pathIds(call.template ?? call.path, call.path),
           )(requestId);
     event.rateLimit = snapshotOf(state);
-    this.#events.emit('response', { ...event });
+    this.#events?.emit('response', { ...event });
+  }
+
+  succeeded<T>(value: T): T {
+    this.#trace?.ended(this.event.status, this.event.requestId, undefined);
+    return value;
   }
 
   failed(error: unknown): never {
@@ -78,15 +95,17 @@ class AttemptWatch implements Watch {
     this.event.errorType = errorTypeOf(error);
     // Nothing left: a credential it could not get, a deadline spent before sending.
     this.event.local = this.#headers === undefined;
-    this.#events.emit('error', { ...this.event });
+    this.#events?.emit('error', { ...this.event });
+    this.#trace?.ended(this.event.status, this.event.requestId, error ?? 'undefined');
     throw error;
   }
 
   retrying(info: RetryInfo): void {
+    if (!this.#events?.active) return;
     const { delayMs, reason } = info;
-    // A failed token request is the token's retry: its operation and route.
+    // Only a failed token request is retried under another operation: the token's route.
     const route =
-      info.operationId === TOKEN_OPERATION && this.event.operationId !== TOKEN_OPERATION
+      info.operationId !== this.event.operationId
         ? {
             operationId: info.operationId,
             method: TOKEN_ROUTE.method,
@@ -97,12 +116,27 @@ class AttemptWatch implements Watch {
   }
 }
 
-/** The observer of a client's pipeline. */
-export function observer(events: Emitter, rateLimits: RateLimitBoard, clock: Clock): Observer {
+/** The observer of a client's pipeline; `telemetry` when OpenTelemetry is on. */
+export function observer(
+  events: Emitter,
+  rateLimits: RateLimitBoard,
+  clock: Clock,
+  telemetry?: Telemetry,
+): Observer {
   return {
+    // Its methods use no `this`: passed as they are.
+    around: telemetry?.around,
     watch(call, tried) {
-      if (!events.active) return undefined;
-      const watch = new AttemptWatch(events, call, tried?.attempt ?? 1, clock);
+      const attempt = tried?.attempt ?? 1;
+      const trace = telemetry?.attempt(call, attempt);
+      if (!events.active && !trace) return undefined;
+      const watch = new AttemptWatch(
+        events.active ? events : undefined,
+        trace,
+        call,
+        attempt,
+        clock,
+      );
       if (tried) tried.watch = watch;
       return watch;
     },

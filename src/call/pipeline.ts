@@ -21,3 +21,18 @@ export function send<T>(
     attempt(pipeline, call, parse, retryHeaders, tried),
   );
 }
+
+/**
+ * {@link send} under the client's observer: the whole call in its OpenTelemetry span. The /me
+ * functions use `send` itself, so their page carries none of this.
+ */
+export function observedSend<T>(
+  pipeline: Pipeline,
+  call: Call,
+  parse: Parse<T>,
+  repeatable: boolean,
+): Promise<T> {
+  const around = pipeline.observer?.around;
+  const run = () => send(pipeline, call, parse, repeatable);
+  return around ? around(call, run) : run();
+}

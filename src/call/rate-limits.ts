@@ -48,18 +48,26 @@ export class RateLimitBoard {
     headers: Pick<HeaderReader, 'get'>,
     state: RateLimitState | undefined,
   ): void {
-    // One header read on the common path (no throttle, no error, no listener).
-    const carries = state
-      ? state.limit !== undefined || state.remaining !== undefined || state.resetAt !== undefined
-      : headers.get('x-rate-limit-limit') !== null ||
-        headers.get('x-rate-limit-remaining') !== null;
-    if (carries) this.#last.set(groupOf(id), { status, headers, state });
+    // A header read or two, however the attempt went: cheaper than parsing them.
+    if (
+      headers.get('x-rate-limit-limit') !== null ||
+      headers.get('x-rate-limit-remaining') !== null
+    )
+      this.#last.set(groupOf(id), { status, headers, state });
+  }
+
+  /** The last state of each bucket seen, for the rate-limit gauges. */
+  states(now: number): Array<[RateLimitGroup, OktaRateLimitStatus]> {
+    return [...this.#last].map(([group, seen]) => [group, this.#stateOf(seen, now)]);
   }
 
   /** The last state of `id`'s bucket, or undefined before any response said one. */
   stateOf(id: RouteId, now: number): OktaRateLimitStatus | undefined {
     const seen = this.#last.get(groupOf(id));
-    if (!seen) return undefined;
+    return seen && this.#stateOf(seen, now);
+  }
+
+  #stateOf(seen: Seen, now: number): OktaRateLimitStatus {
     const { limit, remaining, resetAt } = seen.state ?? readRateLimit(seen.headers, now);
     return { limit, remaining, resetAt, concurrency: seen.status === 429 && limit === 0 };
   }

@@ -43,8 +43,10 @@ interface Retried {
 
 /** One attempt being watched: the pipeline tells it each step. */
 export interface Watch {
-  /** The request is handed to the transport with these headers. */
-  sending(headers: Record<string, string>): void;
+  /** The request is handed to the transport with these headers; sent as returned. */
+  sending(headers: Record<string, string>): Record<string, string>;
+  /** The attempt succeeded with `value`. */
+  succeeded<T>(value: T): T;
   /** The attempt failed with `error`: reported, then rethrown. */
   failed(error: unknown): never;
   /** The call goes again after this failed attempt. */

@@ -137,6 +137,13 @@ export interface OktaSessionsOptions {
    */
   logLevel?: OktaLogLevel | undefined;
   /**
+   * OpenTelemetry traces and metrics (docs/observability.md). Default: on Node, Deno, Bun and
+   * workers, the global providers of `@opentelemetry/api` when it is installed (a no-op until an
+   * SDK registers); `{ tracerProvider, meterProvider }` to pass your own; `false` to turn it off.
+   * Not in browsers in this version.
+   */
+  telemetry?: false | OktaTelemetryOptions | undefined;
+  /**
    * The `credentials` mode of the cookie (`/me`) operations. In browsers it defaults to
    * `'include'`, so the browser attaches the user's Okta cookie cross-origin. Setting
    * `'include'` also marks a cookie-only client, which needs no token.
@@ -178,6 +185,30 @@ export interface OktaLogger {
   warn(message: string, fields: object): void;
   /** Not written by this version; part of the shape loggers share. */
   error(message: string, fields: object): void;
+}
+
+/**
+ * The `telemetry` option: OpenTelemetry providers, and whether to send `traceparent` to Okta.
+ *
+ * @example
+ * ```ts
+ * import { trace, metrics } from '@opentelemetry/api';
+ * const telemetry: OktaTelemetryOptions = {
+ *   tracerProvider: trace.getTracerProvider(),
+ *   meterProvider: metrics.getMeterProvider(),
+ * };
+ * ```
+ */
+export interface OktaTelemetryOptions {
+  /** Where spans go; default the global one of `@opentelemetry/api`. */
+  tracerProvider?: { getTracer(name: string, version?: string): unknown } | undefined;
+  /** Where metrics go; default the global one of `@opentelemetry/api`. */
+  meterProvider?: { getMeter(name: string, version?: string): unknown } | undefined;
+  /**
+   * Send the W3C `traceparent` (and the global propagator's other headers) to Okta. Default
+   * false: Okta has no use for your trace ids.
+   */
+  propagate?: boolean | undefined;
 }
 
 /**
@@ -378,14 +409,11 @@ export function resolveConfig(
   ) {
     fail(
       'logger must have debug, info, warn and error methods',
-      'Pass console, a winston logger, or an adapter (see docs/observability.md for pino)',
+      'Pass console, winston, or an adapter (docs/observability.md)',
     );
   }
   if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
-    fail(
-      `logLevel "${String(logLevel)}" is unknown`,
-      `Use one of ${LOG_LEVELS.join(', ')}, or leave it out (warn)`,
-    );
+    fail(`logLevel "${String(logLevel)}" is unknown`, `Use ${LOG_LEVELS.join(', ')}`);
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     fail('fetch must be a function', 'Pass a WHATWG fetch implementation');

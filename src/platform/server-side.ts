@@ -6,11 +6,29 @@ import { checkServiceApp } from '../config/service-app.js';
 import { lazyServiceApp } from '../oauth/lazy-service-app.js';
 import { neverSent } from '../transport/never-sent.js';
 import type { Platform } from './types.js';
+import type { OtelApi } from './otel-api.js';
+import { telemetry } from './telemetry.js';
+
+// A name in a variable: an optional peer that server bundlers must not try to resolve, and one
+// copy of the API per process (its global registry) is what an app's SDK talks to anyway.
+const OTEL_API = '@opentelemetry/api';
+/** Loaded once per process. */
+let otel: Promise<OtelApi | undefined> | undefined;
 
 export const serverSide: Pick<
   Platform,
-  'serviceAppConfig' | 'startServiceApp' | 'proxyOf' | 'layers' | 'neverSent'
+  'serviceAppConfig' | 'startServiceApp' | 'proxyOf' | 'layers' | 'neverSent' | 'telemetry'
 > = {
+  telemetry: (orgUrl, options, rateLimits) =>
+    telemetry(
+      orgUrl,
+      options,
+      (otel ??= import(OTEL_API).then(
+        (api: unknown) => api as OtelApi,
+        () => undefined,
+      )),
+      rateLimits,
+    ),
   serviceAppConfig: checkServiceApp,
   startServiceApp: lazyServiceApp,
   proxyOf,

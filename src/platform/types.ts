@@ -1,4 +1,9 @@
-import type { ConfigNames, ConfigRuntime, OktaSessionsOptions } from '../config/options.js';
+import type {
+  ConfigNames,
+  ConfigRuntime,
+  OktaSessionsOptions,
+  OktaTelemetryOptions,
+} from '../config/options.js';
 import type { ConfigSources } from '../config/file.js';
 import type { ConfigLayer } from '../config/layers.js';
 import type { lazyServiceApp } from '../oauth/lazy-service-app.js';
@@ -6,6 +11,7 @@ import type { ServiceAppConfig } from '../oauth/service-app.js';
 import type { FetchFunction } from '../transport/fetch.js';
 import type { Transport } from '../transport/transport.js';
 import type { ResolvedProxy } from '../transport/undici.js';
+import type { RateLimitStates, Telemetry } from './telemetry.js';
 
 /** What differs between Node, server-side fetch runtimes (Deno, Bun, edge workers) and browsers. */
 export interface Platform extends ConfigRuntime {
@@ -29,6 +35,15 @@ export interface Platform extends ConfigRuntime {
   proxyOf?: (setting: OktaSessionsOptions['proxy'], browser: boolean) => ResolvedProxy | undefined;
   /** Settings from OKTA_CLIENT_* and okta.yaml layers, for fromEnv/fromConfig; not in browsers. */
   layers?: ConfigLayering;
+  /**
+   * OpenTelemetry for a client (telemetry.ts), `@opentelemetry/api` loaded when it is
+   * installed; server platforms only, so that browser bundles carry none of it.
+   */
+  telemetry?: (
+    orgUrl: string,
+    options: OktaTelemetryOptions,
+    rateLimits: RateLimitStates,
+  ) => Telemetry;
   /** Reads the okta.yaml files for OktaSessions.fromConfig; Node only. */
   readConfigFiles?: (sources: ConfigSources) => Promise<ConfigLayer[]>;
 }

@@ -1,0 +1,219 @@
+// OpenTelemetry, after the HTTP client semantic conventions: an INTERNAL span per call
+// (`okta.<operationId>`), a CLIENT span per attempt and per token request
+// (`{method} {url.template}`), the `http.client.request.duration` histogram and the rate-limit
+// gauges. Server platforms only (server-side.ts): browser bundles carry none of it, and the API
+// is never imported by name a bundler can see (`@opentelemetry/api` is loaded when installed).
+// Everything recorded is scrubbed: path templates, ids replaced by REDACTED. The pipeline's
+// types are restated structurally here, as the platform sits below the pipeline (call/).
+import type { OktaTelemetryOptions } from '../config/options.js';
+import type {
+  OtelApi,
+  OtelMeter,
+  OtelMeterProvider,
+  OtelTracer,
+  OtelTracerProvider,
+} from './otel-api.js';
+
+/** What a span needs of a call (call/attempt.ts Call). */
+export interface TracedCall {
+  id: string;
+  method: string;
+  template?: string | undefined;
+  path: string;
+}
+
+/** The last rate-limit state of each bucket (call/rate-limits.ts RateLimitBoard). */
+export interface RateLimitStates {
+  states(
+    now: number,
+  ): Iterable<[string, { limit: number | undefined; remaining: number | undefined }]>;
+}
+
+// SpanKind and SpanStatusCode of the API, by value (stable since 1.0).
+const INTERNAL = 0;
+const CLIENT = 2;
+const ERROR = 2;
+const NAME = 'okta-sessions';
+// The HTTP client conventions' advised buckets for http.client.request.duration, in seconds.
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** One attempt's CLIENT span and its duration measure. */
+export interface AttemptTrace {
+  /** Headers to send: `traceparent` added when `propagate` is on. */
+  headers(headers: Record<string, string>): Record<string, string>;
+  ended(status: number | undefined, requestId: string | undefined, error: unknown): void;
+}
+
+/** The tracing and metrics of one client. */
+export interface Telemetry {
+  /** Runs a call under its INTERNAL span, the caller's active span its parent. */
+  around<T>(call: TracedCall, run: () => Promise<T>): Promise<T>;
+  /** Starts an attempt's CLIENT span under the active context (the call's span). */
+  attempt(call: TracedCall, attempt: number): AttemptTrace | undefined;
+}
+
+/**
+ * The kind of an error, as events.ts names it; repeated here so that this lazily loaded module
+ * shares no code with the page's entry (a shared chunk costs the browser bundle bytes).
+ */
+const errorTypeOf = (error: unknown): string =>
+  error instanceof Error && error.name ? error.name : '_OTHER';
+
+/** `url.full`: the org, the path template with every id REDACTED, the query as sent. */
+function urlFull(orgUrl: string, call: TracedCall): string {
+  const template = (call.template ?? call.path).replace(/\{[^}]*\}/g, 'REDACTED');
+  const query = call.path.indexOf('?');
+  return orgUrl + template + (query === -1 ? '' : call.path.slice(query));
+}
+
+/**
+ * The telemetry of a client on `orgUrl`, or undefined when turned off. `api` arrives when the
+ * platform has loaded it; until then calls wait for it (once).
+ */
+export function telemetry(
+  orgUrl: string,
+  options: OktaTelemetryOptions,
+  loading: Promise<OtelApi | undefined>,
+  rateLimits: RateLimitStates,
+): Telemetry {
+  const url = new URL(orgUrl);
+  const server = {
+    'server.address': url.hostname,
+    'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+  };
+  let api: OtelApi | undefined;
+  let tracer: OtelTracer | undefined;
+  let duration: ReturnType<OtelMeter['createHistogram']> | undefined;
+  let loaded = false;
+  const ready = loading.then(
+    (found) => {
+      loaded = true;
+      api = found;
+      if (!api) return;
+      // Explicit providers win; otherwise the global ones (a no-op until an SDK registers).
+      const tracers =
+        (options.tracerProvider as OtelTracerProvider | undefined) ?? api.trace.getTracerProvider();
+      tracer = tracers.getTracer(NAME);
+      const meters =
+        (options.meterProvider as OtelMeterProvider | undefined) ?? api.metrics.getMeterProvider();
+      // The global provider stays the API's no-op one until an SDK registers: then nothing is
+      // measured, and attempts pay nothing for it.
+      if (!options.meterProvider && meters.constructor?.name === 'NoopMeterProvider') return;
+      const meter = meters.getMeter(NAME);
+      duration = meter.createHistogram('http.client.request.duration', {
+        unit: 's',
+        description: 'Duration of HTTP client requests.',
+        advice: { explicitBucketBoundaries: BUCKETS },
+      });
+      // Gauges (observable: the last value each bucket's responses said), one series per bucket.
+      for (const [name, field] of [
+        ['okta.rate_limit.remaining', 'remaining'],
+        ['okta.rate_limit.limit', 'limit'],
+      ] as const) {
+        meter
+          .createObservableGauge(name, {
+            unit: '{request}',
+            description: `X-Rate-Limit-${field === 'limit' ? 'Limit' : 'Remaining'} of the bucket's last response.`,
+          })
+          .addCallback((result) => {
+            for (const [bucket, state] of rateLimits.states(Date.now())) {
+              const value = state[field];
+              if (value !== undefined)
+                result.observe(value, { ...server, 'okta.rate_limit.bucket': bucket });
+            }
+          });
+      }
+    },
+    () => {
+      loaded = true;
+    },
+  );
+
+  const self: Telemetry = {
+    around(call, run) {
+      if (!loaded) return ready.then(() => self.around(call, run));
+      if (!api || !tracer) return run();
+      const parent = api.context.active();
+      const span = tracer.startSpan(
+        `okta.${call.id}`,
+        { kind: INTERNAL, attributes: { 'okta.operation_id': call.id } },
+        parent,
+      );
+      // No SDK registered: a non-recording span, and nothing else is paid.
+      if (!span.isRecording()) return run();
+      const ended = (error?: unknown) => {
+        if (error !== undefined) {
+          span.setAttribute('error.type', errorTypeOf(error));
+          span.setStatus({ code: ERROR });
+        }
+        span.end();
+      };
+      return api.context.with(api.trace.setSpan(parent, span), run).then(
+        (value) => {
+          ended();
+          return value;
+        },
+        (error: unknown) => {
+          ended(error ?? 'undefined');
+          throw error;
+        },
+      );
+    },
+    attempt(call, attempt) {
+      if (!api) return undefined;
+      const startedAt = performance.now();
+      const template = call.template ?? call.path;
+      const base: Record<string, string | number> = {
+        'http.request.method': call.method,
+        ...server,
+        'url.template': template,
+      };
+      const active = api.context.active();
+      const span = tracer?.startSpan(
+        `${call.method} ${template}`,
+        {
+          kind: CLIENT,
+          attributes: {
+            ...base,
+            'url.full': urlFull(orgUrl, call),
+            'okta.operation_id': call.id,
+            ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+          },
+        },
+        active,
+      );
+      const recording = span?.isRecording() ? span : undefined;
+      if (!recording) {
+        span?.end();
+        if (!duration) return undefined;
+      }
+      const otel = api;
+      return {
+        headers(headers) {
+          if (!options.propagate || !recording) return headers;
+          const carrier = { ...headers };
+          otel.propagation.inject(otel.trace.setSpan(active, recording), carrier);
+          return carrier;
+        },
+        ended(status, requestId, error) {
+          const attributes = { ...base };
+          if (status !== undefined) attributes['http.response.status_code'] = status;
+          // The conventions: an error status is its own error type; else the error's kind.
+          const errorType =
+            error === undefined ? undefined : status! >= 400 ? String(status) : errorTypeOf(error);
+          if (errorType !== undefined) attributes['error.type'] = errorType;
+          duration?.record((performance.now() - startedAt) / 1000, attributes);
+          if (!recording) return;
+          if (status !== undefined) recording.setAttribute('http.response.status_code', status);
+          if (requestId !== undefined) recording.setAttribute('okta.request_id', requestId);
+          if (errorType !== undefined) {
+            recording.setAttribute('error.type', errorType);
+            recording.setStatus({ code: ERROR });
+          }
+          recording.end();
+        },
+      };
+    },
+  };
+  return self;
+}

@@ -1,0 +1,222 @@
+// OpenTelemetry (src/call/telemetry.ts) with the real SDK: spans of calls, attempts and token
+// requests after the HTTP client conventions, the duration histogram and the rate-limit gauges,
+// against the emulator and scripted servers on 127.0.0.1.
+import { OktaNotFoundError, OktaSessions } from '../src/index.js';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { otelSdk, trace, type Otel } from './helpers/otel.js';
+import { secretsIn } from './helpers/observed.js';
+import { rsaKey } from './helpers/oauth-jwt.js';
+import {
+  closeAllScriptedServers,
+  json,
+  oktaError,
+  rateLimited,
+  sessionOk,
+  startScriptedServer,
+} from './helpers/scripted-server.js';
+import { API_TOKEN, SECRETS, SESSION_ID } from './helpers/live-server.js';
+
+const appKey = rsaKey('app-key');
+let emu: Emulator;
+let otel: Otel;
+beforeAll(async () => {
+  emu = await startEmulator({
+    clients: {
+      '0oaDpop': {
+        jwks: [appKey.publicJwk],
+        scopes: ['okta.sessions.read', 'okta.sessions.manage'],
+        dpop: true,
+      },
+    },
+  });
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  otel = otelSdk();
+});
+afterEach(async () => {
+  await otel.close();
+  await closeAllScriptedServers();
+  trace.disable();
+});
+
+const newSession = async () =>
+  (
+    await new OktaSessions({
+      orgUrl: emu.url,
+      apiToken: emu.apiToken,
+      telemetry: false,
+    }).createSession({ sessionToken: emu.issueSessionToken() })
+  ).id;
+
+const INTERNAL = 0;
+const CLIENT = 2;
+
+test("a getSession: the call's INTERNAL span under the caller's, one CLIENT span per attempt", async () => {
+  const server = await startScriptedServer([
+    rateLimited({ requestId: 'rl-1', limit: 600, remaining: 0 }),
+    sessionOk(SESSION_ID, { requestId: 'ok-1' }),
+  ]);
+  const { tracerProvider, meterProvider } = otel;
+  const okta = new OktaSessions({
+    orgUrl: server.url,
+    apiToken: API_TOKEN,
+    retry: { maxDelayMs: 10 },
+    telemetry: { tracerProvider, meterProvider },
+  });
+  const callerId = await otel.inSpan('caller', async (span) => {
+    await okta.getSession(SESSION_ID);
+    return span.spanContext().spanId;
+  });
+  const spans = otel.spans();
+  const call = spans.find((s) => s.name === 'okta.getSession')!;
+  expect(call.kind).toBe(INTERNAL);
+  expect(call.parentSpanContext?.spanId).toBe(callerId);
+  expect(call.attributes).toMatchObject({ 'okta.operation_id': 'getSession' });
+  const attempts = spans.filter((s) => s.name === 'GET /api/v1/sessions/{sessionId}');
+  expect(attempts).toHaveLength(2);
+  const port = Number(new URL(server.url).port);
+  for (const a of attempts) {
+    expect(a.kind).toBe(CLIENT);
+    expect(a.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect(a.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'server.address': '127.0.0.1',
+      'server.port': port,
+      'url.template': '/api/v1/sessions/{sessionId}',
+      'url.full': `${server.url}/api/v1/sessions/REDACTED`,
+      'okta.operation_id': 'getSession',
+    });
+  }
+  expect(attempts[0]!.attributes).toMatchObject({
+    'http.response.status_code': 429,
+    'error.type': '429',
+    'okta.request_id': 'rl-1',
+  });
+  expect(attempts[0]!.attributes['http.request.resend_count']).toBeUndefined();
+  expect(attempts[0]!.status.code).toBe(2);
+  expect(attempts[1]!.attributes).toMatchObject({
+    'http.response.status_code': 200,
+    'http.request.resend_count': 1,
+    'okta.request_id': 'ok-1',
+  });
+  expect(attempts[1]!.attributes['error.type']).toBeUndefined();
+  // No traceparent went to Okta.
+  expect(server.requests.map((r) => r.headers['traceparent'])).toEqual([undefined, undefined]);
+  expect(
+    secretsIn(
+      spans.map((s) => [s.name, s.attributes]),
+      [...SECRETS, SESSION_ID],
+    ),
+  ).toEqual([]);
+});
+
+test('the duration histogram in seconds per attempt, and the rate-limit gauges per bucket', async () => {
+  const server = await startScriptedServer([
+    json(404, oktaError('E0000007', 'Not found')),
+    sessionOk(SESSION_ID, { headers: { 'X-Rate-Limit-Remaining': '42' } }),
+  ]);
+  const { tracerProvider, meterProvider } = otel;
+  const okta = new OktaSessions({
+    orgUrl: server.url,
+    apiToken: API_TOKEN,
+    telemetry: { tracerProvider, meterProvider },
+  });
+  await expect(okta.getSession(SESSION_ID)).rejects.toBeInstanceOf(OktaNotFoundError);
+  await okta.getSession(SESSION_ID);
+  const durations = await otel.points('http.client.request.duration');
+  expect(durations.map((p) => p.attributes['http.response.status_code']).sort()).toEqual([
+    200, 404,
+  ]);
+  const notFound = durations.find((p) => p.attributes['http.response.status_code'] === 404)!;
+  expect(notFound.attributes).toMatchObject({
+    'http.request.method': 'GET',
+    'url.template': '/api/v1/sessions/{sessionId}',
+    'error.type': '404',
+  });
+  const histogram = notFound.value as {
+    count: number;
+    sum: number;
+    buckets: { boundaries: number[] };
+  };
+  expect(histogram.count).toBe(1);
+  // Seconds: a loopback request takes well under one.
+  expect(histogram.sum).toBeLessThan(1);
+  expect(histogram.buckets.boundaries).toEqual([
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+  ]);
+  expect(await otel.points('okta.rate_limit.remaining')).toEqual([
+    { attributes: expect.objectContaining({ 'okta.rate_limit.bucket': 'sessions' }), value: 42 },
+  ]);
+  expect(await otel.points('okta.rate_limit.limit')).toEqual([
+    { attributes: expect.objectContaining({ 'okta.rate_limit.bucket': 'sessions' }), value: 600 },
+  ]);
+});
+
+test("a service app's token requests are CLIENT spans under the call, the nonce repeat included", async () => {
+  const id = await newSession();
+  const { tracerProvider, meterProvider } = otel;
+  const okta = new OktaSessions({
+    orgUrl: emu.url,
+    clientId: '0oaDpop',
+    privateKey: appKey.privateKey,
+    keyId: 'app-key',
+    telemetry: { tracerProvider, meterProvider },
+  });
+  await okta.getSession(id);
+  const spans = otel.spans();
+  const call = spans.find((s) => s.name === 'okta.getSession')!;
+  const tokens = spans.filter((s) => s.name === 'POST /oauth2/v1/token');
+  expect(tokens.map((s) => s.attributes['http.response.status_code'])).toEqual([400, 200]);
+  for (const t of tokens) {
+    expect(t.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect(t.attributes['okta.operation_id']).toBe('getAccessToken');
+  }
+  // No token, assertion, proof or session id in any attribute.
+  const produced = spans.map((s) => [s.name, s.attributes]);
+  expect(secretsIn(produced, [id])).toEqual([]);
+  expect(JSON.stringify(produced)).not.toMatch(/eyJ/);
+});
+
+test('the global providers are found when none is passed; telemetry: false turns it off', async () => {
+  const id = await newSession();
+  trace.setGlobalTracerProvider(otel.tracerProvider);
+  await new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken }).getSession(id);
+  expect(otel.spans().map((s) => s.name)).toEqual([
+    'GET /api/v1/sessions/{sessionId}',
+    'okta.getSession',
+  ]);
+  await new OktaSessions({ orgUrl: emu.url, apiToken: emu.apiToken, telemetry: false }).getSession(
+    id,
+  );
+  expect(otel.spans()).toHaveLength(2);
+});
+
+test('traceparent goes to Okta only with propagate: true, naming the attempt span', async () => {
+  const server = await startScriptedServer([sessionOk(SESSION_ID), sessionOk(SESSION_ID)]);
+  const { tracerProvider } = otel;
+  const { propagation } = await import('@opentelemetry/api');
+  const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  try {
+    // A propagator is registered, as in most apps: still nothing goes out by default.
+    await new OktaSessions({
+      orgUrl: server.url,
+      apiToken: API_TOKEN,
+      telemetry: { tracerProvider },
+    }).getSession(SESSION_ID);
+    expect(server.requests[0]!.headers['traceparent']).toBeUndefined();
+    const okta = new OktaSessions({
+      orgUrl: server.url,
+      apiToken: API_TOKEN,
+      telemetry: { tracerProvider, propagate: true },
+    });
+    await okta.getSession(SESSION_ID);
+    const attempt = otel.spans().filter((s) => s.name.startsWith('GET'))[1]!;
+    expect(server.requests[1]!.headers['traceparent']).toBe(
+      `00-${attempt.spanContext().traceId}-${attempt.spanContext().spanId}-01`,
+    );
+  } finally {
+    propagation.disable();
+  }
+});
