@@ -6,8 +6,10 @@
 //
 //   node bench/ab.mjs <dir of build A> <dir of build B> [--rounds 40] [--calls 400] [--variant ...]
 //
-// Each dir is a checkout with dist/ built (npm run build). `--variant listener` adds a no-op
-// `response` listener to B's client, `logger` a logger at the default level (warn).
+// Each dir is a checkout with dist/ built (npm run build). Variants of B's client: `none` (the
+// defaults: with @opentelemetry/api installed, as here, it finds the API and no provider),
+// `telemetry-off` (telemetry: false), `listener` (a no-op `response` listener), `logger` (a
+// logger at the default level, warn), `otel-sdk` (the SDK tracing to an in-memory exporter).
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -40,12 +42,31 @@ if (core !== null) {
 }
 const [modA, modB] = await Promise.all([load(dirA), load(dirB)]);
 const options = { orgUrl: server.url, apiToken: 'bench-token' };
+// A is the base: no telemetry option there.
 const a = new modA.OktaSessions(options);
-const b = new modB.OktaSessions(
-  values.variant === 'logger'
-    ? { ...options, logger: { debug() {}, info() {}, warn() {}, error() {} } }
-    : options,
-);
+/** @type {Record<string, () => Promise<object>>} */
+const VARIANTS = {
+  none: async () => ({}),
+  'telemetry-off': async () => ({ telemetry: false }),
+  listener: async () => ({}),
+  logger: async () => ({ logger: { debug() {}, info() {}, warn() {}, error() {} } }),
+  'otel-sdk': async () => {
+    const sdk = await import('@opentelemetry/sdk-trace-base');
+    // In memory, emptied as it goes: 100,000s of spans would otherwise pile up.
+    const exporter = new sdk.InMemorySpanExporter();
+    const processor = new sdk.SimpleSpanProcessor(exporter);
+    const onEnd = processor.onEnd.bind(processor);
+    processor.onEnd = (span) => {
+      onEnd(span);
+      if (exporter.getFinishedSpans().length > 1000) exporter.reset();
+    };
+    const tracerProvider = new sdk.BasicTracerProvider({ spanProcessors: [processor] });
+    return { telemetry: { tracerProvider } };
+  },
+};
+const variant = VARIANTS[values.variant];
+if (!variant) throw new Error(`--variant: one of ${Object.keys(VARIANTS).join(', ')}`);
+const b = new modB.OktaSessions({ ...options, ...(await variant()) });
 if (values.variant === 'listener') b.on('response', () => undefined);
 
 /** @param {any} client */

@@ -4,7 +4,7 @@
 import { OktaNotFoundError, OktaSessions } from '../src/index.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { otelSdk, trace, type Otel } from './helpers/otel.js';
-import { secretsIn } from './helpers/observed.js';
+import { recordEvents, recordingLogger, secretsIn } from './helpers/observed.js';
 import { rsaKey } from './helpers/oauth-jwt.js';
 import {
   closeAllScriptedServers,
@@ -14,7 +14,7 @@ import {
   sessionOk,
   startScriptedServer,
 } from './helpers/scripted-server.js';
-import { API_TOKEN, SECRETS, SESSION_ID } from './helpers/live-server.js';
+import { API_TOKEN, COOKIE, SECRETS, SESSION_ID, SESSION_TOKEN } from './helpers/live-server.js';
 
 const appKey = rsaKey('app-key');
 let emu: Emulator;
@@ -219,4 +219,45 @@ test('traceparent goes to Okta only with propagate: true, naming the attempt spa
   } finally {
     propagation.disable();
   }
+});
+
+test('no secret or session id anywhere: events, log lines, span names and attributes, metrics', async () => {
+  // Every answer echoes its request's credential, session token, cookie and session id in its
+  // request id; the client has every watcher at once.
+  const server = await startScriptedServer([
+    rateLimited({ requestId: `${API_TOKEN} ${SESSION_TOKEN}`, remaining: 0 }),
+    json(404, oktaError('E0000007', 'Not found'), { requestId: `${API_TOKEN} ${SESSION_ID}` }),
+    json(500, oktaError('E0000009', 'Internal'), { requestId: COOKIE }),
+    sessionOk(SESSION_ID, { requestId: `${SESSION_ID} ${API_TOKEN}` }),
+  ]);
+  const { logger, lines } = recordingLogger();
+  const { tracerProvider, meterProvider } = otel;
+  const okta = new OktaSessions({
+    orgUrl: server.url,
+    apiToken: API_TOKEN,
+    retry: { maxRetries: 0 },
+    logger,
+    logLevel: 'debug',
+    telemetry: { tracerProvider, meterProvider },
+  });
+  const events = recordEvents(okta);
+  await okta.createSession({ sessionToken: SESSION_TOKEN }).catch(() => undefined);
+  await okta.getSession(SESSION_ID).catch(() => undefined);
+  await okta.getCurrentSession({ cookie: COOKIE }).catch(() => undefined);
+  await okta.refreshSession(SESSION_ID);
+  const produced = {
+    events,
+    lines,
+    spans: otel.spans().map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
+    metrics: [
+      ...(await otel.points('http.client.request.duration')),
+      ...(await otel.points('okta.rate_limit.remaining')),
+      ...(await otel.points('okta.rate_limit.limit')),
+    ],
+  };
+  expect(events.length).toBeGreaterThan(8);
+  expect(produced.spans.length).toBe(8);
+  expect(secretsIn(produced, [...SECRETS, SESSION_ID, encodeURIComponent(SESSION_ID)])).toEqual([]);
+  // The request ids were there, scrubbed.
+  expect(JSON.stringify(produced)).toContain('[REDACTED]');
 });

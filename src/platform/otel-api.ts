@@ -14,6 +14,8 @@ export interface OtelApi {
 /** A TracerProvider, structurally. */
 export interface OtelTracerProvider {
   getTracer(name: string, version?: string): OtelTracer;
+  /** The API's global proxy only: the registered SDK's tracer, undefined while there is none. */
+  getDelegateTracer?(name: string, version?: string): OtelTracer | undefined;
 }
 
 export interface OtelTracer {

@@ -83,6 +83,8 @@ export function telemetry(
   };
   let api: OtelApi | undefined;
   let tracer: OtelTracer | undefined;
+  // The API's global provider is a proxy: it has a tracer only once an SDK registers.
+  let proxy: OtelTracerProvider | undefined;
   let duration: ReturnType<OtelMeter['createHistogram']> | undefined;
   let loaded = false;
   const ready = loading.then(
@@ -93,7 +95,8 @@ export function telemetry(
       // Explicit providers win; otherwise the global ones (a no-op until an SDK registers).
       const tracers =
         (options.tracerProvider as OtelTracerProvider | undefined) ?? api.trace.getTracerProvider();
-      tracer = tracers.getTracer(NAME);
+      if (!options.tracerProvider && tracers.getDelegateTracer) proxy = tracers;
+      else tracer = tracers.getTracer(NAME);
       const meters =
         (options.meterProvider as OtelMeterProvider | undefined) ?? api.metrics.getMeterProvider();
       // The global provider stays the API's no-op one until an SDK registers: then nothing is
@@ -129,12 +132,19 @@ export function telemetry(
     },
   );
 
+  /**
+   * The tracer, or undefined while the global provider has no SDK behind it: then a call pays
+   * for no span at all, not even a no-op one (an SDK registered later is found at the next call).
+   */
+  const currentTracer = () => (tracer ??= proxy?.getDelegateTracer!(NAME));
+
   const self: Telemetry = {
     around(call, run) {
       if (!loaded) return ready.then(() => self.around(call, run));
-      if (!api || !tracer) return run();
+      const tracing = currentTracer();
+      if (!api || !tracing) return run();
       const parent = api.context.active();
-      const span = tracer.startSpan(
+      const span = tracing.startSpan(
         `okta.${call.id}`,
         { kind: INTERNAL, attributes: { 'okta.operation_id': call.id } },
         parent,
@@ -160,7 +170,8 @@ export function telemetry(
       );
     },
     attempt(call, attempt) {
-      if (!api) return undefined;
+      const tracing = currentTracer();
+      if (!api || (!tracing && !duration)) return undefined;
       const startedAt = performance.now();
       const template = call.template ?? call.path;
       const base: Record<string, string | number> = {
@@ -169,7 +180,7 @@ export function telemetry(
         'url.template': template,
       };
       const active = api.context.active();
-      const span = tracer?.startSpan(
+      const span = tracing?.startSpan(
         `${call.method} ${template}`,
         {
           kind: CLIENT,
