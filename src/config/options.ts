@@ -201,9 +201,19 @@ export interface OktaLogger {
  */
 export interface OktaTelemetryOptions {
   /** Where spans go; default the global one of `@opentelemetry/api`. */
-  tracerProvider?: { getTracer(name: string, version?: string): unknown } | undefined;
+  tracerProvider?:
+    | {
+        /** A tracer by instrumentation name (the client's is `okta-sessions`). */
+        getTracer(name: string, version?: string): unknown;
+      }
+    | undefined;
   /** Where metrics go; default the global one of `@opentelemetry/api`. */
-  meterProvider?: { getMeter(name: string, version?: string): unknown } | undefined;
+  meterProvider?:
+    | {
+        /** A meter by instrumentation name (the client's is `okta-sessions`). */
+        getMeter(name: string, version?: string): unknown;
+      }
+    | undefined;
   /**
    * Send the W3C `traceparent` (and the global propagator's other headers) to Okta. Default
    * false: Okta has no use for your trace ids.
