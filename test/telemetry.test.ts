@@ -261,3 +261,38 @@ test('no secret or session id anywhere: events, log lines, span names and attrib
   // The request ids were there, scrubbed.
   expect(JSON.stringify(produced)).toContain('[REDACTED]');
 });
+
+test('a provider that throws changes no outcome: the calls succeed, untraced', async () => {
+  const id = await newSession();
+  const boom = () => {
+    throw new Error('telemetry bug');
+  };
+  const tracing = {
+    getTracer: () => ({ startSpan: boom }),
+  };
+  const okta = new OktaSessions({
+    orgUrl: emu.url,
+    apiToken: emu.apiToken,
+    telemetry: { tracerProvider: tracing, meterProvider: { getMeter: boom } },
+  });
+  await expect(okta.getSession(id)).resolves.toMatchObject({ id });
+  await expect(okta.getSession(id)).resolves.toMatchObject({ id });
+  // And one whose spans throw when ended.
+  const ending = {
+    getTracer: () => ({
+      startSpan: () => ({
+        isRecording: () => true,
+        setAttribute: boom,
+        setStatus: boom,
+        end: boom,
+      }),
+    }),
+  };
+  const other = new OktaSessions({
+    orgUrl: emu.url,
+    apiToken: emu.apiToken,
+    telemetry: { tracerProvider: ending },
+  });
+  await expect(other.getSession(id)).resolves.toMatchObject({ id });
+  await expect(other.getSession('nope')).rejects.toBeInstanceOf(OktaNotFoundError);
+});

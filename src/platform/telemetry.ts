@@ -10,6 +10,7 @@ import type {
   OtelApi,
   OtelMeter,
   OtelMeterProvider,
+  OtelSpan,
   OtelTracer,
   OtelTracerProvider,
 } from './otel-api.js';
@@ -90,47 +91,51 @@ export function telemetry(
   const ready = loading.then(
     (found) => {
       loaded = true;
-      api = found;
-      if (!api) return;
-      // Explicit providers win; otherwise the global ones (a no-op until an SDK registers).
-      const tracers =
-        (options.tracerProvider as OtelTracerProvider | undefined) ?? api.trace.getTracerProvider();
-      if (!options.tracerProvider && tracers.getDelegateTracer) proxy = tracers;
-      else tracer = tracers.getTracer(NAME);
-      const meters =
-        (options.meterProvider as OtelMeterProvider | undefined) ?? api.metrics.getMeterProvider();
-      // The global provider stays the API's no-op one until an SDK registers: then nothing is
-      // measured, and attempts pay nothing for it.
-      if (!options.meterProvider && meters.constructor?.name === 'NoopMeterProvider') return;
-      const meter = meters.getMeter(NAME);
-      duration = meter.createHistogram('http.client.request.duration', {
-        unit: 's',
-        description: 'Duration of HTTP client requests.',
-        advice: { explicitBucketBoundaries: BUCKETS },
-      });
-      // Gauges (observable: the last value each bucket's responses said), one series per bucket.
-      for (const [name, field] of [
-        ['okta.rate_limit.remaining', 'remaining'],
-        ['okta.rate_limit.limit', 'limit'],
-      ] as const) {
-        meter
-          .createObservableGauge(name, {
-            unit: '{request}',
-            description: `X-Rate-Limit-${field === 'limit' ? 'Limit' : 'Remaining'} of the bucket's last response.`,
-          })
-          .addCallback((result) => {
-            for (const [bucket, state] of rateLimits.states(Date.now())) {
-              const value = state[field];
-              if (value !== undefined)
-                result.observe(value, { ...server, 'okta.rate_limit.bucket': bucket });
-            }
-          });
-      }
+      // A provider that throws here leaves the client untraced, never failing.
+      if (found) safely(() => setUp(found));
     },
     () => {
       loaded = true;
     },
   );
+
+  function setUp(found: OtelApi): void {
+    api = found;
+    // Explicit providers win; otherwise the global ones (a no-op until an SDK registers).
+    const tracers =
+      (options.tracerProvider as OtelTracerProvider | undefined) ?? api.trace.getTracerProvider();
+    if (!options.tracerProvider && tracers.getDelegateTracer) proxy = tracers;
+    else tracer = tracers.getTracer(NAME);
+    const meters =
+      (options.meterProvider as OtelMeterProvider | undefined) ?? api.metrics.getMeterProvider();
+    // The global provider stays the API's no-op one until an SDK registers: then nothing is
+    // measured, and attempts pay nothing for it.
+    if (!options.meterProvider && meters.constructor?.name === 'NoopMeterProvider') return;
+    const meter = meters.getMeter(NAME);
+    duration = meter.createHistogram('http.client.request.duration', {
+      unit: 's',
+      description: 'Duration of HTTP client requests.',
+      advice: { explicitBucketBoundaries: BUCKETS },
+    });
+    // Gauges (observable: the last value each bucket's responses said), one series per bucket.
+    for (const [name, field] of [
+      ['okta.rate_limit.remaining', 'remaining'],
+      ['okta.rate_limit.limit', 'limit'],
+    ] as const) {
+      meter
+        .createObservableGauge(name, {
+          unit: '{request}',
+          description: `X-Rate-Limit-${field === 'limit' ? 'Limit' : 'Remaining'} of the bucket's last response.`,
+        })
+        .addCallback((result) => {
+          for (const [bucket, state] of rateLimits.states(Date.now())) {
+            const value = state[field];
+            if (value !== undefined)
+              result.observe(value, { ...server, 'okta.rate_limit.bucket': bucket });
+          }
+        });
+    }
+  }
 
   /**
    * The tracer, or undefined while the global provider has no SDK behind it: then a call pays
@@ -143,22 +148,31 @@ export function telemetry(
       if (!loaded) return ready.then(() => self.around(call, run));
       const tracing = currentTracer();
       if (!api || !tracing) return run();
-      const parent = api.context.active();
-      const span = tracing.startSpan(
-        `okta.${call.id}`,
-        { kind: INTERNAL, attributes: { 'okta.operation_id': call.id } },
-        parent,
-      );
-      // No SDK registered: a non-recording span, and nothing else is paid.
-      if (!span.isRecording()) return run();
-      const ended = (error?: unknown) => {
-        if (error !== undefined) {
-          span.setAttribute('error.type', errorTypeOf(error));
-          span.setStatus({ code: ERROR });
-        }
-        span.end();
-      };
-      return api.context.with(api.trace.setSpan(parent, span), run).then(
+      let span: OtelSpan;
+      let context: unknown;
+      try {
+        const parent = api.context.active();
+        span = tracing.startSpan(
+          `okta.${call.id}`,
+          { kind: INTERNAL, attributes: { 'okta.operation_id': call.id } },
+          parent,
+        );
+        // No SDK registered: a non-recording span, and nothing else is paid.
+        if (!span.isRecording()) return run();
+        context = api.trace.setSpan(parent, span);
+      } catch {
+        // A provider that throws must not fail the call it would trace.
+        return run();
+      }
+      const ended = (error?: unknown) =>
+        safely(() => {
+          if (error !== undefined) {
+            span.setAttribute('error.type', errorTypeOf(error));
+            span.setStatus({ code: ERROR });
+          }
+          span.end();
+        });
+      return api.context.with(context, run).then(
         (value) => {
           ended();
           return value;
@@ -169,44 +183,48 @@ export function telemetry(
         },
       );
     },
-    attempt(call, attempt) {
-      const tracing = currentTracer();
-      if (!api || (!tracing && !duration)) return undefined;
-      const startedAt = performance.now();
-      const template = call.template ?? call.path;
-      const base: Record<string, string | number> = {
-        'http.request.method': call.method,
-        ...server,
-        'url.template': template,
-      };
-      const active = api.context.active();
-      const span = tracing?.startSpan(
-        `${call.method} ${template}`,
-        {
-          kind: CLIENT,
-          attributes: {
-            ...base,
-            'url.full': urlFull(orgUrl, call),
-            'okta.operation_id': call.id,
-            ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
-          },
+    attempt: (call, attempt) => safely(() => attemptTrace(call, attempt)),
+  };
+
+  function attemptTrace(call: TracedCall, attempt: number): AttemptTrace | undefined {
+    const tracing = currentTracer();
+    if (!api || (!tracing && !duration)) return undefined;
+    const startedAt = performance.now();
+    const template = call.template ?? call.path;
+    const base: Record<string, string | number> = {
+      'http.request.method': call.method,
+      ...server,
+      'url.template': template,
+    };
+    const active = api.context.active();
+    const span = tracing?.startSpan(
+      `${call.method} ${template}`,
+      {
+        kind: CLIENT,
+        attributes: {
+          ...base,
+          'url.full': urlFull(orgUrl, call),
+          'okta.operation_id': call.id,
+          ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
         },
-        active,
-      );
-      const recording = span?.isRecording() ? span : undefined;
-      if (!recording) {
-        span?.end();
-        if (!duration) return undefined;
-      }
-      const otel = api;
-      return {
-        headers(headers) {
-          if (!options.propagate || !recording) return headers;
-          const carrier = { ...headers };
-          otel.propagation.inject(otel.trace.setSpan(active, recording), carrier);
-          return carrier;
-        },
-        ended(status, requestId, error) {
+      },
+      active,
+    );
+    const recording = span?.isRecording() ? span : undefined;
+    if (!recording) {
+      span?.end();
+      if (!duration) return undefined;
+    }
+    const otel = api;
+    return {
+      headers(headers) {
+        if (!options.propagate || !recording) return headers;
+        const carrier = { ...headers };
+        safely(() => otel.propagation.inject(otel.trace.setSpan(active, recording), carrier));
+        return carrier;
+      },
+      ended: (status, requestId, error) =>
+        safely(() => {
           const attributes = { ...base };
           if (status !== undefined) attributes['http.response.status_code'] = status;
           // The conventions: an error status is its own error type; else the error's kind.
@@ -222,9 +240,17 @@ export function telemetry(
             recording.setStatus({ code: ERROR });
           }
           recording.end();
-        },
-      };
-    },
-  };
+        }),
+    };
+  }
   return self;
+}
+
+/** Runs `fn`, ignoring what it throws: telemetry never changes the outcome of a call. */
+function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }
