@@ -60,13 +60,18 @@ interface Example {
   code: string;
 }
 
-/** The Markdown the examples live in: the README, CONTRIBUTING.md and every page of docs/. */
+/**
+ * The Markdown the examples live in: the README, CONTRIBUTING.md, every page of docs/ and the
+ * pages docs/site/ adds to the API reference site.
+ */
 const MARKDOWN = [
   'README.md',
   'CONTRIBUTING.md',
-  ...readdirSync(join(root, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
+  ...['docs', 'docs/site'].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `${dir}/${name}`),
+  ),
 ];
 
 function markdownExamples(): Example[] {
