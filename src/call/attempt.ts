@@ -137,11 +137,6 @@ async function exchange<T>(
       method: call.method,
       url,
       requestId: requestId === null ? undefined : clean(requestId),
-      errorCode: undefined,
-      errorSummary: undefined,
-      errorLink: undefined,
-      errorId: undefined,
-      errorCauses: [],
     });
   }
   const value = await response
