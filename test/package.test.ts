@@ -89,6 +89,26 @@ function addOptionalPeers(): void {
   }
 }
 
+test("package.json's exports hold only conditions and paths (a stray key such as typesVersions is neither)", () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  const CONDITIONS = new Set(['import', 'require', 'types', 'default', 'node', 'browser']);
+  const stray: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (typeof value === 'string') return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (!CONDITIONS.has(key) || (typeof inner !== 'string' && typeof inner !== 'object')) {
+        stray.push(`${at}.${key}`);
+      } else walk(inner, `${at}.${key}`);
+    }
+  };
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    walk(target, `exports["${subpath}"]`);
+  }
+  expect(stray).toEqual([]);
+});
+
 test('package.json and src/model/version.ts agree on the version', () => {
   expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
 });
