@@ -316,6 +316,38 @@ describe('the built command guides a new user', () => {
   });
 });
 
+test("an okta.yaml others can write: refused in the working directory (exit 2), a warning in HOME's", async () => {
+  const project = mkdtempSync(join(tmpdir(), 'okta-cli-project-'));
+  const home = join(project, 'home');
+  try {
+    const file = join(project, 'okta.yaml');
+    writeFileSync(file, `okta:\n  client:\n    orgUrl: ${emu.url}\n`);
+    chmodSync(file, 0o666);
+    const refused = await cliBin(['get', 'abc', '--api-token', API_TOKEN], { cwd: project });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `error: Refusing ${file}: other users can write to it (mode 0666), and whoever can change it chooses the org your credentials are sent to. Run: chmod go-w ${file}\n`,
+    );
+    rmSync(file);
+    mkdirSync(join(home, '.okta'), { recursive: true });
+    const homeFile = join(home, '.okta', 'okta.yaml');
+    writeFileSync(homeFile, `okta:\n  client:\n    orgUrl: ${emu.url}\n`);
+    chmodSync(homeFile, 0o666);
+    const warned = await cliBin(['get', 'no-such-session', '--api-token', API_TOKEN], {
+      cwd: project,
+      env: { HOME: home },
+    });
+    // Read, and warned about: the call went to the emulator the file names.
+    expect(warned.code).toBe(1);
+    expect(warned.stderr).toMatch(
+      new RegExp(`^warning: ${homeFile}: other users can write to it \\(mode 0666\\).*chmod go-w`),
+    );
+    expect(warned.stderr).toMatch(/\nerror: HTTP 404 E0000007/);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+});
+
 test.each([
   ['--help'],
   ['get', '--help'],

@@ -1,7 +1,17 @@
 // Configuration from the places the official SDKs read it: okta.yaml files, the OKTA_CLIENT_*
 // variables, then the caller's options, the later winning. Real files in temp dirs, a real
 // server on 127.0.0.1.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -302,6 +312,171 @@ describe('fromConfig: okta.yaml, then the environment, then options', () => {
     writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n`);
     const okta = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd });
     expect(inspect(okta, { showHidden: true, depth: 5 })).not.toContain(CWD_TOKEN);
+  });
+});
+
+describe('okta.yaml you can trust: only a regular file of yours, of a sane size', () => {
+  const asRoot = process.getuid?.() === 0;
+  const ANOTHER_UID = 12345;
+  /** The error fromConfig fails with (a client built instead is an error of the test). */
+  const fromConfig = (): Promise<Error> =>
+    OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }).then(
+      () => new Error('test: fromConfig built a client'),
+      (e: unknown) => e as Error,
+    );
+  const cwdFile = () => join(cwd, 'okta.yaml');
+  const homeFile = () => join(home, '.okta', 'okta.yaml');
+
+  /** An okta.yaml of exactly `bytes` bytes: the settings, then a comment as padding. */
+  const yamlOfSize = (bytes: number) => {
+    const settings = `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n#`;
+    return settings + 'x'.repeat(bytes - settings.length);
+  };
+
+  test.each([
+    ['the working directory', cwdFile],
+    ['the home directory', homeFile],
+  ])(
+    'a FIFO in %s is refused at once, not read (no writer: a plain read would block forever)',
+    async (_where, file) => {
+      execFileSync('mkfifo', [file()]);
+      // A writer that comes after 2 s: a blocking open or read would wait for it, then read its
+      // settings. It never gets a reader when the file is refused, and is killed at the end.
+      const writer = spawn('/bin/sh', [
+        '-c',
+        `sleep 2; printf 'okta:\\n  client:\\n    orgUrl: ${server.url}\\n' > "$0"`,
+        file(),
+      ]);
+      try {
+        const started = Date.now();
+        const error = await fromConfig();
+        expect(Date.now() - started).toBeLessThan(1_500);
+        expect(error).toBeInstanceOf(OktaConfigError);
+        expect(error.message).toBe(
+          `${file()} is not a regular file (a FIFO); okta.yaml is read only from a regular file`,
+        );
+      } finally {
+        writer.kill('SIGKILL');
+      }
+    },
+  );
+
+  test('a link to /dev/zero is refused, not read', async () => {
+    symlinkSync('/dev/zero', cwdFile());
+    const error = await fromConfig();
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect(error.message).toBe(
+      `${cwdFile()} is not a regular file (a character device); okta.yaml is read only from a regular file`,
+    );
+  });
+
+  test('a link to a regular file of yours is read (dotfiles are often links)', async () => {
+    const target = join(dir, 'shared-okta.yaml');
+    writeFileSync(target, `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n`);
+    chmodSync(target, 0o600);
+    symlinkSync(target, cwdFile());
+    expect(await authOf(await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }))).toBe(
+      `SSWS ${CWD_TOKEN}`,
+    );
+  });
+
+  test('a directory named okta.yaml is refused as not a regular file', async () => {
+    mkdirSync(cwdFile());
+    expect((await fromConfig()).message).toBe(
+      `${cwdFile()} is not a regular file (a directory); okta.yaml is read only from a regular file`,
+    );
+  });
+
+  test('64 kB is read; one byte more is refused before parsing, naming the file', async () => {
+    writeCwd(yamlOfSize(64 * 1024));
+    expect(await authOf(await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }))).toBe(
+      `SSWS ${CWD_TOKEN}`,
+    );
+    writeCwd(yamlOfSize(64 * 1024 + 1));
+    const error = await fromConfig();
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect(error.message).toBe(
+      `${cwdFile()} is larger than 64 kB; an okta.yaml holds a few settings: check that this is the right file`,
+    );
+  });
+
+  test('a 1 GiB (sparse) okta.yaml is refused by its size, without reading it', async () => {
+    writeCwd('');
+    truncateSync(cwdFile(), 1024 ** 3);
+    const started = Date.now();
+    expect((await fromConfig()).message).toMatch(/is larger than 64 kB/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  (asRoot ? test : test.skip)(
+    "./okta.yaml owned by another user is refused, and the home file's token goes nowhere (run as root, to chown)",
+    async () => {
+      // The attack: a planted ./okta.yaml with only an org URL, beside the user's own token.
+      writeHome(`okta:\n  client:\n    token: ${HOME_TOKEN}\n`);
+      const file = writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o644);
+      chownSync(file, ANOTHER_UID, ANOTHER_UID);
+      const error = await fromConfig();
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error.message).toBe(
+        `Refusing ${file}: it is owned by another user (uid ${ANOTHER_UID}), and whoever can change it chooses the org your credentials are sent to. If you did not create it, delete it or work in another directory; if it is yours, run: chown $(id -u) ${file}`,
+      );
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  test.each([
+    ['0620', 0o620],
+    ['0602', 0o602],
+    ['0666', 0o666],
+  ])(
+    './okta.yaml writable by group or others (mode %s) is refused with the chmod that fixes it',
+    async (_octal, mode) => {
+      const file = writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, mode);
+      const error = await fromConfig();
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error.message).toBe(
+        `Refusing ${file}: other users can write to it (mode 0${mode.toString(8)}), and whoever can change it chooses the org your credentials are sent to. Run: chmod go-w ${file}`,
+      );
+      chmodSync(file, mode & ~0o022);
+      const okta = await OktaSessions.fromConfig(
+        { apiToken: ENV_TOKEN },
+        { env: {}, homeDir: home, cwd },
+      );
+      expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+    },
+  );
+
+  test('~/.okta/okta.yaml another user can write, or owns, is read but warned about through onWarning', async () => {
+    const file = writeHome(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o666);
+    const warnings: string[] = [];
+    const okta = await OktaSessions.fromConfig(
+      { apiToken: ENV_TOKEN },
+      { env: {}, homeDir: home, cwd, onWarning: (m) => warnings.push(m) },
+    );
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+    expect(warnings).toEqual([
+      `${file}: other users can write to it (mode 0666), and whoever can change it chooses the org your credentials are sent to. Run: chmod go-w ${file}`,
+    ]);
+    if (!asRoot) return;
+    chmodSync(file, 0o644);
+    chownSync(file, ANOTHER_UID, ANOTHER_UID);
+    warnings.length = 0;
+    await OktaSessions.fromConfig(
+      { apiToken: ENV_TOKEN },
+      { env: {}, homeDir: home, cwd, onWarning: (m) => warnings.push(m) },
+    );
+    expect(warnings).toEqual([
+      expect.stringContaining(`it is owned by another user (uid ${ANOTHER_UID})`),
+    ]);
+  });
+
+  test('a file path with control characters is escaped in the message', async () => {
+    cwd = join(dir, 'pro\nject\u001b[31m');
+    mkdirSync(cwd);
+    writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o666);
+    const error = await fromConfig();
+    expect(error.message).toContain('pro\\nject\\u001b[31m');
+    expect(error.message).not.toMatch(/[\n\u001b]/);
   });
 });
 

@@ -235,7 +235,7 @@ test('without the optional peers, private-key auth and okta.yaml fail with an Ok
     console.log(keyError.message);
     server.close();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-yaml-'));
-    fs.writeFileSync(path.join(dir, 'okta.yaml'), 'okta:\\n  client:\\n    token: secret-in-yaml\\n');
+    fs.writeFileSync(path.join(dir, 'okta.yaml'), 'okta:\\n  client:\\n    token: secret-in-yaml\\n', { mode: 0o600 });
     const yamlError = await OktaSessions.fromConfig({}, { cwd: dir, homeDir: dir, env: {} }).catch((e) => e);
     console.log(yamlError instanceof OktaConfigError, yamlError.cause === undefined);
     console.log(yamlError.message.replace(dir, '<dir>'));
