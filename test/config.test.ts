@@ -691,9 +691,26 @@ describe('the constructor: credentials', () => {
     );
   });
 
-  test('an unknown authorizationMode is refused with the three modes', () => {
+  test('an unknown authorizationMode is refused with the three modes, without showing it', () => {
     expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, authorizationMode: 'Basic' })).toBe(
-      'authorizationMode "Basic" is unknown. Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+      'authorizationMode is unknown (got 5 characters, not shown in case they are a secret). Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+    );
+  });
+
+  test('a token passed as authorizationMode is not echoed, nor its control characters', () => {
+    const message = configMessage({
+      orgUrl: ORG,
+      apiToken: ENV_TOKEN,
+      authorizationMode: `${ACCESS_TOKEN}\r\nX-Forged: 1`,
+    });
+    expect(message).toMatch(/^authorizationMode is unknown \(got 34 characters, not shown/);
+    expect(message).not.toContain(ACCESS_TOKEN.slice(0, 6));
+    expect(message).not.toMatch(/[\r\n]/);
+  });
+
+  test('a known mode in the wrong letter case is named, with the right spelling', () => {
+    expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, authorizationMode: 'ssws' })).toBe(
+      'authorizationMode is unknown (got "ssws": modes are case-sensitive, did you mean "SSWS"?). Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
     );
   });
 
@@ -797,7 +814,7 @@ describe('the constructor: a service app', () => {
   });
 
   test('dpop must be a boolean; it is on unless false', async () => {
-    expect(configMessage({ ...app, dpop: 'no' })).toBe('dpop must be true or false. Got no');
+    expect(configMessage({ ...app, dpop: 'no' })).toBe('dpop must be true or false. Got a string');
     expect((await tokenRequest({})).headers.has('dpop')).toBe(true);
     expect((await tokenRequest({ dpop: true })).headers.has('dpop')).toBe(true);
     expect((await tokenRequest({ dpop: false })).headers.has('dpop')).toBe(false);
@@ -954,7 +971,7 @@ describe('layers: okta.yaml, the environment and overrides', () => {
     );
   });
 
-  test('an unknown authorizationMode names the setting, shortened to 20 characters', () => {
+  test('an unknown authorizationMode names the setting and never shows its value', () => {
     expect(() =>
       OktaSessions.fromEnv({
         OKTA_CLIENT_ORGURL: server.url,
@@ -963,9 +980,38 @@ describe('layers: okta.yaml, the environment and overrides', () => {
       }),
     ).toThrow(
       new OktaConfigError(
-        `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "Basic${'x'.repeat(15)}"). Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode`,
+        'authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got 35 characters, not shown in case they are a secret). Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
       ),
     );
+  });
+
+  test('a token put in authorizationMode by mistake (okta.yaml or the environment) is not echoed, nor is a CR/LF', async () => {
+    const mistaken = `${ACCESS_TOKEN}\r\nX-Forged: 1`;
+    const fromEnv = (() => {
+      try {
+        OktaSessions.fromEnv({
+          OKTA_CLIENT_ORGURL: server.url,
+          OKTA_CLIENT_AUTHORIZATIONMODE: mistaken,
+        });
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('test: expected a refusal');
+    })();
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: "${ACCESS_TOKEN}\\r\\nX-Forged: 1"\n`,
+    );
+    const fromFile = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }).then(
+      () => new Error('test: fromConfig built a client'),
+      (e: unknown) => e as Error,
+    );
+    for (const error of [fromEnv, fromFile]) {
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error.message).toMatch(/^authorizationMode must be .* \(got 34 characters, not shown/);
+      // Not even the first characters: the old message showed 20 of them.
+      expect(error.message).not.toContain(ACCESS_TOKEN.slice(0, 6));
+      expect(error.message).not.toMatch(/[\r\n]/);
+    }
   });
 
   test('a bad setting in the overrides of fromEnv is named as the option', () => {
@@ -1036,23 +1082,25 @@ describe('the constructor: headers', () => {
 describe('config ranges and their messages', () => {
   const { ORG, json } = fetchHarness; // test/helpers/fetch-harness.ts's own
   const BAD_NUMBERS = [-1, Number.NaN, Number.POSITIVE_INFINITY, MAX_TIMER_MS + 1, '5'];
+  // A number is shown; anything else only by its kind (it may be a secret in the wrong place).
+  const got = (value: unknown) => (typeof value === 'number' ? String(value) : 'a string');
 
   test.each(BAD_NUMBERS.concat([0]))('timeoutMs %p is refused with its range', (value) => {
     expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, timeoutMs: value }).message).toBe(
-      `timeoutMs must be a number from 1 to ${MAX_TIMER_MS}. Got ${String(value)}`,
+      `timeoutMs must be a number from 1 to ${MAX_TIMER_MS}. Got ${got(value)}`,
     );
   });
 
   test.each(BAD_NUMBERS)('retry.maxRetries %p is refused with its range', (value) => {
     expect(
       configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxRetries: value } }).message,
-    ).toBe(`retry.maxRetries must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+    ).toBe(`retry.maxRetries must be a number from 0 to ${MAX_TIMER_MS}. Got ${got(value)}`);
   });
 
   test.each(BAD_NUMBERS)('retry.maxDelayMs %p is refused with its range', (value) => {
     expect(
       configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxDelayMs: value } }).message,
-    ).toBe(`retry.maxDelayMs must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+    ).toBe(`retry.maxDelayMs must be a number from 0 to ${MAX_TIMER_MS}. Got ${got(value)}`);
   });
 
   test('the limits themselves are accepted: timeoutMs 1 and the timer maximum, retries and delay 0', () => {

@@ -1,7 +1,7 @@
 // Settings in layers, as the official Okta SDKs read them: okta.yaml files, the OKTA_CLIENT_*
 // variables, then the caller's overrides. For fromEnv, fromConfig and the CLI; reached through
 // `#platform`, so browser bundles (which have no environment) leave it out.
-import type { ConfigNames, OktaSessionsOptions } from './options.js';
+import { describeMode, type ConfigNames, type OktaSessionsOptions } from './options.js';
 import { proxyEnvOf } from './proxy.js';
 import { fail } from '../errors/config-error.js';
 
@@ -120,7 +120,7 @@ function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
   }
   if (authorizationMode !== 'PrivateKey') {
     fail(
-      `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
+      `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (${describeMode(authorizationMode)})`,
       'Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
     );
   }
