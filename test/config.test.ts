@@ -628,6 +628,8 @@ describe('the constructor: orgUrl', () => {
     scheme:
       'orgUrl must use https:// (got http://). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
     credentials: 'orgUrl must not contain credentials. Remove user:pass@',
+    syntax:
+      'orgUrl contains a tab or a line break. Remove it: URL parsers drop these characters, which joins the parts around them into another host',
   };
   test.each(ORG_URL_CASES)(
     'the org URL rule the /me functions share: $orgUrl',
@@ -642,6 +644,30 @@ describe('the constructor: orgUrl', () => {
       expect(message).not.toContain('secret');
     },
   );
+
+  test('a line break inside OKTA_CLIENT_ORGURL or orgUrl is refused, not joined into another host', async () => {
+    const orgUrl = `${server.url.replace('127.0.0.1', '127.0.0.1\n')}`;
+    // What the URL parser would have made of it: the same loopback server.
+    expect(new URL(orgUrl).origin).toBe(server.url);
+    const env = { OKTA_CLIENT_ORGURL: orgUrl, OKTA_CLIENT_TOKEN: ENV_TOKEN };
+    expect(() => OktaSessions.fromEnv(env)).toThrow(
+      new OktaConfigError(
+        'orgUrl (OKTA_CLIENT_ORGURL) contains a tab or a line break. Remove it: URL parsers drop these characters, which joins the parts around them into another host',
+      ),
+    );
+    expect(
+      configMessage({ orgUrl: 'https://acme.okta.com.ev\nil.example', apiToken: ENV_TOKEN }),
+    ).toBe(
+      'orgUrl contains a tab or a line break. Remove it: URL parsers drop these characters, which joins the parts around them into another host',
+    );
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: "${orgUrl.replace('\n', '\\t')}"\n    token: ${CWD_TOKEN}\n`,
+    );
+    await expect(OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd })).rejects.toThrow(
+      /^orgUrl \(OKTA_CLIENT_ORGURL\) contains a tab or a line break/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
 
   test('an empty query or fragment is no query or fragment', () => {
     for (const orgUrl of [`${ORG}/?`, `${ORG}#`, `${ORG}:443/`]) {
