@@ -109,7 +109,7 @@ export class OktaSessions {
         'fromEnv reads process.env, which browsers do not have. Pass options to new OktaSessions() instead',
       );
     }
-    return OktaSessions.#fromLayers(layers, env, [layers.fromEnv(env), overrides]);
+    return OktaSessions.#fromLayers(layers, env, [layers.fromEnv(env), overrides], 'env');
   }
 
   /**
@@ -138,17 +138,24 @@ export class OktaSessions {
     }
     const env = sources.env ?? processEnv();
     const files = await platform.readConfigFiles(sources);
-    return OktaSessions.#fromLayers(layers, env, [...files, layers.fromEnv(env), overrides]);
+    return OktaSessions.#fromLayers(
+      layers,
+      env,
+      [...files, layers.fromEnv(env), overrides],
+      'config',
+    );
   }
 
   static #fromLayers(
     layering: ConfigLayering,
     env: Record<string, string | undefined>,
     layers: ConfigLayer[],
+    from: 'env' | 'config',
   ): OktaSessions {
     const options = layering.optionsOf(env, layers);
-    // Validated first with names that point at the variables and files, not only the options.
-    resolveConfig(options, platform, layering.names);
+    // Validated first with names that point at the variables (and the files, for fromConfig
+    // only), not only the options.
+    resolveConfig(options, platform, layering.names[from]);
     return new OktaSessions(options);
   }
 

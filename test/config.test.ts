@@ -116,8 +116,13 @@ describe('fromEnv(env, overrides)', () => {
     expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
   });
 
-  test('nothing set: the message names the variable', () => {
+  test('nothing set: the message names the variable, and no file fromEnv never reads', async () => {
     expect(() => OktaSessions.fromEnv({})).toThrow(/OKTA_CLIENT_ORGURL/);
+    expect(() => OktaSessions.fromEnv({})).not.toThrow(/okta\.yaml/);
+    // fromConfig does read okta.yaml, and says so.
+    await expect(OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd })).rejects.toThrow(
+      /OKTA_CLIENT_ORGURL or okta\.client\.orgUrl in okta\.yaml/,
+    );
     expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_ORGURL: server.url })).toThrow(
       /OKTA_CLIENT_TOKEN/,
     );
@@ -1231,9 +1236,10 @@ describe('config ranges and their messages', () => {
         ),
       );
     }
+    // fromEnv reads no okta.yaml, so it does not send anyone to one.
     expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_TOKEN: API_TOKEN })).toThrow(
       new OktaConfigError(
-        'orgUrl (OKTA_CLIENT_ORGURL) is required. Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+        'orgUrl (OKTA_CLIENT_ORGURL) is required. Set OKTA_CLIENT_ORGURL, or pass { orgUrl: "https://acme.okta.com" }',
       ),
     );
     expect(() =>

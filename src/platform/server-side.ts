@@ -1,6 +1,6 @@
 // What every server-side platform shares (Node, Deno, Bun, edge workers): private-key auth,
 // proxies, and settings from the environment.
-import { ENV_NAMES, optionsFromEnv, optionsOfSources } from '../config/layers.js';
+import { LAYER_NAMES, optionsFromEnv, optionsOfSources } from '../config/layers.js';
 import { proxyOf } from '../config/proxy.js';
 import { checkServiceApp } from '../config/service-app.js';
 import { lazyServiceApp } from '../oauth/lazy-service-app.js';
@@ -15,5 +15,5 @@ export const serverSide: Pick<
   startServiceApp: lazyServiceApp,
   proxyOf,
   neverSent,
-  layers: { fromEnv: optionsFromEnv, optionsOf: optionsOfSources, names: ENV_NAMES },
+  layers: { fromEnv: optionsFromEnv, optionsOf: optionsOfSources, names: LAYER_NAMES },
 };

@@ -39,6 +39,9 @@ export interface ConfigLayering {
   fromEnv(env: Record<string, string | undefined>): ConfigLayer;
   /** The options of the layers (later ones win), with the proxy of `env` unless one is set. */
   optionsOf(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessionsOptions;
-  /** How configuration errors name settings: variables and okta.yaml keys. */
-  names: ConfigNames;
+  /**
+   * How configuration errors name settings: variables for fromEnv; variables and okta.yaml
+   * keys for fromConfig.
+   */
+  names: { env: ConfigNames; config: ConfigNames };
 }
