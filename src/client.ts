@@ -16,7 +16,7 @@ import { lazyRawClient } from './raw/lazy.js';
 import { processEnv } from './config/process-env.js';
 import { parseSession, type Session } from './model/session.js';
 import type { FetchFunction } from './transport/fetch.js';
-import { assertSessionId, assertSessionCookie, assertSessionToken } from './model/validate.js';
+import { assertCreateSessionArgs, assertSessionCookie, assertSessionId } from './model/validate.js';
 import type { CallOptions, CreateSessionArgs, CurrentSessionArgs } from './model/arguments.js';
 import { callOf, noBody, repeatable, type Prepared } from './call/prepare.js';
 
@@ -173,8 +173,8 @@ export class OktaSessions {
    * ```
    */
   async createSession(args: CreateSessionArgs, options?: CallOptions): Promise<Session> {
-    const sessionToken = (args as Partial<CreateSessionArgs> | undefined)?.sessionToken;
-    assertSessionToken(sessionToken);
+    assertCreateSessionArgs(args);
+    const { sessionToken } = args;
     return this.#session('createSession', { body: JSON.stringify({ sessionToken }) }, options);
   }
 
