@@ -287,7 +287,18 @@ describe('the built command guides a new user', () => {
       'https://unreachable.invalid',
     ]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/OktaValidationError: Invalid cookie: has no sid=… or idx=… cookie/);
+    expect(stderr).toMatch(/^error: Invalid cookie: has no sid=… or idx=… cookie/);
+  });
+
+  test('validation, configuration and API errors print alike: "error: " and the message, no class name', async () => {
+    const validation = await cliBin(['get', '..', ...conn()]);
+    const config = await cliBin(['get', 'abc', '--org-url', 'http://acme.okta.com']);
+    const api = await cliBin(['get', 'no-such-session', ...conn()]);
+    expect([validation.code, config.code, api.code]).toEqual([2, 2, 1]);
+    expect(validation.stderr).toBe('error: Invalid sessionId: ".." is not a session id\n');
+    expect(config.stderr).toMatch(/^error: --org-url \(OKTA_CLIENT_ORGURL\) must use https/);
+    expect(api.stderr).toMatch(/^error: HTTP 404 E0000007 /);
+    for (const { stderr } of [validation, config, api]) expect(stderr).not.toMatch(/Okta\w*Error/);
   });
 
   test('okta.yaml in the working directory configures the command; a shared one is warned about', async () => {

@@ -52,7 +52,8 @@ function errorLine(error: unknown): string {
       .filter(Boolean)
       .join(' ');
   }
-  if (isOktaError(error)) return `${error.name}: ${error.message}`;
+  // No class name, as for API errors above: the message says what is wrong (`--json` has the name).
+  if (isOktaError(error)) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 

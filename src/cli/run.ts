@@ -244,10 +244,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
     if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
-    // Configuration errors already speak in flags and variables: the class name adds nothing.
-    else if (error instanceof OktaConfigError)
-      io.stderr(`error: ${describeError(error.message, secrets)}\n`);
     else {
+      // describeError prints every error of ours without its class name (`--json` has it).
       const shown = usage || isOktaError(error) ? error : String(error);
       io.stderr(`error: ${describeError(shown, secrets)}\n`);
     }
