@@ -84,6 +84,7 @@ export class OktaSessions {
       headers: this.#headers,
       authorizer: this.#authorizer,
       refine: oauthError,
+      explainFailure: platform.explainFailure,
     });
     return this.#raw;
   }

@@ -301,6 +301,26 @@ describe('the built command guides a new user', () => {
     for (const { stderr } of [validation, config, api]) expect(stderr).not.toMatch(/Okta\w*Error/);
   });
 
+  test('https:// to the plain-HTTP emulator: says TLS is not spoken and suggests http://, no OpenSSL text', async () => {
+    const https = emu.url.replace('http://', 'https://');
+    const get = await cliBin(['get', 'abc', '--org-url', https, '--api-token', API_TOKEN]);
+    expect(get.code).toBe(1);
+    expect(get.stderr).toBe(
+      'error: Okta request failed: the server does not speak TLS; did you mean http://? (GET /api/v1/sessions/abc)\n',
+    );
+    // The sign-in of create --username goes through the same words.
+    const login = await cliBin([], {
+      env: { OKTA_CLIENT_TOKEN: API_TOKEN },
+      shell: `printf pw | $CLI create --username u@example.com --password-stdin --org-url ${https}`,
+    });
+    expect(login.stderr).toBe(
+      'error: Okta request failed: the server does not speak TLS; did you mean http://? (POST /api/v1/authn)\n',
+    );
+    for (const { stderr } of [get, login]) {
+      expect(stderr).not.toMatch(/ssl3_get_record|wrong version number|SSL routines/i);
+    }
+  });
+
   test('okta.yaml in the working directory configures the command; a shared one is warned about', async () => {
     const project = mkdtempSync(join(tmpdir(), 'okta-cli-project-'));
     try {

@@ -3,6 +3,8 @@
 // password comes from stdin (`--password-stdin`) or a prompt, never from a flag value, which
 // would land in shell history and process listings.
 import { createApiError } from '../errors/factory.js';
+import { OktaNetworkError } from '../errors/network-error.js';
+import { explainFailure } from '../transport/not-tls.js';
 import { scrubberOf } from '../text/redact.js';
 import { parseFlags, type Flags } from './args.js';
 import { clientFor, requireCredential } from './client-for.js';
@@ -60,6 +62,11 @@ async function sessionTokenFor(
     },
     body: JSON.stringify({ username, password }),
     signal,
+  }).catch((error: unknown) => {
+    // The same words as the client's own calls (a refused connection, https:// to a plain-HTTP
+    // server), not fetch's bare "fetch failed".
+    if (signal.aborted) throw error;
+    throw new OktaNetworkError('POST', url, explainFailure(url, error));
   });
   const text = await res.text();
   if (!res.ok) {

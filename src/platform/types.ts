@@ -17,6 +17,8 @@ export interface Platform extends ConfigRuntime {
   proxyFetch?: (proxy: ResolvedProxy) => FetchFunction;
   /** Tells a failure that never reached the server (transport/never-sent.ts); not in browsers. */
   neverSent?: (cause: unknown) => boolean;
+  /** Puts a failure's cause in plain words where the transport's are cryptic (transport/not-tls.ts); not in browsers. */
+  explainFailure?: (url: string, cause: unknown) => unknown;
   /** Browsers forbid the Cookie header and set User-Agent themselves. */
   isBrowser: boolean;
   /** Runtime part of the User-Agent, e.g. `node/20.20.2 linux/x64`; empty where not ours to set. */
