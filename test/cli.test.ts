@@ -74,7 +74,10 @@ test('the OKTA_CLIENT_* variables work in place of flags', async () => {
 test.each([
   [['get'], /missing <sessionId>; usage: okta-sessions get <sessionId>/],
   [['get', 'a', 'b', '--org-url', 'https://acme.okta.com'], /too many arguments/],
-  [['create'], /--session-token is required/],
+  [
+    ['create'],
+    /--session-token is required; usage: okta-sessions create --session-token T \(or: okta-sessions create --username U \[--password-stdin\]\)/,
+  ],
   [['get', 'abc', '--org-url', 'http://acme.okta.com', '--api-token', API_TOKEN], /https/],
   [
     ['get', '..', '--org-url', 'https://acme.okta.com', '--api-token', API_TOKEN],
@@ -162,6 +165,35 @@ describe('the built command guides a new user', () => {
     const { code, stdout } = await cliBin([flag]);
     expect(code).toBe(0);
     expect(stdout).toBe(`${VERSION}\n`);
+  });
+
+  test.each([
+    ['get', '--help', '--bogus'],
+    ['get', '--bogus', '-h'],
+    ['create', '--username', 'u', '--help'],
+    ['me', '--cookie', '--help'],
+  ])('asking for help shows it, whatever else is on the line: %j', async (...argv) => {
+    const { code, stdout, stderr } = await cliBin(argv);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(new RegExp(`^Usage: okta-sessions ${argv[0]}`, 'm'));
+  });
+
+  test('create --help shows both ways in: a session token, or --username with --password-stdin', async () => {
+    const { code, stdout } = await cliBin(['create', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'Usage: okta-sessions create --session-token T [options]\n       okta-sessions create --username U [--password-stdin] [options]\n',
+    );
+    expect(stdout).toMatch(/^ {2}--username U +or sign in as this user first/m);
+    expect(stdout).toMatch(/^ {2}--password-stdin +read the user's password from stdin/m);
+  });
+
+  test('the top-level help fits 100 columns, the create line included', async () => {
+    const { stdout } = await cliBin(['--help']);
+    const create = stdout.split('\n').find((line) => /^ {2}create /.test(line));
+    expect(create).toMatch(/--session-token T .*--username U/);
+    for (const line of stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 
   test('me --help lists only the flags me uses, each described, aligned', async () => {

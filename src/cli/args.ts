@@ -65,6 +65,8 @@ export function parseFlags(
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
+    // Someone asking for help gets it, whatever else is wrong on the line (`get --help --bogus`).
+    if (asksForHelp(args)) return { values: { help: true }, positionals: [] };
     const { code, message } = error as { code?: string; message: string };
     const flag = /'(-{1,2}[^' =]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
@@ -81,6 +83,12 @@ export function parseFlags(
     }
     throw new UsageError(`${message.split('\n')[0]}${hint}`);
   }
+}
+
+/** True when `args` hold `--help` or `-h` before any `--` (after it, they are operands). */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 /** Help lines for flags, aligned in two columns. */
