@@ -139,6 +139,10 @@ describe('the built command guides a new user', () => {
       /unknown command "gett" \(did you mean "get"\?\); run "okta-sessions --help"/,
     ],
     [['frobnicate'], /unknown command "frobnicate"; run "okta-sessions --help"/],
+    // Two neighbours swapped count as one slip (OSA distance), not two edits.
+    [['gte', 'abc'], /unknown command "gte" \(did you mean "get"\?\)/],
+    [['me-clsoe'], /unknown command "me-clsoe" \(did you mean "me-close"\?\)/],
+    [['get', 'a', '--org-rul', 'x'], /unknown option --org-rul \(did you mean "--org-url"\?\)/],
     [
       ['get', 'a', '--bogus'],
       /unknown option --bogus; run "okta-sessions get --help" for its options/,
