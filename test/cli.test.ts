@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { run } from '../src/cli/run.js';
+import { commandName, emulatorBanner } from '../src/cli/emulator-banner.js';
 import { VERSION } from '../src/model/version.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
 import { runCli } from './helpers/cli-run.js';
@@ -475,6 +476,26 @@ test('emulator serves until stopped and prints its URL, token and demo user', as
   stop.abort();
   expect(await done).toBe(0);
   expect(stdout).toContain('API token: emu-token');
+  // Nothing says how it was run: the plain command name.
+  expect(stdout).toContain('\n  okta-sessions create --username dana.lee@example.com ');
+});
+
+test('the banner suggests the command as the user can type it: npx from a local install or npx', () => {
+  const local = '/home/dana/app/node_modules/.bin/okta-sessions';
+  expect(commandName(local, {})).toBe('npx okta-sessions');
+  expect(commandName('C:\\app\\node_modules\\.bin\\okta-sessions', {})).toBe('npx okta-sessions');
+  // npx of a package not installed runs it from npm's cache, with npm_command=exec.
+  expect(commandName('/root/.npm/_npx/1/okta-sessions', { npm_command: 'exec' })).toBe(
+    'npx okta-sessions',
+  );
+  // A global install's link is on the PATH, outside any node_modules/.bin.
+  expect(commandName('/usr/local/bin/okta-sessions', {})).toBe('okta-sessions');
+  expect(commandName('/usr/local/bin/okta-sessions', { npm_command: 'run-script' })).toBe(
+    'okta-sessions',
+  );
+  expect(commandName(undefined, {})).toBe('okta-sessions');
+  const banner = emulatorBanner('http://127.0.0.1:1', 't', 'npx okta-sessions');
+  expect(banner).toContain('\n  npx okta-sessions create --username dana.lee@example.com ');
 });
 
 describe('create --username (password from stdin or a prompt, never a flag)', () => {

@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { VERSION } from '../src/model/version.js';
+import { DEMO_USER } from '../src/cli/emulator-banner.js';
 import { npmInstalledPackages, packageAt } from '../scripts/installed-packages.cjs';
 
 const root = join(__dirname, '..');
@@ -337,6 +338,8 @@ test('from a shell: `okta-sessions emulator`, then `okta-sessions create --usern
     server.stdout.on('data', (chunk: Buffer) => (banner += chunk.toString('utf8')));
     while (!banner.includes('Demo user')) await new Promise((r) => setTimeout(r, 20));
     const url = /listening on (\S+)/.exec(banner)![1]!;
+    // Run from the project's node_modules/.bin, which is not on the PATH: the banner says npx.
+    expect(banner).toContain(`\n  npx okta-sessions create --username ${DEMO_USER.login} `);
     const [, username, password] = /Demo user: (\S+) \/ (\S+)/.exec(banner)!;
     const created = await new Promise<string>((resolve, reject) => {
       const child = execFile(

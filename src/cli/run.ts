@@ -159,7 +159,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   });
-  io.stdout(emulatorBanner(emu.url, emu.apiToken));
+  io.stdout(emulatorBanner(emu.url, emu.apiToken, io.command));
   if (typeof clientId === 'string') {
     io.stdout(
       `Service app: ${clientId} (${values['no-dpop'] ? 'Bearer' : 'DPoP'}), token endpoint ${emu.url}/oauth2/v1/token\n`,
