@@ -275,6 +275,39 @@ describe('the built command guides a new user', () => {
     expect(report.steps.at(-1)).toMatchObject({ status: 404, ok: true });
   });
 
+  test('demo without jose (an optional peer): skips the service-app steps with one line saying how to get them, exit 0', async () => {
+    const noJose = await buildCli('src/cli/main.ts', { external: ['jose'] });
+    try {
+      const human = await noJose.run(['demo']);
+      expect(human.stderr).toBe('');
+      expect(human.code).toBe(0);
+      const skipLines = human.stdout.split('\n').filter((line) => line.includes('jose'));
+      expect(skipLines).toEqual([
+        '• service app steps skipped: jose is not installed: npm install jose to see private-key JWT with DPoP',
+      ]);
+      expect(human.stdout).not.toContain('service app: getSession');
+      expect(human.stdout).toMatch(
+        /Demo complete: the lifecycle worked \(service-app steps skipped/,
+      );
+      const json = await noJose.run(['demo', '--json']);
+      expect(json.code).toBe(0);
+      const report = JSON.parse(json.stdout) as {
+        ok: boolean;
+        steps: Array<{ call: string; status: number | string; ok: boolean; skipped?: string }>;
+      };
+      expect(report.ok).toBe(true);
+      const skipped = report.steps.filter((step) => step.status === 'skipped');
+      expect(skipped.map((step) => step.call)).toEqual([
+        'service app: getSession(id) (token + DPoP)',
+        'service app: refreshSession(id) (cached token)',
+      ]);
+      for (const step of skipped) expect(step.skipped).toMatch(/npm install jose/);
+      expect(report.steps).toHaveLength(8);
+    } finally {
+      noJose.remove();
+    }
+  }, 30_000);
+
   test('demo: the refresh visibly moves expiresAt, and the table rows align', async () => {
     const { code, stdout } = await cliBin(['demo']);
     expect(code).toBe(0);

@@ -1,6 +1,6 @@
 // Packs the package as npm would publish it, installs the tarball into an empty project and
 // uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -211,6 +211,29 @@ test('API-token clients never load jose: they work without it (an optional peer)
               import { startEmulator } from 'okta-sessions/emulator';`),
     ]).trim(),
   ).toBe('true');
+});
+
+test('`npx okta-sessions demo` in a project with only the package (no dev dependencies, no jose): exit 0, the service-app steps skipped with one line', () => {
+  expect(existsSync(join(project, 'node_modules', 'jose'))).toBe(false);
+  // Only the tarball and its dependencies: none of our dev dependencies.
+  expect(installed.map((p) => p.name)).not.toContain('typescript');
+  const npx = (args: string[]) =>
+    spawnSync('npx', ['--no', 'okta-sessions', 'demo', ...args], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+  const human = npx([]);
+  expect({ status: human.status, stderr: human.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(human.stdout).toContain(
+    '• service app steps skipped: jose is not installed: npm install jose to see private-key JWT with DPoP\n',
+  );
+  expect(human.stdout).toMatch(/getSession\(id\) after revoke → OktaNotFoundError\s+GET\s+404/);
+  expect(human.stdout).toContain('Demo complete');
+  const json = npx(['--json']);
+  expect(json.status).toBe(0);
+  const report = JSON.parse(json.stdout) as { ok: boolean; steps: Array<{ status: unknown }> };
+  expect(report.ok).toBe(true);
+  expect(report.steps.filter((step) => step.status === 'skipped')).toHaveLength(2);
 });
 
 test('without the optional peers, private-key auth and okta.yaml fail with an OktaConfigError naming the fix, before any I/O', () => {
