@@ -1,7 +1,9 @@
 // Contract tests of the emulator's org authorization server: every check of POST
 // /oauth2/v1/token and of its tokens on the session endpoints, with JWTs built by hand
 // (test/helpers/oauth-jwt.ts), never by our client.
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import {
   ASSERTION_TYPE,
@@ -623,4 +625,21 @@ describe('options', () => {
       /at least one/,
     );
   });
+});
+
+test("startEmulator's documented options: every option in docs/emulator.md, DPoP's default in both", () => {
+  const root = join(__dirname, '..');
+  const source = readFileSync(join(root, 'src', 'emulator', 'index.ts'), 'utf8');
+  const block = /export interface EmulatorOptions \{([\s\S]*?)\n\}/.exec(source)![1]!;
+  const options = [...block.matchAll(/^ {2}readonly (\w+)\?:/gm)].map((m) => m[1]!);
+  expect(options).toEqual(expect.arrayContaining(['clients', 'accessTokenTtlSeconds', 'port']));
+  const docs = readFileSync(join(root, 'docs', 'emulator.md'), 'utf8');
+  expect(options.filter((option) => !docs.includes(`\`${option}\``))).toEqual([]);
+  // The per-app default, which differs from the client's own dpop default (true).
+  expect(docs).toContain('**DPoP is off unless an app sets\n`dpop: true`**');
+  const clientsDoc = /\/\*\*([\s\S]*?)\*\/\s*readonly clients\?/.exec(source)![1]!;
+  expect(clientsDoc).toMatch(/off by default \(`dpop: false`\)/);
+  expect(source).toMatch(
+    /Lifetime of the access tokens[\s\S]*?default 3600[\s\S]*?readonly accessTokenTtlSeconds/,
+  );
 });

@@ -30,6 +30,8 @@ export interface Wire {
   scrubber: (sent: Record<string, string>, body: string | undefined) => Scrubber;
   /** A more specific error class for some answers (OAuth errors); the client's, not the /me page's. */
   refine?: RefineError | undefined;
+  /** The platform's plain words for a cryptic failure (https:// to a plain-HTTP server). */
+  explainFailure?: ((url: string, cause: unknown) => unknown) | undefined;
   clock: Clock;
 }
 
@@ -71,7 +73,7 @@ export async function attempt<T>(
     return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, tried));
   } catch (error) {
     if (deadline.ended || isOktaError(error)) throw error;
-    throw new OktaNetworkError(call.method, url, error);
+    throw new OktaNetworkError(call.method, url, wire.explainFailure?.(url, error) ?? error);
   } finally {
     deadline.release();
   }

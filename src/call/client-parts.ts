@@ -101,6 +101,7 @@ export function clientParts(
     maxDelayMs: config.maxDelayMs,
     onRetry: options.onRetry,
     neverSent: platform.neverSent,
+    explainFailure: platform.explainFailure,
   };
   // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
   const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);

@@ -5,7 +5,7 @@ import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../model/version.js';
-import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
+import { asksForHelp, columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
 import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
 import { clientFor, requireCredential, secretsOf } from './client-for.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
@@ -163,7 +163,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   });
-  io.stdout(emulatorBanner(emu.url, emu.apiToken));
+  io.stdout(emulatorBanner(emu.url, emu.apiToken, io.command));
   if (typeof clientId === 'string') {
     io.stdout(
       `Service app: ${clientId} (${values['no-dpop'] ? 'Bearer' : 'DPoP'}), token endpoint ${emu.url}/oauth2/v1/token\n`,
@@ -197,7 +197,9 @@ async function runApiCommand(
   }
   positionals(given, command.positionals, usage);
   for (const flag of Object.keys(command.flags)) {
-    if (values[flag] === undefined) throw new UsageError(`--${flag} is required; usage: ${usage}`);
+    if (values[flag] !== undefined) continue;
+    const or = command.alternative ? ` (or: ${command.alternative.usage})` : '';
+    throw new UsageError(`--${flag} is required; usage: ${usage}${or}`);
   }
   const named: Record<string, string> = {};
   command.positionals.forEach((p, i) => (named[p] = given[i]!));
@@ -236,7 +238,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
-    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io, secrets);
+    if (name === 'create' && wantsLogin(rest) && !asksForHelp(rest)) {
+      return await runCreateLogin(rest, io, secrets);
+    }
     if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io, secrets);
     const what = name.startsWith('-') ? 'option' : 'command';
     const candidates = what === 'option' ? ['--help', '--version'] : COMMAND_NAMES;
@@ -249,10 +253,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
     if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
-    // Configuration errors already speak in flags and variables: the class name adds nothing.
-    else if (error instanceof OktaConfigError)
-      io.stderr(`error: ${describeError(error.message, secrets)}\n`);
     else {
+      // describeError prints every error of ours without its class name (`--json` has it).
       const shown = usage || isOktaError(error) ? error : String(error);
       io.stderr(`error: ${describeError(shown, secrets)}\n`);
     }

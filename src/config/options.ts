@@ -222,12 +222,35 @@ function checkPositive(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
-    fail(`${name} must be a number from ${min} to ${MAX_TIMER_MS}`, `Got ${String(value)}`);
+    // Only a number is shown: anything else may be a secret given to the wrong setting.
+    const got = typeof value === 'number' ? String(value) : kindOf(value);
+    fail(`${name} must be a number from ${min} to ${MAX_TIMER_MS}`, `Got ${got}`);
   }
   return value;
 }
 
 const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
+
+/** A value's kind for a message ("a string", "an object", "null"), never its content. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return type === 'undefined' ? 'undefined' : type === 'object' ? 'an object' : `a ${type}`;
+}
+
+/**
+ * What a message may say of an unknown `authorizationMode`: never its text, which may be a
+ * token put in the wrong setting, unless it is a known mode in the wrong letter case.
+ */
+export function describeMode(value: unknown): string {
+  if (typeof value !== 'string') return `got ${kindOf(value)}`;
+  const wanted = value.trim().toLowerCase();
+  const known = [...AUTHORIZATION_MODES].find((mode) => mode.toLowerCase() === wanted);
+  return known
+    ? `got "${value}": modes are case-sensitive, did you mean "${known}"?`
+    : `got ${value.length} characters, not shown in case they are a secret`;
+}
 
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
 /** What the checks need of the runtime (the platform, `src/platform/`). */
@@ -267,7 +290,7 @@ export function resolveConfig(
   }
   if (authorizationMode !== undefined && !AUTHORIZATION_MODES.has(authorizationMode)) {
     fail(
-      `authorizationMode "${String(authorizationMode)}" is unknown`,
+      `authorizationMode is unknown (${describeMode(authorizationMode)})`,
       'Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
     );
   }

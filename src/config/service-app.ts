@@ -1,7 +1,7 @@
 // A service app's settings (private-key auth), checked in the constructor. Reached through
 // `#platform`: browser bundles never carry it (a private key never belongs in a page).
 import { operations, type OperationId } from '../../generated/operations.js';
-import type { ConfigNames, OktaSessionsOptions } from './options.js';
+import { kindOf, type ConfigNames, type OktaSessionsOptions } from './options.js';
 import { fail } from '../errors/config-error.js';
 import { readPrivateKey } from '../oauth/keys.js';
 import type { ServiceAppConfig } from '../oauth/service-app.js';
@@ -81,7 +81,7 @@ export function checkServiceApp(
     );
   }
   if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
-    fail('dpop must be true or false', `Got ${String(options.dpop)}`);
+    fail('dpop must be true or false', `Got ${kindOf(options.dpop)}`);
   }
   const scopes = checkScopes(options.scopes);
   return {

@@ -113,11 +113,20 @@ export interface EmulatorOptions {
   /** Largest accepted request body in bytes; default 16 KiB. Larger bodies get 400 E0000003. */
   readonly maxBodyBytes?: number | undefined;
   /**
-   * OAuth 2.0 service apps by client id: `POST /oauth2/v1/token` then issues access tokens
-   * for private-key JWT client authentication, DPoP-bound for apps with `dpop: true`.
+   * OAuth 2.0 service apps by client id (`{ jwks, scopes, dpop? }`): `POST /oauth2/v1/token`
+   * then issues access tokens for private-key JWT client authentication. Default: none.
+   *
+   * DPoP is per app and off by default (`dpop: false`): such an app issues Bearer tokens and
+   * ignores a DPoP proof, so a client with its default `dpop: true` still works against it. Set
+   * `dpop: true` to do as Okta does for new API service apps: a proof is required, with the
+   * nonce dance, and tokens are DPoP-bound (`okta-sessions emulator --client-id` sets it unless
+   * `--no-dpop`).
    */
   readonly clients?: Readonly<Record<string, EmulatorServiceApp>> | undefined;
-  /** Lifetime of issued access tokens in seconds (by the emulator's clock); default 3600. */
+  /**
+   * Lifetime of the access tokens `POST /oauth2/v1/token` issues, in seconds (by the
+   * emulator's clock, `now`); default 3600, Okta's. A call with an expired token answers 401.
+   */
   readonly accessTokenTtlSeconds?: number | undefined;
   /** How often the DPoP nonce changes, in seconds; default 86 400 (Okta: 24 h). */
   readonly dpopNonceRotateSeconds?: number | undefined;

@@ -34,7 +34,10 @@ export interface EmulatorServiceApp {
   readonly jwks: readonly Readonly<Record<string, unknown>>[];
   /** The Okta API scopes granted to the app. */
   readonly scopes: readonly string[];
-  /** Require DPoP-bound tokens; default false. */
+  /**
+   * Require DPoP-bound tokens (a proof with every token request and call), as Okta does for new
+   * API service apps; default false: Bearer tokens, and a proof sent anyway is ignored.
+   */
   readonly dpop?: boolean | undefined;
 }
 

@@ -17,6 +17,8 @@ export interface RawOptions {
   headers: Record<string, string>;
   authorizer: Authorizer;
   refine: RefineError | undefined;
+  /** The platform's plain words for a cryptic failure, as the façade's calls use them. */
+  explainFailure?: ((url: string, cause: unknown) => unknown) | undefined;
 }
 
 const byRoute = new Map<string, OperationId>();
@@ -25,7 +27,11 @@ for (const id of Object.keys(routes) as OperationId[]) {
 }
 
 /** The façade's rules as openapi-fetch middleware. */
-function wireMiddleware(authorizer: Authorizer, refine: RefineError | undefined): Middleware {
+function wireMiddleware(
+  authorizer: Authorizer,
+  refine: RefineError | undefined,
+  explainFailure: RawOptions['explainFailure'],
+): Middleware {
   // A body is spent once sent: a copy is kept in case the server echoes its session token.
   const bodies = new WeakMap<Request, string>();
   return {
@@ -63,7 +69,8 @@ function wireMiddleware(authorizer: Authorizer, refine: RefineError | undefined)
     onError({ request, error }) {
       // Cancellation keeps its own reason.
       if (request.signal?.aborted || isOktaError(error)) return undefined;
-      return new OktaNetworkError(request.method, request.url, error);
+      const cause = explainFailure?.(request.url, error) ?? error;
+      return new OktaNetworkError(request.method, request.url, cause);
     },
   };
 }
@@ -82,6 +89,6 @@ export function createRawClient(options: RawOptions): Client<paths> {
     querySerializer: () => '',
     pathSerializer: fillPath,
   });
-  client.use(wireMiddleware(options.authorizer, options.refine));
+  client.use(wireMiddleware(options.authorizer, options.refine, options.explainFailure));
   return client;
 }
