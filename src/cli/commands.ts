@@ -198,10 +198,13 @@ export function flagsOf(command: ApiCommand): Flags {
   return { ...command.flags, ...command.switches, ...ORG_URL, ...credentials, ...COMMON };
 }
 
-/** `okta-sessions get <sessionId>`, `okta-sessions me --cookie C`. */
-export function usageOf(name: string, command: ApiCommand): string {
+/**
+ * `okta-sessions get <sessionId>`, `okta-sessions me --cookie C`; the optional switches too
+ * unless `brief` (the top-level help's list, which must fit 100 columns).
+ */
+export function usageOf(name: string, command: ApiCommand, brief = false): string {
   const own = Object.entries(command.flags).map(([flag, spec]) => `--${flag} ${spec.value ?? ''}`);
-  const switches = Object.keys(command.switches ?? {}).map((flag) => `[--${flag}]`);
+  const switches = brief ? [] : Object.keys(command.switches ?? {}).map((flag) => `[--${flag}]`);
   const args = command.positionals.map((p) => `<${p}>`);
   return ['okta-sessions', name, ...args, ...own, ...switches].join(' ');
 }

@@ -57,7 +57,7 @@ ${columns([
   ['demo', "walk through a session's lifecycle against a local emulator"],
   ['emulator', 'serve the Okta Sessions emulator until interrupted'],
   ...Object.entries(API_COMMANDS).map(([name, c]) => [
-    usageOf(name, c).replace('okta-sessions ', ''),
+    usageOf(name, c, true).replace('okta-sessions ', ''),
     c.summary,
   ]),
 ])}
