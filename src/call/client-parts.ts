@@ -62,7 +62,7 @@ export function clientParts(
       : platform.transport;
   // Token requests go through the same pipeline as API calls: one attempt each (the calls
   // that need the token retry), under the client's timeout and no caller's signal.
-  const sendToken: SendToken = (body, proof, parse) => {
+  const sendToken: SendToken = (build, parse) => {
     const call: Call = {
       id: 'getAccessToken',
       method: TOKEN_ROUTE.method,
@@ -71,9 +71,11 @@ export function clientParts(
         ...headers,
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
-        ...(proof === undefined ? {} : { dpop: proof }),
       },
-      body,
+      build: async () => {
+        const { body, proof } = await build();
+        return { body, headers: proof === undefined ? {} : { dpop: proof } };
+      },
       credentials: undefined,
       signal: undefined,
       timeoutMs: config.timeoutMs,

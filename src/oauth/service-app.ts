@@ -13,7 +13,7 @@ import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
 import { loadJose, type Jose } from './jose.js';
 import type { SigningKey } from './keys.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
-import { parseToken, tokenForm, type SendToken } from './token-request.js';
+import { parseToken, tokenForm, type SendToken, type TokenRequest } from './token-request.js';
 
 /** A service app's settings, validated. */
 export interface ServiceAppConfig {
@@ -148,27 +148,31 @@ export class ServiceApp {
    * on the budget of the call that needed the token.
    */
   async #fetchToken(): Promise<CachedToken> {
-    const ready = await this.#prepare();
     for (let nonced = false; ; nonced = true) {
       try {
-        return await this.#requestOnce(ready);
+        return await this.#requestOnce();
       } catch (error) {
         const nonce = error instanceof OktaOAuthError ? dpopNonceOf(error) : undefined;
         const wantsNonce = error instanceof OktaOAuthError && error.error === 'use_dpop_nonce';
-        if (!wantsNonce || !nonce || nonced || !ready.dpop) throw error;
+        if (!wantsNonce || !nonce || nonced || !this.#readyNow?.dpop) throw error;
         this.#tokenNonce = nonce;
       }
     }
   }
 
-  async #requestOnce(ready: Ready): Promise<CachedToken> {
+  #requestOnce(): Promise<CachedToken> {
     const url = this.#tokenUrl;
-    const [assertion, proof] = await Promise.all([
-      clientAssertion(ready.jose, ready.signer, url, this.#clock.now()),
-      ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
-    ]);
-    const form = tokenForm(this.#config.scopes, assertion);
-    return this.#send(form, proof, (text) => parseToken(text, this.#clock.now()));
+    // Set up and signed as the request leaves (see Call.build): after the throttle's wait and
+    // under the attempt's deadline, so the assertion's iat and exp are fresh.
+    const build = async (): Promise<TokenRequest> => {
+      const ready = await this.#prepare();
+      const [assertion, proof] = await Promise.all([
+        clientAssertion(ready.jose, ready.signer, url, this.#clock.now()),
+        ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
+      ]);
+      return { body: tokenForm(this.#config.scopes, assertion), proof };
+    };
+    return this.#send(build, (text) => parseToken(text, this.#clock.now()));
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
