@@ -43,6 +43,7 @@ export class ServiceApp {
   readonly #tokenUrl: string;
   readonly #send: SendToken;
   readonly #clock: Clock;
+  readonly #loadJose: () => Promise<Jose>;
   readonly #cache: TokenCache;
   #ready: Promise<Ready> | undefined;
   /** What #ready resolved to, for the synchronous per-call path. */
@@ -52,11 +53,18 @@ export class ServiceApp {
   #tokenNonce: string | undefined;
   #resourceNonce: string | undefined;
 
-  constructor(config: ServiceAppConfig, send: SendToken, tokenUrl: string, clock: Clock) {
+  constructor(
+    config: ServiceAppConfig,
+    send: SendToken,
+    tokenUrl: string,
+    clock: Clock,
+    load: () => Promise<Jose> = loadJose,
+  ) {
     this.#config = config;
     this.#tokenUrl = tokenUrl;
     this.#send = send;
     this.#clock = clock;
+    this.#loadJose = load;
     // One token request at a time, under its own deadline and no caller's signal: a call
     // that gives up stops waiting for it without failing the others that wait too.
     this.#cache = new TokenCache(
@@ -124,7 +132,7 @@ export class ServiceApp {
 
   #prepare(): Promise<Ready> {
     this.#ready ??= (async () => {
-      const jose = await loadJose().catch((cause: unknown) => {
+      const jose = await this.#loadJose().catch((cause: unknown) => {
         if (isMissingPackage(cause, 'jose')) throw missingPeer('Private-key auth', 'jose');
         throw new OktaConfigError(
           'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
@@ -132,12 +140,19 @@ export class ServiceApp {
         );
       });
       const { jwk, alg, kid } = this.#config.key;
-      const key = (await jose.importJWK({ ...jwk }, alg)) as CryptoKey;
+      const key = await jose.importJWK({ ...jwk }, alg).catch((cause: unknown) => {
+        // The key was read in the constructor: what fails here is WebCrypto's import of it.
+        throw new OktaConfigError(
+          `Private-key auth could not import its ${alg} key into WebCrypto; its error is in \`cause\``,
+          { cause },
+        );
+      });
       const dpop = this.#config.dpop ? DpopKey.generate() : undefined;
-      this.#readyNow = { jose, signer: { clientId: this.#config.clientId, alg, kid, key }, dpop };
+      const signer = { clientId: this.#config.clientId, alg, kid, key: key as CryptoKey };
+      this.#readyNow = { jose, signer, dpop };
       return this.#readyNow;
     })();
-    // A failure (e.g. a broken WebCrypto) is retried on the next call, not cached.
+    // Nothing of a failed setup is kept: the next call sets up again from scratch.
     this.#ready.catch(() => (this.#ready = undefined));
     return this.#ready;
   }
