@@ -5,7 +5,7 @@ import { createAuthorizer, type Authorizer } from './auth.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { OktaSessionsOptions, ResolvedConfig } from '../config/options.js';
 import { oauthError } from '../errors/oauth-factory.js';
-import { defaultOnWarning } from './notify.js';
+import { defaultOnWarning, notify } from './notify.js';
 import { TOKEN_ROUTE } from '../model/operations.js';
 import type { Pipeline } from './pipeline.js';
 import type { Platform } from '../platform/types.js';
@@ -84,11 +84,15 @@ export function clientParts(
     };
     return attempt(pipeline, call, parse);
   };
-  const app = config.credential?.token === undefined && config.credential?.serviceApp;
-  const serviceApp =
-    app && platform.startServiceApp?.(app, sendToken, config.orgUrl + TOKEN_ROUTE.path, clock);
-  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const onWarning = options.onWarning ?? defaultOnWarning;
+  const app = config.credential?.token === undefined && config.credential?.serviceApp;
+  const tokenUrl = config.orgUrl + TOKEN_ROUTE.path;
+  const serviceApp =
+    app &&
+    platform.startServiceApp?.(app, sendToken, tokenUrl, clock, (warning) =>
+      notify(onWarning, warning),
+    );
+  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,

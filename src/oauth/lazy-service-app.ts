@@ -5,7 +5,7 @@
 import type { CredentialHeaders, FailureJudge } from '../model/credential.js';
 import type { Clock } from '../time/clock.js';
 import { isOktaError } from '../errors/okta-error.js';
-import type { RepeatState, ServiceApp, ServiceAppConfig } from './service-app.js';
+import type { RepeatState, ServiceApp, ServiceAppConfig, Warn } from './service-app.js';
 import type { SendToken } from './token-request.js';
 import type { Jose } from './jose.js';
 
@@ -35,6 +35,7 @@ export function lazyServiceApp(
   send: SendToken,
   tokenUrl: string,
   clock: Clock,
+  warn: Warn,
   imports: ServiceAppImports = {},
 ): ServiceAppHandle {
   let app: ServiceApp | undefined;
@@ -42,7 +43,7 @@ export function lazyServiceApp(
   const importApp = imports.app ?? (() => import('./service-app.js'));
   const load = () =>
     (loading ??= importApp().then(
-      ({ ServiceApp }) => (app = new ServiceApp(config, send, tokenUrl, clock, imports.jose)),
+      ({ ServiceApp }) => (app = new ServiceApp(config, send, tokenUrl, clock, warn, imports.jose)),
       (error: unknown) => {
         // A failed load (a chunk that did not arrive) is tried again by the next call.
         loading = undefined;

@@ -23,6 +23,9 @@ export interface ServiceAppConfig {
   readonly dpop: boolean;
 }
 
+/** Reports something that degraded without failing a call (the client's `onWarning`). */
+export type Warn = (warning: { code: string; message: string }) => void;
+
 /** What a failed call should do before its one repeat. */
 export type RepeatReason = 'refetch-token' | 'dpop-nonce';
 
@@ -43,6 +46,7 @@ export class ServiceApp {
   readonly #tokenUrl: string;
   readonly #send: SendToken;
   readonly #clock: Clock;
+  readonly #warn: Warn;
   readonly #loadJose: () => Promise<Jose>;
   readonly #cache: TokenCache;
   #ready: Promise<Ready> | undefined;
@@ -52,18 +56,22 @@ export class ServiceApp {
   // Nonces of the authorization server and of the resource server (RFC 9449 §8, §9).
   #tokenNonce: string | undefined;
   #resourceNonce: string | undefined;
+  /** Whether a Bearer token answered to a proof has been reported (once per client). */
+  #warnedUnbound = false;
 
   constructor(
     config: ServiceAppConfig,
     send: SendToken,
     tokenUrl: string,
     clock: Clock,
+    warn: Warn,
     load: () => Promise<Jose> = loadJose,
   ) {
     this.#config = config;
     this.#tokenUrl = tokenUrl;
     this.#send = send;
     this.#clock = clock;
+    this.#warn = warn;
     this.#loadJose = load;
     // One token request at a time, under its own deadline and no caller's signal: a call
     // that gives up stops waiting for it without failing the others that wait too.
@@ -88,10 +96,9 @@ export class ServiceApp {
   #withProof(method: string, url: string, authorization: string): CredentialHeaders {
     if (!authorization.startsWith('DPoP ')) return { authorization };
     const target = { method, url, nonce: this.#resourceNonce, accessToken: authorization.slice(5) };
-    // A token in hand means the app is set up (#readyNow); a DPoP token sent to a client
-    // without a DPoP key goes without a proof, and the resource server refuses it.
-    const proof = this.#readyNow?.dpop?.proof(target);
-    return proof === undefined ? { authorization } : { authorization, dpop: proof };
+    // A token in hand means the app is set up (#readyNow), and a DPoP token comes only to a
+    // client with a DPoP key (#tokenOf refuses it otherwise): it always goes with its proof.
+    return { authorization, dpop: this.#readyNow!.dpop!.proof(target) };
   }
 
   #headerOf(token: CachedToken): string {
@@ -177,6 +184,7 @@ export class ServiceApp {
 
   #requestOnce(): Promise<CachedToken> {
     const url = this.#tokenUrl;
+    let proved = false;
     // Set up and signed as the request leaves (see Call.build): after the throttle's wait and
     // under the attempt's deadline, so the assertion's iat and exp are fresh.
     const build = async (): Promise<TokenRequest> => {
@@ -185,9 +193,29 @@ export class ServiceApp {
         clientAssertion(ready.jose, ready.signer, url, this.#clock.now()),
         ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
       ]);
+      proved = proof !== undefined;
       return { body: tokenForm(this.#config.scopes, assertion), proof };
     };
-    return this.#send(build, (text) => parseToken(text, this.#clock.now()));
+    return this.#send(build, (text) => this.#tokenOf(text, proved));
+  }
+
+  /** The token of a token response, as this client may use it, or the problem with it. */
+  #tokenOf(text: string, proved: boolean): CachedToken | string {
+    const token = parseToken(text, this.#clock.now());
+    if (typeof token === 'string') return token;
+    if (token.tokenType === 'DPoP' && !proved) {
+      // Sent without a proof, every call would fail at the resource server.
+      return 'the token endpoint issued a DPoP token to a token request without a DPoP proof, and a DPoP token needs one on every request: enable dpop (leave it out or set dpop: true), as the app requires DPoP';
+    }
+    if (token.tokenType === 'Bearer' && proved && !this.#warnedUnbound) {
+      this.#warnedUnbound = true;
+      this.#warn({
+        code: 'OKTA_SESSIONS_DPOP_NOT_BOUND',
+        message:
+          'The token endpoint answered a token request carrying a DPoP proof with a Bearer token: the app does not require DPoP, so its tokens are not bound to this client. The client uses them as Bearer tokens. Turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests" for the app in Okta, or set dpop: false to stop sending proofs',
+      });
+    }
+    return token;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -18,7 +18,14 @@ export function clientWithImports(
   const seamed = {
     ...platform,
     startServiceApp: ((...args) =>
-      lazyServiceApp(args[0], args[1], args[2], args[3], imports)) as typeof lazyServiceApp,
+      lazyServiceApp(
+        args[0],
+        args[1],
+        args[2],
+        args[3],
+        args[4],
+        imports,
+      )) as typeof lazyServiceApp,
   };
   const config = resolveConfig(options, seamed);
   const parts = clientParts(config, options, seamed);
