@@ -12,6 +12,7 @@ export type {
   OktaSessionsOptions,
   AccessTokenSource,
   PrivateKeySource,
+  PrivateKeySigner,
   KeyObjectLike,
   ProxyEnv,
 } from './config/options.js';

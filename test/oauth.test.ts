@@ -137,7 +137,7 @@ describe('keys', () => {
 
   // Each refusal's whole message: what is wrong, then the formats accepted (never the key).
   const EXPECTED =
-    'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
+    'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), as a private KeyObject, or a signer ({ alg, keyId, sign(data) }) for a key in a KMS or HSM';
   const rsaJwk = appKey.privateKey.export({ format: 'jwk' });
   const exactRefusals: [string, unknown, string][] = [
     ['an object that is not a JWK', { key: pkcs8 }, 'privateKey is an object but not a JWK'],

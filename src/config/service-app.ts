@@ -3,7 +3,7 @@
 import { routes } from '../../generated/operations.js';
 import type { ConfigNames, OktaSessionsOptions } from './options.js';
 import { fail } from '../errors/config-error.js';
-import { readPrivateKey } from '../oauth/keys.js';
+import { isSigner, readPrivateKey, readSigner } from '../oauth/keys.js';
 import type { ServiceAppConfig } from '../oauth/service-app.js';
 import { headerValueProblem } from '../model/validate.js';
 
@@ -63,7 +63,8 @@ export function checkServiceApp(
   }
   return {
     clientId,
-    key: readPrivateKey(privateKey, keyId),
+    // A signer is told apart from a JWK by its `sign` function.
+    key: isSigner(privateKey) ? readSigner(privateKey, keyId) : readPrivateKey(privateKey, keyId),
     scopes: checkScopes(options.scopes),
     dpop: options.dpop !== false,
   };

@@ -7,18 +7,20 @@ import { OktaApiError } from '../errors/api-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { dpopNonceOf } from '../errors/oauth-factory.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
-import { clientAssertion, type AssertionSigner } from './assertion.js';
+import { clientAssertion } from './assertion.js';
 import { DpopKey } from './dpop.js';
 import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
 import { loadJose, type Jose } from './jose.js';
-import type { SigningKey } from './keys.js';
+import type { ExternalKey, SigningKey } from './keys.js';
+import { signerAssertion } from './signer.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
 import { parseToken, tokenForm, type SendToken, type TokenRequest } from './token-request.js';
 
 /** A service app's settings, validated. */
 export interface ServiceAppConfig {
   readonly clientId: string;
-  readonly key: SigningKey;
+  /** A key the client holds, or a signer whose key stays in a KMS or an HSM. */
+  readonly key: SigningKey | ExternalKey;
   readonly scopes: readonly string[];
   readonly dpop: boolean;
 }
@@ -30,8 +32,8 @@ export type Warn = (warning: { code: string; message: string }) => void;
 export type RepeatReason = 'refetch-token' | 'dpop-nonce';
 
 interface Ready {
-  readonly jose: Jose;
-  readonly signer: AssertionSigner;
+  /** Signs a fresh client assertion for the token endpoint `audience` at `nowMs`. */
+  readonly assertion: (audience: string, nowMs: number) => Promise<string>;
   readonly dpop: DpopKey | undefined;
 }
 
@@ -139,29 +141,46 @@ export class ServiceApp {
 
   #prepare(): Promise<Ready> {
     this.#ready ??= (async () => {
-      const jose = await this.#loadJose().catch((cause: unknown) => {
-        if (isMissingPackage(cause, 'jose')) throw missingPeer('Private-key auth', 'jose');
-        throw new OktaConfigError(
-          'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
-          { cause },
-        );
-      });
-      const { jwk, alg, kid } = this.#config.key;
-      const key = await jose.importJWK({ ...jwk }, alg).catch((cause: unknown) => {
-        // The key was read in the constructor: what fails here is WebCrypto's import of it.
-        throw new OktaConfigError(
-          `Private-key auth could not import its ${alg} key into WebCrypto; its error is in \`cause\``,
-          { cause },
-        );
-      });
+      const { clientId, key } = this.#config;
+      // A signer needs no JWT library: its assertion is written by hand (./signer.ts).
+      const assertion =
+        'signer' in key
+          ? (audience: string, nowMs: number) => signerAssertion(key, clientId, audience, nowMs)
+          : await this.#joseAssertion(key);
       const dpop = this.#config.dpop ? DpopKey.generate() : undefined;
-      const signer = { clientId: this.#config.clientId, alg, kid, key: key as CryptoKey };
-      this.#readyNow = { jose, signer, dpop };
+      this.#readyNow = { assertion, dpop };
       return this.#readyNow;
     })();
     // Nothing of a failed setup is kept: the next call sets up again from scratch.
     this.#ready.catch(() => (this.#ready = undefined));
     return this.#ready;
+  }
+
+  /** Loads jose and imports `key` into WebCrypto, once: what signs the assertions of a held key. */
+  async #joseAssertion(key: SigningKey): Promise<Ready['assertion']> {
+    const jose = await this.#loadJose().catch((cause: unknown) => {
+      if (isMissingPackage(cause, 'jose')) throw missingPeer('Private-key auth', 'jose');
+      throw new OktaConfigError(
+        'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
+        { cause },
+      );
+    });
+    const { jwk, alg, kid } = key;
+    const imported = await jose.importJWK({ ...jwk }, alg).catch((cause: unknown) => {
+      // The key was read in the constructor: what fails here is WebCrypto's import of it.
+      throw new OktaConfigError(
+        `Private-key auth could not import its ${alg} key into WebCrypto; its error is in \`cause\``,
+        { cause },
+      );
+    });
+    const signer = { clientId: this.#config.clientId, alg, kid, key: imported as CryptoKey };
+    return (audience, nowMs) =>
+      clientAssertion(jose, signer, audience, nowMs).catch((cause: unknown) => {
+        throw new OktaConfigError(
+          `Private-key auth could not sign its client assertion with its ${alg} key; its error is in \`cause\``,
+          { cause },
+        );
+      });
   }
 
   /**
@@ -190,7 +209,7 @@ export class ServiceApp {
     const build = async (): Promise<TokenRequest> => {
       const ready = await this.#prepare();
       const [assertion, proof] = await Promise.all([
-        clientAssertion(ready.jose, ready.signer, url, this.#clock.now()),
+        ready.assertion(url, this.#clock.now()),
         ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
       ]);
       proved = proof !== undefined;
