@@ -14,6 +14,7 @@ const SYSTEM = {
   'redis-store.test.ts': 'redis-server',
   'spec-diff.test.ts': 'the pinned oasdiff (Go), built by npm run fetch:oasdiff',
   'readme.test.ts': "curl, for docs/emulator.md's shell example",
+  'hsm-signer.test.ts': 'SoftHSM2 (softhsm2-util, libsofthsm2) and pkcs11-tool (opensc)',
 };
 const systemPatterns = Object.keys(SYSTEM).map(
   (file) => `<rootDir>/test/${file.replace(/\./g, '\\.')}$`,
