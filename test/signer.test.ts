@@ -173,6 +173,25 @@ describe('the client assertion of a signer', () => {
     expect(decodeJwt(assertionOf(server.requests[2]!)).header).toEqual({ alg: 'ES256' });
   });
 
+  test('on top of OKTA_CLIENT_*: the signer replaces the key there, and that key’s kid with it', async () => {
+    const server = await startScriptedServer([tokenBody('Bearer'), sessionOk('102abc')]);
+    const pem = rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    const okta = OktaSessions.fromEnv(
+      {
+        OKTA_CLIENT_ORGURL: server.url,
+        OKTA_CLIENT_CLIENTID: '0oaEnv',
+        OKTA_CLIENT_PRIVATEKEY: pem,
+        OKTA_CLIENT_KEYID: 'kid-of-the-pem',
+        OKTA_CLIENT_SCOPES: READ,
+      },
+      { privateKey: nodeSigner('ES256').signer, dpop: false },
+    );
+    await okta.getSession('102abc');
+    const { header, claims } = decodeJwt(assertionOf(server.requests[0]!));
+    expect(header).toEqual({ alg: 'ES256', kid: 'kms-1' });
+    expect(claims['iss']).toBe('0oaEnv');
+  });
+
   test('the DPoP proof key is a separate, local key: the signer signs the assertion only', async () => {
     const server = await startScriptedServer([
       tokenBody('DPoP'),

@@ -161,6 +161,32 @@ describe('a module the service app loads on first use fails to load once', () =>
     expect(imports).toBe(2);
   });
 
+  test('jose fails to sign once: OktaConfigError, then the next call signs', async () => {
+    const server = await startScriptedServer([tokenOk, sessionOk('102abc')]);
+    let signs = 0;
+    const jose = async (): Promise<Jose> => {
+      const real = (await import('jose')) as Jose;
+      class FailsOnce extends real.SignJWT {
+        override sign(...args: Parameters<Jose['SignJWT']['prototype']['sign']>) {
+          return signs++ === 0
+            ? Promise.reject(new TypeError('CryptoKey does not support this operation'))
+            : super.sign(...args);
+        }
+      }
+      return { ...real, SignJWT: FailsOnce };
+    };
+    const okta = clientWithImports(options(server), { jose });
+
+    const error = await okta.getSession('102abc').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect((error as Error).message).toBe(
+      'Private-key auth could not sign its client assertion with its RS256 key; its error is in `cause`',
+    );
+    expect(server.attempts).toBe(0);
+    await expect(okta.getSession('102abc')).resolves.toMatchObject({ id: '102abc' });
+    expect(signs).toBe(2);
+  });
+
   test('the service app module itself: the next call loads it again', async () => {
     const server = await startScriptedServer([tokenOk, sessionOk('102abc')]);
     const app = failingOnce(
