@@ -42,12 +42,16 @@ export interface Call {
   headers: Record<string, string>;
   body?: string | undefined;
   /**
-   * Makes the body, and headers to add, as the request leaves: after the throttle's wait and
-   * under the attempt's deadline. A token request signs its client assertion and DPoP proof
-   * here, so that their `iat` is the moment they are sent, not before a wait for a spent
+   * Makes the body and the headers from `headers` as the request leaves: after the throttle's
+   * wait and under the attempt's deadline. A token request signs its client assertion and DPoP
+   * proof here, so that their `iat` is the moment they are sent, not before a wait for a spent
    * window, and so that a signer that never answers ends at the deadline like the request.
    */
-  build?: (() => Promise<{ body: string; headers: Record<string, string> }>) | undefined;
+  build?:
+    | ((
+        headers: Record<string, string>,
+      ) => Promise<{ body: string; headers: Record<string, string> }>)
+    | undefined;
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
@@ -97,11 +101,7 @@ async function exchange<T>(
   const pending = wire.authorizer.headersFor(call.id, call.method, url);
   const credential = pending instanceof Promise ? await pending : pending;
   let { headers, body } = call;
-  if (call.build) {
-    const built = await call.build();
-    body = built.body;
-    headers = { ...headers, ...built.headers };
-  }
+  if (call.build) ({ body, headers } = await call.build(headers));
   if (credential !== undefined || retryHeaders)
     headers = { ...headers, ...retryHeaders, ...credential };
   if (tried) tried.sent = headers;

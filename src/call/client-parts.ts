@@ -72,9 +72,9 @@ export function clientParts(
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
       },
-      build: async () => {
+      build: async (base) => {
         const { body, proof } = await build();
-        return { body, headers: proof === undefined ? {} : { dpop: proof } };
+        return { body, headers: proof === undefined ? base : { ...base, dpop: proof } };
       },
       credentials: undefined,
       signal: undefined,
