@@ -338,7 +338,7 @@ describe('a failing signer: OktaConfigError, no request, and the next call signs
       'an RSA signature of a 1024-bit key',
       'PS256',
       async () => new Uint8Array(128).fill(1),
-      'The privateKey signer (PS256) returned 128 bytes, fewer than an PS256 signature of a 2048-bit key (256). Return the signature of the bytes it is given, made with the key of its "alg"',
+      'The privateKey signer (PS256) returned 128 bytes, fewer than the 256 of an RSA signature by a 2048-bit key. Return the signature of the bytes it is given, made with the key of its "alg"',
     ],
   ];
 

@@ -54,7 +54,7 @@ export function jwsSignature(alg: SignerAlg, signature: unknown): Uint8Array | s
   if (size === undefined) {
     return bytes.length >= MIN_RSA_BYTES
       ? bytes
-      : `returned ${bytes.length} bytes, fewer than an ${alg} signature of a 2048-bit key (256)`;
+      : `returned ${bytes.length} bytes, fewer than the 256 of an RSA signature by a 2048-bit key`;
   }
   // DER first: r‖s that also reads as a whole DER sequence would take a 1 in 2^40 chance.
   const raw = fromDer(bytes, size) ?? (bytes.length === 2 * size ? bytes : undefined);
