@@ -15,6 +15,7 @@ const SYSTEM = {
   'spec-diff.test.ts': 'the pinned oasdiff (Go), built by npm run fetch:oasdiff',
   'readme.test.ts': "curl, for docs/emulator.md's shell example",
   'users-curl.test.ts': 'curl, for revokeUserSessions from a shell',
+  'hsm-signer.test.ts': 'SoftHSM2 (softhsm2-util, libsofthsm2) and pkcs11-tool (opensc)',
 };
 const systemPatterns = Object.keys(SYSTEM).map(
   (file) => `<rootDir>/test/${file.replace(/\./g, '\\.')}$`,

@@ -43,6 +43,17 @@ export interface Call {
   path: string;
   headers: Record<string, string>;
   body?: string | undefined;
+  /**
+   * Makes the body and the headers from `headers` as the request leaves: after the throttle's
+   * wait and under the attempt's deadline. A token request signs its client assertion and DPoP
+   * proof here, so that their `iat` is the moment they are sent, not before a wait for a spent
+   * window, and so that a signer that never answers ends at the deadline like the request.
+   */
+  build?:
+    | ((
+        headers: Record<string, string>,
+      ) => Promise<{ body: string; headers: Record<string, string> }>)
+    | undefined;
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
@@ -91,7 +102,8 @@ async function exchange<T>(
   const url = wire.orgUrl + call.path;
   const pending = wire.authorizer.headersFor(call.id, call.method, url);
   const credential = pending instanceof Promise ? await pending : pending;
-  let headers = call.headers;
+  let { headers, body } = call;
+  if (call.build) ({ body, headers } = await call.build(headers));
   if (credential !== undefined || retryHeaders)
     headers = { ...headers, ...retryHeaders, ...credential };
   if (tried) tried.sent = headers;
@@ -100,7 +112,7 @@ async function exchange<T>(
     origin: wire.orgUrl,
     path: call.path,
     headers,
-    body: call.body,
+    body,
     credentials: call.credentials,
     cancel: deadline,
   });
@@ -116,7 +128,7 @@ async function exchange<T>(
   // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
   throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);
   // Made only when an error is: most calls never need it.
-  const clean: Scrubber = (text) => wire.scrubber(headers, call.body)(text);
+  const clean: Scrubber = (text) => wire.scrubber(headers, body)(text);
   if (!ok) {
     // The error factory loads with the first error: a page whose calls succeed never fetches
     // it. Should it fail to load (a page left open across a deploy), the status still gives

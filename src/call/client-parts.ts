@@ -5,7 +5,7 @@ import { createAuthorizer, type Authorizer } from './auth.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { OktaSessionsOptions, ResolvedConfig } from '../config/options.js';
 import { oauthError } from '../errors/oauth-factory.js';
-import { defaultOnWarning } from './notify.js';
+import { defaultOnWarning, notify } from './notify.js';
 import { TOKEN_ROUTE } from '../model/operations.js';
 import type { Pipeline } from './pipeline.js';
 import type { Platform } from '../platform/types.js';
@@ -62,7 +62,7 @@ export function clientParts(
       : platform.transport;
   // Token requests go through the same pipeline as API calls: one attempt each (the calls
   // that need the token retry), under the client's timeout and no caller's signal.
-  const sendToken: SendToken = (body, proof, parse) => {
+  const sendToken: SendToken = (build, parse) => {
     const call: Call = {
       id: 'getAccessToken',
       method: TOKEN_ROUTE.method,
@@ -71,9 +71,11 @@ export function clientParts(
         ...headers,
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
-        ...(proof === undefined ? {} : { dpop: proof }),
       },
-      body,
+      build: async (base) => {
+        const { body, proof } = await build();
+        return { body, headers: proof === undefined ? base : { ...base, dpop: proof } };
+      },
       credentials: undefined,
       signal: undefined,
       timeoutMs: config.timeoutMs,
@@ -82,11 +84,15 @@ export function clientParts(
     };
     return attempt(pipeline, call, parse);
   };
-  const app = config.credential?.token === undefined && config.credential?.serviceApp;
-  const serviceApp =
-    app && platform.startServiceApp?.(app, sendToken, config.orgUrl + TOKEN_ROUTE.path, clock);
-  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const onWarning = options.onWarning ?? defaultOnWarning;
+  const app = config.credential?.token === undefined && config.credential?.serviceApp;
+  const tokenUrl = config.orgUrl + TOKEN_ROUTE.path;
+  const serviceApp =
+    app &&
+    platform.startServiceApp?.(app, sendToken, tokenUrl, clock, (warning) =>
+      notify(onWarning, warning),
+    );
+  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,

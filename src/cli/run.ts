@@ -10,6 +10,7 @@ import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './com
 import { clientFor, requireCredential, secretsOf } from './client-for.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
+import { runKeygen } from './keygen.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
 import { describeError, describeSession, errorJson, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
@@ -46,7 +47,7 @@ const DEMO_FLAGS: Flags = {
   ...HELP_FLAG,
 };
 
-const COMMAND_NAMES = ['demo', 'emulator', ...Object.keys(API_COMMANDS)];
+const COMMAND_NAMES = ['demo', 'emulator', 'keygen', ...Object.keys(API_COMMANDS)];
 
 const MAIN_HELP = `okta-sessions ${VERSION}: Okta Sessions API from the command line
 
@@ -56,6 +57,7 @@ Commands:
 ${columns([
   ['demo', "walk through a session's lifecycle against a local emulator"],
   ['emulator', 'serve the Okta Sessions emulator until interrupted'],
+  ['keygen', "write a service app's key pair for tests and its public JWKS"],
   ...Object.entries(API_COMMANDS).map(([name, c]) => [
     usageOf(name, c, true).replace('okta-sessions ', ''),
     c.summary,
@@ -238,6 +240,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
+    if (name === 'keygen') return runKeygen(rest, io);
     if (name === 'create' && wantsLogin(rest) && !asksForHelp(rest)) {
       return await runCreateLogin(rest, io, secrets);
     }

@@ -39,8 +39,44 @@ export interface KeyObjectLike {
 }
 
 /**
+ * A service app's key that never leaves a KMS or an HSM: the client hands `sign` the bytes of
+ * each client assertion (the JWS signing input, nothing else) and puts the signature it returns
+ * in the assertion. Told apart from a JWK by its `sign` function. For ES256/384/512 it may
+ * return DER (what AWS KMS and Google Cloud KMS return) or the raw r‖s of JWS (ES512: 132
+ * bytes). Okta documents RS256/384/512 and ES256/384/512 for client assertions; PS256/384/512
+ * are for authorization servers that take them. Its failures are `OktaConfigError`s (its error
+ * in `cause`), and a `sign` that never settles ends at the token request's `timeoutMs`. The DPoP
+ * proof key stays a local one the client makes. Examples for AWS KMS and Google Cloud KMS: the
+ * repository's docs/auth.md.
+ *
+ * @example
+ * ```ts
+ * import { createPrivateKey, sign } from 'node:crypto';
+ * import { readFileSync } from 'node:fs';
+ *
+ * // Stands in for a KMS: node:crypto signs ES256 in DER unless told otherwise.
+ * const key = createPrivateKey(readFileSync('okta-service.pem'));
+ * const privateKey: PrivateKeySigner = {
+ *   alg: 'ES256',
+ *   keyId: 'my-kid',
+ *   sign: async (data) => sign('sha256', data, key),
+ * };
+ * const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', clientId: '0oa1b2c3d4', privateKey });
+ * ```
+ */
+export interface PrivateKeySigner {
+  /** The algorithm of the signer's key, the assertion's `alg`. */
+  readonly alg:
+    'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
+  /** The key's `kid` registered with the app; the `keyId` option wins over it. */
+  readonly keyId?: string | undefined;
+  /** Signs `data` (hashing it as `alg` says) and resolves to the signature. */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
  * A service app's private key: PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), a private JWK as an object
- * or a JSON string, or a `KeyObject`.
+ * or a JSON string, a `KeyObject`, or a {@link PrivateKeySigner} for a key in a KMS or an HSM.
  *
  * @example
  * ```ts
@@ -49,7 +85,8 @@ export interface KeyObjectLike {
  * const privateKey: PrivateKeySource = readFileSync('okta-service.pem', 'utf8');
  * ```
  */
-export type PrivateKeySource = string | Readonly<Record<string, unknown>> | KeyObjectLike;
+export type PrivateKeySource =
+  string | Readonly<Record<string, unknown>> | KeyObjectLike | PrivateKeySigner;
 
 /**
  * Options of {@link OktaSessions}.
@@ -74,7 +111,10 @@ export interface OktaSessionsOptions {
    * instead of `apiToken`/`accessToken`; the client then gets and renews access tokens itself.
    */
   clientId?: string | undefined;
-  /** The service app's private key (PEM, JWK object or JSON string, or a `KeyObject`). Server-side only. */
+  /**
+   * The service app's private key (PEM, JWK object or JSON string, or a `KeyObject`), or a
+   * {@link PrivateKeySigner} for a key in a KMS or an HSM. Server-side only.
+   */
   privateKey?: PrivateKeySource | undefined;
   /** The key id (`kid`) of `privateKey` registered with the app; default: the JWK's own `kid`. */
   keyId?: string | undefined;

@@ -3,7 +3,7 @@
 import { operations, type OperationId } from '../../generated/operations.js';
 import { kindOf, type ConfigNames, type OktaSessionsOptions } from './options.js';
 import { fail } from '../errors/config-error.js';
-import { readPrivateKey } from '../oauth/keys.js';
+import { isSigner, readPrivateKey, readSigner } from '../oauth/keys.js';
 import type { ServiceAppConfig } from '../oauth/service-app.js';
 import { headerValueProblem } from '../model/validate.js';
 
@@ -86,7 +86,8 @@ export function checkServiceApp(
   const scopes = checkScopes(options.scopes);
   return {
     clientId,
-    key: readPrivateKey(privateKey, keyId),
+    // A signer is told apart from a JWK by its `sign` function.
+    key: isSigner(privateKey) ? readSigner(privateKey, keyId) : readPrivateKey(privateKey, keyId),
     scopes,
     ungranted: ungrantedOf(scopes),
     dpop: options.dpop !== false,
