@@ -9,12 +9,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { createAdmin } from './admin.js';
 import { CredentialChecker } from './credential-check.js';
 import { createAuthnHandlers } from './authn.js';
 import { HttpDateCache } from './clock.js';
 import { Cors } from './cors.js';
 import { createHandlers, type UserSessionsRevocation } from './handlers.js';
 import { Responder } from './http.js';
+import { FaultBook, type EmulatorFaults } from './faults.js';
 import { errorIdSequence, idSequence, newOktaId } from './ids.js';
 import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
 import { OAuthServer, TOKEN_PATH, type EmulatorServiceApp } from './oauth-token.js';
@@ -25,6 +27,12 @@ import { UnknownValuesResponder } from './unknown-values.js';
 
 export type { EmulatorServiceApp } from './oauth-token.js';
 export type { UserSessionsRevocation } from './handlers.js';
+export type {
+  EmulatorFault,
+  EmulatorFaultAction,
+  EmulatorFaults,
+  EmulatorFaultStatus,
+} from './faults.js';
 
 /**
  * The rate limit of the emulator, applied as Okta applies its own: one bucket per endpoint
@@ -131,6 +139,13 @@ export interface EmulatorOptions {
    * client (a generated one, say) survives them; default false.
    */
   readonly unknownValues?: boolean | undefined;
+  /**
+   * Turns on the HTTP admin API under `/__emulator/` (scripted faults, the request journal,
+   * reset, the clock; `spec/okta-emulator-admin.yaml`), answered only to
+   * `Authorization: Bearer <adminToken>`. Without it those paths answer 404 like any unknown
+   * path. The JavaScript API ({@link Emulator.faults}, ...) needs no token.
+   */
+  readonly adminToken?: string | undefined;
 }
 
 /**
@@ -169,9 +184,20 @@ export interface Emulator {
   readonly apiToken: string;
   /** Issues a one-time session token, as the Authentication API would after a sign-in. */
   issueSessionToken(user?: SessionTokenRequest): string;
-  /** Makes the current DPoP nonce stale now, as Okta's rotation does; the next proof gets a new one. */
+  /**
+   * Scripted faults: make the next matching requests answer 429, 503, slowly, with a reset
+   * connection... (`POST /__emulator/faults` over HTTP).
+   */
+  readonly faults: EmulatorFaults;
+  /**
+   * Makes the current DPoP nonce stale now, as Okta's rotation does; the next proof gets a new
+   * one. A shorthand: `faults.add({ action: { kind: 'dpop-nonce' } })` challenges one request.
+   */
   rotateDpopNonce(): void;
-  /** Revokes every access token the emulator issued (calls with them answer 401). */
+  /**
+   * Revokes every access token the emulator issued (calls with them answer 401). A shorthand:
+   * an `access-token` fault revokes the token of just the requests it matches.
+   */
   revokeAccessTokens(): void;
   /**
    * The revokeUserSessions requests it served, oldest first, with `oauthTokens` and
@@ -217,6 +243,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const apiToken = options.apiToken ?? '00' + randomBytes(30).toString('base64url');
   if (apiToken === '') throw new RangeError('apiToken must not be empty');
   const now = options.now ?? Date.now;
+  const adminToken = options.adminToken;
+  if (adminToken !== undefined && (typeof adminToken !== 'string' || adminToken.length < 8))
+    throw new RangeError('adminToken must be a string of at least 8 characters');
   const rate = options.rateLimit ?? { limit: 600, windowSeconds: 60 };
   const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? 16 * 1024);
 
@@ -264,18 +293,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const extraRoutes = new Map<string, ExtraRoute>([
     [
       TOKEN_PATH,
-      { byMethod: new Map([['POST', (ex) => oauth.token(ex)]]), bucket: 'other', cors: false },
+      {
+        operationId: 'token',
+        byMethod: new Map([['POST', (ex) => oauth.token(ex)]]),
+        bucket: 'other',
+        cors: false,
+      },
     ],
-    ['/api/v1/authn', { byMethod: new Map([['POST', authn.authn]]), bucket: 'authn', cors: true }],
+    [
+      '/api/v1/authn',
+      {
+        operationId: 'primaryAuthentication',
+        byMethod: new Map([['POST', authn.authn]]),
+        bucket: 'authn',
+        cors: true,
+      },
+    ],
     [
       '/login/sessionCookieRedirect',
       {
+        operationId: 'sessionCookieRedirect',
         byMethod: new Map([['GET', authn.sessionCookieRedirect]]),
         bucket: 'login',
         cors: false,
       },
     ],
   ]);
+  const faults = new FaultBook();
   const deps = {
     router: new Router(),
     handlers: createHandlers({ store, responder, maxBodyBytes, revocations }),
@@ -288,6 +332,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     responder,
     now,
     nextRequestId: idSequence(),
+    faults,
+    sessionOwner: (id: string) => store.userOf(id),
+    admin:
+      adminToken === undefined
+        ? undefined
+        : createAdmin({ token: adminToken, faults, maxBodyBytes }),
   };
 
   const server = createServer({ keepAliveTimeout: 5_000 }, createPipeline(deps));
@@ -307,6 +357,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: baseUrl,
     apiToken,
     issueSessionToken: (user) => store.issueToken(user),
+    faults: {
+      add: (fault) => faults.add(fault),
+      clear: () => faults.clear(),
+      list: () => faults.list(),
+    },
     rotateDpopNonce: () => oauth.rotateNonce(now()),
     revokeAccessTokens: () => oauth.revokeAll(),
     userSessionsRevocations: () => [...revocations],

@@ -137,6 +137,47 @@ export class OAuthServer {
     this.#tokens.clear();
   }
 
+  /**
+   * A scripted `access-token` fault: forgets the request's access token (as expiry or revocation
+   * at Okta would) and answers 401 `invalid_token` the way an expired or unknown token gets it.
+   */
+  refuseToken(ex: Exchange, state: 'expired' | 'revoked'): void {
+    const header = ex.req.headers.authorization ?? '';
+    const match = /^(DPoP|Bearer) +(\S+)$/i.exec(header.trim());
+    const scheme = match?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    if (match) this.#tokens.delete(match[2] as string);
+    this.#refuseResource(ex, scheme, {
+      status: 401,
+      error: 'invalid_token',
+      description:
+        state === 'expired' ? 'The access token is expired.' : 'The access token is invalid.',
+    });
+  }
+
+  /**
+   * A scripted `dpop-nonce` fault: a new nonce from now, and the `use_dpop_nonce` answer a proof
+   * without it gets (400 at the token endpoint, 401 at a resource, RFC 9449 §8 and §9).
+   */
+  nonceChallenge(ex: Exchange, tokenEndpoint: boolean): void {
+    this.#nonces.rotate(ex.now);
+    const headers = ['DPoP-Nonce', this.#nonces.current(ex.now)];
+    if (tokenEndpoint) {
+      this.#refuse(ex, {
+        status: 400,
+        error: 'use_dpop_nonce',
+        description: 'Authorization server requires nonce in DPoP proof.',
+        headers,
+      });
+    } else {
+      this.#refuseResource(ex, 'DPoP', {
+        status: 401,
+        error: 'use_dpop_nonce',
+        description: 'Resource server requires nonce in DPoP proof.',
+        headers,
+      });
+    }
+  }
+
   /** `POST /oauth2/v1/token`. */
   async token(ex: Exchange): Promise<void> {
     const refusal = await this.#issue(ex);

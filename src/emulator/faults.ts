@@ -1,0 +1,257 @@
+// Scripted faults: a test tells the emulator to misbehave on cue (a 429 on the next two calls,
+// a slow answer, a dropped connection...). Faults are matched in the order they were added; the
+// first that matches a request acts on it and counts one use.
+
+/** The statuses a `status` fault can answer with. */
+export type EmulatorFaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504;
+
+const STATUSES: readonly number[] = [401, 403, 404, 429, 500, 502, 503, 504];
+
+/**
+ * What a fault does to a request it matches.
+ *
+ * - `status`: answers with Okta's error body and headers for that status instead of running the
+ *   operation (429: `X-Rate-Limit-Remaining: 0` and a reset `resetSeconds` after `Date`,
+ *   default 1).
+ * - `concurrency`: Okta's concurrency refusal, 429 with `X-Rate-Limit-Limit: 0`.
+ * - `delay`: runs the operation, then holds the answer `ms` before its headers (`phase:
+ *   'headers'`, the default) or after the headers and half of its body (`'body'`).
+ * - `reset`: resets the connection, before the request is read (`'before-read'`, the default:
+ *   nothing happens) or after the operation ran (`'after-read'`: it took effect, the answer is lost).
+ * - `malformed-body`: runs the operation and answers with its status and headers but a body cut
+ *   in the middle (answers without a body are left alone).
+ * - `access-token`: the request's access token is `expired` or `revoked`: it is forgotten and the
+ *   request answered 401 `invalid_token`, so the client has to fetch a new one.
+ * - `dpop-nonce`: the DPoP nonce rotates and the request is answered `use_dpop_nonce` (400 on the
+ *   token endpoint, 401 elsewhere) with the new `DPoP-Nonce`.
+ *
+ * @example
+ * ```ts
+ * const action: EmulatorFaultAction = { kind: 'delay', ms: 2000, phase: 'body' };
+ * ```
+ */
+export type EmulatorFaultAction =
+  | {
+      readonly kind: 'status';
+      readonly status: EmulatorFaultStatus;
+      /** 429 only: seconds from `Date` to `X-Rate-Limit-Reset`; default 1. */
+      readonly resetSeconds?: number | undefined;
+    }
+  | { readonly kind: 'concurrency' }
+  | { readonly kind: 'delay'; readonly ms: number; readonly phase?: 'headers' | 'body' | undefined }
+  | { readonly kind: 'reset'; readonly phase?: 'before-read' | 'after-read' | undefined }
+  | { readonly kind: 'malformed-body' }
+  | { readonly kind: 'access-token'; readonly state: 'expired' | 'revoked' }
+  | { readonly kind: 'dpop-nonce' };
+
+/**
+ * A scripted fault: which requests it matches (every criterion given must hold; none matches
+ * every request), how many times it acts, and what it does.
+ *
+ * @example
+ * ```ts
+ * const emu = await startEmulator();
+ * // the next two getSession calls answer 429, the third one runs
+ * emu.faults.add({
+ *   operationId: 'getSession',
+ *   times: 2,
+ *   action: { kind: 'status', status: 429, resetSeconds: 0 },
+ * });
+ * await emu.close();
+ * ```
+ */
+export interface EmulatorFault {
+  /**
+   * The operation: an operation id of the spec (`getSession`, ...), `primaryAuthentication`
+   * (`POST /api/v1/authn`), `sessionCookieRedirect` or `token` (`POST /oauth2/v1/token`).
+   */
+  readonly operationId?: string | undefined;
+  /** The HTTP method, any case. */
+  readonly method?: string | undefined;
+  /** The path: a template of the spec (`/api/v1/sessions/{sessionId}`) or a path as sent. */
+  readonly path?: string | undefined;
+  /** Requests about this user: revokeUserSessions of it, or one of its sessions. */
+  readonly userId?: string | undefined;
+  /** Requests about this session: by id, or through its `sid`/`idx` cookie. */
+  readonly sessionId?: string | undefined;
+  /** How many matching requests it acts on: a whole number >= 1 or `'always'`; default 1. */
+  readonly times?: number | 'always' | undefined;
+  /** What it does. */
+  readonly action: EmulatorFaultAction;
+}
+
+/**
+ * The scripted faults of a running emulator ({@link Emulator.faults}).
+ *
+ * @example
+ * ```ts
+ * const emu = await startEmulator();
+ * emu.faults.add({ method: 'POST', path: '/api/v1/sessions', action: { kind: 'reset' } });
+ * console.log(emu.faults.list().length); // 1
+ * emu.faults.clear();
+ * await emu.close();
+ * ```
+ */
+export interface EmulatorFaults {
+  /** Adds a fault after the others; throws a RangeError when it is not a valid fault. */
+  add(fault: EmulatorFault): void;
+  /** Removes every fault. */
+  clear(): void;
+  /** The faults still to act, oldest first, `times` counting down. */
+  list(): readonly EmulatorFault[];
+}
+
+/** What a request is about, for matching. */
+export interface FaultTarget {
+  readonly operationId: string | undefined;
+  readonly method: string;
+  readonly template: string | undefined;
+  readonly pathname: string;
+  /** Resolved only when a fault asks for a user or a session. */
+  readonly about: () => { readonly userId: string | undefined; readonly sessionIds: string[] };
+}
+
+const ACTION_KINDS = [
+  'status',
+  'concurrency',
+  'delay',
+  'reset',
+  'malformed-body',
+  'access-token',
+  'dpop-nonce',
+];
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '')
+    throw new RangeError(`fault.${name} must be a non-empty string`);
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T))
+    throw new RangeError(`fault.action.${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function checkAction(input: unknown): EmulatorFaultAction {
+  if (typeof input !== 'object' || input === null)
+    throw new RangeError('fault.action must be an object with a kind');
+  const a = input as Record<string, unknown>;
+  const kind = oneOf(a['kind'], 'kind', ACTION_KINDS);
+  switch (kind) {
+    case 'status': {
+      if (!STATUSES.includes(a['status'] as number))
+        throw new RangeError(`fault.action.status must be one of ${STATUSES.join(', ')}`);
+      const reset = a['resetSeconds'];
+      if (reset !== undefined && (!Number.isInteger(reset) || (reset as number) < 0))
+        throw new RangeError('fault.action.resetSeconds must be a whole number >= 0');
+      return {
+        kind,
+        status: a['status'] as EmulatorFaultStatus,
+        resetSeconds: reset as number | undefined,
+      };
+    }
+    case 'delay': {
+      const ms = a['ms'];
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000)
+        throw new RangeError('fault.action.ms must be a number of milliseconds from 0 to 600000');
+      const phase =
+        a['phase'] === undefined
+          ? 'headers'
+          : oneOf(a['phase'], 'phase', ['headers', 'body'] as const);
+      return { kind, ms, phase };
+    }
+    case 'reset':
+      return {
+        kind,
+        phase:
+          a['phase'] === undefined
+            ? 'before-read'
+            : oneOf(a['phase'], 'phase', ['before-read', 'after-read'] as const),
+      };
+    case 'access-token':
+      return { kind, state: oneOf(a['state'], 'state', ['expired', 'revoked'] as const) };
+    default:
+      return { kind } as EmulatorFaultAction;
+  }
+}
+
+/** Checks a fault from JavaScript or JSON; a normalized copy, or a RangeError saying what is wrong. */
+export function checkFault(input: unknown): EmulatorFault {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new RangeError('a fault must be an object');
+  const f = input as Record<string, unknown>;
+  const times = f['times'] ?? 1;
+  if (times !== 'always' && (!Number.isInteger(times) || (times as number) < 1))
+    throw new RangeError("fault.times must be a whole number >= 1 or 'always'");
+  const method = optionalString(f['method'], 'method')?.toUpperCase();
+  return {
+    operationId: optionalString(f['operationId'], 'operationId'),
+    method,
+    path: optionalString(f['path'], 'path'),
+    userId: optionalString(f['userId'], 'userId'),
+    sessionId: optionalString(f['sessionId'], 'sessionId'),
+    times: times as number | 'always',
+    action: checkAction(f['action']),
+  };
+}
+
+/** Strips undefined members, so that listed faults read like the ones added. */
+function shown(fault: EmulatorFault, times: number): EmulatorFault {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ ...fault, times: times === Infinity ? 'always' : times }))
+    if (v !== undefined) out[k] = v;
+  const action: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fault.action)) if (v !== undefined) action[k] = v;
+  out['action'] = action;
+  return out as unknown as EmulatorFault;
+}
+
+interface Entry {
+  readonly fault: EmulatorFault;
+  left: number;
+}
+
+/** The faults of one emulator. */
+export class FaultBook implements EmulatorFaults {
+  #entries: Entry[] = [];
+
+  add(fault: EmulatorFault): void {
+    const checked = checkFault(fault);
+    this.#entries.push({
+      fault: checked,
+      left: checked.times === 'always' ? Infinity : (checked.times as number),
+    });
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+
+  list(): readonly EmulatorFault[] {
+    return this.#entries.map((e) => shown(e.fault, e.left));
+  }
+
+  /** The action of the first fault matching `target`, counting one use; undefined if none. */
+  take(target: FaultTarget): EmulatorFaultAction | undefined {
+    if (this.#entries.length === 0) return undefined;
+    let about: ReturnType<FaultTarget['about']> | undefined;
+    for (let i = 0; i < this.#entries.length; i++) {
+      const entry = this.#entries[i] as Entry;
+      const f = entry.fault;
+      if (f.operationId !== undefined && f.operationId !== target.operationId) continue;
+      if (f.method !== undefined && f.method !== target.method) continue;
+      if (f.path !== undefined && f.path !== target.template && f.path !== target.pathname)
+        continue;
+      if (f.userId !== undefined || f.sessionId !== undefined) {
+        about ??= target.about();
+        if (f.userId !== undefined && f.userId !== about.userId) continue;
+        if (f.sessionId !== undefined && !about.sessionIds.includes(f.sessionId)) continue;
+      }
+      if (--entry.left <= 0) this.#entries.splice(i, 1);
+      return f.action;
+    }
+    return undefined;
+  }
+}
