@@ -6,6 +6,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkFault, type EmulatorFault, type FaultBook } from './faults.js';
 import { readBody } from './http.js';
+import type { OffsetClock } from './clock.js';
+import type { Journal } from './journal.js';
 
 /** Where the admin API lives. */
 export const ADMIN_PREFIX = '/__emulator/';
@@ -14,6 +16,9 @@ export const ADMIN_PREFIX = '/__emulator/';
 export interface AdminDeps {
   readonly token: string;
   readonly faults: FaultBook;
+  readonly journal: Journal;
+  readonly clock: OffsetClock;
+  readonly reset: () => void;
   readonly maxBodyBytes: number;
 }
 
@@ -91,6 +96,30 @@ export function createAdmin(deps: AdminDeps) {
       DELETE: (_req, res) => {
         deps.faults.clear();
         send(res, 204);
+      },
+    },
+    requests: {
+      GET: (_req, res) => send(res, 200, { requests: deps.journal.list() }),
+    },
+    reset: {
+      POST: (_req, res) => {
+        deps.reset();
+        send(res, 204);
+      },
+    },
+    clock: {
+      GET: (_req, res) => send(res, 200, { now: new Date(deps.clock.now()).toISOString() }),
+      async POST(req, res) {
+        const body = await readJson(req, res, deps.maxBodyBytes);
+        if (body === undefined) return;
+        const ms = (body.value as { advanceMs?: unknown } | null)?.advanceMs;
+        try {
+          deps.clock.advance(ms as number);
+        } catch (error) {
+          problem(res, 400, 'invalid_clock', (error as Error).message);
+          return;
+        }
+        send(res, 200, { now: new Date(deps.clock.now()).toISOString() });
       },
     },
   };

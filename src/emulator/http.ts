@@ -20,6 +20,11 @@ export interface Exchange {
   readonly res: ServerResponse;
   /** The emulator clock when the request arrived, in ms since the epoch. */
   readonly now: number;
+  /**
+   * The `now` option's time when the request arrived, without `clock.advance`: what signed
+   * client assertions and DPoP proofs are checked against (they carry real time).
+   */
+  readonly signedNow: number;
   readonly requestId: string;
   /** The rate-limit bucket whose headers the response carries (updated for `now`). */
   bucket: RateHeaders;

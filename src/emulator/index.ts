@@ -12,12 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { createAdmin } from './admin.js';
 import { CredentialChecker } from './credential-check.js';
 import { createAuthnHandlers } from './authn.js';
-import { HttpDateCache } from './clock.js';
+import { HttpDateCache, OffsetClock, type EmulatorClock } from './clock.js';
 import { Cors } from './cors.js';
 import { createHandlers, type UserSessionsRevocation } from './handlers.js';
 import { Responder } from './http.js';
 import { FaultBook, type EmulatorFaults } from './faults.js';
 import { errorIdSequence, idSequence, newOktaId } from './ids.js';
+import { Journal, type EmulatorRequest } from './journal.js';
 import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
 import { OAuthServer, TOKEN_PATH, type EmulatorServiceApp } from './oauth-token.js';
 import { Router } from './router.js';
@@ -27,6 +28,8 @@ import { UnknownValuesResponder } from './unknown-values.js';
 
 export type { EmulatorServiceApp } from './oauth-token.js';
 export type { UserSessionsRevocation } from './handlers.js';
+export type { EmulatorRequest } from './journal.js';
+export type { EmulatorClock } from './clock.js';
 export type {
   EmulatorFault,
   EmulatorFaultAction,
@@ -131,7 +134,10 @@ export interface EmulatorOptions {
   readonly dpopNonceRotateSeconds?: number | undefined;
   /** Require the DPoP nonce on the session endpoints too (RFC 9449 §9); default false, as Okta. */
   readonly dpopResourceNonce?: boolean | undefined;
-  /** The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate windows. */
+  /**
+   * The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate
+   * windows, plus whatever {@link Emulator.clock} advanced it by.
+   */
   readonly now?: (() => number) | undefined;
   /**
    * Adds what a later Okta may send to every JSON body, errors included: a value no open enum
@@ -205,6 +211,24 @@ export interface Emulator {
    * users and remembers no devices.
    */
   userSessionsRevocations(): readonly UserSessionsRevocation[];
+  /**
+   * Every request it saw (admin API requests excepted), oldest first, up to the last 10 000:
+   * operation, method, path template, query, the kind of credential, whether a cookie came,
+   * the status answered, timestamps. Secrets are replaced by their kind.
+   * `GET /__emulator/requests` over HTTP.
+   */
+  requests(): EmulatorRequest[];
+  /**
+   * Back to the state at start, between tests: no session, session token or access token, an
+   * empty journal, no fault, fresh rate-limit windows and DPoP nonce, the clock's advances
+   * undone. The users, tokens and options it was started with stay. `POST /__emulator/reset`.
+   */
+  reset(): void;
+  /**
+   * The emulator's clock: `advance(ms)` moves sessions, session tokens, access-token lifetimes
+   * and rate-limit windows on (`POST /__emulator/clock`).
+   */
+  readonly clock: EmulatorClock;
   /** Stops the server and closes every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -242,7 +266,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const apiToken = options.apiToken ?? '00' + randomBytes(30).toString('base64url');
   if (apiToken === '') throw new RangeError('apiToken must not be empty');
-  const now = options.now ?? Date.now;
+  const signedNow = options.now ?? Date.now;
+  const clock = new OffsetClock(signedNow);
+  const now = clock.now;
   const adminToken = options.adminToken;
   if (adminToken !== undefined && (typeof adminToken !== 'string' || adminToken.length < 8))
     throw new RangeError('adminToken must be a string of at least 8 characters');
@@ -320,6 +346,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ],
   ]);
   const faults = new FaultBook();
+  const journal = new Journal();
+  const reset = () => {
+    clock.reset();
+    store.reset();
+    oauth.reset(now());
+    for (const bucket of Object.values(buckets)) bucket.restart();
+    revocations.length = 0;
+    faults.clear();
+    journal.clear();
+  };
   const deps = {
     router: new Router(),
     handlers: createHandlers({ store, responder, maxBodyBytes, revocations }),
@@ -331,13 +367,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cors,
     responder,
     now,
+    signedNow,
     nextRequestId: idSequence(),
     faults,
+    journal,
     sessionOwner: (id: string) => store.userOf(id),
     admin:
       adminToken === undefined
         ? undefined
-        : createAdmin({ token: adminToken, faults, maxBodyBytes }),
+        : createAdmin({ token: adminToken, faults, journal, clock, reset, maxBodyBytes }),
   };
 
   const server = createServer({ keepAliveTimeout: 5_000 }, createPipeline(deps));
@@ -365,6 +403,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     rotateDpopNonce: () => oauth.rotateNonce(now()),
     revokeAccessTokens: () => oauth.revokeAll(),
     userSessionsRevocations: () => [...revocations],
+    requests: () => journal.list(),
+    reset,
+    clock: { now: clock.now, advance: (ms) => clock.advance(ms) },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -132,6 +132,14 @@ export class OAuthServer {
     this.#nonces.rotate(nowMs);
   }
 
+  /** Back to the state at start: no token issued, no assertion or proof seen, a new nonce. */
+  reset(nowMs: number): void {
+    this.#tokens.clear();
+    this.#assertionJtis.clear();
+    this.#proofJtis.clear();
+    this.#nonces.rotate(nowMs);
+  }
+
   /** Forgets every issued access token, as revoking them at Okta would. */
   revokeAll(): void {
     this.#tokens.clear();
@@ -255,7 +263,7 @@ export class OAuthServer {
         {
           method: ex.req.method ?? 'GET',
           url: originOf(ex) + pathname,
-          nowMs: ex.now,
+          nowMs: ex.signedNow,
           nonce: this.#options.resourceNonce ? this.#nonces.current(ex.now) : undefined,
           accessToken: token,
         },
@@ -343,7 +351,11 @@ export class OAuthServer {
       );
     }
     const audience = originOf(ex) + TOKEN_PATH;
-    const client = this.#authenticate(form.get('client_assertion') as string, audience, ex.now);
+    const client = this.#authenticate(
+      form.get('client_assertion') as string,
+      audience,
+      ex.signedNow,
+    );
     if ('status' in client) return client;
     const { clientId, app } = client;
 
@@ -364,7 +376,7 @@ export class OAuthServer {
         {
           method: req.method ?? 'POST',
           url: audience,
-          nowMs: ex.now,
+          nowMs: ex.signedNow,
           nonce: this.#nonces.current(ex.now),
         },
         this.#proofJtis,

@@ -23,6 +23,7 @@ import {
 } from './fault-effects.js';
 import { TOKEN_PATH } from './oauth-token.js';
 import type { OktaErrorCode } from './errors.js';
+import { credentialKind, journalQuery, type Journal } from './journal.js';
 
 /** A path served outside the Sessions spec (the Authentication API's endpoints). */
 export interface ExtraRoute {
@@ -47,9 +48,13 @@ export interface PipelineDeps {
   readonly cors: Cors;
   readonly responder: Responder;
   readonly now: () => number;
+  /** The clock without the test's advances, for signed JWTs (see Exchange.signedNow). */
+  readonly signedNow: () => number;
   readonly nextRequestId: () => string;
   /** Scripted faults. */
   readonly faults: FaultBook;
+  /** Where every request (but the admin API's) is recorded. */
+  readonly journal: Journal;
   /** The user a live session belongs to, for faults aimed at a user. */
   readonly sessionOwner: (sessionId: string) => string | undefined;
   /** The admin API, present only when the emulator has an admin token. */
@@ -165,6 +170,26 @@ export function createPipeline(
     const pathname = pathOf(req.url ?? '/');
     if (deps.admin !== undefined && pathname.startsWith(ADMIN_PREFIX))
       return deps.admin(req, ex.res, pathname);
+    const entry = deps.journal.open(
+      {
+        operationId: null,
+        method,
+        path: shorten(pathname),
+        query: journalQuery(req.url ?? ''),
+        credential: credentialKind(req.headers.authorization, pathname === TOKEN_PATH),
+        dpopProof: req.headers['dpop'] !== undefined,
+        cookie: req.headers.cookie !== undefined,
+        fault: null,
+        requestId: ex.requestId,
+      },
+      ex.now,
+    );
+    ex.res.once('close', () => {
+      // Not finished: the connection was reset or the client left before the answer was out.
+      if (!ex.res.writableFinished) return;
+      entry.status = ex.res.statusCode;
+      entry.answeredAt = new Date(clock()).toISOString();
+    });
     if (pathname === SESSIONS_SLASH) {
       responder.bareError(ex, 'E0000022');
       return;
@@ -191,8 +216,16 @@ export function createPipeline(
       ex.extra = cors.responseHeaders(origin);
     }
 
+    const operationId =
+      match !== undefined
+        ? match.route.byMethod.get(method)
+        : extra?.byMethod.has(method)
+          ? extra.operationId
+          : undefined;
+    entry.operationId = operationId ?? null;
+    if (match !== undefined) entry.path = match.route.template;
     const action = faults.take({
-      operationId: match !== undefined ? match.route.byMethod.get(method) : extra?.operationId,
+      operationId,
       method,
       template: match?.route.template,
       pathname,
@@ -213,7 +246,10 @@ export function createPipeline(
         return { userId, sessionIds };
       },
     });
-    if (action !== undefined && actOn(ex, action, bucket, pathname)) return;
+    if (action !== undefined) {
+      entry.fault = action.kind;
+      if (actOn(ex, action, bucket, pathname)) return;
+    }
 
     if (concurrency.capped) {
       if (!concurrency.enter()) {
@@ -274,6 +310,7 @@ export function createPipeline(
         req,
         res,
         now: clock(),
+        signedNow: deps.signedNow(),
         requestId: nextRequestId(),
         bucket: buckets.other,
         overConcurrency: false,

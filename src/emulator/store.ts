@@ -140,6 +140,12 @@ export class SessionStore {
     this.#serialize(record);
   }
 
+  /** Forgets every session and session token; the users who can sign in stay. */
+  reset(): void {
+    this.#sessions.clear();
+    this.#tokens.clear();
+  }
+
   /** The user of a stored session (live or not yet swept), without touching it. */
   userOf(id: string): string | undefined {
     return this.#sessions.get(id)?.userId;
