@@ -62,6 +62,7 @@ test('--json prints one JSON line when ready, and nothing else; the admin token 
   try {
     expect(emu.line).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      publicUrl: emu.line['url'],
       apiToken: 'cli-kit-token',
       demoUser: { login: 'dana.lee@example.com', password: 'correct-horse-battery-staple' },
       admin: true,
@@ -99,9 +100,16 @@ test('without an admin token the admin API is absent; --unknown-values widens ev
   }
 });
 
-test('--admin-token works too, and is never printed', async () => {
-  const child = await start(['--admin-token', ADMIN_TOKEN, '--json']);
+test('--admin-token works too, and is never printed; --public-url names the origin', async () => {
+  const child = await start([
+    '--admin-token',
+    ADMIN_TOKEN,
+    '--json',
+    '--public-url',
+    'http://okta-emulator:8080',
+  ]);
   try {
+    expect(child.line['publicUrl']).toBe('http://okta-emulator:8080');
     expect((await admin(child.line['url'], 'GET', 'faults')).json).toEqual({ faults: [] });
   } finally {
     await child.stop();

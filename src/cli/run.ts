@@ -44,6 +44,12 @@ const EMULATOR_FLAGS: Flags = {
     description:
       'turn on the admin API (/__emulator/: faults, journal, reset, clock) for Bearer T; prefer OKTA_EMULATOR_ADMIN_TOKEN (a flag shows in ps)',
   },
+  'public-url': {
+    type: 'string',
+    value: 'URL',
+    description:
+      'the origin clients reach it at (Docker, compose), for aud, htu, links and redirects (default: the listen URL)',
+  },
   'unknown-values': {
     type: 'boolean',
     description: 'add an unlisted enum value and an undeclared property to every JSON body',
@@ -157,6 +163,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     port,
     ...(adminToken !== undefined ? { adminToken } : {}),
     ...(values['unknown-values'] ? { unknownValues: true } : {}),
+    ...(typeof values['public-url'] === 'string' ? { publicUrl: values['public-url'] } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
@@ -192,6 +199,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     io.stdout(
       `${JSON.stringify({
         url: emu.url,
+        publicUrl: emu.publicUrl,
         apiToken: emu.apiToken,
         demoUser: DEMO_USER,
         admin: adminToken !== undefined,
@@ -201,6 +209,8 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
       })}\n`,
     );
   } else io.stdout(emulatorBanner(emu.url, emu.apiToken));
+  if (emu.publicUrl !== emu.url && !json)
+    io.stdout(`Public URL (aud, htu, links): ${emu.publicUrl}\n`);
   if (adminToken !== undefined && !json)
     io.stdout(`Admin API: ${emu.url}/__emulator/ (Authorization: Bearer <your admin token>)\n`);
   if (typeof clientId === 'string' && !json) {

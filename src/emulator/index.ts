@@ -152,6 +152,14 @@ export interface EmulatorOptions {
    * path. The JavaScript API ({@link Emulator.faults}, ...) needs no token.
    */
   readonly adminToken?: string | undefined;
+  /**
+   * The origin the emulator calls its own (`http://okta.test:8080`), when clients reach it at
+   * another address than it listens on (Docker port mapping, a compose service name): client
+   * assertions' `aud` and DPoP proofs' `htu` must name it, session links use it, and
+   * `sessionCookieRedirect` may redirect to it. Never taken from the `Host` header. Default:
+   * the URL it listens on.
+   */
+  readonly publicUrl?: string | undefined;
 }
 
 /**
@@ -186,6 +194,8 @@ export interface SessionTokenRequest {
 export interface Emulator {
   /** Base URL of the emulated org, e.g. `http://127.0.0.1:49152` (no trailing slash). */
   readonly url: string;
+  /** The origin it calls its own: the `publicUrl` option, or {@link Emulator.url}. */
+  readonly publicUrl: string;
   /** The API token it accepts (`Authorization: SSWS <apiToken>`). */
   readonly apiToken: string;
   /** Issues a one-time session token, as the Authentication API would after a sign-in. */
@@ -239,6 +249,26 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+/** The `publicUrl` option as an origin without a trailing slash; a RangeError when it is not one. */
+function publicOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError('publicUrl must be an absolute http(s) URL such as http://okta.test:8080');
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  )
+    throw new RangeError('publicUrl must be an origin (scheme, host, port), without path or query');
+  return url.origin;
+}
+
 function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
@@ -275,7 +305,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rate = options.rateLimit ?? { limit: 600, windowSeconds: 60 };
   const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? 16 * 1024);
 
-  let baseUrl = '';
+  const ownOrigin = options.publicUrl === undefined ? undefined : publicOrigin(options.publicUrl);
+  // The listen URL until the server listens; what the emulator calls its own origin.
+  let baseUrl = ownOrigin ?? '';
   const store = new SessionStore({
     sessionTtlMs: positive('sessionTtlSeconds', options.sessionTtlSeconds ?? 7200) * 1000,
     sessionTokenTtlMs:
@@ -314,6 +346,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       options.dpopNonceRotateSeconds ?? 86_400,
     ),
     resourceNonce: options.dpopResourceNonce === true,
+    origin: () => baseUrl,
     scopesAllow: (id, granted) => credentialChecker.scopesAllow(id, granted),
   });
   const extraRoutes = new Map<string, ExtraRoute>([
@@ -388,11 +421,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const { port } = server.address() as AddressInfo;
-  baseUrl = `http://${urlHost(host)}:${port}`;
+  const url = `http://${urlHost(host)}:${port}`;
+  baseUrl = ownOrigin ?? url;
 
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl,
+    url,
+    publicUrl: baseUrl,
     apiToken,
     issueSessionToken: (user) => store.issueToken(user),
     faults: {

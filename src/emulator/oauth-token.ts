@@ -6,7 +6,14 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { OperationId } from '../../generated/operations.js';
 import { NonceSource, SingleUse, verifyProof } from './dpop-verify.js';
 import { readBody, type Exchange, type Responder } from './http.js';
-import { isAcceptedAlg, parseJws, publicKeyOf, verifyJws, type ParsedJws } from './jws.js';
+import {
+  isAcceptedAlg,
+  parseJws,
+  publicKeyOf,
+  thumbprint,
+  verifyJws,
+  type ParsedJws,
+} from './jws.js';
 
 /** The token endpoint's path. */
 export const TOKEN_PATH = '/oauth2/v1/token';
@@ -49,6 +56,8 @@ export interface OAuthServerOptions {
   readonly nonceRotateSeconds: number;
   /** Require the nonce on session endpoints too (Okta does not, today). */
   readonly resourceNonce: boolean;
+  /** The emulator's own origin (`publicUrl`): what `aud` and `htu` must name. */
+  readonly origin: () => string;
   /** True when `granted` scopes satisfy operation `id`'s requirements. */
   readonly scopesAllow: (id: OperationId, granted: ReadonlySet<string>) => boolean;
 }
@@ -60,6 +69,8 @@ interface RegisteredKey {
 
 interface App {
   readonly keys: readonly RegisteredKey[];
+  /** RFC 7638 thumbprints of `keys`: a DPoP proof must not be signed with one of them. */
+  readonly thumbprints: ReadonlySet<string>;
   readonly scopes: ReadonlySet<string>;
   readonly dpop: boolean;
 }
@@ -107,7 +118,12 @@ function registerApps(clients: Readonly<Record<string, EmulatorServiceApp>>): Ma
     });
     if (!Array.isArray(app.scopes))
       throw new RangeError(`clients.${clientId}: scopes must be an array`);
-    apps.set(clientId, { keys, scopes: new Set(app.scopes), dpop: app.dpop === true });
+    apps.set(clientId, {
+      keys,
+      thumbprints: new Set(app.jwks.map((jwk) => thumbprint(jwk))),
+      scopes: new Set(app.scopes),
+      dpop: app.dpop === true,
+    });
   }
   return apps;
 }
@@ -262,7 +278,7 @@ export class OAuthServer {
         proofs[0] as string,
         {
           method: ex.req.method ?? 'GET',
-          url: originOf(ex) + pathname,
+          url: this.#options.origin() + pathname,
           nowMs: ex.signedNow,
           nonce: this.#options.resourceNonce ? this.#nonces.current(ex.now) : undefined,
           accessToken: token,
@@ -350,7 +366,7 @@ export class OAuthServer {
         'Client authentication failed. Either the client or the client credentials are invalid.',
       );
     }
-    const audience = originOf(ex) + TOKEN_PATH;
+    const audience = this.#options.origin() + TOKEN_PATH;
     const client = this.#authenticate(
       form.get('client_assertion') as string,
       audience,
@@ -389,6 +405,16 @@ export class OAuthServer {
           ...(result.error === 'use_dpop_nonce'
             ? { headers: ['DPoP-Nonce', this.#nonces.current(ex.now)] }
             : {}),
+        };
+      }
+      // Okta wants a proof key of its own, not the app's authentication key. No recording of
+      // Okta's answer exists: invalid_dpop_proof is the emulator's choice.
+      if (app.thumbprints.has(result.jkt)) {
+        return {
+          status: 400,
+          error: 'invalid_dpop_proof',
+          description:
+            "The DPoP proof must not be signed with a key of the client's JWKS (use a separate key).",
         };
       }
       jkt = result.jkt;
@@ -476,6 +502,11 @@ export class OAuthServer {
     if (iat !== undefined && (typeof iat !== 'number' || iat > nowS + 1)) {
       return clientError('The client_assertion token was issued in the future.');
     }
+    // Not in Okta's docs or recordings: refusing a future nbf (invalid_client) is the emulator's choice.
+    const nbf = claims['nbf'];
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + 1)) {
+      return clientError('The client_assertion token is not valid yet (nbf).');
+    }
     const jti = claims['jti'];
     if (jti !== undefined) {
       if (typeof jti !== 'string' || !this.#assertionJtis.use(`${iss} ${jti}`, nowMs, exp * 1000)) {
@@ -512,9 +543,4 @@ export class OAuthServer {
     ex.res.writeHead(status, all);
     ex.res.end(text);
   }
-}
-
-/** The origin the client called, from `Host`: what `aud` and `htu` must name. */
-function originOf(ex: Exchange): string {
-  return `http://${ex.req.headers.host ?? ''}`;
 }
