@@ -2,7 +2,15 @@
 // a slow answer, a dropped connection...). Faults are matched in the order they were added; the
 // first that matches a request acts on it and counts one use.
 
-/** The statuses a `status` fault can answer with. */
+/**
+ * The statuses a `status` fault can answer with.
+ *
+ * @example
+ * ```ts
+ * const status: EmulatorFaultStatus = 503;
+ * emu.faults.add({ operationId: 'refreshSession', action: { kind: 'status', status } });
+ * ```
+ */
 export type EmulatorFaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504;
 
 const STATUSES: readonly number[] = [401, 403, 404, 429, 500, 502, 503, 504];
