@@ -40,17 +40,45 @@ const STATUSES: readonly number[] = [401, 403, 404, 429, 500, 502, 503, 504];
  */
 export type EmulatorFaultAction =
   | {
+      /** Answer an Okta error instead of running the operation. */
       readonly kind: 'status';
+      /** The status; its body and headers are Okta's for it. */
       readonly status: EmulatorFaultStatus;
       /** 429 only: seconds from `Date` to `X-Rate-Limit-Reset`; default 1. */
       readonly resetSeconds?: number | undefined;
     }
-  | { readonly kind: 'concurrency' }
-  | { readonly kind: 'delay'; readonly ms: number; readonly phase?: 'headers' | 'body' | undefined }
-  | { readonly kind: 'reset'; readonly phase?: 'before-read' | 'after-read' | undefined }
-  | { readonly kind: 'malformed-body' }
-  | { readonly kind: 'access-token'; readonly state: 'expired' | 'revoked' }
-  | { readonly kind: 'dpop-nonce' };
+  | {
+      /** Okta's concurrency refusal: 429 with `X-Rate-Limit-Limit: 0`. */
+      readonly kind: 'concurrency';
+    }
+  | {
+      /** Run the operation, send its answer late. */
+      readonly kind: 'delay';
+      /** How late, in ms (at most 600 000). */
+      readonly ms: number;
+      /** Hold it before the headers (default) or after the headers and half the body. */
+      readonly phase?: 'headers' | 'body' | undefined;
+    }
+  | {
+      /** Reset the connection. */
+      readonly kind: 'reset';
+      /** Before the request is read (default), or instead of the answer once the operation ran. */
+      readonly phase?: 'before-read' | 'after-read' | undefined;
+    }
+  | {
+      /** Run the operation, cut its answer's body in the middle. */
+      readonly kind: 'malformed-body';
+    }
+  | {
+      /** Forget the request's access token and answer 401 `invalid_token`. */
+      readonly kind: 'access-token';
+      /** Which of Okta's descriptions the answer carries. */
+      readonly state: 'expired' | 'revoked';
+    }
+  | {
+      /** Rotate the DPoP nonce and answer `use_dpop_nonce` with the new one. */
+      readonly kind: 'dpop-nonce';
+    };
 
 /**
  * A scripted fault: which requests it matches (every criterion given must hold; none matches

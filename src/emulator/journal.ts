@@ -15,6 +15,7 @@
 export interface EmulatorRequest {
   /** The operation (`getSession`, `primaryAuthentication`, `token`, ...); null for an unknown path. */
   readonly operationId: string | null;
+  /** The HTTP method. */
   readonly method: string;
   /** The path template (`/api/v1/sessions/{sessionId}`); an unknown path as sent, shortened. */
   readonly path: string;
@@ -35,8 +36,9 @@ export interface EmulatorRequest {
   readonly fault: string | null;
   /** `X-Okta-Request-Id` of the answer. */
   readonly requestId: string;
-  /** When it arrived and when its answer was complete, by the emulator's clock (ISO 8601, ms). */
+  /** When it arrived, by the emulator's clock (ISO 8601 with milliseconds). */
   readonly receivedAt: string;
+  /** When its answer was complete, by the emulator's clock; null when none went out. */
   readonly answeredAt: string | null;
 }
 
