@@ -7,9 +7,9 @@
 // `unknownValues: true` (an unlisted enum value and an undeclared property in every body).
 // A recording proxy in front of the emulator checks the wire: every operation answered 2xx,
 // `SSWS ` on the admin operations, the /me operations sent the cookie and no Authorization, and
-// revokeUserSessions sent `oauthTokens=true` and ended the user's sessions. The smokes of
-// FAULT_SMOKES also script one "429, then success" through the emulator's HTTP fault API
-// (OKTA_EMULATOR_URL, OKTA_EMULATOR_ADMIN_TOKEN) and retry on their own; the emulator's journal
+// revokeUserSessions sent `oauthTokens=true` and ended the user's sessions. Every smoke also
+// scripts one "429, then success" through the emulator's HTTP fault API
+// (OKTA_EMULATOR_URL, OKTA_EMULATOR_ADMIN_TOKEN) and retries on its own; the emulator's journal
 // shows the 429 and the success after it.
 // csharp is generated only: no .NET SDK is installed here.
 import { execFileSync, spawn } from 'node:child_process';
@@ -36,8 +36,6 @@ const ALL = [
   'csharp',
 ];
 const GENERATE_ONLY = new Set(['csharp']);
-/** The smokes that script a 429 through the fault API (the others: not yet, issue #30). */
-const FAULT_SMOKES = new Set(['python', 'go', 'typescript-fetch']);
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const key of chosen) {
   if (!ALL.includes(key) || !generators[key]) throw new Error(`unknown consumer ${key}`);
@@ -349,7 +347,7 @@ for (const [key, [cmd, args]] of smokes) {
           },
         });
         checkWire(key, proxy.seen, emu);
-        if (FAULT_SMOKES.has(key)) checkScriptedRateLimit(key, emu);
+        checkScriptedRateLimit(key, emu);
       } finally {
         proxy.server.closeAllConnections();
         proxy.server.close();
