@@ -1,6 +1,7 @@
 // The request journal (emu.requests(), GET /__emulator/requests): what each request looked like,
 // with no secret in it; and reset (emu.reset(), POST /__emulator/reset) between tests.
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { Journal, type JournalEntry } from '../src/emulator/journal.js';
 import { ADMIN_TOKEN, admin, raw } from './helpers/emulator-admin.js';
 import { call, newSession, sessionPath, testClock } from './helpers/emulator-http.js';
 
@@ -157,4 +158,27 @@ describe('reset', () => {
     expect(reply.status).toBe(204);
     await expectClean(state);
   });
+});
+
+test('keeps the last 10 000 requests, dropping the oldest in batches', () => {
+  const journal = new Journal();
+  const entry = (n: number): JournalEntry => ({
+    operationId: 'getSession',
+    method: 'GET',
+    path: '/api/v1/sessions/{sessionId}',
+    query: {},
+    credential: 'apiToken',
+    dpopProof: false,
+    cookie: false,
+    status: 200,
+    fault: null,
+    requestId: String(n),
+    receivedAt: n,
+    answeredAt: n,
+  });
+  for (let n = 1; n <= 25_000; n++) journal.open(entry(n));
+  const kept = journal.list();
+  expect(kept).toHaveLength(10_000);
+  expect([kept[0]!.requestId, kept.at(-1)!.requestId]).toEqual(['15001', '25000']);
+  expect(kept[0]!.receivedAt).toBe(new Date(15_001).toISOString());
 });

@@ -253,6 +253,11 @@ interface Entry {
 export class FaultBook implements EmulatorFaults {
   #entries: Entry[] = [];
 
+  /** True when no fault is left: the pipeline then builds no match target at all. */
+  get empty(): boolean {
+    return this.#entries.length === 0;
+  }
+
   add(fault: EmulatorFault): void {
     const checked = checkFault(fault);
     this.#entries.push({

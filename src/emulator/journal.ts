@@ -76,8 +76,17 @@ export function credentialKind(
   return 'other';
 }
 
-/** A journal entry while its request is in flight. */
-export type JournalEntry = { -readonly [K in keyof EmulatorRequest]: EmulatorRequest[K] };
+/**
+ * A journal entry while its request is in flight: times as numbers (formatted only when a test
+ * reads the journal, so the hot path stays cheap).
+ */
+export type JournalEntry = {
+  -readonly [K in keyof EmulatorRequest]: K extends 'receivedAt'
+    ? number
+    : K extends 'answeredAt'
+      ? number | null
+      : EmulatorRequest[K];
+};
 
 /** Past this many entries the oldest are dropped (a long-running emulator must not grow forever). */
 const MAX_ENTRIES = 10_000;
@@ -87,22 +96,21 @@ export class Journal {
   #entries: JournalEntry[] = [];
 
   /** Starts an entry; the caller fills in what it learns until the answer is complete. */
-  open(fields: Omit<JournalEntry, 'receivedAt' | 'answeredAt' | 'status'>, nowMs: number) {
-    const entry: JournalEntry = {
-      ...fields,
-      status: null,
-      receivedAt: new Date(nowMs).toISOString(),
-      answeredAt: null,
-    };
+  open(entry: JournalEntry): JournalEntry {
     this.#entries.push(entry);
-    if (this.#entries.length > MAX_ENTRIES)
-      this.#entries.splice(0, this.#entries.length - MAX_ENTRIES);
+    // Trimmed in batches: dropping one entry per request would move 10 000 of them each time.
+    if (this.#entries.length >= 2 * MAX_ENTRIES) this.#entries.splice(0, MAX_ENTRIES);
     return entry;
   }
 
-  /** Copies, so that a test's view does not change under it. */
+  /** The last {@link MAX_ENTRIES} entries as copies, so that a test's view does not change under it. */
   list(): EmulatorRequest[] {
-    return this.#entries.map((e) => ({ ...e, query: { ...e.query } }));
+    return this.#entries.slice(-MAX_ENTRIES).map((e) => ({
+      ...e,
+      query: { ...e.query },
+      receivedAt: new Date(e.receivedAt).toISOString(),
+      answeredAt: e.answeredAt === null ? null : new Date(e.answeredAt).toISOString(),
+    }));
   }
 
   clear(): void {

@@ -170,25 +170,24 @@ export function createPipeline(
     const pathname = pathOf(req.url ?? '/');
     if (deps.admin !== undefined && pathname.startsWith(ADMIN_PREFIX))
       return deps.admin(req, ex.res, pathname);
-    const entry = deps.journal.open(
-      {
-        operationId: null,
-        method,
-        path: shorten(pathname),
-        query: journalQuery(req.url ?? ''),
-        credential: credentialKind(req.headers.authorization, pathname === TOKEN_PATH),
-        dpopProof: req.headers['dpop'] !== undefined,
-        cookie: req.headers.cookie !== undefined,
-        fault: null,
-        requestId: ex.requestId,
-      },
-      ex.now,
-    );
-    ex.res.once('close', () => {
-      // Not finished: the connection was reset or the client left before the answer was out.
-      if (!ex.res.writableFinished) return;
+    const entry = deps.journal.open({
+      operationId: null,
+      method,
+      path: shorten(pathname),
+      query: journalQuery(req.url ?? ''),
+      credential: credentialKind(req.headers.authorization, pathname === TOKEN_PATH),
+      dpopProof: req.headers['dpop'] !== undefined,
+      cookie: req.headers.cookie !== undefined,
+      status: null,
+      fault: null,
+      requestId: ex.requestId,
+      receivedAt: ex.now,
+      answeredAt: null,
+    });
+    // Only a finished answer counts: a reset connection or a client that left has none.
+    ex.res.once('finish', () => {
       entry.status = ex.res.statusCode;
-      entry.answeredAt = new Date(clock()).toISOString();
+      entry.answeredAt = clock();
     });
     if (pathname === SESSIONS_SLASH) {
       responder.bareError(ex, 'E0000022');
@@ -224,28 +223,30 @@ export function createPipeline(
           : undefined;
     entry.operationId = operationId ?? null;
     if (match !== undefined) entry.path = match.route.template;
-    const action = faults.take({
-      operationId,
-      method,
-      template: match?.route.template,
-      pathname,
-      about: () => {
-        const template = match?.route.template ?? '';
-        const param = match?.params[0];
-        const sessionIds =
-          match === undefined
-            ? []
-            : match.route.cookieOnly
-              ? cookieValues(req.headers.cookie, ['sid', 'idx'])
-              : template.includes('{sessionId}') && param !== undefined
-                ? [param]
-                : [];
-        const userId = template.includes('{userId}')
-          ? param
-          : sessionIds.map((id) => deps.sessionOwner(id)).find((u) => u !== undefined);
-        return { userId, sessionIds };
-      },
-    });
+    const action = faults.empty
+      ? undefined
+      : faults.take({
+          operationId,
+          method,
+          template: match?.route.template,
+          pathname,
+          about: () => {
+            const template = match?.route.template ?? '';
+            const param = match?.params[0];
+            const sessionIds =
+              match === undefined
+                ? []
+                : match.route.cookieOnly
+                  ? cookieValues(req.headers.cookie, ['sid', 'idx'])
+                  : template.includes('{sessionId}') && param !== undefined
+                    ? [param]
+                    : [];
+            const userId = template.includes('{userId}')
+              ? param
+              : sessionIds.map((id) => deps.sessionOwner(id)).find((u) => u !== undefined);
+            return { userId, sessionIds };
+          },
+        });
     if (action !== undefined) {
       entry.fault = action.kind;
       if (actOn(ex, action, bucket, pathname)) return;
