@@ -75,6 +75,9 @@ test('a DPoP service app keeps working after its token expired by the clock', as
   const tokenRequests = emu.requests().filter((r) => r.operationId === 'token');
   // The first one learns the DPoP nonce (400 use_dpop_nonce, as Okta); none is refused after.
   expect(tokenRequests.map((r) => r.status)).toEqual([400, 200, 200]);
+  expect(tokenRequests.every((r) => r.credential === 'clientAssertion' && r.dpopProof)).toBe(true);
+  // No client assertion or DPoP proof (JWTs: `eyJ…`) in the journal, only their kinds.
+  expect(JSON.stringify(emu.requests())).not.toMatch(/eyJ/);
 });
 
 test("advances add to the `now` option's time, which keeps moving on its own", async () => {
