@@ -135,6 +135,10 @@ describe('matching and counting', () => {
     ['a negative delay', { action: { kind: 'delay', ms: -1 } }],
     ['an unknown reset phase', { action: { kind: 'reset', phase: 'later' } }],
     ['an empty operation id', { operationId: '', action: { kind: 'concurrency' } }],
+    [
+      'an operation id the emulator does not serve (a typo)',
+      { operationId: 'getSesion', action: { kind: 'concurrency' } },
+    ],
   ])('refuses %s with a RangeError', (_, fault) => {
     expect(() => emu.faults.add(fault as EmulatorFault)).toThrow(RangeError);
     expect(emu.faults.list()).toEqual([]);
@@ -285,6 +289,17 @@ describe('the HTTP admin API', () => {
     expect((await admin(emu.url, 'GET', 'faults')).json.faults[0].times).toBe(1);
     expect((await admin(emu.url, 'DELETE', 'faults')).status).toBe(204);
     expect((await get(id)).status).toBe(200);
+  });
+
+  test('an unknown operation id is 400 and names the ones there are', async () => {
+    const reply = await admin(emu.url, 'POST', 'faults', {
+      operationId: 'getSesion',
+      action: { kind: 'concurrency' },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.json.message).toMatch(/^fault\.operationId "getSesion" is none of /);
+    for (const id of ['getSession', 'revokeUserSessions', 'token', 'primaryAuthentication'])
+      expect(reply.json.message).toContain(id);
   });
 
   test('a bad fault is 400 and adds nothing, not even the good ones beside it', async () => {

@@ -4,7 +4,7 @@
 // carry it; nothing here is journaled, rate-limited or subject to faults.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkFault, type EmulatorFault, type FaultBook } from './faults.js';
+import type { EmulatorFault, FaultBook } from './faults.js';
 import { readBody } from './http.js';
 import type { OffsetClock } from './clock.js';
 import type { Journal } from './journal.js';
@@ -84,7 +84,7 @@ export function createAdmin(deps: AdminDeps) {
         const input = Array.isArray(body.value) ? body.value : [body.value];
         let checked: EmulatorFault[];
         try {
-          checked = input.map((f) => checkFault(f));
+          checked = input.map((f) => deps.faults.check(f));
         } catch (error) {
           problem(res, 400, 'invalid_fault', (error as Error).message);
           return;

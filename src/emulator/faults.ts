@@ -213,8 +213,12 @@ function checkAction(input: unknown): EmulatorFaultAction {
   }
 }
 
-/** Checks a fault from JavaScript or JSON; a normalized copy, or a RangeError saying what is wrong. */
-export function checkFault(input: unknown): EmulatorFault {
+/**
+ * Checks a fault from JavaScript or JSON; a normalized copy, or a RangeError saying what is
+ * wrong. An operation id outside `operationIds` is refused: a typo would otherwise make a fault
+ * that silently never acts.
+ */
+function checkFault(input: unknown, operationIds: ReadonlySet<string>): EmulatorFault {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new RangeError('a fault must be an object');
   const f = input as Record<string, unknown>;
@@ -222,8 +226,13 @@ export function checkFault(input: unknown): EmulatorFault {
   if (times !== 'always' && (!Number.isInteger(times) || (times as number) < 1))
     throw new RangeError("fault.times must be a whole number >= 1 or 'always'");
   const method = optionalString(f['method'], 'method')?.toUpperCase();
+  const operationId = optionalString(f['operationId'], 'operationId');
+  if (operationId !== undefined && !operationIds.has(operationId))
+    throw new RangeError(
+      `fault.operationId ${JSON.stringify(operationId.slice(0, 100))} is none of ${[...operationIds].join(', ')}`,
+    );
   return {
-    operationId: optionalString(f['operationId'], 'operationId'),
+    operationId,
     method,
     path: optionalString(f['path'], 'path'),
     userId: optionalString(f['userId'], 'userId'),
@@ -252,6 +261,17 @@ interface Entry {
 /** The faults of one emulator. */
 export class FaultBook implements EmulatorFaults {
   #entries: Entry[] = [];
+  readonly #operationIds: ReadonlySet<string>;
+
+  /** `operationIds`: every operation a fault may name (the spec's and the emulator's extras). */
+  constructor(operationIds: Iterable<string>) {
+    this.#operationIds = new Set(operationIds);
+  }
+
+  /** Checks a fault without adding it (see {@link checkFault}). */
+  check(fault: unknown): EmulatorFault {
+    return checkFault(fault, this.#operationIds);
+  }
 
   /** True when no fault is left: the pipeline then builds no match target at all. */
   get empty(): boolean {
@@ -259,7 +279,7 @@ export class FaultBook implements EmulatorFaults {
   }
 
   add(fault: EmulatorFault): void {
-    const checked = checkFault(fault);
+    const checked = this.check(fault);
     this.#entries.push({
       fault: checked,
       left: checked.times === 'always' ? Infinity : (checked.times as number),

@@ -22,6 +22,7 @@ import { Journal, type EmulatorRequest } from './journal.js';
 import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
 import { OAuthServer, TOKEN_PATH, type EmulatorServiceApp } from './oauth-token.js';
 import { Router } from './router.js';
+import { operations } from '../../generated/operations.js';
 import { createPipeline, handleClientErrors, type ExtraRoute } from './server.js';
 import { SessionStore } from './store.js';
 import { UnknownValuesResponder } from './unknown-values.js';
@@ -378,7 +379,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
     ],
   ]);
-  const faults = new FaultBook();
+  const faults = new FaultBook([
+    ...Object.keys(operations),
+    ...[...extraRoutes.values()].map((route) => route.operationId),
+  ]);
   const journal = new Journal();
   const reset = () => {
     clock.reset();
