@@ -39,8 +39,31 @@ const EMULATOR_FLAGS: Flags = {
       'the app\'s public keys: a JWK, a JWK array or {"keys": [...]} (granted every scope of the spec; DPoP required)',
   },
   'no-dpop': { type: 'boolean', description: 'the app issues Bearer tokens instead (no DPoP)' },
+  'admin-token': {
+    type: 'string',
+    value: 'T',
+    description:
+      'turn on the admin API (/__emulator/: faults, journal, reset, clock) for Bearer T; prefer OKTA_EMULATOR_ADMIN_TOKEN (a flag shows in ps)',
+  },
+  'public-url': {
+    type: 'string',
+    value: 'URL',
+    description:
+      'the origin clients reach it at (Docker, compose), for aud, htu, links and redirects (default: the listen URL)',
+  },
+  'unknown-values': {
+    type: 'boolean',
+    description: 'add an unlisted enum value and an undeclared property to every JSON body',
+  },
+  json: {
+    type: 'boolean',
+    description: 'print one JSON line when ready (url, apiToken, demoUser, admin) and nothing else',
+  },
   ...HELP_FLAG,
 };
+
+/** The variable that turns on the admin API without putting its token on the command line. */
+const ADMIN_TOKEN_VARIABLE = 'OKTA_EMULATOR_ADMIN_TOKEN';
 
 const DEMO_FLAGS: Flags = {
   json: { type: 'boolean', description: 'print the steps as JSON' },
@@ -135,8 +158,14 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('--client-id and --jwks-file go together');
   }
   const host = typeof values['host'] === 'string' ? values['host'] : undefined;
+  const flagAdmin = values['admin-token'];
+  const adminToken =
+    typeof flagAdmin === 'string' ? flagAdmin : io.env[ADMIN_TOKEN_VARIABLE] || undefined;
   const emu = await startEmulator({
     port,
+    ...(adminToken !== undefined ? { adminToken } : {}),
+    ...(values['unknown-values'] ? { unknownValues: true } : {}),
+    ...(typeof values['public-url'] === 'string' ? { publicUrl: values['public-url'] } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
@@ -165,8 +194,28 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   });
-  io.stdout(emulatorBanner(emu.url, emu.apiToken, io.command));
-  if (typeof clientId === 'string') {
+  const json = values['json'] === true;
+  if (json) {
+    // One line a fixture in any language can read; the admin token is never printed, only
+    // whether the admin API is on.
+    io.stdout(
+      `${JSON.stringify({
+        url: emu.url,
+        publicUrl: emu.publicUrl,
+        apiToken: emu.apiToken,
+        demoUser: DEMO_USER,
+        admin: adminToken !== undefined,
+        ...(typeof clientId === 'string'
+          ? { clientId, tokenUrl: `${emu.url}/oauth2/v1/token` }
+          : {}),
+      })}\n`,
+    );
+  } else io.stdout(emulatorBanner(emu.url, emu.apiToken, io.command));
+  if (emu.publicUrl !== emu.url && !json)
+    io.stdout(`Public URL (aud, htu, links): ${emu.publicUrl}\n`);
+  if (adminToken !== undefined && !json)
+    io.stdout(`Admin API: ${emu.url}/__emulator/ (Authorization: Bearer <your admin token>)\n`);
+  if (typeof clientId === 'string' && !json) {
     io.stdout(
       `Service app: ${clientId} (${values['no-dpop'] ? 'Bearer' : 'DPoP'}), token endpoint ${emu.url}/oauth2/v1/token\n`,
     );
@@ -176,7 +225,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     io.stop.addEventListener('abort', () => resolve(), { once: true });
   });
   await emu.close();
-  io.stdout('emulator stopped\n');
+  if (!json) io.stdout('emulator stopped\n');
   return EXIT.ok;
 }
 
