@@ -11,7 +11,6 @@ import { OktaNetworkError } from '../errors/network-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaTimeoutError } from '../errors/timeout-error.js';
 import type { RouteId } from '../model/operations.js';
-import { readRateLimit } from '../rate-limit/headers.js';
 import type { Tried } from './retry.js';
 import type { Throttle } from './throttle.js';
 import { BodyTooLargeError, type Transport } from '../transport/transport.js';
@@ -119,14 +118,13 @@ async function exchange<T>(
   const { status } = response;
   // Stryker disable next-line ConditionalExpression: no transport hands over a status under 200 (1xx are interim)
   const ok = status >= 200 && status < 300;
-  // Read once, for the throttle and for a 429's fields and wait; a success without a throttle
-  // (most calls) reads neither the headers nor the clock.
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: reading headers nothing needs, or leaving them to the error factory, which reads them itself, changes no outcome
+  // The clock and the rate-limit headers are read only for a throttle or an error: most calls
+  // need neither.
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: reading the clock for nothing changes no outcome
   const now = throttle || !ok ? wire.clock.now() : 0;
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: as above
-  const rateLimit = throttle || !ok ? readRateLimit(response.headers, now) : undefined;
-  // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
-  throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);
+  // The throttle reads the headers and hands what it read on to the error factory; without one
+  // the factory reads them itself, so the /me page never loads their reader up front.
+  const rateLimit = throttle?.noteResponse(call.id, response.headers, status, now);
   // Made only when an error is: most calls never need it.
   const clean: Scrubber = (text) => wire.scrubber(headers, body)(text);
   if (!ok) {
