@@ -512,4 +512,45 @@ describe('network failures in plain words', () => {
     // Over http:// there is no TLS to speak of.
     expect(explainFailure('http://127.0.0.1:1/x', wrongVersion)).toBe(wrongVersion);
   });
+
+  test.each([
+    ['127.0.0.1', true],
+    ['127.10.200.3', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['127.0.0.1.evil.example', false],
+    ['sub.localhost', false],
+    // URL writes any numeric host as four parts: 127.1 is 127.0.0.1.
+    ['127.1', true],
+    ['127.example', false],
+  ])('https://%s: loopback (did you mean http://?) is %s', (host, loopback) => {
+    const error = Object.assign(new Error('packet length too long'), {
+      code: 'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+    });
+    const explained = explainFailure(`https://${host}:8443/x`, error) as Error;
+    expect(explained.message).toBe(
+      loopback
+        ? 'the server does not speak TLS; did you mean http://?'
+        : 'the server does not speak TLS; check the host and port of the org URL',
+    );
+  });
+
+  test('the code is looked for four causes deep, no deeper, and a cause that loops ends the search', () => {
+    const url = 'https://acme.okta.com/x';
+    const wrapped = (depth: number): unknown => {
+      let error: unknown = Object.assign(new Error('tls'), {
+        code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+      });
+      for (let i = 0; i < depth; i++) error = new Error(`wrapper ${i}`, { cause: error });
+      return error;
+    };
+    expect((explainFailure(url, wrapped(3)) as { code?: string }).code).toBe(
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+    );
+    const tooDeep = wrapped(4);
+    expect(explainFailure(url, tooDeep)).toBe(tooDeep);
+    const looping = new Error('loop') as Error & { cause?: unknown };
+    looping.cause = looping;
+    expect(explainFailure(url, looping)).toBe(looping);
+  });
 });

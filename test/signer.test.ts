@@ -360,6 +360,19 @@ describe('a failing signer: OktaConfigError, no request, and the next call signs
     },
   );
 
+  test("the signer's own error is the cause, for the caller to log where it may", async () => {
+    const thrown = new Error(`AccessDeniedException: ${KMS_SECRET}`);
+    const server = await startScriptedServer([]);
+    const okta = client(
+      server,
+      failingOnce('ES256', () => Promise.reject(thrown)),
+      { dpop: false, retry: { maxRetries: 0 } },
+    );
+    const error = await okta.getSession('102abc').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect((error as Error).cause).toBe(thrown);
+  });
+
   test('a signer that never answers ends at the token request’s timeoutMs; the next call signs again', async () => {
     const server = await startScriptedServer([tokenBody('DPoP'), sessionOk('102abc')]);
     const okta = client(
@@ -443,8 +456,26 @@ describe('ECDSA signatures from DER to the JWS form', () => {
       der(raw(48, [0x01], 0x66)), // ES384's r and s: too long for ES256
       good.subarray(0, 20), // cut short
       new Uint8Array(0),
+      // A byte inside the sequence after its two integers.
+      Uint8Array.from([0x30, good[1]! + 1, ...good.subarray(2), 0]),
+      // An empty INTEGER.
+      Uint8Array.from([0x30, 0x05, 0x02, 0x00, 0x02, 0x01, 0x01]),
+      // A second INTEGER that claims more bytes than there are.
+      Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x05, 0x01]),
     ];
     for (const bytes of broken) expect(jwsSignature('ES256', bytes)).toContain(problem);
+  });
+
+  test('a sequence of exactly 127 bytes keeps the short length form', () => {
+    // ES512 with r of 61 bytes and s of 62: 2 + 61 + 2 + 62 = 127 = 0x7f.
+    const signature = new Uint8Array(132);
+    signature.fill(0x11, 5, 66);
+    signature.fill(0x22, 66 + 4);
+    const encoded = der(signature);
+    expect(encoded[1]).toBe(0x7f);
+    expect(Buffer.from(jwsSignature('ES512', encoded) as Uint8Array)).toEqual(
+      Buffer.from(signature),
+    );
   });
 
   test('a Uint8Array from another realm is bytes too (no instanceof)', async () => {

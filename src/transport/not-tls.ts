@@ -6,7 +6,8 @@
 // OpenSSL's codes, as Node names them, for a handshake answered with something that is not TLS.
 const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 // http:// is accepted for these hosts only (config/org-url.ts), so only there is it the fix.
-const LOOPBACK = /^(127(\.\d+){3}|localhost|\[::1\])$/;
+// (URL writes every IPv4 host as four numbers: 127.1 reads 127.0.0.1 here.)
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /**
  * The cause an OktaNetworkError should carry for a request to `url` that failed with `cause`:
