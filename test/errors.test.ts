@@ -515,7 +515,7 @@ describe('network failures in plain words', () => {
 
   test.each([
     ['127.0.0.1', true],
-    ['127.10.200.3', true],
+    ['127.10.200.30', true],
     ['localhost', true],
     ['[::1]', true],
     ['127.0.0.1.evil.example', false],
