@@ -1,7 +1,6 @@
 // The emulator's own origin (publicUrl, default its listen URL) decides the client assertion's
 // `aud`, the DPoP `htu`, session links and the sessionCookieRedirect allow-list; the Host header
 // the client sends never does.
-import { request } from 'node:http';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import {
   ASSERTION_TYPE,
@@ -12,7 +11,7 @@ import {
   rsaKey,
   tokenForm,
 } from './helpers/oauth-jwt.js';
-import { newSession } from './helpers/emulator-http.js';
+import { newSession, sendRaw } from './helpers/emulator-http.js';
 
 const appKey = rsaKey('public-url-kid');
 const dpopKey = ecKey('public-url-dpop');
@@ -21,35 +20,8 @@ const CLIENTS = {
   '0oaDpop': { jwks: [appKey.publicJwk], scopes: ['okta.sessions.read'], dpop: true },
 };
 
-/** One request with node:http, so that the Host header can be anything. */
-function send(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; headers: Record<string, unknown>; json: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const tokenRequest = (emu: Emulator, aud: string, host?: string, dpop?: string) =>
-  send(
+  sendRaw(
     `${emu.url}/oauth2/v1/token`,
     'POST',
     {
@@ -87,7 +59,7 @@ describe('by default, the listen URL', () => {
   test("sessionCookieRedirect does not trust the Host header's origin; the token stays usable", async () => {
     const token = emu.issueSessionToken();
     const to = (target: string, host?: string) =>
-      send(
+      sendRaw(
         `${emu.url}/login/sessionCookieRedirect?token=${token}&redirectUrl=${encodeURIComponent(target)}`,
         'GET',
         host ? { Host: host } : {},
@@ -129,7 +101,7 @@ describe('with publicUrl', () => {
     expect(issued.status).toBe(200);
     const at = issued.json.access_token as string;
     const call = (htu: string) =>
-      send(`${emu.url}/api/v1/sessions/${id}`, 'GET', {
+      sendRaw(`${emu.url}/api/v1/sessions/${id}`, 'GET', {
         Authorization: `DPoP ${at}`,
         DPoP: proof(dpopKey, 'GET', htu, { ath: ath(at) }),
       });
@@ -139,7 +111,7 @@ describe('with publicUrl', () => {
 
   test('sessionCookieRedirect may redirect to it', async () => {
     const token = emu.issueSessionToken();
-    const reply = await send(
+    const reply = await sendRaw(
       `${emu.url}/login/sessionCookieRedirect?token=${token}&redirectUrl=${encodeURIComponent(`${PUBLIC}/app`)}`,
       'GET',
       {},
