@@ -15,6 +15,9 @@ const SYSTEM = {
   'spec-diff.test.ts': 'the pinned oasdiff (Go), built by npm run fetch:oasdiff',
   'readme.test.ts': "curl, for docs/emulator.md's shell example",
   'users-curl.test.ts': 'curl, for revokeUserSessions from a shell',
+  'hsm-signer.test.ts': 'SoftHSM2 (softhsm2-util, libsofthsm2) and pkcs11-tool (opensc)',
+  'emulator-recipes-other-languages.test.ts':
+    "python3 with pytest and go, for docs/emulator.md's recipes",
 };
 const systemPatterns = Object.keys(SYSTEM).map(
   (file) => `<rootDir>/test/${file.replace(/\./g, '\\.')}$`,

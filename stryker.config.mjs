@@ -72,6 +72,7 @@ const config = {
     'src/transport/undici.ts',
     'src/transport/fetch.ts',
     'src/transport/never-sent.ts',
+    'src/transport/not-tls.ts',
     'src/oauth/token-cache.ts',
     'src/oauth/dpop.ts',
     'src/oauth/lazy-service-app.ts',
@@ -79,6 +80,7 @@ const config = {
     'src/oauth/keys.ts',
     'src/oauth/service-app.ts',
     'src/oauth/token-request.ts',
+    'src/oauth/signer.ts',
     'src/redis/index.ts',
   ],
 

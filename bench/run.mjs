@@ -155,12 +155,10 @@ for (const c of contenders) {
   // Each pass measures the contenders back to back, so a pass's ratios share the machine's
   // state; their median is steadier than a ratio of medians, whose processes ran minutes apart
   // (the floor alone varied 32-45 µs between processes on the 2-core CI machine).
-  /** @type {Array<[string, string]>} */
-  const baselines = [
+  for (const [key, other] of /** @type {const} */ ([
     ['cpuVsFloor', 'undici-pool'],
     ['cpuVsOfficial', 'official-sdk'],
-  ];
-  for (const [key, other] of baselines) {
+  ])) {
     const base = passes[other] ?? [];
     r[key] = median((passes[c.id] ?? []).map((us, i) => us / (base[i] ?? NaN)));
   }

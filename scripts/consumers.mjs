@@ -7,7 +7,10 @@
 // `unknownValues: true` (an unlisted enum value and an undeclared property in every body).
 // A recording proxy in front of the emulator checks the wire: every operation answered 2xx,
 // `SSWS ` on the admin operations, the /me operations sent the cookie and no Authorization, and
-// revokeUserSessions sent `oauthTokens=true` and ended the user's sessions.
+// revokeUserSessions sent `oauthTokens=true` and ended the user's sessions. Every smoke also
+// scripts one "429, then success" through the emulator's HTTP fault API
+// (OKTA_EMULATOR_URL, OKTA_EMULATOR_ADMIN_TOKEN) and retries on its own; the emulator's journal
+// shows the 429 and the success after it.
 // csharp is generated only: no .NET SDK is installed here.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -309,12 +312,26 @@ function checkWire(key, seen, emu) {
   if (problems.length) throw new Error(`${key}: ${[...new Set(problems)].join('; ')}`);
 }
 
+/**
+ * The journal of a smoke that scripted "429, then success" on getSession: a getSession the
+ * fault answered 429, and a getSession answered 200 after it.
+ * @param {string} key
+ * @param {{ requests(): { operationId: string | null, status: number | null, fault: string | null }[] }} emu
+ */
+function checkScriptedRateLimit(key, emu) {
+  const gets = emu.requests().filter((r) => r.operationId === 'getSession');
+  const limited = gets.findIndex((r) => r.fault === 'status' && r.status === 429);
+  if (limited < 0 || !gets.slice(limited + 1).some((r) => r.status === 200))
+    throw new Error(`${key}: no scripted 429 on getSession followed by a success`);
+}
+
 for (const [key, [cmd, args]] of smokes) {
   for (const unknownValues of [false, true]) {
     const mode = unknownValues ? 'unknown-values mode' : 'plain';
     await timed(`smoke ${key} (${mode})`, async () => {
       const user = { login: 'smoke@example.com', password: randomBytes(12).toString('base64url') };
-      const emu = await startEmulator({ users: [user], unknownValues });
+      const adminToken = randomBytes(24).toString('base64url');
+      const emu = await startEmulator({ users: [user], unknownValues, adminToken });
       const proxy = await recordingProxy(emu.url);
       try {
         await run(cmd, args, {
@@ -325,9 +342,12 @@ for (const [key, [cmd, args]] of smokes) {
             OKTA_USERNAME: user.login,
             OKTA_PASSWORD: user.password,
             UNKNOWN_VALUES: unknownValues ? '1' : '0',
+            OKTA_EMULATOR_URL: emu.url,
+            OKTA_EMULATOR_ADMIN_TOKEN: adminToken,
           },
         });
         checkWire(key, proxy.seen, emu);
+        checkScriptedRateLimit(key, emu);
       } finally {
         proxy.server.closeAllConnections();
         proxy.server.close();

@@ -16,9 +16,9 @@ import { processEnv } from './config/process-env.js';
 import { parseSession, type Session } from './model/session.js';
 import type { FetchFunction } from './transport/fetch.js';
 import {
+  assertCreateSessionArgs,
   assertOptionalBoolean,
   assertSessionId,
-  assertSessionToken,
   assertUserId,
 } from './model/validate.js';
 import type {
@@ -160,6 +160,7 @@ export class OktaSessions {
       refine: oauthError,
       events: this.#events,
       rateLimits: this.#rateLimits,
+      explainFailure: platform.explainFailure,
     });
     return this.#raw;
   }
@@ -185,7 +186,7 @@ export class OktaSessions {
         'fromEnv reads process.env, which browsers do not have. Pass options to new OktaSessions() instead',
       );
     }
-    return OktaSessions.#fromLayers(layers, env, [layers.fromEnv(env), overrides]);
+    return OktaSessions.#fromLayers(layers, env, [layers.fromEnv(env), overrides], 'env');
   }
 
   /**
@@ -214,17 +215,24 @@ export class OktaSessions {
     }
     const env = sources.env ?? processEnv();
     const files = await platform.readConfigFiles(sources);
-    return OktaSessions.#fromLayers(layers, env, [...files, layers.fromEnv(env), overrides]);
+    return OktaSessions.#fromLayers(
+      layers,
+      env,
+      [...files, layers.fromEnv(env), overrides],
+      'config',
+    );
   }
 
   static #fromLayers(
     layering: ConfigLayering,
     env: Record<string, string | undefined>,
     layers: ConfigLayer[],
+    from: 'env' | 'config',
   ): OktaSessions {
     const options = layering.optionsOf(env, layers);
-    // Validated first with names that point at the variables and files, not only the options.
-    resolveConfig(options, platform, layering.names);
+    // Validated first with names that point at the variables (and the files, for fromConfig
+    // only), not only the options.
+    resolveConfig(options, platform, layering.names[from]);
     return new OktaSessions(options);
   }
 
@@ -242,8 +250,8 @@ export class OktaSessions {
    * ```
    */
   async createSession(args: CreateSessionArgs, options?: CallOptions): Promise<Session> {
-    const sessionToken = (args as Partial<CreateSessionArgs> | undefined)?.sessionToken;
-    assertSessionToken(sessionToken);
+    assertCreateSessionArgs(args);
+    const { sessionToken } = args;
     return this.#session('createSession', { body: JSON.stringify({ sessionToken }) }, options);
   }
 

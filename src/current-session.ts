@@ -18,7 +18,7 @@ import {
   refreshCurrentSessionRoute,
 } from '../generated/operations.js';
 import type { OperationId } from './model/operations.js';
-import { orgUrlProblem } from './config/org-url.js';
+import { orgUrlProblem, URL_BREAK } from './config/org-url.js';
 import { send } from './call/pipeline.js';
 import type { RetryInfo, RetryOptions } from './config/options.js';
 import { parseSession, type Session } from './model/session.js';
@@ -60,7 +60,10 @@ export interface CurrentSessionOptions {
  * further advice (placeholders, admin domains...) stays out of the page.
  */
 function originOf(orgUrl: string): string {
-  const problem = URL.canParse(orgUrl) ? orgUrlProblem(new URL(orgUrl)) : 'syntax';
+  const problem =
+    URL.canParse(orgUrl) && !URL_BREAK.test(orgUrl.trim())
+      ? orgUrlProblem(new URL(orgUrl))
+      : 'syntax';
   if (problem)
     throw new OktaConfigError(
       `orgUrl must be an https:// origin such as https://acme.okta.com (wrong: its ${problem})`,

@@ -17,6 +17,7 @@ export type {
   OktaSessionsOptions,
   AccessTokenSource,
   PrivateKeySource,
+  PrivateKeySigner,
   KeyObjectLike,
   ProxyEnv,
 } from './config/options.js';

@@ -5,6 +5,7 @@
 // orgUrl alone, reads, refreshes and closes that session with the browser's own fetch, timers
 // and AbortController. A recording proxy in front of the emulator shows what the server saw.
 // Without Chromium the suite is skipped locally and fails under CI=true.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,12 +26,40 @@ const SCREENSHOT = join(__dirname, '..', 'test-results', 'browser', 'session.png
 const available = existsSync(CHROMIUM_PATH);
 const inCi = process.env['CI'] === 'true';
 
+/** Why the suite is skipped on this machine, as it is printed. */
+const SKIP_REASON = `Chromium suite skipped: no browser at ${CHROMIUM_PATH} (apt-get install chromium, or set OKTA_SESSIONS_CHROMIUM; under CI=true this fails)`;
+
 if (!available && !inCi) {
-  const reason = `Chromium suite skipped: no browser at ${CHROMIUM_PATH} (apt-get install chromium, or set OKTA_SESSIONS_CHROMIUM; under CI=true this fails)`;
-  console.warn(reason);
-  test.skip(reason, () => undefined);
+  // Jest prints nothing of a file whose every test is skipped, console output included, once
+  // it runs more than one file: straight to stderr, the reason shows in any run.
+  process.stderr.write(`test/browser-chromium.test.ts: ${SKIP_REASON}\n`);
+  test.skip(SKIP_REASON, () => undefined);
 } else {
   describe('the /me operations in headless Chromium', chromiumSuite);
+  test('without Chromium, a jest run says why the suite was skipped', () => {
+    const root = join(__dirname, '..');
+    const { CI: _ci, ...env } = process.env;
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+        '--selectProjects',
+        'system',
+        '--verbose=false',
+        '--',
+        'test/browser-chromium.test.ts',
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...env, OKTA_SESSIONS_CHROMIUM: '/nonexistent/chromium' },
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout + run.stderr).toContain(
+      'Chromium suite skipped: no browser at /nonexistent/chromium (apt-get install chromium',
+    );
+  }, 60_000);
 }
 
 function chromiumSuite(): void {

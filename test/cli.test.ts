@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { run } from '../src/cli/run.js';
+import { commandName, emulatorBanner } from '../src/cli/emulator-banner.js';
 import { VERSION } from '../src/model/version.js';
 import { buildCli, type CliBinary } from './helpers/cli-binary.js';
 import { runCli } from './helpers/cli-run.js';
@@ -52,7 +53,13 @@ test('create, get, refresh, me, revoke against the emulator (flags), then get fa
   expect(me.code).toBe(0);
   // The session id is the cookie's value: a secret of this invocation, never printed.
   expect(me.stdout).not.toContain(session.id);
-  expect(me.stdout).toMatch(/id\s+\[REDACTED\]\n\s+login\s+cli@example\.com/);
+  // ...and the line says why, so it does not read as a bug.
+  expect(me.stdout).toMatch(
+    /id\s+\[REDACTED\] \(the id is the cookie's value: never printed\)\n\s+login\s+cli@example\.com/,
+  );
+  // A by-id call shows the id: no cookie was given, so nothing to explain.
+  expect(got.stdout).toMatch(new RegExp(`id\\s+${session.id}\\n`));
+  expect(got.stdout).not.toContain('never printed');
   expect((await cli(['revoke', session.id, ...conn()])).stdout).toBe('done (revoke)\n');
 
   const gone = await cli(['get', session.id, ...conn()]);
@@ -75,7 +82,10 @@ test('the OKTA_CLIENT_* variables work in place of flags', async () => {
 test.each([
   [['get'], /missing <sessionId>; usage: okta-sessions get <sessionId>/],
   [['get', 'a', 'b', '--org-url', 'https://acme.okta.com'], /too many arguments/],
-  [['create'], /--session-token is required/],
+  [
+    ['create'],
+    /--session-token is required; usage: okta-sessions create --session-token T \(or: okta-sessions create --username U \[--password-stdin\]\)/,
+  ],
   [['get', 'abc', '--org-url', 'http://acme.okta.com', '--api-token', API_TOKEN], /https/],
   [
     ['get', '..', '--org-url', 'https://acme.okta.com', '--api-token', API_TOKEN],
@@ -137,6 +147,10 @@ describe('the built command guides a new user', () => {
       /unknown command "gett" \(did you mean "get"\?\); run "okta-sessions --help"/,
     ],
     [['frobnicate'], /unknown command "frobnicate"; run "okta-sessions --help"/],
+    // Two neighbours swapped count as one slip (OSA distance), not two edits.
+    [['gte', 'abc'], /unknown command "gte" \(did you mean "get"\?\)/],
+    [['me-clsoe'], /unknown command "me-clsoe" \(did you mean "me-close"\?\)/],
+    [['get', 'a', '--org-rul', 'x'], /unknown option --org-rul \(did you mean "--org-url"\?\)/],
     [
       ['get', 'a', '--bogus'],
       /unknown option --bogus; run "okta-sessions get --help" for its options/,
@@ -163,6 +177,35 @@ describe('the built command guides a new user', () => {
     const { code, stdout } = await cliBin([flag]);
     expect(code).toBe(0);
     expect(stdout).toBe(`${VERSION}\n`);
+  });
+
+  test.each([
+    ['get', '--help', '--bogus'],
+    ['get', '--bogus', '-h'],
+    ['create', '--username', 'u', '--help'],
+    ['me', '--cookie', '--help'],
+  ])('asking for help shows it, whatever else is on the line: %j', async (...argv) => {
+    const { code, stdout, stderr } = await cliBin(argv);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(new RegExp(`^Usage: okta-sessions ${argv[0]}`, 'm'));
+  });
+
+  test('create --help shows both ways in: a session token, or --username with --password-stdin', async () => {
+    const { code, stdout } = await cliBin(['create', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'Usage: okta-sessions create --session-token T [options]\n       okta-sessions create --username U [--password-stdin] [options]\n',
+    );
+    expect(stdout).toMatch(/^ {2}--username U +or sign in as this user first/m);
+    expect(stdout).toMatch(/^ {2}--password-stdin +read the user's password from stdin/m);
+  });
+
+  test('the top-level help fits 100 columns, the create line included', async () => {
+    const { stdout } = await cliBin(['--help']);
+    const create = stdout.split('\n').find((line) => /^ {2}create /.test(line));
+    expect(create).toMatch(/--session-token T .*--username U/);
+    for (const line of stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 
   test('me --help lists only the flags me uses, each described, aligned', async () => {
@@ -234,6 +277,39 @@ describe('the built command guides a new user', () => {
     expect(report.steps.at(-1)).toMatchObject({ status: 404, ok: true });
   });
 
+  test('demo without jose (an optional peer): skips the service-app steps with one line saying how to get them, exit 0', async () => {
+    const noJose = await buildCli('src/cli/main.ts', { external: ['jose'] });
+    try {
+      const human = await noJose.run(['demo']);
+      expect(human.stderr).toBe('');
+      expect(human.code).toBe(0);
+      const skipLines = human.stdout.split('\n').filter((line) => line.includes('jose'));
+      expect(skipLines).toEqual([
+        '• service app steps skipped: jose is not installed: npm install jose to see private-key JWT with DPoP',
+      ]);
+      expect(human.stdout).not.toContain('service app: getSession');
+      expect(human.stdout).toMatch(
+        /Demo complete: the lifecycle worked \(service-app steps skipped/,
+      );
+      const json = await noJose.run(['demo', '--json']);
+      expect(json.code).toBe(0);
+      const report = JSON.parse(json.stdout) as {
+        ok: boolean;
+        steps: Array<{ call: string; status: number | string; ok: boolean; skipped?: string }>;
+      };
+      expect(report.ok).toBe(true);
+      const skipped = report.steps.filter((step) => step.status === 'skipped');
+      expect(skipped.map((step) => step.call)).toEqual([
+        'service app: getSession(id) (token + DPoP)',
+        'service app: refreshSession(id) (cached token)',
+      ]);
+      for (const step of skipped) expect(step.skipped).toMatch(/npm install jose/);
+      expect(report.steps).toHaveLength(8);
+    } finally {
+      noJose.remove();
+    }
+  }, 30_000);
+
   test('demo: the refresh visibly moves expiresAt, and the table rows align', async () => {
     const { code, stdout } = await cliBin(['demo']);
     expect(code).toBe(0);
@@ -289,7 +365,38 @@ describe('the built command guides a new user', () => {
       'https://unreachable.invalid',
     ]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/OktaValidationError: Invalid cookie: has no sid=… or idx=… cookie/);
+    expect(stderr).toMatch(/^error: Invalid cookie: has no sid=… or idx=… cookie/);
+  });
+
+  test('validation, configuration and API errors print alike: "error: " and the message, no class name', async () => {
+    const validation = await cliBin(['get', '..', ...conn()]);
+    const config = await cliBin(['get', 'abc', '--org-url', 'http://acme.okta.com']);
+    const api = await cliBin(['get', 'no-such-session', ...conn()]);
+    expect([validation.code, config.code, api.code]).toEqual([2, 2, 1]);
+    expect(validation.stderr).toBe('error: Invalid sessionId: ".." is not a session id\n');
+    expect(config.stderr).toMatch(/^error: --org-url \(OKTA_CLIENT_ORGURL\) must use https/);
+    expect(api.stderr).toMatch(/^error: HTTP 404 E0000007 /);
+    for (const { stderr } of [validation, config, api]) expect(stderr).not.toMatch(/Okta\w*Error/);
+  });
+
+  test('https:// to the plain-HTTP emulator: says TLS is not spoken and suggests http://, no OpenSSL text', async () => {
+    const https = emu.url.replace('http://', 'https://');
+    const get = await cliBin(['get', 'abc', '--org-url', https, '--api-token', API_TOKEN]);
+    expect(get.code).toBe(1);
+    expect(get.stderr).toBe(
+      'error: Okta request failed: the server does not speak TLS; did you mean http://? (GET /api/v1/sessions/abc)\n',
+    );
+    // The sign-in of create --username goes through the same words.
+    const login = await cliBin([], {
+      env: { OKTA_CLIENT_TOKEN: API_TOKEN },
+      shell: `printf pw | $CLI create --username u@example.com --password-stdin --org-url ${https}`,
+    });
+    expect(login.stderr).toBe(
+      'error: Okta request failed: the server does not speak TLS; did you mean http://? (POST /api/v1/authn)\n',
+    );
+    for (const { stderr } of [get, login]) {
+      expect(stderr).not.toMatch(/ssl3_get_record|wrong version number|SSL routines/i);
+    }
   });
 
   test('okta.yaml in the working directory configures the command; a shared one is warned about', async () => {
@@ -316,6 +423,38 @@ describe('the built command guides a new user', () => {
       rmSync(project, { recursive: true, force: true });
     }
   });
+});
+
+test("an okta.yaml others can write: refused in the working directory (exit 2), a warning in HOME's", async () => {
+  const project = mkdtempSync(join(tmpdir(), 'okta-cli-project-'));
+  const home = join(project, 'home');
+  try {
+    const file = join(project, 'okta.yaml');
+    writeFileSync(file, `okta:\n  client:\n    orgUrl: ${emu.url}\n`);
+    chmodSync(file, 0o666);
+    const refused = await cliBin(['get', 'abc', '--api-token', API_TOKEN], { cwd: project });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `error: Refusing ${file}: other users can write to it (mode 0666), and whoever can change it chooses the org your credentials are sent to. Run: chmod go-w ${file}\n`,
+    );
+    rmSync(file);
+    mkdirSync(join(home, '.okta'), { recursive: true });
+    const homeFile = join(home, '.okta', 'okta.yaml');
+    writeFileSync(homeFile, `okta:\n  client:\n    orgUrl: ${emu.url}\n`);
+    chmodSync(homeFile, 0o666);
+    const warned = await cliBin(['get', 'no-such-session', '--api-token', API_TOKEN], {
+      cwd: project,
+      env: { HOME: home },
+    });
+    // Read, and warned about: the call went to the emulator the file names.
+    expect(warned.code).toBe(1);
+    expect(warned.stderr).toMatch(
+      new RegExp(`^warning: ${homeFile}: other users can write to it \\(mode 0666\\).*chmod go-w`),
+    );
+    expect(warned.stderr).toMatch(/\nerror: HTTP 404 E0000007/);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 });
 
 test.each([
@@ -372,6 +511,26 @@ test('emulator serves until stopped and prints its URL, token and demo user', as
   stop.abort();
   expect(await done).toBe(0);
   expect(stdout).toContain('API token: emu-token');
+  // Nothing says how it was run: the plain command name.
+  expect(stdout).toContain('\n  okta-sessions create --username dana.lee@example.com ');
+});
+
+test('the banner suggests the command as the user can type it: npx from a local install or npx', () => {
+  const local = '/home/dana/app/node_modules/.bin/okta-sessions';
+  expect(commandName(local, {})).toBe('npx okta-sessions');
+  expect(commandName('C:\\app\\node_modules\\.bin\\okta-sessions', {})).toBe('npx okta-sessions');
+  // npx of a package not installed runs it from npm's cache, with npm_command=exec.
+  expect(commandName('/root/.npm/_npx/1/okta-sessions', { npm_command: 'exec' })).toBe(
+    'npx okta-sessions',
+  );
+  // A global install's link is on the PATH, outside any node_modules/.bin.
+  expect(commandName('/usr/local/bin/okta-sessions', {})).toBe('okta-sessions');
+  expect(commandName('/usr/local/bin/okta-sessions', { npm_command: 'run-script' })).toBe(
+    'okta-sessions',
+  );
+  expect(commandName(undefined, {})).toBe('okta-sessions');
+  const banner = emulatorBanner('http://127.0.0.1:1', 't', 'npx okta-sessions');
+  expect(banner).toContain('\n  npx okta-sessions create --username dana.lee@example.com ');
 });
 
 describe('create --username (password from stdin or a prompt, never a flag)', () => {
@@ -483,10 +642,7 @@ describe('revoke-user', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/HTTP 404 E0000007 .*\(User\)/);
     const me = await userCli(['revoke-user', 'me']);
-    expect([me.code, me.stderr]).toEqual([
-      2,
-      'error: OktaValidationError: Invalid userId: "me" is not a user id\n',
-    ]);
+    expect([me.code, me.stderr]).toEqual([2, 'error: Invalid userId: "me" is not a user id\n']);
     expect((await userCli(['revoke-user'])).stderr).toMatch(
       /missing <userId>; usage: okta-sessions revoke-user <userId> \[--oauth-tokens\] \[--keep-devices\]/,
     );
@@ -494,13 +650,17 @@ describe('revoke-user', () => {
     expect(await signedIn.statuses()).toEqual({ ana: [200, 200], bo: [200] });
   });
 
-  test('help lists the command and its switches', async () => {
+  test('help lists the command, and its own help its switches', async () => {
     const main = (await cli(['--help'])).stdout;
+    // The top-level list leaves switches out, to fit 100 columns.
     expect(main).toMatch(
-      /revoke-user <userId> \[--oauth-tokens\] \[--keep-devices\] +end every Okta session of a user, by user id/,
+      /\n {2}revoke-user <userId> +end every Okta session of a user, by user id/,
     );
     const help = await cli(['revoke-user', '--help']);
     expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(
+      /okta-sessions revoke-user <userId> \[--oauth-tokens\] \[--keep-devices\]/,
+    );
     expect(help.stdout).toMatch(
       /--oauth-tokens +also revoke the user's OAuth access and refresh tokens/,
     );

@@ -1,7 +1,17 @@
 // Configuration from the places the official SDKs read it: okta.yaml files, the OKTA_CLIENT_*
 // variables, then the caller's options, the later winning. Real files in temp dirs, a real
 // server on 127.0.0.1.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -106,8 +116,13 @@ describe('fromEnv(env, overrides)', () => {
     expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
   });
 
-  test('nothing set: the message names the variable', () => {
+  test('nothing set: the message names the variable, and no file fromEnv never reads', async () => {
     expect(() => OktaSessions.fromEnv({})).toThrow(/OKTA_CLIENT_ORGURL/);
+    expect(() => OktaSessions.fromEnv({})).not.toThrow(/okta\.yaml/);
+    // fromConfig does read okta.yaml, and says so.
+    await expect(OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd })).rejects.toThrow(
+      /OKTA_CLIENT_ORGURL or okta\.client\.orgUrl in okta\.yaml/,
+    );
     expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_ORGURL: server.url })).toThrow(
       /OKTA_CLIENT_TOKEN/,
     );
@@ -305,6 +320,171 @@ describe('fromConfig: okta.yaml, then the environment, then options', () => {
   });
 });
 
+describe('okta.yaml you can trust: only a regular file of yours, of a sane size', () => {
+  const asRoot = process.getuid?.() === 0;
+  const ANOTHER_UID = 12345;
+  /** The error fromConfig fails with (a client built instead is an error of the test). */
+  const fromConfig = (): Promise<Error> =>
+    OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }).then(
+      () => new Error('test: fromConfig built a client'),
+      (e: unknown) => e as Error,
+    );
+  const cwdFile = () => join(cwd, 'okta.yaml');
+  const homeFile = () => join(home, '.okta', 'okta.yaml');
+
+  /** An okta.yaml of exactly `bytes` bytes: the settings, then a comment as padding. */
+  const yamlOfSize = (bytes: number) => {
+    const settings = `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n#`;
+    return settings + 'x'.repeat(bytes - settings.length);
+  };
+
+  test.each([
+    ['the working directory', cwdFile],
+    ['the home directory', homeFile],
+  ])(
+    'a FIFO in %s is refused at once, not read (no writer: a plain read would block forever)',
+    async (_where, file) => {
+      execFileSync('mkfifo', [file()]);
+      // A writer that comes after 2 s: a blocking open or read would wait for it, then read its
+      // settings. It never gets a reader when the file is refused, and is killed at the end.
+      const writer = spawn('/bin/sh', [
+        '-c',
+        `sleep 2; printf 'okta:\\n  client:\\n    orgUrl: ${server.url}\\n' > "$0"`,
+        file(),
+      ]);
+      try {
+        const started = Date.now();
+        const error = await fromConfig();
+        expect(Date.now() - started).toBeLessThan(1_500);
+        expect(error).toBeInstanceOf(OktaConfigError);
+        expect(error.message).toBe(
+          `${file()} is not a regular file (a FIFO); okta.yaml is read only from a regular file`,
+        );
+      } finally {
+        writer.kill('SIGKILL');
+      }
+    },
+  );
+
+  test('a link to /dev/zero is refused, not read', async () => {
+    symlinkSync('/dev/zero', cwdFile());
+    const error = await fromConfig();
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect(error.message).toBe(
+      `${cwdFile()} is not a regular file (a character device); okta.yaml is read only from a regular file`,
+    );
+  });
+
+  test('a link to a regular file of yours is read (dotfiles are often links)', async () => {
+    const target = join(dir, 'shared-okta.yaml');
+    writeFileSync(target, `okta:\n  client:\n    orgUrl: ${server.url}\n    token: ${CWD_TOKEN}\n`);
+    chmodSync(target, 0o600);
+    symlinkSync(target, cwdFile());
+    expect(await authOf(await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }))).toBe(
+      `SSWS ${CWD_TOKEN}`,
+    );
+  });
+
+  test('a directory named okta.yaml is refused as not a regular file', async () => {
+    mkdirSync(cwdFile());
+    expect((await fromConfig()).message).toBe(
+      `${cwdFile()} is not a regular file (a directory); okta.yaml is read only from a regular file`,
+    );
+  });
+
+  test('64 kB is read; one byte more is refused before parsing, naming the file', async () => {
+    writeCwd(yamlOfSize(64 * 1024));
+    expect(await authOf(await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }))).toBe(
+      `SSWS ${CWD_TOKEN}`,
+    );
+    writeCwd(yamlOfSize(64 * 1024 + 1));
+    const error = await fromConfig();
+    expect(error).toBeInstanceOf(OktaConfigError);
+    expect(error.message).toBe(
+      `${cwdFile()} is larger than 64 kB; an okta.yaml holds a few settings: check that this is the right file`,
+    );
+  });
+
+  test('a 1 GiB (sparse) okta.yaml is refused by its size, without reading it', async () => {
+    writeCwd('');
+    truncateSync(cwdFile(), 1024 ** 3);
+    const started = Date.now();
+    expect((await fromConfig()).message).toMatch(/is larger than 64 kB/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  (asRoot ? test : test.skip)(
+    "./okta.yaml owned by another user is refused, and the home file's token goes nowhere (run as root, to chown)",
+    async () => {
+      // The attack: a planted ./okta.yaml with only an org URL, beside the user's own token.
+      writeHome(`okta:\n  client:\n    token: ${HOME_TOKEN}\n`);
+      const file = writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o644);
+      chownSync(file, ANOTHER_UID, ANOTHER_UID);
+      const error = await fromConfig();
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error.message).toBe(
+        `Refusing ${file}: it is owned by another user (uid ${ANOTHER_UID}), and whoever can change it chooses the org your credentials are sent to. If you did not create it, delete it or work in another directory; if it is yours, run: chown $(id -u) ${file}`,
+      );
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  test.each([
+    ['0620', 0o620],
+    ['0602', 0o602],
+    ['0666', 0o666],
+  ])(
+    './okta.yaml writable by group or others (mode %s) is refused with the chmod that fixes it',
+    async (_octal, mode) => {
+      const file = writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, mode);
+      const error = await fromConfig();
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error.message).toBe(
+        `Refusing ${file}: other users can write to it (mode 0${mode.toString(8)}), and whoever can change it chooses the org your credentials are sent to. Run: chmod go-w ${file}`,
+      );
+      chmodSync(file, mode & ~0o022);
+      const okta = await OktaSessions.fromConfig(
+        { apiToken: ENV_TOKEN },
+        { env: {}, homeDir: home, cwd },
+      );
+      expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+    },
+  );
+
+  test('~/.okta/okta.yaml another user can write, or owns, is read but warned about through onWarning', async () => {
+    const file = writeHome(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o666);
+    const warnings: string[] = [];
+    const okta = await OktaSessions.fromConfig(
+      { apiToken: ENV_TOKEN },
+      { env: {}, homeDir: home, cwd, onWarning: (m) => warnings.push(m) },
+    );
+    expect(await authOf(okta)).toBe(`SSWS ${ENV_TOKEN}`);
+    expect(warnings).toEqual([
+      `${file}: other users can write to it (mode 0666), and whoever can change it chooses the org your credentials are sent to. Run: chmod go-w ${file}`,
+    ]);
+    if (!asRoot) return;
+    chmodSync(file, 0o644);
+    chownSync(file, ANOTHER_UID, ANOTHER_UID);
+    warnings.length = 0;
+    await OktaSessions.fromConfig(
+      { apiToken: ENV_TOKEN },
+      { env: {}, homeDir: home, cwd, onWarning: (m) => warnings.push(m) },
+    );
+    expect(warnings).toEqual([
+      expect.stringContaining(`it is owned by another user (uid ${ANOTHER_UID})`),
+    ]);
+  });
+
+  test('a file path with control characters is escaped in the message', async () => {
+    cwd = join(dir, 'pro\nject\u001b[31m');
+    mkdirSync(cwd);
+    writeCwd(`okta:\n  client:\n    orgUrl: ${server.url}\n`, 0o666);
+    const error = await fromConfig();
+    expect(error.message).toContain('pro\\nject\\u001b[31m');
+    expect(error.message).not.toMatch(/[\n\u001b]/);
+  });
+});
+
 describe('orgUrl', () => {
   test('a URL object is accepted', async () => {
     const okta = new OktaSessions({ orgUrl: new URL(server.url), apiToken: ENV_TOKEN });
@@ -453,6 +633,8 @@ describe('the constructor: orgUrl', () => {
     scheme:
       'orgUrl must use https:// (got http://). Plain http:// is accepted only for loopback hosts such as 127.0.0.1 (local emulators and tests)',
     credentials: 'orgUrl must not contain credentials. Remove user:pass@',
+    syntax:
+      'orgUrl contains a tab or a line break. Remove it: URL parsers drop these characters, which joins the parts around them into another host',
   };
   test.each(ORG_URL_CASES)(
     'the org URL rule the /me functions share: $orgUrl',
@@ -467,6 +649,30 @@ describe('the constructor: orgUrl', () => {
       expect(message).not.toContain('secret');
     },
   );
+
+  test('a line break inside OKTA_CLIENT_ORGURL or orgUrl is refused, not joined into another host', async () => {
+    const orgUrl = `${server.url.replace('127.0.0.1', '127.0.0.1\n')}`;
+    // What the URL parser would have made of it: the same loopback server.
+    expect(new URL(orgUrl).origin).toBe(server.url);
+    const env = { OKTA_CLIENT_ORGURL: orgUrl, OKTA_CLIENT_TOKEN: ENV_TOKEN };
+    expect(() => OktaSessions.fromEnv(env)).toThrow(
+      new OktaConfigError(
+        'orgUrl (OKTA_CLIENT_ORGURL) contains a tab or a line break. Remove it: URL parsers drop these characters, which joins the parts around them into another host',
+      ),
+    );
+    expect(
+      configMessage({ orgUrl: 'https://acme.okta.com.ev\nil.example', apiToken: ENV_TOKEN }),
+    ).toBe(
+      'orgUrl contains a tab or a line break. Remove it: URL parsers drop these characters, which joins the parts around them into another host',
+    );
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: "${orgUrl.replace('\n', '\\t')}"\n    token: ${CWD_TOKEN}\n`,
+    );
+    await expect(OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd })).rejects.toThrow(
+      /^orgUrl \(OKTA_CLIENT_ORGURL\) contains a tab or a line break/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
 
   test('an empty query or fragment is no query or fragment', () => {
     for (const orgUrl of [`${ORG}/?`, `${ORG}#`, `${ORG}:443/`]) {
@@ -516,9 +722,26 @@ describe('the constructor: credentials', () => {
     );
   });
 
-  test('an unknown authorizationMode is refused with the three modes', () => {
+  test('an unknown authorizationMode is refused with the three modes, without showing it', () => {
     expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, authorizationMode: 'Basic' })).toBe(
-      'authorizationMode "Basic" is unknown. Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+      'authorizationMode is unknown (got 5 characters, not shown in case they are a secret). Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
+    );
+  });
+
+  test('a token passed as authorizationMode is not echoed, nor its control characters', () => {
+    const message = configMessage({
+      orgUrl: ORG,
+      apiToken: ENV_TOKEN,
+      authorizationMode: `${ACCESS_TOKEN}\r\nX-Forged: 1`,
+    });
+    expect(message).toMatch(/^authorizationMode is unknown \(got 34 characters, not shown/);
+    expect(message).not.toContain(ACCESS_TOKEN.slice(0, 6));
+    expect(message).not.toMatch(/[\r\n]/);
+  });
+
+  test('a known mode in the wrong letter case is named, with the right spelling', () => {
+    expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, authorizationMode: 'ssws' })).toBe(
+      'authorizationMode is unknown (got "ssws": modes are case-sensitive, did you mean "SSWS"?). Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
     );
   });
 
@@ -622,7 +845,7 @@ describe('the constructor: a service app', () => {
   });
 
   test('dpop must be a boolean; it is on unless false', async () => {
-    expect(configMessage({ ...app, dpop: 'no' })).toBe('dpop must be true or false. Got no');
+    expect(configMessage({ ...app, dpop: 'no' })).toBe('dpop must be true or false. Got a string');
     expect((await tokenRequest({})).headers.has('dpop')).toBe(true);
     expect((await tokenRequest({ dpop: true })).headers.has('dpop')).toBe(true);
     expect((await tokenRequest({ dpop: false })).headers.has('dpop')).toBe(false);
@@ -779,7 +1002,7 @@ describe('layers: okta.yaml, the environment and overrides', () => {
     );
   });
 
-  test('an unknown authorizationMode names the setting, shortened to 20 characters', () => {
+  test('an unknown authorizationMode names the setting and never shows its value', () => {
     expect(() =>
       OktaSessions.fromEnv({
         OKTA_CLIENT_ORGURL: server.url,
@@ -788,9 +1011,38 @@ describe('layers: okta.yaml, the environment and overrides', () => {
       }),
     ).toThrow(
       new OktaConfigError(
-        `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "Basic${'x'.repeat(15)}"). Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode`,
+        'authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got 35 characters, not shown in case they are a secret). Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
       ),
     );
+  });
+
+  test('a token put in authorizationMode by mistake (okta.yaml or the environment) is not echoed, nor is a CR/LF', async () => {
+    const mistaken = `${ACCESS_TOKEN}\r\nX-Forged: 1`;
+    const fromEnv = (() => {
+      try {
+        OktaSessions.fromEnv({
+          OKTA_CLIENT_ORGURL: server.url,
+          OKTA_CLIENT_AUTHORIZATIONMODE: mistaken,
+        });
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('test: expected a refusal');
+    })();
+    writeCwd(
+      `okta:\n  client:\n    orgUrl: ${server.url}\n    authorizationMode: "${ACCESS_TOKEN}\\r\\nX-Forged: 1"\n`,
+    );
+    const fromFile = await OktaSessions.fromConfig({}, { env: {}, homeDir: home, cwd }).then(
+      () => new Error('test: fromConfig built a client'),
+      (e: unknown) => e as Error,
+    );
+    for (const error of [fromEnv, fromFile]) {
+      expect(error).toBeInstanceOf(OktaConfigError);
+      expect(error.message).toMatch(/^authorizationMode must be .* \(got 34 characters, not shown/);
+      // Not even the first characters: the old message showed 20 of them.
+      expect(error.message).not.toContain(ACCESS_TOKEN.slice(0, 6));
+      expect(error.message).not.toMatch(/[\r\n]/);
+    }
   });
 
   test('a bad setting in the overrides of fromEnv is named as the option', () => {
@@ -861,23 +1113,25 @@ describe('the constructor: headers', () => {
 describe('config ranges and their messages', () => {
   const { ORG, json } = fetchHarness; // test/helpers/fetch-harness.ts's own
   const BAD_NUMBERS = [-1, Number.NaN, Number.POSITIVE_INFINITY, MAX_TIMER_MS + 1, '5'];
+  // A number is shown; anything else only by its kind (it may be a secret in the wrong place).
+  const got = (value: unknown) => (typeof value === 'number' ? String(value) : 'a string');
 
   test.each(BAD_NUMBERS.concat([0]))('timeoutMs %p is refused with its range', (value) => {
     expect(configError({ orgUrl: ORG, apiToken: API_TOKEN, timeoutMs: value }).message).toBe(
-      `timeoutMs must be a number from 1 to ${MAX_TIMER_MS}. Got ${String(value)}`,
+      `timeoutMs must be a number from 1 to ${MAX_TIMER_MS}. Got ${got(value)}`,
     );
   });
 
   test.each(BAD_NUMBERS)('retry.maxRetries %p is refused with its range', (value) => {
     expect(
       configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxRetries: value } }).message,
-    ).toBe(`retry.maxRetries must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+    ).toBe(`retry.maxRetries must be a number from 0 to ${MAX_TIMER_MS}. Got ${got(value)}`);
   });
 
   test.each(BAD_NUMBERS)('retry.maxDelayMs %p is refused with its range', (value) => {
     expect(
       configError({ orgUrl: ORG, apiToken: API_TOKEN, retry: { maxDelayMs: value } }).message,
-    ).toBe(`retry.maxDelayMs must be a number from 0 to ${MAX_TIMER_MS}. Got ${String(value)}`);
+    ).toBe(`retry.maxDelayMs must be a number from 0 to ${MAX_TIMER_MS}. Got ${got(value)}`);
   });
 
   test('the limits themselves are accepted: timeoutMs 1 and the timer maximum, retries and delay 0', () => {
@@ -982,9 +1236,10 @@ describe('config ranges and their messages', () => {
         ),
       );
     }
+    // fromEnv reads no okta.yaml, so it does not send anyone to one.
     expect(() => OktaSessions.fromEnv({ OKTA_CLIENT_TOKEN: API_TOKEN })).toThrow(
       new OktaConfigError(
-        'orgUrl (OKTA_CLIENT_ORGURL) is required. Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+        'orgUrl (OKTA_CLIENT_ORGURL) is required. Set OKTA_CLIENT_ORGURL, or pass { orgUrl: "https://acme.okta.com" }',
       ),
     );
     expect(() =>

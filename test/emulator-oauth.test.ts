@@ -1,8 +1,10 @@
 // Contract tests of the emulator's org authorization server: every check of POST
 // /oauth2/v1/token and of its tokens on the session endpoints, with JWTs built by hand
 // (test/helpers/oauth-jwt.ts), never by our client.
-import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { sendRaw, type RawReply } from './helpers/emulator-http.js';
 import {
   ASSERTION_TYPE,
   assertion,
@@ -15,39 +17,7 @@ import {
   type TestKey,
 } from './helpers/oauth-jwt.js';
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: any;
-}
-
 /** One request with node:http, so a header can be sent twice. */
-function send(
-  url: string,
-  method: string,
-  headers: Record<string, string | string[]>,
-  body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const READ = 'okta.sessions.read';
 const MANAGE = 'okta.sessions.manage';
@@ -87,8 +57,8 @@ afterEach(() => {
 function tokenRequest(
   fields: Record<string, string | undefined>,
   headers: Record<string, string | string[]> = {},
-): Promise<Reply> {
-  return send(tokenUrl, 'POST', { 'Content-Type': FORM, ...headers }, tokenForm(fields));
+): Promise<RawReply> {
+  return sendRaw(tokenUrl, 'POST', { 'Content-Type': FORM, ...headers }, tokenForm(fields));
 }
 
 function clientCredentials(jwt: string, scope: string | undefined = READ) {
@@ -124,7 +94,7 @@ async function dpopToken(key: TestKey = dpopKey): Promise<string> {
   return second.json.access_token;
 }
 
-function expectOAuthError(reply: Reply, status: number, error: string, description?: RegExp) {
+function expectOAuthError(reply: RawReply, status: number, error: string, description?: RegExp) {
   expect(reply.status).toBe(status);
   expect(reply.json?.error).toBe(error);
   if (description) expect(reply.json.error_description).toMatch(description);
@@ -150,7 +120,7 @@ describe('POST /oauth2/v1/token: the request', () => {
 
   test('a body that is not form-encoded is invalid_request', async () => {
     const body = JSON.stringify(clientCredentials(assertion(appKey, '0oaBearer', tokenUrl)));
-    const reply = await send(tokenUrl, 'POST', { 'Content-Type': 'application/json' }, body);
+    const reply = await sendRaw(tokenUrl, 'POST', { 'Content-Type': 'application/json' }, body);
     expectOAuthError(reply, 400, 'invalid_request');
   });
 
@@ -183,7 +153,7 @@ describe('POST /oauth2/v1/token: the request', () => {
   });
 
   test('other methods are refused with Allow: POST', async () => {
-    const reply = await send(tokenUrl, 'GET', {});
+    const reply = await sendRaw(tokenUrl, 'GET', {});
     expect(reply.status).toBe(405);
     expect(reply.headers['allow']).toBe('POST');
   });
@@ -443,9 +413,9 @@ describe('POST /oauth2/v1/token: DPoP', () => {
 
 describe('session endpoints with issued tokens', () => {
   const sessionUrl = () => `${emu.url}/api/v1/sessions/${sessionId}`;
-  const get = (headers: Record<string, string | string[]>) => send(sessionUrl(), 'GET', headers);
+  const get = (headers: Record<string, string | string[]>) => sendRaw(sessionUrl(), 'GET', headers);
 
-  function expectChallenge(reply: Reply, status: number, error: string) {
+  function expectChallenge(reply: RawReply, status: number, error: string) {
     expect(reply.status).toBe(status);
     const challenge = String(reply.headers['www-authenticate']);
     expect(challenge).toMatch(new RegExp(`error="${error}"`));
@@ -456,7 +426,7 @@ describe('session endpoints with issued tokens', () => {
   test('a Bearer token works with the scopes the spec requires', async () => {
     const token = await bearerToken(READ);
     expect((await get({ Authorization: `Bearer ${token}` })).status).toBe(200);
-    const refresh = await send(`${sessionUrl()}/lifecycle/refresh`, 'POST', {
+    const refresh = await sendRaw(`${sessionUrl()}/lifecycle/refresh`, 'POST', {
       Authorization: `Bearer ${token}`,
     });
     expect(refresh.status).toBe(403);
@@ -565,7 +535,7 @@ describe('session endpoints with issued tokens', () => {
 
   test('the cookie-only /me operations ignore the credential', async () => {
     const token = await dpopToken();
-    const reply = await send(`${emu.url}/api/v1/sessions/me`, 'GET', {
+    const reply = await sendRaw(`${emu.url}/api/v1/sessions/me`, 'GET', {
       Authorization: `DPoP ${token}`,
     });
     expect(reply.status).not.toBe(400);
@@ -581,14 +551,14 @@ describe('options', () => {
     try {
       const url = `${strict.url}/oauth2/v1/token`;
       const form = () => tokenForm(clientCredentials(assertion(appKey, 'app', url)));
-      const first = await send(
+      const first = await sendRaw(
         url,
         'POST',
         { 'Content-Type': FORM, DPoP: proof(dpopKey, 'POST', url) },
         form(),
       );
       const nonce = first.headers['dpop-nonce'] as string;
-      const second = await send(
+      const second = await sendRaw(
         url,
         'POST',
         { 'Content-Type': FORM, DPoP: proof(dpopKey, 'POST', url, { nonce }) },
@@ -596,14 +566,14 @@ describe('options', () => {
       );
       const token = second.json.access_token as string;
       const sessionUrl = `${strict.url}/api/v1/sessions/102abc`;
-      const refused = await send(sessionUrl, 'GET', {
+      const refused = await sendRaw(sessionUrl, 'GET', {
         Authorization: `DPoP ${token}`,
         DPoP: proof(dpopKey, 'GET', sessionUrl, { ath: ath(token) }),
       });
       expect(refused.status).toBe(401);
       expect(refused.headers['www-authenticate']).toMatch(/error="use_dpop_nonce"/);
       const resourceNonce = refused.headers['dpop-nonce'] as string;
-      const ok = await send(sessionUrl, 'GET', {
+      const ok = await sendRaw(sessionUrl, 'GET', {
         Authorization: `DPoP ${token}`,
         DPoP: proof(dpopKey, 'GET', sessionUrl, { ath: ath(token), nonce: resourceNonce }),
       });
@@ -623,4 +593,21 @@ describe('options', () => {
       /at least one/,
     );
   });
+});
+
+test("startEmulator's documented options: every option in docs/emulator.md, DPoP's default in both", () => {
+  const root = join(__dirname, '..');
+  const source = readFileSync(join(root, 'src', 'emulator', 'index.ts'), 'utf8');
+  const block = /export interface EmulatorOptions \{([\s\S]*?)\n\}/.exec(source)![1]!;
+  const options = [...block.matchAll(/^ {2}readonly (\w+)\?:/gm)].map((m) => m[1]!);
+  expect(options).toEqual(expect.arrayContaining(['clients', 'accessTokenTtlSeconds', 'port']));
+  const docs = readFileSync(join(root, 'docs', 'emulator.md'), 'utf8');
+  expect(options.filter((option) => !docs.includes(`\`${option}\``))).toEqual([]);
+  // The per-app default, which differs from the client's own dpop default (true).
+  expect(docs).toContain('**DPoP is off unless an app sets\n`dpop: true`**');
+  const clientsDoc = /\/\*\*([\s\S]*?)\*\/\s*readonly clients\?/.exec(source)![1]!;
+  expect(clientsDoc).toMatch(/off by default \(`dpop: false`\)/);
+  expect(source).toMatch(
+    /Lifetime of the access tokens[\s\S]*?default 3600[\s\S]*?readonly accessTokenTtlSeconds/,
+  );
 });

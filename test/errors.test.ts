@@ -9,12 +9,17 @@ import {
   OktaError,
   OktaForbiddenError,
   OktaInvalidResponseError,
+  OktaNetworkError,
   OktaNotFoundError,
   OktaOAuthError,
   OktaRateLimitError,
   OktaServerError,
+  OktaSessions,
   type RateLimitStore,
 } from '../src/index.js';
+import { startEmulator } from '../src/emulator/index.js';
+import { explainFailure } from '../src/transport/not-tls.js';
+import { inspect } from 'node:util';
 import { measure, sleep } from './helpers/faults-expect.js';
 import {
   closeAllScriptedServers,
@@ -451,5 +456,101 @@ describe('OAuth answers from an API call', () => {
       'invalid_token',
       'expired',
     ]);
+  });
+});
+
+describe('network failures in plain words', () => {
+  const NOT_TLS =
+    'Okta request failed: the server does not speak TLS; did you mean http://? (GET /api/v1/sessions/abc)';
+
+  test('https:// to a plain-HTTP server (the emulator): no OpenSSL text, a hint at http://, by the Node transport, a fetch and okta.raw', async () => {
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const orgUrl = emu.url.replace('http://', 'https://');
+      const options = { orgUrl, apiToken: emu.apiToken, retry: { maxRetries: 0 } };
+      const viaUndici = await rejection(new OktaSessions(options).getSession('abc'));
+      const viaFetch = await rejection(
+        new OktaSessions({ ...options, fetch: (request) => fetch(request) }).getSession('abc'),
+      );
+      const viaRaw = await rejection(
+        new OktaSessions(options).raw.GET('/api/v1/sessions/{sessionId}', {
+          params: { path: { sessionId: 'abc' } },
+        }),
+      );
+      for (const error of [viaUndici, viaFetch, viaRaw]) {
+        expect(error).toBeInstanceOf(OktaNetworkError);
+        expect((error as Error).message).toBe(NOT_TLS);
+        expect((error as Error).message).not.toMatch(/ssl3_get_record|version number/);
+        // OpenSSL's code stays on the cause, and its error behind it, for whoever digs further.
+        const cause = (error as Error).cause as Error & { code?: string; cause?: unknown };
+        expect(cause.code).toBe('ERR_SSL_WRONG_VERSION_NUMBER');
+        expect(JSON.stringify(inspect(cause.cause))).toMatch(/wrong version number/);
+      }
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test('only loopback hosts get "did you mean http://?" (elsewhere http:// is refused anyway); other failures keep their words', () => {
+    const url = 'https://acme.okta.com/api/v1/sessions/x';
+    const wrongVersion = Object.assign(new Error('ssl3_get_record:wrong version number'), {
+      code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+    });
+    expect(new OktaNetworkError('GET', url, explainFailure(url, wrongVersion)).message).toBe(
+      'Okta request failed: the server does not speak TLS; check the host and port of the org URL (GET /api/v1/sessions/x)',
+    );
+    // fetch wraps the transport's error: the code is found one cause down.
+    const fetchFailed = new TypeError('fetch failed', { cause: wrongVersion });
+    const local = 'https://localhost:8443/api/v1/sessions/x';
+    expect(new OktaNetworkError('GET', local, explainFailure(local, fetchFailed)).message).toBe(
+      'Okta request failed: the server does not speak TLS; did you mean http://? (GET /api/v1/sessions/x)',
+    );
+    const expired = Object.assign(new Error('certificate has expired'), {
+      code: 'CERT_HAS_EXPIRED',
+    });
+    expect(explainFailure(url, expired)).toBe(expired);
+    // Over http:// there is no TLS to speak of.
+    expect(explainFailure('http://127.0.0.1:1/x', wrongVersion)).toBe(wrongVersion);
+  });
+
+  test.each([
+    ['127.0.0.1', true],
+    ['127.10.200.30', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['127.0.0.1.evil.example', false],
+    ['sub.localhost', false],
+    // URL writes any numeric host as four parts: 127.1 is 127.0.0.1.
+    ['127.1', true],
+    ['127.example', false],
+  ])('https://%s: loopback (did you mean http://?) is %s', (host, loopback) => {
+    const error = Object.assign(new Error('packet length too long'), {
+      code: 'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+    });
+    const explained = explainFailure(`https://${host}:8443/x`, error) as Error;
+    expect(explained.message).toBe(
+      loopback
+        ? 'the server does not speak TLS; did you mean http://?'
+        : 'the server does not speak TLS; check the host and port of the org URL',
+    );
+  });
+
+  test('the code is looked for four causes deep, no deeper, and a cause that loops ends the search', () => {
+    const url = 'https://acme.okta.com/x';
+    const wrapped = (depth: number): unknown => {
+      let error: unknown = Object.assign(new Error('tls'), {
+        code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+      });
+      for (let i = 0; i < depth; i++) error = new Error(`wrapper ${i}`, { cause: error });
+      return error;
+    };
+    expect((explainFailure(url, wrapped(3)) as { code?: string }).code).toBe(
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+    );
+    const tooDeep = wrapped(4);
+    expect(explainFailure(url, tooDeep)).toBe(tooDeep);
+    const looping = new Error('loop') as Error & { cause?: unknown };
+    looping.cause = looping;
+    expect(explainFailure(url, looping)).toBe(looping);
   });
 });

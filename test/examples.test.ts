@@ -61,13 +61,18 @@ interface Example {
   code: string;
 }
 
-/** The Markdown the examples live in: the README, CONTRIBUTING.md and every page of docs/. */
+/**
+ * The Markdown the examples live in: the README, CONTRIBUTING.md, every page of docs/ and the
+ * pages docs/site/ adds to the API reference site.
+ */
 const MARKDOWN = [
   'README.md',
   'CONTRIBUTING.md',
-  ...readdirSync(join(root, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
+  ...['docs', 'docs/site'].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `${dir}/${name}`),
+  ),
 ];
 
 function markdownExamples(): Example[] {
@@ -157,7 +162,9 @@ test('README, docs/ and TSDoc examples type-check under strict, without non-null
       ? original.getSourceFile(path, language, ...rest)
       : ts.createSourceFile(path, text, language, true);
   };
-  const program = ts.createProgram([...files.keys()], options, host);
+  // The KMS SDKs that docs/auth.md's signer examples import, as types only (not dependencies).
+  const sdkTypes = join(root, 'test', 'types', 'kms-sdks.d.ts');
+  const program = ts.createProgram([...files.keys(), sdkTypes], options, host);
 
   const problems: string[] = [];
   for (const [path, example] of files) {

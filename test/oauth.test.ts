@@ -19,6 +19,7 @@ import {
   OktaSessions,
   OktaTimeoutError,
   type OktaSessionsOptions,
+  type OktaWarning,
 } from '../src/index.js';
 import { OktaOAuthError } from '../src/errors/oauth-error.js';
 import { ath, decodeJwt, ecKey, rsaKey, type TestKey } from './helpers/oauth-jwt.js';
@@ -136,7 +137,7 @@ describe('keys', () => {
 
   // Each refusal's whole message: what is wrong, then the formats accepted (never the key).
   const EXPECTED =
-    'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
+    'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), as a private KeyObject, or a signer ({ alg, keyId, sign(data) }) for a key in a KMS or HSM';
   const rsaJwk = appKey.privateKey.export({ format: 'jwk' });
   const exactRefusals: [string, unknown, string][] = [
     ['an object that is not a JWK', { key: pkcs8 }, 'privateKey is an object but not a JWK'],
@@ -744,13 +745,6 @@ describe('the token request on the wire', () => {
     expect(server.requests[1]!.headers['authorization']).toBe(`${scheme} tok-case`);
   });
 
-  test('a DPoP token given to a client without DPoP goes as DPoP, without a proof', async () => {
-    const server = await startScriptedServer([tokenBody('DPoP', 'tok-d'), sessionOk('102abc')]);
-    await client(server.url, { dpop: false }).getSession('102abc');
-    expect(server.requests[1]!.headers['authorization']).toBe('DPoP tok-d');
-    expect(server.requests[1]!.headers['dpop']).toBeUndefined();
-  });
-
   test('a DPoP-Nonce on another token error is no reason to ask again', async () => {
     const server = await startScriptedServer([
       json(
@@ -955,6 +949,102 @@ describe('the token request on the wire', () => {
   });
 });
 
+describe("token_type against the client's DPoP setting", () => {
+  // Each case has a token endpoint written for it: it answers the token_type under test and
+  // records what the client sent, and the API answers with a Session.
+  const client = (url: string, extra: Partial<OktaSessionsOptions> = {}) =>
+    new OktaSessions({
+      orgUrl: url,
+      clientId: '0oaX',
+      privateKey: pkcs8,
+      scopes: [READ],
+      ...extra,
+    });
+  const UNBOUND =
+    'The token endpoint answered a token request carrying a DPoP proof with a Bearer token: the app does not require DPoP, so its tokens are not bound to this client. The client uses them as Bearer tokens. Turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests" for the app in Okta, or set dpop: false to stop sending proofs';
+
+  test('an unknown token_type is OktaInvalidResponseError, and no API request is sent', async () => {
+    const server = await startScriptedServer([
+      json(200, { token_type: 'MAC', expires_in: 3600, access_token: 'tok-mac' }),
+    ]);
+    const error = await client(server.url, { retry: { maxRetries: 0 } })
+      .getSession('102abc')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OktaInvalidResponseError);
+    expect((error as Error).message).toContain(
+      'the token response has a token_type other than Bearer or DPoP',
+    );
+    expect(server.attempts).toBe(1);
+  });
+
+  test('a DPoP token to a client without a DPoP key: OktaInvalidResponseError saying to enable dpop, never sent', async () => {
+    const server = await startScriptedServer([
+      tokenBody('DPoP', 'tok-d'),
+      tokenBody('DPoP', 'tok-d2'),
+    ]);
+    const okta = client(server.url, { dpop: false, retry: { maxRetries: 0 } });
+    for (let call = 1; call <= 2; call++) {
+      const error = await okta.getSession('102abc').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OktaInvalidResponseError);
+      expect((error as Error).message).toMatch(
+        /^Okta HTTP 200 with an unusable body: the token endpoint issued a DPoP token to a token request without a DPoP proof, and a DPoP token needs one on every request: enable dpop \(leave it out or set dpop: true\), as the app requires DPoP \(POST \/oauth2\/v1\/token, request req-/,
+      );
+    }
+    // Each call asked again (nothing was cached), and no request ever carried the token.
+    expect(server.requests.map((r) => [r.url, r.headers['dpop']])).toEqual([
+      ['/oauth2/v1/token', undefined],
+      ['/oauth2/v1/token', undefined],
+    ]);
+  });
+
+  test('a Bearer token answered to a proof is used as Bearer and reported once through onWarning', async () => {
+    const unauthorized = json(401, { errorCode: 'E0000011', errorSummary: 'Invalid token' });
+    const server = await startScriptedServer([
+      tokenBody('Bearer', 'tok-b1'),
+      sessionOk('102abc'),
+      unauthorized,
+      tokenBody('Bearer', 'tok-b2'),
+      sessionOk('102abc'),
+    ]);
+    const warnings: OktaWarning[] = [];
+    const okta = client(server.url, { onWarning: (w) => warnings.push(w) });
+    await okta.getSession('102abc');
+    // A 401 drops the token: the second token request, with its own proof, gets Bearer again.
+    await okta.getSession('102abc');
+    const [token1, api1, api2, token2, api3] = server.requests as RecordedRequest[] as [
+      RecordedRequest,
+      RecordedRequest,
+      RecordedRequest,
+      RecordedRequest,
+      RecordedRequest,
+    ];
+    expect([token1, token2].every((r) => typeof r.headers['dpop'] === 'string')).toBe(true);
+    expect([api1, api2, api3].map((r) => [r.headers['authorization'], r.headers['dpop']])).toEqual([
+      ['Bearer tok-b1', undefined],
+      ['Bearer tok-b1', undefined],
+      ['Bearer tok-b2', undefined],
+    ]);
+    expect(warnings).toEqual([{ code: 'OKTA_SESSIONS_DPOP_NOT_BOUND', message: UNBOUND }]);
+  });
+
+  test('no warning when no proof was sent (dpop: false) or when the token is DPoP', async () => {
+    const server = await startScriptedServer([
+      tokenBody('Bearer'),
+      sessionOk('102abc'),
+      tokenBody('DPoP'),
+      sessionOk('102abc'),
+    ]);
+    const warnings: OktaWarning[] = [];
+    await client(server.url, { dpop: false, onWarning: (w) => warnings.push(w) }).getSession(
+      '102abc',
+    );
+    await client(server.url, { onWarning: (w) => warnings.push(w) }).getSession('102abc');
+    expect(server.requests[3]!.headers['authorization']).toBe('DPoP tok-1');
+    expect(typeof server.requests[3]!.headers['dpop']).toBe('string');
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe('token lifetime, on a manual clock', () => {
   const SECOND = 1000;
   const T0 = Date.parse('2026-11-29T10:00:00Z');
@@ -1077,15 +1167,19 @@ describe('end to end against the emulator', () => {
     const id = await newSession();
     for (const dpop of [true, false]) {
       const { counts, fetch } = counting();
+      const warnings: string[] = [];
       const okta = new OktaSessions({
         orgUrl: emu.url,
         clientId: '0oaBearer',
         privateKey: pkcs8,
         dpop,
         fetch,
+        onWarning: (w) => warnings.push(w.code),
       });
       expect((await okta.getSession(id)).id).toBe(id);
       expect(counts.authorizations[0]).toMatch(/^Bearer /);
+      // Our proof went unanswered: said once, and only when a proof was sent.
+      expect(warnings).toEqual(dpop ? ['OKTA_SESSIONS_DPOP_NOT_BOUND'] : []);
     }
   });
 
@@ -1263,16 +1357,9 @@ describe('secrets', () => {
     const key = readPrivateKey(pkcs8, 'kid-1');
     const send = () => Promise.reject(new Error('no token request here'));
     for (const dpop of [true, false]) {
-      const app = new ServiceApp(
-        { clientId: '0oa1', key, scopes: [READ], dpop, ungranted: {} },
-        send,
-        ORG,
-        {
-          now: () => 0,
-          setTimeout: () => undefined,
-          clearTimeout: () => undefined,
-        },
-      );
+      const clock = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => undefined };
+      const config = { clientId: '0oa1', key, scopes: [READ], dpop, ungranted: {} };
+      const app = new ServiceApp(config, send, ORG, clock, () => undefined);
       expect(inspect(app)).toBe(`ServiceApp { clientId: '0oa1', dpop: ${dpop} }`);
     }
   });

@@ -1,6 +1,6 @@
 // Packs the package as npm would publish it, installs the tarball into an empty project and
 // uses it the ways our three kinds of users do: require, import, the bin, the types and the spec.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { VERSION } from '../src/model/version.js';
+import { DEMO_USER } from '../src/cli/emulator-banner.js';
 import { npmInstalledPackages, packageAt } from '../scripts/installed-packages.cjs';
 
 const root = join(__dirname, '..');
@@ -88,6 +89,26 @@ function addOptionalPeers(): void {
     });
   }
 }
+
+test("package.json's exports hold only conditions and paths (a stray key such as typesVersions is neither)", () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  const CONDITIONS = new Set(['import', 'require', 'types', 'default', 'node', 'browser']);
+  const stray: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (typeof value === 'string') return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (!CONDITIONS.has(key) || (typeof inner !== 'string' && typeof inner !== 'object')) {
+        stray.push(`${at}.${key}`);
+      } else walk(inner, `${at}.${key}`);
+    }
+  };
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    walk(target, `exports["${subpath}"]`);
+  }
+  expect(stray).toEqual([]);
+});
 
 test('package.json and src/model/version.ts agree on the version', () => {
   expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
@@ -192,6 +213,29 @@ test('API-token clients never load jose: they work without it (an optional peer)
   ).toBe('true');
 });
 
+test('`npx okta-sessions demo` in a project with only the package (no dev dependencies, no jose): exit 0, the service-app steps skipped with one line', () => {
+  expect(existsSync(join(project, 'node_modules', 'jose'))).toBe(false);
+  // Only the tarball and its dependencies: none of our dev dependencies.
+  expect(installed.map((p) => p.name)).not.toContain('typescript');
+  const npx = (args: string[]) =>
+    spawnSync('npx', ['--no', 'okta-sessions', 'demo', ...args], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+  const human = npx([]);
+  expect({ status: human.status, stderr: human.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(human.stdout).toContain(
+    '• service app steps skipped: jose is not installed: npm install jose to see private-key JWT with DPoP\n',
+  );
+  expect(human.stdout).toMatch(/getSession\(id\) after revoke → OktaNotFoundError\s+GET\s+404/);
+  expect(human.stdout).toContain('Demo complete');
+  const json = npx(['--json']);
+  expect(json.status).toBe(0);
+  const report = JSON.parse(json.stdout) as { ok: boolean; steps: Array<{ status: unknown }> };
+  expect(report.ok).toBe(true);
+  expect(report.steps.filter((step) => step.status === 'skipped')).toHaveLength(2);
+});
+
 test('without the optional peers, private-key auth and okta.yaml fail with an OktaConfigError naming the fix, before any I/O', () => {
   for (const name of ['jose', 'yaml']) {
     expect(existsSync(join(project, 'node_modules', name))).toBe(false);
@@ -215,7 +259,7 @@ test('without the optional peers, private-key auth and okta.yaml fail with an Ok
     console.log(keyError.message);
     server.close();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-yaml-'));
-    fs.writeFileSync(path.join(dir, 'okta.yaml'), 'okta:\\n  client:\\n    token: secret-in-yaml\\n');
+    fs.writeFileSync(path.join(dir, 'okta.yaml'), 'okta:\\n  client:\\n    token: secret-in-yaml\\n', { mode: 0o600 });
     const yamlError = await OktaSessions.fromConfig({}, { cwd: dir, homeDir: dir, env: {} }).catch((e) => e);
     console.log(yamlError instanceof OktaConfigError, yamlError.cause === undefined);
     console.log(yamlError.message.replace(dir, '<dir>'));
@@ -317,6 +361,8 @@ test('from a shell: `okta-sessions emulator`, then `okta-sessions create --usern
     server.stdout.on('data', (chunk: Buffer) => (banner += chunk.toString('utf8')));
     while (!banner.includes('Demo user')) await new Promise((r) => setTimeout(r, 20));
     const url = /listening on (\S+)/.exec(banner)![1]!;
+    // Run from the project's node_modules/.bin, which is not on the PATH: the banner says npx.
+    expect(banner).toContain(`\n  npx okta-sessions create --username ${DEMO_USER.login} `);
     const [, username, password] = /Demo user: (\S+) \/ (\S+)/.exec(banner)!;
     const created = await new Promise<string>((resolve, reject) => {
       const child = execFile(

@@ -10,7 +10,8 @@ import { OktaConfigError } from '../src/errors/config-error.js';
 import { OktaServerError } from '../src/errors/status-errors.js';
 import { OktaTimeoutError } from '../src/errors/timeout-error.js';
 import { callOf, type Prepared } from '../src/call/prepare.js';
-import { rsaKey } from './helpers/oauth-jwt.js';
+import { clockedClient } from './helpers/clocked-client.js';
+import { decodeJwt, rsaKey } from './helpers/oauth-jwt.js';
 import {
   closeAllScriptedServers,
   json,
@@ -295,6 +296,42 @@ describe('the rate-limit store runs under the attempt deadline', () => {
         await store.close();
       }
     });
+  });
+});
+
+describe('a token request is signed as it leaves', () => {
+  test('after a wait for a spent window: the assertion says when it was sent', async () => {
+    const server = await startScriptedServer([tokenOk, sessionOk()]);
+    // The token endpoint's window is spent for two minutes; the API's is free.
+    let asked = 0;
+    const store: RateLimitStore = {
+      reserve: (bucket) => (bucket.group === 'oauth-token' && asked++ === 0 ? 120_000 : 0),
+      record: () => undefined,
+    };
+    const T0 = Date.parse('2026-01-01T00:00:00Z');
+    const { okta, advance } = clockedClient(
+      {
+        orgUrl: server.url,
+        clientId: '0oaX',
+        privateKey,
+        throttle: { store },
+        // The call waits for its token inside its own attempt.
+        timeoutMs: 600_000,
+        retry: { maxDelayMs: 600_000 },
+      },
+      T0,
+    );
+    const call = okta.getSession('102abc');
+    // Two minutes and the throttle's jitter (at most 1 s) on the client's clock.
+    await advance(121_000);
+    expect(server.attempts).toBe(0);
+    await advance(1_000);
+    await expect(call).resolves.toMatchObject({ id: expect.any(String) });
+    const token = server.requests[0]!;
+    expect(token.url).toBe(tokenPath);
+    const { claims } = decodeJwt(new URLSearchParams(token.body).get('client_assertion')!);
+    expect(claims['iat']).toBeGreaterThanOrEqual((T0 + 120_000) / 1000);
+    expect(claims['exp']).toBe((claims['iat'] as number) + 300);
   });
 });
 

@@ -23,6 +23,15 @@ test('the README is at most 450 lines: a subject that needs more gets a page in 
   expect(lines).toBeLessThanOrEqual(450);
 });
 
+test('every page in docs/ has its line in the README\'s "All documentation" list', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const readme = readFileSync(`${__dirname}/../README.md`, 'utf8');
+  const list = readme.slice(readme.indexOf('## All documentation'));
+  const pages = readdirSync(`${__dirname}/../docs`).filter((name) => name.endsWith('.md'));
+  const unlisted = pages.filter((name) => !list.includes(`](docs/${name})`));
+  expect(unlisted).toEqual([]);
+});
+
 test("docs/emulator.md's curl example runs as written against `okta-sessions emulator`", async () => {
   const { readFileSync } = await import('node:fs');
   const { execFile } = await import('node:child_process');

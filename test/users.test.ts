@@ -109,7 +109,7 @@ describe('before any I/O', () => {
     ['..', '..', '".." is not a user id'],
     ['a control character', '00u\n1', 'contains control characters'],
     ['padded', ' 00u1', 'has leading or trailing whitespace'],
-    ['not a string', 42, 'expected a string'],
+    ['not a string', 42, 'expected a string, got a number'],
     ['too long', 'x'.repeat(257), 'longer than 256 characters'],
   ])('a userId that is %s is refused', async (_, userId, message) => {
     const h = harness([noContent()]);

@@ -186,7 +186,25 @@ describe('validation before any I/O', () => {
       );
     }
     expect(await refusedBeforeIo((o) => o.getSession(7 as unknown as string))).toBe(
-      'Invalid sessionId: expected a string',
+      'Invalid sessionId: expected a string, got a number',
+    );
+    expect(await refusedBeforeIo((o) => o.getSession(undefined as unknown as string))).toBe(
+      'Invalid sessionId: is missing',
+    );
+  });
+
+  test('createSession given the session token bare says to wrap it, not that a string is no string', async () => {
+    const bare = (o: OktaSessions) => o.createSession('abc' as never);
+    const message = await refusedBeforeIo(bare);
+    expect(message).toBe(
+      'Invalid sessionToken: createSession takes an object, got a string; call createSession({ sessionToken })',
+    );
+    expect(message).not.toMatch(/expected a string/);
+    expect(await refusedBeforeIo((o) => o.createSession(undefined as never))).toBe(
+      'Invalid sessionToken: createSession takes an object, got undefined; call createSession({ sessionToken })',
+    );
+    expect(await refusedBeforeIo((o) => o.createSession({} as never))).toBe(
+      'Invalid sessionToken: is missing',
     );
   });
 

@@ -1,7 +1,8 @@
 // Smoke test of the Go client generated from spec/okta-sessions.yaml.
 //
 // Run by scripts/consumers.mjs against a fresh emulator: OKTA_URL, OKTA_API_TOKEN, OKTA_USERNAME,
-// OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1. Exits non-zero on the first failed check.
+// OKTA_PASSWORD, OKTA_EMULATOR_URL and OKTA_EMULATOR_ADMIN_TOKEN (the fault API), and
+// (optionally) UNKNOWN_VALUES=1. Exits non-zero on the first failed check.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	okta "github.com/okta-sessions/okta-sessions-go"
@@ -45,6 +47,31 @@ func sessionToken(base string) string {
 	var out struct{ SessionToken string }
 	check(json.NewDecoder(res.Body).Decode(&out) == nil && out.SessionToken != "", "authn body")
 	return out.SessionToken
+}
+
+// scriptRateLimit makes the next getSession answer 429, through the emulator's HTTP fault API.
+func scriptRateLimit() {
+	body := []byte(`{"operationId":"getSession","action":{"kind":"status","status":429,"resetSeconds":0}}`)
+	req, _ := http.NewRequest("POST", os.Getenv("OKTA_EMULATOR_URL")+"/__emulator/faults", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+os.Getenv("OKTA_EMULATOR_ADMIN_TOKEN"))
+	res, err := http.DefaultClient.Do(req)
+	check(err == nil && res.StatusCode == 200, "scripting a fault: %v", err)
+	res.Body.Close()
+}
+
+// withRateLimitRetries retries a call answered 429 after Okta's reset (reset - Date + 1 s): the
+// generated client does not retry.
+func withRateLimitRetries[T any](call func() (T, *http.Response, error)) (T, *http.Response, error) {
+	for attempt := 0; ; attempt++ {
+		value, res, err := call()
+		if attempt == 2 || res == nil || res.StatusCode != http.StatusTooManyRequests {
+			return value, res, err
+		}
+		reset, _ := strconv.ParseInt(res.Header.Get("X-Rate-Limit-Reset"), 10, 64)
+		date, _ := http.ParseTime(res.Header.Get("Date"))
+		time.Sleep(time.Unix(reset, 0).Sub(date) + time.Second)
+	}
 }
 
 func checkSession(s *okta.Session, what string) {
@@ -87,8 +114,9 @@ func main() {
 	second := create()
 	third := create()
 
-	got := must(api.GetSession(admin, first.GetId()).Execute())
-	check(got.GetId() == first.GetId(), "getSession returns the session")
+	scriptRateLimit()
+	got := must(withRateLimitRetries(api.GetSession(admin, first.GetId()).Execute))
+	check(got.GetId() == first.GetId(), "getSession returns the session (after a scripted 429)")
 	checkSession(got, "getSession")
 
 	refreshed := must(api.RefreshSession(admin, first.GetId()).Execute())
@@ -123,5 +151,5 @@ func main() {
 	if unknown {
 		suffix = " (unknown values)"
 	}
-	fmt.Println("go smoke: 8 operations, 404 E0000007, dates and nulls: ok" + suffix)
+	fmt.Println("go smoke: 8 operations, 429 then success, 404 E0000007, dates and nulls: ok" + suffix)
 }

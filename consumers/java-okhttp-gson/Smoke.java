@@ -1,6 +1,7 @@
 // Smoke test of the Java client (library "okhttp-gson") generated from spec/okta-sessions.yaml.
 // Run by scripts/consumers.mjs against a fresh emulator with OKTA_URL, OKTA_API_TOKEN,
-// OKTA_USERNAME, OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1.
+// OKTA_USERNAME, OKTA_PASSWORD, OKTA_EMULATOR_URL, OKTA_EMULATOR_ADMIN_TOKEN
+// (the fault API) and (optionally) UNKNOWN_VALUES=1.
 import com.example.oktasessions.ApiClient;
 import com.example.oktasessions.ApiException;
 import com.example.oktasessions.api.SessionApi;
@@ -42,6 +43,38 @@ public class Smoke {
     return JsonParser.parseString(res.body()).getAsJsonObject().get("sessionToken").getAsString();
   }
 
+  /** Makes the next getSession answer 429, through the emulator's HTTP fault API. */
+  static void scriptRateLimit() throws Exception {
+    String fault =
+        "{\"operationId\":\"getSession\",\"action\":{\"kind\":\"status\",\"status\":429,\"resetSeconds\":0}}";
+    HttpResponse<String> res = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(System.getenv("OKTA_EMULATOR_URL") + "/__emulator/faults"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + System.getenv("OKTA_EMULATOR_ADMIN_TOKEN"))
+            .POST(HttpRequest.BodyPublishers.ofString(fault)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    check(res.statusCode() == 200, "scripting a fault answers 200");
+  }
+
+  interface Call<T> {
+    T run() throws ApiException;
+  }
+
+  /**
+   * The generated client does not retry: waits out a 429. The scripted reset is the Date's
+   * second, so Okta's rule (reset - Date + 1 s) waits 1 s.
+   */
+  static <T> T withRateLimitRetries(Call<T> call) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call.run();
+      } catch (ApiException e) {
+        if (attempt == 2 || e.getCode() != 429) throw e;
+        Thread.sleep(1000);
+      }
+    }
+  }
+
   static void checkSession(Session s, String what) {
     check(s.getCreatedAt() instanceof OffsetDateTime, what + ": createdAt parsed");
     check(s.getExpiresAt() instanceof OffsetDateTime, what + ": expiresAt parsed");
@@ -69,8 +102,9 @@ public class Smoke {
     Session second = api.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
     Session third = api.createSession(new CreateSessionRequest().sessionToken(sessionToken()));
 
-    Session got = api.getSession(first.getId());
-    check(first.getId().equals(got.getId()), "getSession returns the session");
+    scriptRateLimit();
+    Session got = withRateLimitRetries(() -> api.getSession(first.getId()));
+    check(first.getId().equals(got.getId()), "getSession returns the session (after a scripted 429)");
     checkSession(got, "getSession");
 
     Session refreshed = api.refreshSession(first.getId());
@@ -97,7 +131,7 @@ public class Smoke {
         check("E0000007".equals(error.getErrorCode()), "404 errorCode E0000007, got " + error.getErrorCode());
       }
     }
-    System.out.println("java-okhttp-gson smoke: 8 operations, 404 E0000007, dates and nulls: ok"
+    System.out.println("java-okhttp-gson smoke: 8 operations, 404 E0000007, dates and nulls, 429 then success: ok"
         + (UNKNOWN ? " (unknown values)" : ""));
   }
 }

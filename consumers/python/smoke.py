@@ -1,15 +1,19 @@
 """Smoke test of the Python client generated from spec/okta-sessions.yaml.
 
 Run by scripts/consumers.mjs against a fresh emulator: OKTA_URL, OKTA_API_TOKEN, OKTA_USERNAME,
-OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1. Exits non-zero on the first failed check.
+OKTA_PASSWORD, OKTA_EMULATOR_URL and OKTA_EMULATOR_ADMIN_TOKEN (the fault API), and
+(optionally) UNKNOWN_VALUES=1. Exits non-zero on the first failed check.
 """
 import datetime
+from email.utils import parsedate_to_datetime
 import json
 import os
 import urllib.request
 
+import time
+
 import okta_sessions_client as okta
-from okta_sessions_client.exceptions import NotFoundException
+from okta_sessions_client.exceptions import ApiException, NotFoundException
 
 URL = os.environ["OKTA_URL"]
 UNKNOWN = os.environ.get("UNKNOWN_VALUES") == "1"
@@ -30,6 +34,38 @@ def session_token():
     )
     with urllib.request.urlopen(req) as res:
         return json.load(res)["sessionToken"]
+
+
+def script_rate_limit():
+    """Makes the next getSession answer 429, through the emulator's HTTP fault API."""
+    body = json.dumps(
+        {
+            "operationId": "getSession",
+            "action": {"kind": "status", "status": 429, "resetSeconds": 0},
+        }
+    ).encode()
+    req = urllib.request.Request(
+        f"{os.environ['OKTA_EMULATOR_URL']}/__emulator/faults",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {os.environ['OKTA_EMULATOR_ADMIN_TOKEN']}",
+        },
+    )
+    urllib.request.urlopen(req).close()
+
+
+def with_rate_limit_retries(call):
+    """The generated client does not retry: wait out a 429 as Okta says (reset - Date + 1 s)."""
+    for _ in range(2):
+        try:
+            return call()
+        except ApiException as e:
+            if e.status != 429:
+                raise
+            date = parsedate_to_datetime(e.headers["Date"]).timestamp()
+            time.sleep(max(0, int(e.headers["X-Rate-Limit-Reset"]) - date) + 1)
+    return call()
 
 
 def check_session(s, what):
@@ -57,8 +93,9 @@ check_session(first, "createSession")
 second = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
 third = api.create_session(okta.CreateSessionRequest(session_token=session_token()))
 
-got = api.get_session(first.id)
-check(got.id == first.id, "getSession returns the session")
+script_rate_limit()
+got = with_rate_limit_retries(lambda: api.get_session(first.id))
+check(got.id == first.id, "getSession returns the session (after a scripted 429)")
 check_session(got, "getSession")
 
 refreshed = api.refresh_session(first.id)
@@ -84,5 +121,5 @@ for gone in (first.id, second.id, third.id):
         check(isinstance(error, okta.OktaErrorResponse), "404 body read as OktaErrorResponse")
         check(error.error_code == "E0000007", f"404 errorCode E0000007, got {error.error_code}")
 
-print("python smoke: 8 operations, 404 E0000007, dates and nulls: ok"
+print("python smoke: 8 operations, 429 then success, 404 E0000007, dates and nulls: ok"
       + (" (unknown values)" if UNKNOWN else ""))

@@ -1,6 +1,7 @@
 // Smoke test of the typescript-fetch client generated from spec/okta-sessions.yaml.
 // Run by scripts/consumers.mjs against a fresh emulator with OKTA_URL, OKTA_API_TOKEN,
-// OKTA_USERNAME, OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1.
+// OKTA_USERNAME, OKTA_PASSWORD, OKTA_EMULATOR_URL, OKTA_EMULATOR_ADMIN_TOKEN and (optionally)
+// UNKNOWN_VALUES=1.
 import {
   Configuration,
   OktaErrorResponseFromJSON,
@@ -36,6 +37,36 @@ async function sessionToken(): Promise<string> {
   return ((await res.json()) as { sessionToken: string }).sessionToken;
 }
 
+/** Makes the next getSession answer 429, through the emulator's HTTP fault API. */
+async function scriptRateLimit(): Promise<void> {
+  const res = await fetch(`${env('OKTA_EMULATOR_URL')}/__emulator/faults`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${env('OKTA_EMULATOR_ADMIN_TOKEN')}`,
+    },
+    body: JSON.stringify({
+      operationId: 'getSession',
+      action: { kind: 'status', status: 429, resetSeconds: 0 },
+    }),
+  });
+  check(res.status === 200, 'scripting a fault answers 200');
+}
+
+/** The generated client does not retry: waits out a 429 as Okta says (reset − Date + 1 s). */
+async function withRateLimitRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (attempt === 2 || !(e instanceof ResponseError) || e.response.status !== 429) throw e;
+      const reset = Number(e.response.headers.get('x-rate-limit-reset')) * 1000;
+      const date = Date.parse(e.response.headers.get('date') ?? '');
+      await new Promise((r) => setTimeout(r, Math.max(0, reset - date) + 1000));
+    }
+  }
+}
+
 function checkSession(s: Session, what: string): void {
   check(s.createdAt instanceof Date, `${what}: createdAt is a Date`);
   check(s.expiresAt instanceof Date, `${what}: expiresAt is a Date`);
@@ -66,8 +97,9 @@ async function main(): Promise<void> {
   const third = await create();
   const firstId = first.id ?? '';
 
-  const got = await api.getSession({ sessionId: firstId });
-  check(got.id === firstId, 'getSession returns the session');
+  await scriptRateLimit();
+  const got = await withRateLimitRetries(() => api.getSession({ sessionId: firstId }));
+  check(got.id === firstId, 'getSession returns the session (after a scripted 429)');
   checkSession(got, 'getSession');
 
   const refreshed = await api.refreshSession({ sessionId: firstId });
@@ -95,7 +127,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    'typescript-fetch smoke: 8 operations, 404 E0000007, dates and nulls: ok' +
+    'typescript-fetch smoke: 8 operations, 429 then success, 404 E0000007, dates and nulls: ok' +
       (UNKNOWN ? ' (unknown values)' : ''),
   );
 }

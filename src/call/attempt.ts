@@ -11,7 +11,7 @@ import { OktaNetworkError } from '../errors/network-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaTimeoutError } from '../errors/timeout-error.js';
 import type { RouteId } from '../model/operations.js';
-import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
+import type { RateLimitState } from '../rate-limit/headers.js';
 import type { Tried, Watch } from './retry.js';
 import type { Throttle } from './throttle.js';
 import {
@@ -34,6 +34,8 @@ export interface Wire {
   scrubber: (sent: Record<string, string>, body: string | undefined) => Scrubber;
   /** A more specific error class for some answers (OAuth errors); the client's, not the /me page's. */
   refine?: RefineError | undefined;
+  /** The platform's plain words for a cryptic failure (https:// to a plain-HTTP server). */
+  explainFailure?: ((url: string, cause: unknown) => unknown) | undefined;
   clock: Clock;
   /**
    * Watches each attempt for the client's events, rate-limit state and logs (call/observe.ts);
@@ -55,6 +57,17 @@ export interface Call {
   path: string;
   headers: Record<string, string>;
   body?: string | undefined;
+  /**
+   * Makes the body and the headers from `headers` as the request leaves: after the throttle's
+   * wait and under the attempt's deadline. A token request signs its client assertion and DPoP
+   * proof here, so that their `iat` is the moment they are sent, not before a wait for a spent
+   * window, and so that a signer that never answers ends at the deadline like the request.
+   */
+  build?:
+    | ((
+        headers: Record<string, string>,
+      ) => Promise<{ body: string; headers: Record<string, string> }>)
+    | undefined;
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
@@ -117,7 +130,7 @@ async function run<T>(
     return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, tried, watch));
   } catch (error) {
     if (deadline.ended || isOktaError(error)) throw error;
-    throw new OktaNetworkError(call.method, url, error);
+    throw new OktaNetworkError(call.method, url, wire.explainFailure?.(url, error) ?? error);
   } finally {
     deadline.release();
   }
@@ -136,7 +149,8 @@ async function exchange<T>(
   const url = wire.orgUrl + call.path;
   const pending = wire.authorizer.headersFor(call.id, call.method, url);
   const credential = pending instanceof Promise ? await pending : pending;
-  let headers = call.headers;
+  let { headers, body } = call;
+  if (call.build) ({ body, headers } = await call.build(headers));
   if (credential !== undefined || retryHeaders)
     headers = { ...headers, ...retryHeaders, ...credential };
   if (watch) headers = watch.sending(headers);
@@ -146,22 +160,22 @@ async function exchange<T>(
     origin: wire.orgUrl,
     path: call.path,
     headers,
-    body: call.body,
+    body,
     credentials: call.credentials,
     cancel: deadline,
   });
   const { status } = response;
   // Stryker disable next-line ConditionalExpression: no transport hands over a status under 200 (1xx are interim)
   const ok = status >= 200 && status < 300;
-  // Read once, for the throttle and for a 429's fields and wait.
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: reading headers nothing needs, or leaving them to the error factory, which reads them itself, changes no outcome
-  const now = wire.clock.now();
-  const rateLimit = throttle || !ok ? readRateLimit(response.headers, now) : undefined;
-  // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
-  throttle?.note(call.id, status === 429 ? { ...rateLimit!, refused: true } : rateLimit!);
+  // The clock and the rate-limit headers are read only for a throttle or an error: most calls
+  // need neither. (Reading the clock always changes no outcome: an equivalent mutant.)
+  const now = throttle || !ok ? wire.clock.now() : 0;
+  // The throttle reads the headers and hands what it read on to the error factory; without one
+  // the factory reads them itself, so the /me page never loads their reader up front.
+  const rateLimit = throttle?.noteResponse(call.id, response.headers, status, now);
   wire.observer?.answered(call.id, response, rateLimit, watch);
   // Made only when an error is: most calls never need it.
-  const clean: Scrubber = (text) => wire.scrubber(headers, call.body)(text);
+  const clean: Scrubber = (text) => wire.scrubber(headers, body)(text);
   if (!ok) {
     // The error factory loads with the first error: a page whose calls succeed never fetches
     // it. Should it fail to load (a page left open across a deploy), the status still gives
@@ -184,11 +198,6 @@ async function exchange<T>(
       method: call.method,
       url,
       requestId: requestId === null ? undefined : clean(requestId),
-      errorCode: undefined,
-      errorSummary: undefined,
-      errorLink: undefined,
-      errorId: undefined,
-      errorCauses: [],
     });
   }
   const value = await response

@@ -98,7 +98,7 @@ export function clientParts(
       : platform.transport;
   // Token requests go through the same pipeline as API calls: one attempt each (the calls
   // that need the token retry), under the client's timeout and no caller's signal.
-  const sendToken: SendToken = (body, proof, parse) => {
+  const sendToken: SendToken = (build, parse) => {
     const call: Call = {
       id: 'getAccessToken',
       method: TOKEN_ROUTE.method,
@@ -108,9 +108,11 @@ export function clientParts(
         ...headers,
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
-        ...(proof === undefined ? {} : { dpop: proof }),
       },
-      body,
+      build: async (base) => {
+        const { body, proof } = await build();
+        return { body, headers: proof === undefined ? base : { ...base, dpop: proof } };
+      },
       credentials: undefined,
       signal: undefined,
       timeoutMs: config.timeoutMs,
@@ -119,10 +121,6 @@ export function clientParts(
     };
     return attempt(pipeline, call, parse);
   };
-  const app = config.credential?.token === undefined && config.credential?.serviceApp;
-  const serviceApp =
-    app && platform.startServiceApp?.(app, sendToken, config.orgUrl + TOKEN_ROUTE.path, clock);
-  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const events = new Emitter();
   const rateLimits = new RateLimitBoard();
   if (options.logger) lazyLogger(events, options.logger, options.logLevel ?? 'warn');
@@ -134,6 +132,10 @@ export function clientParts(
     if (given || !listened) notify(given ?? defaultOnWarning, warning);
     events.emit('warning', warning);
   };
+  const app = config.credential?.token === undefined && config.credential?.serviceApp;
+  const tokenUrl = config.orgUrl + TOKEN_ROUTE.path;
+  const serviceApp = app && platform.startServiceApp?.(app, sendToken, tokenUrl, clock, onWarning);
+  const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,
@@ -157,6 +159,7 @@ export function clientParts(
         ? undefined
         : platform.telemetry?.(config.orgUrl, options.telemetry || {}, rateLimits),
     ),
+    explainFailure: platform.explainFailure,
   };
   // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
   const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);

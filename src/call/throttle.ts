@@ -8,7 +8,7 @@ import type { Clock } from '../time/clock.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import type { OktaWarning } from '../config/options.js';
 import { notify } from './notify.js';
-import type { RateLimitState } from '../rate-limit/headers.js';
+import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit/headers.js';
 import type { RouteId } from '../model/operations.js';
 import {
   memoryStore,
@@ -144,6 +144,22 @@ export class Throttle {
       code: 'OKTA_SESSIONS_STORE_FAILED',
       message: `The rate-limit store ${how}; this process's memory keeps the rate-limit windows until it answers again (tried again after ${STORE_RETRY_MS} ms)`,
     });
+  }
+
+  /**
+   * Reads what a response (success or error) says about its bucket's window at `now` (the
+   * pipeline's clock), passes it to the store, and returns it.
+   */
+  noteResponse(
+    id: RouteId,
+    headers: Pick<HeaderReader, 'get'>,
+    status: number,
+    now: number,
+  ): RateLimitState {
+    const state = readRateLimit(headers, now);
+    // A 429 proves the window was spent when the request arrived (see RateLimitState.refused).
+    this.note(id, status === 429 ? { ...state, refused: true } : state);
+    return state;
   }
 
   /** Passes what a response (success or error) said about the bucket's window to the store. */

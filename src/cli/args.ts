@@ -12,8 +12,13 @@ interface Flag {
 
 export type Flags = Record<string, Flag>;
 
-/** Edit distance, for "did you mean" on near misses. */
+/**
+ * Edit distance, for "did you mean" on near misses: the optimal string alignment distance
+ * (Damerau-Levenshtein without edits inside a swapped pair), where swapping two neighbours
+ * (`gte` for `get`) is one edit, as it is one slip of the fingers, not two.
+ */
 function distance(a: string, b: string): number {
+  let before: number[] = [];
   let row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
@@ -23,8 +28,11 @@ function distance(a: string, b: string): number {
         next[j - 1]! + 1,
         row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        next[j] = Math.min(next[j]!, before[j - 2]! + 1);
+      }
     }
-    row = next;
+    [before, row] = [row, next];
   }
   return row[b.length]!;
 }
@@ -65,6 +73,8 @@ export function parseFlags(
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
+    // Someone asking for help gets it, whatever else is wrong on the line (`get --help --bogus`).
+    if (asksForHelp(args)) return { values: { help: true }, positionals: [] };
     const { code, message } = error as { code?: string; message: string };
     const flag = /'(-{1,2}[^' =]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
@@ -81,6 +91,12 @@ export function parseFlags(
     }
     throw new UsageError(`${message.split('\n')[0]}${hint}`);
   }
+}
+
+/** True when `args` hold `--help` or `-h` before any `--` (after it, they are operands). */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 /** Help lines for flags, aligned in two columns. */

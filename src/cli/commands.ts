@@ -70,6 +70,8 @@ export interface ApiCommand {
   flags: Flags;
   /** The command's own optional switches (boolean flags); a set one reaches `run` as `'true'`. */
   switches?: Flags;
+  /** Another way to call the command, with its own flags: `create --username U`. */
+  alternative?: { usage: string; flags: Flags };
   /** Positional arguments the command needs, by name. */
   positionals: string[];
   run(
@@ -87,17 +89,33 @@ const cookieFlag: Flags = {
   },
 };
 
+/** `create --username U`'s own flags (create-login.ts): the password never comes as a value. */
+export const LOGIN_FLAGS: Flags = {
+  username: {
+    type: 'string',
+    value: 'U',
+    description: 'or sign in as this user first (/api/v1/authn), then create the session',
+  },
+  'password-stdin': {
+    type: 'boolean',
+    description: "read the user's password from stdin (default: a prompt on the terminal)",
+  },
+};
+
 export const API_COMMANDS: Record<string, ApiCommand> = {
   create: {
     operationId: 'createSession',
-    summary:
-      'create a session from a one-time session token, or sign in with --username U first (password from --password-stdin or a prompt); needs an API token',
+    summary: 'create a session from a session token, or sign in with --username U',
     flags: {
       'session-token': {
         type: 'string',
         value: 'T',
         description: 'the one-time session token from the Authentication API',
       },
+    },
+    alternative: {
+      usage: 'okta-sessions create --username U [--password-stdin]',
+      flags: LOGIN_FLAGS,
     },
     positionals: [],
     run: (okta, a, o) => okta.createSession({ sessionToken: a['session-token'] ?? '' }, o),
@@ -185,21 +203,30 @@ export function flagsOf(command: ApiCommand): Flags {
   return { ...command.flags, ...command.switches, ...ORG_URL, ...credentials, ...COMMON };
 }
 
-/** `okta-sessions get <sessionId>`, `okta-sessions me --cookie C`. */
-export function usageOf(name: string, command: ApiCommand): string {
+/**
+ * `okta-sessions get <sessionId>`, `okta-sessions me --cookie C`; the optional switches too
+ * unless `brief` (the top-level help's list, which must fit 100 columns).
+ */
+export function usageOf(name: string, command: ApiCommand, brief = false): string {
   const own = Object.entries(command.flags).map(([flag, spec]) => `--${flag} ${spec.value ?? ''}`);
-  const switches = Object.keys(command.switches ?? {}).map((flag) => `[--${flag}]`);
+  const switches = brief ? [] : Object.keys(command.switches ?? {}).map((flag) => `[--${flag}]`);
   const args = command.positionals.map((p) => `<${p}>`);
   return ['okta-sessions', name, ...args, ...own, ...switches].join(' ');
 }
 
 export function apiCommandHelp(name: string, command: ApiCommand): string {
+  const alternative = command.alternative;
+  const usage = alternative
+    ? `${usageOf(name, command)} [options]\n       ${alternative.usage} [options]`
+    : `${usageOf(name, command)} [options]`;
+  // The alternative's flags right after the command's own, before the connection flags.
+  const flags = { ...command.flags, ...alternative?.flags, ...flagsOf(command) };
   return `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.
 
-Usage: ${usageOf(name, command)} [options]
+Usage: ${usage}
 
 Options:
-${flagHelp(flagsOf(command))}
+${flagHelp(flags)}
 
 Settings not given as flags come from the OKTA_CLIENT_* variables, then ./okta.yaml, then
 ~/.okta/okta.yaml (as the official Okta SDKs read them).

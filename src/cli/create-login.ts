@@ -3,10 +3,12 @@
 // password comes from stdin (`--password-stdin`) or a prompt, never from a flag value, which
 // would land in shell history and process listings.
 import { createApiError } from '../errors/factory.js';
+import { OktaNetworkError } from '../errors/network-error.js';
+import { explainFailure } from '../transport/not-tls.js';
 import { scrubberOf } from '../text/redact.js';
 import { parseFlags, type Flags } from './args.js';
 import { clientFor, requireCredential } from './client-for.js';
-import { API_COMMANDS, flagsOf, schemesOf } from './commands.js';
+import { API_COMMANDS, flagsOf, LOGIN_FLAGS, schemesOf } from './commands.js';
 import { describeSession, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -15,7 +17,7 @@ const CREATE_LOGIN_USAGE =
 
 /** True when `args` ask `create` to sign in with a username (or try to pass a password). */
 export function wantsLogin(args: readonly string[]): boolean {
-  return args.some((a) => /^--(username|password)(=|$)/.test(a));
+  return args.some((a) => /^--(username|password|password-stdin)(=|$)/.test(a));
 }
 
 /** Refuses a password given as a flag value, before anything else looks at the arguments. */
@@ -60,6 +62,11 @@ async function sessionTokenFor(
     },
     body: JSON.stringify({ username, password }),
     signal,
+  }).catch((error: unknown) => {
+    // The same words as the client's own calls (a refused connection, https:// to a plain-HTTP
+    // server), not fetch's bare "fetch failed".
+    if (signal.aborted) throw error;
+    throw new OktaNetworkError('POST', url, explainFailure(url, error));
   });
   const text = await res.text();
   if (!res.ok) {
@@ -94,11 +101,7 @@ export async function runCreateLogin(
 ): Promise<number> {
   refusePasswordFlag(args);
   const { ['session-token']: _sessionToken, ...connection } = flagsOf(API_COMMANDS['create']!);
-  const flags: Flags = {
-    username: { type: 'string', value: 'U', description: 'the user to sign in as' },
-    'password-stdin': { type: 'boolean', description: "read the user's password from stdin" },
-    ...connection,
-  };
+  const flags: Flags = { ...LOGIN_FLAGS, ...connection };
   const { values, positionals } = parseFlags(args, flags, 'okta-sessions create');
   if (positionals.length > 0) {
     throw new UsageError(`too many arguments; usage: ${CREATE_LOGIN_USAGE}`);

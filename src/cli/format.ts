@@ -3,7 +3,7 @@ import { isOktaApiError, type OktaApiError } from '../errors/api-error.js';
 import { isOktaError } from '../errors/okta-error.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
 import { printable } from '../text/printable.js';
-import { scrub } from '../text/redact.js';
+import { REDACTED, scrub } from '../text/redact.js';
 
 // JSON.stringify escapes C0 controls inside strings but passes DEL, the C1 controls (a terminal
 // may read U+009B as CSI), the line separators and the bidi controls through as they are.
@@ -20,8 +20,10 @@ function iso(value: Date | null | undefined): string {
 
 /** A session as a few aligned lines for people. */
 export function describeSession(session: Session, secrets: readonly string[] = []): string {
+  const id = shown(session.id ?? '', secrets);
   const rows: Array<[string, string]> = [
-    ['id', session.id ?? ''],
+    // A /me call's session id is the value of its sid cookie: scrubbed like every credential.
+    ['id', id.includes(REDACTED) ? `${id} (the id is the cookie's value: never printed)` : id],
     ['login', session.login ?? ''],
     ['userId', session.userId ?? ''],
     ['status', session.status ?? ''],
@@ -32,7 +34,7 @@ export function describeSession(session: Session, secrets: readonly string[] = [
     ['amr', (session.amr ?? []).join(', ')],
     ['idp', session.idp ? `${session.idp.type ?? ''} ${session.idp.id ?? ''}`.trim() : ''],
   ];
-  return rows.map(([k, v]) => `  ${k.padEnd(25)} ${shown(v, secrets)}`).join('\n');
+  return rows.map(([k, v]) => `  ${k.padEnd(25)} ${k === 'id' ? v : shown(v, secrets)}`).join('\n');
 }
 
 function errorLine(error: unknown): string {
@@ -52,7 +54,8 @@ function errorLine(error: unknown): string {
       .filter(Boolean)
       .join(' ');
   }
-  if (isOktaError(error)) return `${error.name}: ${error.message}`;
+  // No class name, as for API errors above: the message says what is wrong (`--json` has the name).
+  if (isOktaError(error)) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 

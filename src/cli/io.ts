@@ -12,6 +12,8 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
   /** Asks for a secret on the terminal without echo; undefined when there is no terminal. */
   promptPassword?: (prompt: string) => Promise<string | undefined>;
+  /** How the user runs this command, for the lines it suggests; default `okta-sessions`. */
+  command?: string;
 }
 
 /** Exit codes: 0 success, 1 the API (or the network) said no, 2 the command line or config is wrong. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { commandName } from './emulator-banner.js';
 import { run } from './run.js';
 import { promptHidden, readAllStdin } from './tty.js';
 
@@ -21,6 +22,7 @@ run(process.argv.slice(2), {
   stop: stop.signal,
   readStdin: readAllStdin,
   promptPassword: promptHidden,
+  command: commandName(process.argv[1], process.env),
 }).then((code) => {
   process.exitCode = code;
   // Nothing else should be pending; a lingering signal listener must not keep us alive.

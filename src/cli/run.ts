@@ -5,11 +5,12 @@ import { isOktaError } from '../errors/okta-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { OktaValidationError } from '../errors/validation-error.js';
 import { VERSION } from '../model/version.js';
-import { columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
+import { asksForHelp, columns, didYouMean, flagHelp, parseFlags, type Flags } from './args.js';
 import { API_COMMANDS, apiCommandHelp, flagsOf, schemesOf, usageOf } from './commands.js';
 import { clientFor, requireCredential, secretsOf } from './client-for.js';
 import { runCreateLogin, wantsLogin } from './create-login.js';
 import { runDemo } from './demo.js';
+import { runKeygen } from './keygen.js';
 import { DEMO_USER, emulatorBanner } from './emulator-banner.js';
 import { describeError, describeSession, errorJson, terminalJson } from './format.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
@@ -38,15 +39,38 @@ const EMULATOR_FLAGS: Flags = {
       'the app\'s public keys: a JWK, a JWK array or {"keys": [...]} (granted every scope of the spec; DPoP required)',
   },
   'no-dpop': { type: 'boolean', description: 'the app issues Bearer tokens instead (no DPoP)' },
+  'admin-token': {
+    type: 'string',
+    value: 'T',
+    description:
+      'turn on the admin API (/__emulator/: faults, journal, reset, clock) for Bearer T; prefer OKTA_EMULATOR_ADMIN_TOKEN (a flag shows in ps)',
+  },
+  'public-url': {
+    type: 'string',
+    value: 'URL',
+    description:
+      'the origin clients reach it at (Docker, compose), for aud, htu, links and redirects (default: the listen URL)',
+  },
+  'unknown-values': {
+    type: 'boolean',
+    description: 'add an unlisted enum value and an undeclared property to every JSON body',
+  },
+  json: {
+    type: 'boolean',
+    description: 'print one JSON line when ready (url, apiToken, demoUser, admin) and nothing else',
+  },
   ...HELP_FLAG,
 };
+
+/** The variable that turns on the admin API without putting its token on the command line. */
+const ADMIN_TOKEN_VARIABLE = 'OKTA_EMULATOR_ADMIN_TOKEN';
 
 const DEMO_FLAGS: Flags = {
   json: { type: 'boolean', description: 'print the steps as JSON' },
   ...HELP_FLAG,
 };
 
-const COMMAND_NAMES = ['demo', 'emulator', ...Object.keys(API_COMMANDS)];
+const COMMAND_NAMES = ['demo', 'emulator', 'keygen', ...Object.keys(API_COMMANDS)];
 
 const MAIN_HELP = `okta-sessions ${VERSION}: Okta Sessions API from the command line
 
@@ -56,8 +80,9 @@ Commands:
 ${columns([
   ['demo', "walk through a session's lifecycle against a local emulator"],
   ['emulator', 'serve the Okta Sessions emulator until interrupted'],
+  ['keygen', "write a service app's key pair for tests and its public JWKS"],
   ...Object.entries(API_COMMANDS).map(([name, c]) => [
-    usageOf(name, c).replace('okta-sessions ', ''),
+    usageOf(name, c, true).replace('okta-sessions ', ''),
     c.summary,
   ]),
 ])}
@@ -133,8 +158,14 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('--client-id and --jwks-file go together');
   }
   const host = typeof values['host'] === 'string' ? values['host'] : undefined;
+  const flagAdmin = values['admin-token'];
+  const adminToken =
+    typeof flagAdmin === 'string' ? flagAdmin : io.env[ADMIN_TOKEN_VARIABLE] || undefined;
   const emu = await startEmulator({
     port,
+    ...(adminToken !== undefined ? { adminToken } : {}),
+    ...(values['unknown-values'] ? { unknownValues: true } : {}),
+    ...(typeof values['public-url'] === 'string' ? { publicUrl: values['public-url'] } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(typeof values['api-token'] === 'string' ? { apiToken: values['api-token'] } : {}),
     users: [DEMO_USER],
@@ -163,8 +194,28 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   });
-  io.stdout(emulatorBanner(emu.url, emu.apiToken));
-  if (typeof clientId === 'string') {
+  const json = values['json'] === true;
+  if (json) {
+    // One line a fixture in any language can read; the admin token is never printed, only
+    // whether the admin API is on.
+    io.stdout(
+      `${JSON.stringify({
+        url: emu.url,
+        publicUrl: emu.publicUrl,
+        apiToken: emu.apiToken,
+        demoUser: DEMO_USER,
+        admin: adminToken !== undefined,
+        ...(typeof clientId === 'string'
+          ? { clientId, tokenUrl: `${emu.url}/oauth2/v1/token` }
+          : {}),
+      })}\n`,
+    );
+  } else io.stdout(emulatorBanner(emu.url, emu.apiToken, io.command));
+  if (emu.publicUrl !== emu.url && !json)
+    io.stdout(`Public URL (aud, htu, links): ${emu.publicUrl}\n`);
+  if (adminToken !== undefined && !json)
+    io.stdout(`Admin API: ${emu.url}/__emulator/ (Authorization: Bearer <your admin token>)\n`);
+  if (typeof clientId === 'string' && !json) {
     io.stdout(
       `Service app: ${clientId} (${values['no-dpop'] ? 'Bearer' : 'DPoP'}), token endpoint ${emu.url}/oauth2/v1/token\n`,
     );
@@ -174,7 +225,7 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
     io.stop.addEventListener('abort', () => resolve(), { once: true });
   });
   await emu.close();
-  io.stdout('emulator stopped\n');
+  if (!json) io.stdout('emulator stopped\n');
   return EXIT.ok;
 }
 
@@ -197,7 +248,9 @@ async function runApiCommand(
   }
   positionals(given, command.positionals, usage);
   for (const flag of Object.keys(command.flags)) {
-    if (values[flag] === undefined) throw new UsageError(`--${flag} is required; usage: ${usage}`);
+    if (values[flag] !== undefined) continue;
+    const or = command.alternative ? ` (or: ${command.alternative.usage})` : '';
+    throw new UsageError(`--${flag} is required; usage: ${usage}${or}`);
   }
   const named: Record<string, string> = {};
   command.positionals.forEach((p, i) => (named[p] = given[i]!));
@@ -236,7 +289,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runDemo(io, { json: values['json'] === true });
     }
     if (name === 'emulator') return await runEmulator(rest, io);
-    if (name === 'create' && wantsLogin(rest)) return await runCreateLogin(rest, io, secrets);
+    if (name === 'keygen') return runKeygen(rest, io);
+    if (name === 'create' && wantsLogin(rest) && !asksForHelp(rest)) {
+      return await runCreateLogin(rest, io, secrets);
+    }
     if (Object.hasOwn(API_COMMANDS, name)) return await runApiCommand(name, rest, io, secrets);
     const what = name.startsWith('-') ? 'option' : 'command';
     const candidates = what === 'option' ? ['--help', '--version'] : COMMAND_NAMES;
@@ -249,10 +305,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       error instanceof OktaConfigError ||
       error instanceof OktaValidationError;
     if (json) io.stderr(`${terminalJson({ error: errorJson(error) }, secrets)}\n`);
-    // Configuration errors already speak in flags and variables: the class name adds nothing.
-    else if (error instanceof OktaConfigError)
-      io.stderr(`error: ${describeError(error.message, secrets)}\n`);
     else {
+      // describeError prints every error of ours without its class name (`--json` has it).
       const shown = usage || isOktaError(error) ? error : String(error);
       io.stderr(`error: ${describeError(shown, secrets)}\n`);
     }

@@ -1,7 +1,8 @@
-// okta.yaml, read the way the official Okta SDKs read it. Node only, and loaded only by
-// OktaSessions.fromConfig (through the Node platform), so neither the YAML parser nor node:fs
-// reaches other clients' import time or a browser bundle.
-import { readFileSync, statSync } from 'node:fs';
+// okta.yaml, read the way the official Okta SDKs read it, with the checks ssh applies to its
+// own configuration (which they do not). Node only, and loaded only by OktaSessions.fromConfig
+// (through the Node platform), so neither the YAML parser nor node:fs reaches other clients'
+// import time or a browser bundle.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigLayer } from './layers.js';
@@ -23,50 +24,132 @@ export interface ConfigSources {
   homeDir?: string;
   /** The directory holding the project's `okta.yaml`. Default `process.cwd()`. */
   cwd?: string;
-  /** Receives warnings (a credential in a file others can read). Default `process.emitWarning`. */
+  /**
+   * Receives warnings: a credential in a file others can read, or a `~/.okta/okta.yaml` that
+   * another user owns or can write. Default `process.emitWarning`.
+   */
   onWarning?: (message: string) => void;
 }
 
 type Yaml = typeof import('yaml');
 
-/** The `okta.yaml` files, first to last (later ones win). */
-function configFiles(sources: ConfigSources): string[] {
+/** The largest okta.yaml read: a few settings take a few hundred bytes; YAML parsing is not linear. */
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+// Mode bits and owners mean nothing on Windows (a writable file reports 0666, every file uid 0).
+const POSIX = process.platform !== 'win32';
+
+/** The `okta.yaml` files, first to last (later ones win); the home file is the user's own. */
+function configFiles(sources: ConfigSources): Array<{ file: string; home: boolean }> {
   return [
-    join(sources.homeDir ?? homedir(), '.okta', 'okta.yaml'),
-    join(sources.cwd ?? process.cwd(), 'okta.yaml'),
+    { file: join(sources.homeDir ?? homedir(), '.okta', 'okta.yaml'), home: true },
+    { file: join(sources.cwd ?? process.cwd(), 'okta.yaml'), home: false },
   ];
 }
 
 /** One layer per `okta.yaml` file that exists. */
 export async function readConfigFiles(sources: ConfigSources): Promise<ConfigLayer[]> {
   const layers: ConfigLayer[] = [];
+  const warn = sources.onWarning ?? ((m: string) => process.emitWarning(m));
   let yaml: Yaml | undefined;
-  for (const file of configFiles(sources)) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') continue;
-      throw new OktaConfigError(`Cannot read ${file}: ${(error as Error).message}`, {
-        cause: error,
-      });
+  for (const { file, home } of configFiles(sources)) {
+    const read = readConfigFile(file);
+    if (read === undefined) continue;
+    const untrusted = POSIX ? untrustedBecause(file, read.stats) : undefined;
+    if (untrusted !== undefined) {
+      // The working directory may be anyone's (a shared checkout, /tmp): a file planted there
+      // would choose the org the user's token is sent to. The home directory is the user's
+      // own, so there the same finding is a warning rather than a refusal.
+      if (!home) throw new OktaConfigError(`Refusing ${untrusted}`);
+      warn(untrusted);
     }
     yaml ??= await import('yaml').catch((error: unknown) => {
       if (isMissingPackage(error, 'yaml')) throw missingPeer(`Reading ${file}`, 'yaml');
       throw error;
     });
-    const layer = layerOf(file, text, yaml);
+    const layer = layerOf(file, read.text, yaml);
     if (layer.apiToken !== undefined || layer.privateKey !== undefined) {
-      warnIfShared(file, sources.onWarning ?? ((m) => process.emitWarning(m)));
+      warnIfShared(file, read.stats, warn);
     }
     layers.push(layer);
   }
   return layers;
 }
 
-function warnIfShared(file: string, warn: (message: string) => void): void {
+/**
+ * The text of `file` and what fstat said of it, or undefined if there is none. Opened without
+ * blocking, so that a FIFO cannot stall the open, and judged by fstat of that very descriptor
+ * (no window for a swap between a check and the read): only a regular file of at most
+ * MAX_CONFIG_BYTES is read; a device (a link to /dev/zero), a FIFO or a directory is refused.
+ */
+function readConfigFile(file: string): { text: string; stats: Stats } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') return undefined;
+    throw new OktaConfigError(`Cannot read ${file} (${code ?? 'error'})`, { cause: error });
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
+      throw new OktaConfigError(
+        `${file} is not a regular file (${fileKind(stats)}); okta.yaml is read only from a regular file`,
+      );
+    }
+    const tooBig = () =>
+      new OktaConfigError(
+        `${file} is larger than ${MAX_CONFIG_BYTES / 1024} kB; an okta.yaml holds a few settings: check that this is the right file`,
+      );
+    if (stats.size > MAX_CONFIG_BYTES) throw tooBig();
+    // One byte more than the cap: a file that grew since fstat is caught here.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) {
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    }
+    if (length > MAX_CONFIG_BYTES) throw tooBig();
+    return { text: buffer.toString('utf8', 0, length), stats };
+  } catch (error) {
+    if (error instanceof OktaConfigError) throw error;
+    const code = (error as { code?: string }).code;
+    throw new OktaConfigError(`Cannot read ${file} (${code ?? 'error'})`, { cause: error });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/**
+ * Why a file should not be trusted, as ssh judges its config (owned by someone other than
+ * this user or root, or writable by its group or by others), with the fix; or undefined.
+ */
+function untrustedBecause(file: string, stats: Stats): string | undefined {
+  const risk = 'whoever can change it chooses the org your credentials are sent to';
+  const uid = process.getuid?.();
+  if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
+    return `${file}: it is owned by another user (uid ${stats.uid}), and ${risk}. If you did not create it, delete it or work in another directory; if it is yours, run: chown $(id -u) ${file}`;
+  }
+  const mode = stats.mode & 0o777;
+  if ((mode & 0o022) !== 0) {
+    return `${file}: other users can write to it (mode ${mode.toString(8).padStart(4, '0')}), and ${risk}. Run: chmod go-w ${file}`;
+  }
+  return undefined;
+}
+
+function warnIfShared(file: string, stats: Stats, warn: (message: string) => void): void {
+  if (!POSIX) return;
   // As ssh does for private keys: a credential others can read is no longer a secret.
-  const mode = statSync(file).mode & 0o777;
+  const mode = stats.mode & 0o777;
   if ((mode & 0o077) !== 0) {
     warn(
       `${file} holds a credential and can be read by other users (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`,

@@ -1,20 +1,29 @@
 // Settings in layers, as the official Okta SDKs read them: okta.yaml files, the OKTA_CLIENT_*
 // variables, then the caller's overrides. For fromEnv, fromConfig and the CLI; reached through
 // `#platform`, so browser bundles (which have no environment) leave it out.
-import type { ConfigNames, OktaSessionsOptions } from './options.js';
+import { describeMode, type ConfigNames, type OktaSessionsOptions } from './options.js';
 import { proxyEnvOf } from './proxy.js';
 import { fail } from '../errors/config-error.js';
 
-/** The names fromEnv and fromConfig use: the official SDKs' variables and okta.yaml keys. */
-export const ENV_NAMES: ConfigNames = {
+/** The names fromEnv uses: the official SDKs' variables (it reads no okta.yaml). */
+const ENV_NAMES: ConfigNames = {
   orgUrl: 'orgUrl (OKTA_CLIENT_ORGURL)',
   apiToken: 'apiToken (OKTA_CLIENT_TOKEN)',
   accessToken: 'accessToken (OKTA_CLIENT_ACCESS_TOKEN)',
   clientId: 'clientId (OKTA_CLIENT_CLIENTID)',
   privateKey: 'privateKey (OKTA_CLIENT_PRIVATEKEY)',
   timeoutMs: 'timeoutMs',
-  orgUrlFix:
-    'Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+  orgUrlFix: 'Set OKTA_CLIENT_ORGURL, or pass { orgUrl: "https://acme.okta.com" }',
+};
+
+/** The names of fromEnv and of fromConfig, which reads okta.yaml as well. */
+export const LAYER_NAMES: { env: ConfigNames; config: ConfigNames } = {
+  env: ENV_NAMES,
+  config: {
+    ...ENV_NAMES,
+    orgUrlFix:
+      'Set OKTA_CLIENT_ORGURL or okta.client.orgUrl in okta.yaml, or pass { orgUrl: "https://acme.okta.com" }',
+  },
 };
 
 /** The service-app (private-key) settings of the official SDKs, read from okta.yaml and the environment. */
@@ -120,7 +129,7 @@ function optionsOfLayers(merged: ConfigLayer): OktaSessionsOptions {
   }
   if (authorizationMode !== 'PrivateKey') {
     fail(
-      `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (got "${String(authorizationMode).slice(0, 20)}")`,
+      `authorizationMode must be "SSWS", "Bearer" or "PrivateKey" (${describeMode(authorizationMode)})`,
       'Fix OKTA_CLIENT_AUTHORIZATIONMODE or okta.client.authorizationMode',
     );
   }

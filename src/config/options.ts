@@ -39,8 +39,44 @@ export interface KeyObjectLike {
 }
 
 /**
+ * A service app's key that never leaves a KMS or an HSM: the client hands `sign` the bytes of
+ * each client assertion (the JWS signing input, nothing else) and puts the signature it returns
+ * in the assertion. Told apart from a JWK by its `sign` function. For ES256/384/512 it may
+ * return DER (what AWS KMS and Google Cloud KMS return) or the raw r‖s of JWS (ES512: 132
+ * bytes). Okta documents RS256/384/512 and ES256/384/512 for client assertions; PS256/384/512
+ * are for authorization servers that take them. Its failures are `OktaConfigError`s (its error
+ * in `cause`), and a `sign` that never settles ends at the token request's `timeoutMs`. The DPoP
+ * proof key stays a local one the client makes. Examples for AWS KMS and Google Cloud KMS: the
+ * repository's docs/auth.md.
+ *
+ * @example
+ * ```ts
+ * import { createPrivateKey, sign } from 'node:crypto';
+ * import { readFileSync } from 'node:fs';
+ *
+ * // Stands in for a KMS: node:crypto signs ES256 in DER unless told otherwise.
+ * const key = createPrivateKey(readFileSync('okta-service.pem'));
+ * const privateKey: PrivateKeySigner = {
+ *   alg: 'ES256',
+ *   keyId: 'my-kid',
+ *   sign: async (data) => sign('sha256', data, key),
+ * };
+ * const okta = new OktaSessions({ orgUrl: 'https://acme.okta.com', clientId: '0oa1b2c3d4', privateKey });
+ * ```
+ */
+export interface PrivateKeySigner {
+  /** The algorithm of the signer's key, the assertion's `alg`. */
+  readonly alg:
+    'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
+  /** The key's `kid` registered with the app; the `keyId` option wins over it. */
+  readonly keyId?: string | undefined;
+  /** Signs `data` (hashing it as `alg` says) and resolves to the signature. */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
  * A service app's private key: PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), a private JWK as an object
- * or a JSON string, or a `KeyObject`.
+ * or a JSON string, a `KeyObject`, or a {@link PrivateKeySigner} for a key in a KMS or an HSM.
  *
  * @example
  * ```ts
@@ -49,7 +85,8 @@ export interface KeyObjectLike {
  * const privateKey: PrivateKeySource = readFileSync('okta-service.pem', 'utf8');
  * ```
  */
-export type PrivateKeySource = string | Readonly<Record<string, unknown>> | KeyObjectLike;
+export type PrivateKeySource =
+  string | Readonly<Record<string, unknown>> | KeyObjectLike | PrivateKeySigner;
 
 /**
  * Options of {@link OktaSessions}.
@@ -74,7 +111,10 @@ export interface OktaSessionsOptions {
    * instead of `apiToken`/`accessToken`; the client then gets and renews access tokens itself.
    */
   clientId?: string | undefined;
-  /** The service app's private key (PEM, JWK object or JSON string, or a `KeyObject`). Server-side only. */
+  /**
+   * The service app's private key (PEM, JWK object or JSON string, or a `KeyObject`), or a
+   * {@link PrivateKeySigner} for a key in a KMS or an HSM. Server-side only.
+   */
   privateKey?: PrivateKeySource | undefined;
   /** The key id (`kid`) of `privateKey` registered with the app; default: the JWK's own `kid`. */
   keyId?: string | undefined;
@@ -311,7 +351,9 @@ function checkPositive(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
-    fail(`${name} must be a number from ${min} to ${MAX_TIMER_MS}`, `Got ${String(value)}`);
+    // Only a number is shown: anything else may be a secret given to the wrong setting.
+    const got = typeof value === 'number' ? String(value) : kindOf(value);
+    fail(`${name} must be a number from ${min} to ${MAX_TIMER_MS}`, `Got ${got}`);
   }
   return value;
 }
@@ -319,6 +361,27 @@ function checkPositive(
 const AUTHORIZATION_MODES = new Set(['SSWS', 'Bearer', 'PrivateKey']);
 /** Most verbose first: a level logs itself and everything after it. */
 export const LOG_LEVELS: readonly OktaLogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** A value's kind for a message ("a string", "an object", "null"), never its content. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return type === 'undefined' ? 'undefined' : type === 'object' ? 'an object' : `a ${type}`;
+}
+
+/**
+ * What a message may say of an unknown `authorizationMode`: never its text, which may be a
+ * token put in the wrong setting, unless it is a known mode in the wrong letter case.
+ */
+export function describeMode(value: unknown): string {
+  if (typeof value !== 'string') return `got ${kindOf(value)}`;
+  const wanted = value.trim().toLowerCase();
+  const known = [...AUTHORIZATION_MODES].find((mode) => mode.toLowerCase() === wanted);
+  return known
+    ? `got "${value}": modes are case-sensitive, did you mean "${known}"?`
+    : `got ${value.length} characters, not shown in case they are a secret`;
+}
 
 /** Validates options once, in the constructor, so that bad configuration never reaches the wire. */
 /** What the checks need of the runtime (the platform, `src/platform/`). */
@@ -358,7 +421,7 @@ export function resolveConfig(
   }
   if (authorizationMode !== undefined && !AUTHORIZATION_MODES.has(authorizationMode)) {
     fail(
-      `authorizationMode "${String(authorizationMode)}" is unknown`,
+      `authorizationMode is unknown (${describeMode(authorizationMode)})`,
       'Use "SSWS" (apiToken), "Bearer" (accessToken) or "PrivateKey" (clientId + privateKey), or leave it out',
     );
   }

@@ -16,6 +16,13 @@ import { fail } from '../errors/config-error.js';
  */
 const SCHEME_HOST = /^(https:|http:(127(\.\d+){3}|localhost|\[::1\])$)/;
 
+/**
+ * A tab, CR or LF inside a URL: the WHATWG parser drops them without a word, so
+ * `https://acme.okta.com.ev<LF>il.example` is read as `https://acme.okta.com.evil.example`, a
+ * host other than the one a reviewer sees.
+ */
+export const URL_BREAK = /[\t\r\n]/;
+
 /** What the core rule finds wrong with an org URL: its scheme, its user:pass@, or a path. */
 export type OrgUrlProblem = 'scheme' | 'credentials' | 'path';
 
@@ -51,6 +58,13 @@ export function checkOrgUrl(raw: unknown, names: { orgUrl: string; orgUrlFix: st
     );
   }
   const value = raw.trim();
+  // Around the value (a line read from a file) they are white space; inside, they hide a host.
+  if (URL_BREAK.test(value)) {
+    fail(
+      `${name} contains a tab or a line break`,
+      'Remove it: URL parsers drop these characters, which joins the parts around them into another host',
+    );
+  }
   if (value.includes('{yourOktaDomain}')) {
     fail(
       `${name} still contains the {yourOktaDomain} placeholder`,

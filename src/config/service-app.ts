@@ -1,9 +1,9 @@
 // A service app's settings (private-key auth), checked in the constructor. Reached through
 // `#platform`: browser bundles never carry it (a private key never belongs in a page).
 import { operations, type OperationId } from '../../generated/operations.js';
-import type { ConfigNames, OktaSessionsOptions } from './options.js';
+import { kindOf, type ConfigNames, type OktaSessionsOptions } from './options.js';
 import { fail } from '../errors/config-error.js';
-import { readPrivateKey } from '../oauth/keys.js';
+import { isSigner, readPrivateKey, readSigner } from '../oauth/keys.js';
 import type { ServiceAppConfig } from '../oauth/service-app.js';
 import { headerValueProblem } from '../model/validate.js';
 
@@ -81,12 +81,13 @@ export function checkServiceApp(
     );
   }
   if (options.dpop !== undefined && typeof options.dpop !== 'boolean') {
-    fail('dpop must be true or false', `Got ${String(options.dpop)}`);
+    fail('dpop must be true or false', `Got ${kindOf(options.dpop)}`);
   }
   const scopes = checkScopes(options.scopes);
   return {
     clientId,
-    key: readPrivateKey(privateKey, keyId),
+    // A signer is told apart from a JWK by its `sign` function.
+    key: isSigner(privateKey) ? readSigner(privateKey, keyId) : readPrivateKey(privateKey, keyId),
     scopes,
     ungranted: ungrantedOf(scopes),
     dpop: options.dpop !== false,

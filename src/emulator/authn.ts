@@ -2,6 +2,7 @@
 // admin credential: `POST /api/v1/authn` (password → one-time session token) and
 // `GET /login/sessionCookieRedirect` (session token → the browser's `sid` cookie). They are not
 // part of the Sessions spec; spec/okta-authn.yaml describes the subset served here.
+import { validateHeaderValue } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { isoDate } from './clock.js';
 import type { Cors } from './cors.js';
@@ -14,7 +15,7 @@ export interface AuthnDeps {
   readonly responder: Responder;
   readonly cors: Cors;
   readonly maxBodyBytes: number;
-  /** The emulator's own origin, known once it listens. */
+  /** The emulator's own origin (`publicUrl`, default the listen URL), known once it listens. */
   readonly ownOrigin: () => string;
 }
 
@@ -33,6 +34,16 @@ interface AuthnSuccess {
       };
     };
   };
+}
+
+/** True when `value` can be sent as a header value (no CR, LF, NUL or other control bytes). */
+function sendable(name: string, value: string): boolean {
+  try {
+    validateHeaderValue(name, value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function originOf(url: string): string | undefined {
@@ -94,13 +105,15 @@ export function createAuthnHandlers({
       const token = query.get('token');
       const redirectUrl = query.get('redirectUrl');
       const target = redirectUrl === null ? undefined : originOf(redirectUrl);
-      const host = ex.req.headers.host;
       const secure = (ex.req.socket as Partial<TLSSocket>).encrypted === true;
-      const requestOrigin =
-        host === undefined ? undefined : `${secure ? 'https' : 'http'}://${host}`;
+      // The emulator's own origin is what it was told (publicUrl), never the Host header,
+      // which the client chooses.
+      // A URL parser drops CR, LF and tabs, so the origin can look fine while the Location
+      // header could never be written: refused here, before the token is spent.
       const trusted =
         target !== undefined &&
-        (cors.allows(target) || target === ownOrigin() || target === requestOrigin);
+        (cors.allows(target) || target === ownOrigin()) &&
+        sendable('Location', redirectUrl as string);
       // Checked before the token is spent: a refused redirect leaves the token usable.
       if (!trusted) {
         responder.error(ex, 'E0000001', 'Api validation failed: redirectUrl', [

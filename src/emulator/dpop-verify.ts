@@ -20,6 +20,11 @@ const PROOF_FUTURE_S = 60;
 export class SingleUse {
   readonly #seen = new Map<string, number>();
 
+  /** Forgets every value. */
+  clear(): void {
+    this.#seen.clear();
+  }
+
   /** False when `value` was already used; otherwise remembers it until `untilMs`. */
   use(value: string, nowMs: number, untilMs: number): boolean {
     if (this.#seen.size > 10_000) {

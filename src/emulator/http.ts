@@ -3,10 +3,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpDateCache } from './clock.js';
 import { errorBody, oktaErrors, type OktaErrorCode } from './errors.js';
-import type { RateLimitBucket } from './rate-limit-buckets.js';
 import type { components } from '../../generated/schema.js';
 
 type OktaErrorCause = components['schemas']['OktaErrorCause'];
+
+/** The rate-limit header values a response carries (a bucket's, or a fault's own). */
+export interface RateHeaders {
+  readonly limitText: string;
+  readonly remaining: string;
+  readonly reset: string;
+}
 
 /** One request in flight. */
 export interface Exchange {
@@ -14,9 +20,14 @@ export interface Exchange {
   readonly res: ServerResponse;
   /** The emulator clock when the request arrived, in ms since the epoch. */
   readonly now: number;
+  /**
+   * The `now` option's time when the request arrived, without `clock.advance`: what signed
+   * client assertions and DPoP proofs are checked against (they carry real time).
+   */
+  readonly signedNow: number;
   readonly requestId: string;
   /** The rate-limit bucket whose headers the response carries (updated for `now`). */
-  bucket: RateLimitBucket;
+  bucket: RateHeaders;
   /** True when the concurrency cap refused the request: its rate-limit headers read 0. */
   overConcurrency: boolean;
   /** A `Set-Cookie` value the response carries (Okta's clearing `sid` on API-token calls). */
@@ -36,12 +47,7 @@ export class Responder {
   }
 
   /** The headers every response carries. */
-  common(
-    now: number,
-    requestId: string,
-    bucket: RateLimitBucket,
-    overConcurrency = false,
-  ): string[] {
+  common(now: number, requestId: string, bucket: RateHeaders, overConcurrency = false): string[] {
     return [
       'Date',
       this.#dates.format(now),
@@ -92,6 +98,11 @@ export class Responder {
     this.json(ex, oktaErrors[code].status, body, headers);
   }
 
+  /** Answers `status` with code's error body (a scripted fault's 502, 503 or 504). */
+  errorAs(ex: Exchange, status: number, code: OktaErrorCode): void {
+    this.json(ex, status, errorBody(code, this.#nextErrorId()));
+  }
+
   /**
    * An Okta error answered before Okta's API layer: only `Date` and the body, no request id and
    * no rate-limit headers (what `GET /api/v1/sessions/` gets).
@@ -110,7 +121,7 @@ export class Responder {
   }
 
   /** A complete raw HTTP/1.1 error response, for sockets the HTTP parser gave up on. */
-  raw(now: number, requestId: string, bucket: RateLimitBucket, code: OktaErrorCode): string {
+  raw(now: number, requestId: string, bucket: RateHeaders, code: OktaErrorCode): string {
     const body = errorBody(code, this.#nextErrorId());
     const headers = this.common(now, requestId, bucket);
     headers.push(

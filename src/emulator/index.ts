@@ -9,22 +9,34 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { createAdmin } from './admin.js';
 import { CredentialChecker } from './credential-check.js';
 import { createAuthnHandlers } from './authn.js';
-import { HttpDateCache } from './clock.js';
+import { HttpDateCache, OffsetClock, type EmulatorClock } from './clock.js';
 import { Cors } from './cors.js';
 import { createHandlers, type UserSessionsRevocation } from './handlers.js';
 import { Responder } from './http.js';
+import { FaultBook, type EmulatorFaults } from './faults.js';
 import { errorIdSequence, idSequence, newOktaId } from './ids.js';
+import { Journal, type EmulatorRequest } from './journal.js';
 import { ConcurrencyGate, createBuckets } from './rate-limit-buckets.js';
 import { OAuthServer, TOKEN_PATH, type EmulatorServiceApp } from './oauth-token.js';
 import { Router } from './router.js';
+import { operations } from '../../generated/operations.js';
 import { createPipeline, handleClientErrors, type ExtraRoute } from './server.js';
 import { SessionStore } from './store.js';
 import { UnknownValuesResponder } from './unknown-values.js';
 
 export type { EmulatorServiceApp } from './oauth-token.js';
 export type { UserSessionsRevocation } from './handlers.js';
+export type { EmulatorRequest } from './journal.js';
+export type { EmulatorClock } from './clock.js';
+export type {
+  EmulatorFault,
+  EmulatorFaultAction,
+  EmulatorFaults,
+  EmulatorFaultStatus,
+} from './faults.js';
 
 /**
  * The rate limit of the emulator, applied as Okta applies its own: one bucket per endpoint
@@ -113,17 +125,29 @@ export interface EmulatorOptions {
   /** Largest accepted request body in bytes; default 16 KiB. Larger bodies get 400 E0000003. */
   readonly maxBodyBytes?: number | undefined;
   /**
-   * OAuth 2.0 service apps by client id: `POST /oauth2/v1/token` then issues access tokens
-   * for private-key JWT client authentication, DPoP-bound for apps with `dpop: true`.
+   * OAuth 2.0 service apps by client id (`{ jwks, scopes, dpop? }`): `POST /oauth2/v1/token`
+   * then issues access tokens for private-key JWT client authentication. Default: none.
+   *
+   * DPoP is per app and off by default (`dpop: false`): such an app issues Bearer tokens and
+   * ignores a DPoP proof, so a client with its default `dpop: true` still works against it. Set
+   * `dpop: true` to do as Okta does for new API service apps: a proof is required, with the
+   * nonce dance, and tokens are DPoP-bound (`okta-sessions emulator --client-id` sets it unless
+   * `--no-dpop`).
    */
   readonly clients?: Readonly<Record<string, EmulatorServiceApp>> | undefined;
-  /** Lifetime of issued access tokens in seconds (by the emulator's clock); default 3600. */
+  /**
+   * Lifetime of the access tokens `POST /oauth2/v1/token` issues, in seconds (by the
+   * emulator's clock, `now`); default 3600, Okta's. A call with an expired token answers 401.
+   */
   readonly accessTokenTtlSeconds?: number | undefined;
   /** How often the DPoP nonce changes, in seconds; default 86 400 (Okta: 24 h). */
   readonly dpopNonceRotateSeconds?: number | undefined;
   /** Require the DPoP nonce on the session endpoints too (RFC 9449 §9); default false, as Okta. */
   readonly dpopResourceNonce?: boolean | undefined;
-  /** The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate windows. */
+  /**
+   * The clock, in ms since the epoch; default `Date.now`. Drives expiry, `Date` and rate
+   * windows, plus whatever {@link Emulator.clock} advanced it by.
+   */
   readonly now?: (() => number) | undefined;
   /**
    * Adds what a later Okta may send to every JSON body, errors included: a value no open enum
@@ -131,6 +155,21 @@ export interface EmulatorOptions {
    * client (a generated one, say) survives them; default false.
    */
   readonly unknownValues?: boolean | undefined;
+  /**
+   * Turns on the HTTP admin API under `/__emulator/` (scripted faults, the request journal,
+   * reset, the clock; `spec/okta-emulator-admin.yaml`), answered only to
+   * `Authorization: Bearer <adminToken>`. Without it those paths answer 404 like any unknown
+   * path. The JavaScript API ({@link Emulator.faults}, ...) needs no token.
+   */
+  readonly adminToken?: string | undefined;
+  /**
+   * The origin the emulator calls its own (`http://okta.test:8080`), when clients reach it at
+   * another address than it listens on (Docker port mapping, a compose service name): client
+   * assertions' `aud` and DPoP proofs' `htu` must name it, session links use it, and
+   * `sessionCookieRedirect` may redirect to it. Never taken from the `Host` header. Default:
+   * the URL it listens on.
+   */
+  readonly publicUrl?: string | undefined;
 }
 
 /**
@@ -165,13 +204,26 @@ export interface SessionTokenRequest {
 export interface Emulator {
   /** Base URL of the emulated org, e.g. `http://127.0.0.1:49152` (no trailing slash). */
   readonly url: string;
+  /** The origin it calls its own: the `publicUrl` option, or {@link Emulator.url}. */
+  readonly publicUrl: string;
   /** The API token it accepts (`Authorization: SSWS <apiToken>`). */
   readonly apiToken: string;
   /** Issues a one-time session token, as the Authentication API would after a sign-in. */
   issueSessionToken(user?: SessionTokenRequest): string;
-  /** Makes the current DPoP nonce stale now, as Okta's rotation does; the next proof gets a new one. */
+  /**
+   * Scripted faults: make the next matching requests answer 429, 503, slowly, with a reset
+   * connection... (`POST /__emulator/faults` over HTTP).
+   */
+  readonly faults: EmulatorFaults;
+  /**
+   * Makes the current DPoP nonce stale now, as Okta's rotation does; the next proof gets a new
+   * one. A shorthand: `faults.add({ action: { kind: 'dpop-nonce' } })` challenges one request.
+   */
   rotateDpopNonce(): void;
-  /** Revokes every access token the emulator issued (calls with them answer 401). */
+  /**
+   * Revokes every access token the emulator issued (calls with them answer 401). A shorthand:
+   * an `access-token` fault revokes the token of just the requests it matches.
+   */
   revokeAccessTokens(): void;
   /**
    * The revokeUserSessions requests it served, oldest first, with `oauthTokens` and
@@ -179,6 +231,24 @@ export interface Emulator {
    * users and remembers no devices.
    */
   userSessionsRevocations(): readonly UserSessionsRevocation[];
+  /**
+   * Every request it saw (admin API requests excepted), oldest first, up to the last 10 000:
+   * operation, method, path template, query, the kind of credential, whether a cookie came,
+   * the status answered, timestamps. Secrets are replaced by their kind.
+   * `GET /__emulator/requests` over HTTP.
+   */
+  requests(): EmulatorRequest[];
+  /**
+   * Back to the state at start, between tests: no session, session token or access token, an
+   * empty journal, no fault, fresh rate-limit windows and DPoP nonce, the clock's advances
+   * undone. The users, tokens and options it was started with stay. `POST /__emulator/reset`.
+   */
+  reset(): void;
+  /**
+   * The emulator's clock: `advance(ms)` moves sessions, session tokens, access-token lifetimes
+   * and rate-limit windows on (`POST /__emulator/clock`).
+   */
+  readonly clock: EmulatorClock;
   /** Stops the server and closes every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -187,6 +257,26 @@ function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0)
     throw new RangeError(`${name} must be a positive number`);
   return value;
+}
+
+/** The `publicUrl` option as an origin without a trailing slash; a RangeError when it is not one. */
+function publicOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError('publicUrl must be an absolute http(s) URL such as http://okta.test:8080');
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  )
+    throw new RangeError('publicUrl must be an origin (scheme, host, port), without path or query');
+  return url.origin;
 }
 
 function urlHost(host: string): string {
@@ -216,11 +306,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const apiToken = options.apiToken ?? '00' + randomBytes(30).toString('base64url');
   if (apiToken === '') throw new RangeError('apiToken must not be empty');
-  const now = options.now ?? Date.now;
+  const signedNow = options.now ?? Date.now;
+  const clock = new OffsetClock(signedNow);
+  const now = clock.now;
+  const adminToken = options.adminToken;
+  if (adminToken !== undefined && (typeof adminToken !== 'string' || adminToken.length < 8))
+    throw new RangeError('adminToken must be a string of at least 8 characters');
   const rate = options.rateLimit ?? { limit: 600, windowSeconds: 60 };
   const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? 16 * 1024);
 
-  let baseUrl = '';
+  const ownOrigin = options.publicUrl === undefined ? undefined : publicOrigin(options.publicUrl);
+  // The listen URL until the server listens; what the emulator calls its own origin.
+  let baseUrl = ownOrigin ?? '';
   const store = new SessionStore({
     sessionTtlMs: positive('sessionTtlSeconds', options.sessionTtlSeconds ?? 7200) * 1000,
     sessionTokenTtlMs:
@@ -259,23 +356,52 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       options.dpopNonceRotateSeconds ?? 86_400,
     ),
     resourceNonce: options.dpopResourceNonce === true,
+    origin: () => baseUrl,
     scopesAllow: (id, granted) => credentialChecker.scopesAllow(id, granted),
   });
   const extraRoutes = new Map<string, ExtraRoute>([
     [
       TOKEN_PATH,
-      { byMethod: new Map([['POST', (ex) => oauth.token(ex)]]), bucket: 'other', cors: false },
+      {
+        operationId: 'token',
+        byMethod: new Map([['POST', (ex) => oauth.token(ex)]]),
+        bucket: 'other',
+        cors: false,
+      },
     ],
-    ['/api/v1/authn', { byMethod: new Map([['POST', authn.authn]]), bucket: 'authn', cors: true }],
+    [
+      '/api/v1/authn',
+      {
+        operationId: 'primaryAuthentication',
+        byMethod: new Map([['POST', authn.authn]]),
+        bucket: 'authn',
+        cors: true,
+      },
+    ],
     [
       '/login/sessionCookieRedirect',
       {
+        operationId: 'sessionCookieRedirect',
         byMethod: new Map([['GET', authn.sessionCookieRedirect]]),
         bucket: 'login',
         cors: false,
       },
     ],
   ]);
+  const faults = new FaultBook([
+    ...Object.keys(operations),
+    ...[...extraRoutes.values()].map((route) => route.operationId),
+  ]);
+  const journal = new Journal();
+  const reset = () => {
+    clock.reset();
+    store.reset();
+    oauth.reset(now());
+    for (const bucket of Object.values(buckets)) bucket.restart();
+    revocations.length = 0;
+    faults.clear();
+    journal.clear();
+  };
   const deps = {
     router: new Router(),
     handlers: createHandlers({ store, responder, maxBodyBytes, revocations }),
@@ -287,7 +413,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cors,
     responder,
     now,
+    signedNow,
     nextRequestId: idSequence(),
+    faults,
+    journal,
+    sessionOwner: (id: string) => store.userOf(id),
+    admin:
+      adminToken === undefined
+        ? undefined
+        : createAdmin({ token: adminToken, faults, journal, clock, reset, maxBodyBytes }),
   };
 
   const server = createServer({ keepAliveTimeout: 5_000 }, createPipeline(deps));
@@ -300,16 +434,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const { port } = server.address() as AddressInfo;
-  baseUrl = `http://${urlHost(host)}:${port}`;
+  const url = `http://${urlHost(host)}:${port}`;
+  baseUrl = ownOrigin ?? url;
 
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl,
+    url,
+    publicUrl: baseUrl,
     apiToken,
     issueSessionToken: (user) => store.issueToken(user),
+    faults: {
+      add: (fault) => faults.add(fault),
+      clear: () => faults.clear(),
+      list: () => faults.list(),
+    },
     rotateDpopNonce: () => oauth.rotateNonce(now()),
     revokeAccessTokens: () => oauth.revokeAll(),
     userSessionsRevocations: () => [...revocations],
+    requests: () => journal.list(),
+    reset,
+    clock: { now: clock.now, advance: (ms) => clock.advance(ms) },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

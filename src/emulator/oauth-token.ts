@@ -6,7 +6,14 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { OperationId } from '../../generated/operations.js';
 import { NonceSource, SingleUse, verifyProof } from './dpop-verify.js';
 import { readBody, type Exchange, type Responder } from './http.js';
-import { isAcceptedAlg, parseJws, publicKeyOf, verifyJws, type ParsedJws } from './jws.js';
+import {
+  isAcceptedAlg,
+  parseJws,
+  publicKeyOf,
+  thumbprint,
+  verifyJws,
+  type ParsedJws,
+} from './jws.js';
 
 /** The token endpoint's path. */
 export const TOKEN_PATH = '/oauth2/v1/token';
@@ -34,7 +41,10 @@ export interface EmulatorServiceApp {
   readonly jwks: readonly Readonly<Record<string, unknown>>[];
   /** The Okta API scopes granted to the app. */
   readonly scopes: readonly string[];
-  /** Require DPoP-bound tokens; default false. */
+  /**
+   * Require DPoP-bound tokens (a proof with every token request and call), as Okta does for new
+   * API service apps; default false: Bearer tokens, and a proof sent anyway is ignored.
+   */
   readonly dpop?: boolean | undefined;
 }
 
@@ -49,6 +59,8 @@ export interface OAuthServerOptions {
   readonly nonceRotateSeconds: number;
   /** Require the nonce on session endpoints too (Okta does not, today). */
   readonly resourceNonce: boolean;
+  /** The emulator's own origin (`publicUrl`): what `aud` and `htu` must name. */
+  readonly origin: () => string;
   /** True when `granted` scopes satisfy operation `id`'s requirements. */
   readonly scopesAllow: (id: OperationId, granted: ReadonlySet<string>) => boolean;
 }
@@ -60,6 +72,8 @@ interface RegisteredKey {
 
 interface App {
   readonly keys: readonly RegisteredKey[];
+  /** RFC 7638 thumbprints of `keys`: a DPoP proof must not be signed with one of them. */
+  readonly thumbprints: ReadonlySet<string>;
   readonly scopes: ReadonlySet<string>;
   readonly dpop: boolean;
 }
@@ -107,7 +121,12 @@ function registerApps(clients: Readonly<Record<string, EmulatorServiceApp>>): Ma
     });
     if (!Array.isArray(app.scopes))
       throw new RangeError(`clients.${clientId}: scopes must be an array`);
-    apps.set(clientId, { keys, scopes: new Set(app.scopes), dpop: app.dpop === true });
+    apps.set(clientId, {
+      keys,
+      thumbprints: new Set(app.jwks.map((jwk) => thumbprint(jwk))),
+      scopes: new Set(app.scopes),
+      dpop: app.dpop === true,
+    });
   }
   return apps;
 }
@@ -132,9 +151,58 @@ export class OAuthServer {
     this.#nonces.rotate(nowMs);
   }
 
+  /** Back to the state at start: no token issued, no assertion or proof seen, a new nonce. */
+  reset(nowMs: number): void {
+    this.#tokens.clear();
+    this.#assertionJtis.clear();
+    this.#proofJtis.clear();
+    this.#nonces.rotate(nowMs);
+  }
+
   /** Forgets every issued access token, as revoking them at Okta would. */
   revokeAll(): void {
     this.#tokens.clear();
+  }
+
+  /**
+   * A scripted `access-token` fault: forgets the request's access token (as expiry or revocation
+   * at Okta would) and answers 401 `invalid_token` the way an expired or unknown token gets it.
+   */
+  refuseToken(ex: Exchange, state: 'expired' | 'revoked'): void {
+    const header = ex.req.headers.authorization ?? '';
+    const match = /^(DPoP|Bearer) +(\S+)$/i.exec(header.trim());
+    const scheme = match?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    if (match) this.#tokens.delete(match[2] as string);
+    this.#refuseResource(ex, scheme, {
+      status: 401,
+      error: 'invalid_token',
+      description:
+        state === 'expired' ? 'The access token is expired.' : 'The access token is invalid.',
+    });
+  }
+
+  /**
+   * A scripted `dpop-nonce` fault: a new nonce from now, and the `use_dpop_nonce` answer a proof
+   * without it gets (400 at the token endpoint, 401 at a resource, RFC 9449 §8 and §9).
+   */
+  nonceChallenge(ex: Exchange, tokenEndpoint: boolean): void {
+    this.#nonces.rotate(ex.now);
+    const headers = ['DPoP-Nonce', this.#nonces.current(ex.now)];
+    if (tokenEndpoint) {
+      this.#refuse(ex, {
+        status: 400,
+        error: 'use_dpop_nonce',
+        description: 'Authorization server requires nonce in DPoP proof.',
+        headers,
+      });
+    } else {
+      this.#refuseResource(ex, 'DPoP', {
+        status: 401,
+        error: 'use_dpop_nonce',
+        description: 'Resource server requires nonce in DPoP proof.',
+        headers,
+      });
+    }
   }
 
   /** `POST /oauth2/v1/token`. */
@@ -213,8 +281,8 @@ export class OAuthServer {
         proofs[0] as string,
         {
           method: ex.req.method ?? 'GET',
-          url: originOf(ex) + pathname,
-          nowMs: ex.now,
+          url: this.#options.origin() + pathname,
+          nowMs: ex.signedNow,
           nonce: this.#options.resourceNonce ? this.#nonces.current(ex.now) : undefined,
           accessToken: token,
         },
@@ -301,8 +369,12 @@ export class OAuthServer {
         'Client authentication failed. Either the client or the client credentials are invalid.',
       );
     }
-    const audience = originOf(ex) + TOKEN_PATH;
-    const client = this.#authenticate(form.get('client_assertion') as string, audience, ex.now);
+    const audience = this.#options.origin() + TOKEN_PATH;
+    const client = this.#authenticate(
+      form.get('client_assertion') as string,
+      audience,
+      ex.signedNow,
+    );
     if ('status' in client) return client;
     const { clientId, app } = client;
 
@@ -323,7 +395,7 @@ export class OAuthServer {
         {
           method: req.method ?? 'POST',
           url: audience,
-          nowMs: ex.now,
+          nowMs: ex.signedNow,
           nonce: this.#nonces.current(ex.now),
         },
         this.#proofJtis,
@@ -336,6 +408,16 @@ export class OAuthServer {
           ...(result.error === 'use_dpop_nonce'
             ? { headers: ['DPoP-Nonce', this.#nonces.current(ex.now)] }
             : {}),
+        };
+      }
+      // Okta wants a proof key of its own, not the app's authentication key. No recording of
+      // Okta's answer exists: invalid_dpop_proof is the emulator's choice.
+      if (app.thumbprints.has(result.jkt)) {
+        return {
+          status: 400,
+          error: 'invalid_dpop_proof',
+          description:
+            "The DPoP proof must not be signed with a key of the client's JWKS (use a separate key).",
         };
       }
       jkt = result.jkt;
@@ -423,6 +505,11 @@ export class OAuthServer {
     if (iat !== undefined && (typeof iat !== 'number' || iat > nowS + 1)) {
       return clientError('The client_assertion token was issued in the future.');
     }
+    // Not in Okta's docs or recordings: refusing a future nbf (invalid_client) is the emulator's choice.
+    const nbf = claims['nbf'];
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + 1)) {
+      return clientError('The client_assertion token is not valid yet (nbf).');
+    }
     const jti = claims['jti'];
     if (jti !== undefined) {
       if (typeof jti !== 'string' || !this.#assertionJtis.use(`${iss} ${jti}`, nowMs, exp * 1000)) {
@@ -459,9 +546,4 @@ export class OAuthServer {
     ex.res.writeHead(status, all);
     ex.res.end(text);
   }
-}
-
-/** The origin the client called, from `Host`: what `aud` and `htu` must name. */
-function originOf(ex: Exchange): string {
-  return `http://${ex.req.headers.host ?? ''}`;
 }

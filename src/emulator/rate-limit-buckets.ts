@@ -42,6 +42,12 @@ export class RateLimitBucket {
     this.remaining = String(this.limit - this.#used);
   }
 
+  /** Back to no request seen: the next one starts a new window. */
+  restart(): void {
+    this.#windowEnd = 0;
+    this.#used = 0;
+  }
+
   #roll(nowMs: number): void {
     // A new window starts with the first request after the last one ended (or when the injected
     // clock went back before the current window began).

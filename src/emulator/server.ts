@@ -12,9 +12,23 @@ import type { Exchange, Responder } from './http.js';
 import type { BucketName, ConcurrencyGate, RateLimitBucket } from './rate-limit-buckets.js';
 import type { Router } from './router.js';
 import type { OperationId } from '../../generated/operations.js';
+import { ADMIN_PREFIX } from './admin.js';
+import { cookieValues } from './http.js';
+import type { EmulatorFaultAction, FaultBook } from './faults.js';
+import {
+  delayAnswer,
+  malformAnswer,
+  resetConnection,
+  resetInsteadOfAnswer,
+} from './fault-effects.js';
+import { TOKEN_PATH } from './oauth-token.js';
+import type { OktaErrorCode } from './errors.js';
+import { credentialKind, journalQuery, type Journal } from './journal.js';
 
 /** A path served outside the Sessions spec (the Authentication API's endpoints). */
 export interface ExtraRoute {
+  /** The name faults and the journal know it by (Okta's operation id where it has one). */
+  readonly operationId: string;
   readonly byMethod: ReadonlyMap<string, (ex: Exchange) => void | Promise<void>>;
   readonly bucket: BucketName;
   /** True when configured origins may call it with credentials (CORS). */
@@ -34,8 +48,31 @@ export interface PipelineDeps {
   readonly cors: Cors;
   readonly responder: Responder;
   readonly now: () => number;
+  /** The clock without the test's advances, for signed JWTs (see Exchange.signedNow). */
+  readonly signedNow: () => number;
   readonly nextRequestId: () => string;
+  /** Scripted faults. */
+  readonly faults: FaultBook;
+  /** Where every request (but the admin API's) is recorded. */
+  readonly journal: Journal;
+  /** The user a live session belongs to, for faults aimed at a user. */
+  readonly sessionOwner: (sessionId: string) => string | undefined;
+  /** The admin API, present only when the emulator has an admin token. */
+  readonly admin?:
+    ((req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>) | undefined;
 }
+
+/** The error code a `status` fault answers with (502/503/504: Okta's 500 body, see docs). */
+const FAULT_CODES: Readonly<Record<number, OktaErrorCode>> = {
+  401: 'E0000011',
+  403: 'E0000006',
+  404: 'E0000007',
+  429: 'E0000047',
+  500: 'E0000009',
+  502: 'E0000009',
+  503: 'E0000009',
+  504: 'E0000009',
+};
 
 /** The cookie Okta sends on every API-token call, whatever the outcome. */
 const CLEAR_SID = 'sid="";Version=1;Path=/;Max-Age=0';
@@ -72,7 +109,55 @@ export function createPipeline(
     responder,
     now: clock,
     nextRequestId,
+    faults,
   } = deps;
+
+  /** Acts on a fault; true when it answered (or dropped) the request. */
+  const actOn = (
+    ex: Exchange,
+    action: EmulatorFaultAction,
+    bucket: RateLimitBucket,
+    pathname: string,
+  ): boolean => {
+    switch (action.kind) {
+      case 'status': {
+        bucket.peek(ex.now);
+        if (action.status === 429) {
+          // A spent window that resets `resetSeconds` after the Date header's second.
+          const reset = Math.floor(ex.now / 1000) + (action.resetSeconds ?? 1);
+          ex.bucket = { limitText: bucket.limitText, remaining: '0', reset: String(reset) };
+        }
+        responder.errorAs(ex, action.status, FAULT_CODES[action.status] as OktaErrorCode);
+        return true;
+      }
+      case 'concurrency':
+        bucket.peek(ex.now);
+        ex.overConcurrency = true;
+        responder.error(ex, 'E0000047');
+        return true;
+      case 'reset':
+        if (action.phase === 'after-read') {
+          resetInsteadOfAnswer(ex.res);
+          return false;
+        }
+        resetConnection(ex.req.socket);
+        return true;
+      case 'delay':
+        delayAnswer(ex.res, action.ms, action.phase ?? 'headers');
+        return false;
+      case 'malformed-body':
+        malformAnswer(ex.res);
+        return false;
+      case 'access-token':
+        bucket.peek(ex.now);
+        deps.oauth?.refuseToken(ex, action.state);
+        return true;
+      case 'dpop-nonce':
+        bucket.peek(ex.now);
+        deps.oauth?.nonceChallenge(ex, pathname === TOKEN_PATH);
+        return true;
+    }
+  };
 
   const fail = (ex: Exchange) => {
     if (ex.res.headersSent) ex.res.destroy();
@@ -83,6 +168,27 @@ export function createPipeline(
     const { req } = ex;
     const method = req.method ?? 'GET';
     const pathname = pathOf(req.url ?? '/');
+    if (deps.admin !== undefined && pathname.startsWith(ADMIN_PREFIX))
+      return deps.admin(req, ex.res, pathname);
+    const entry = deps.journal.open({
+      operationId: null,
+      method,
+      path: shorten(pathname),
+      query: journalQuery(req.url ?? ''),
+      credential: credentialKind(req.headers.authorization, pathname === TOKEN_PATH),
+      dpopProof: req.headers['dpop'] !== undefined,
+      cookie: req.headers.cookie !== undefined,
+      status: null,
+      fault: null,
+      requestId: ex.requestId,
+      receivedAt: ex.now,
+      answeredAt: null,
+    });
+    // Only a finished answer counts: a reset connection or a client that left has none.
+    ex.res.once('finish', () => {
+      entry.status = ex.res.statusCode;
+      entry.answeredAt = clock();
+    });
     if (pathname === SESSIONS_SLASH) {
       responder.bareError(ex, 'E0000022');
       return;
@@ -107,6 +213,43 @@ export function createPipeline(
         return;
       }
       ex.extra = cors.responseHeaders(origin);
+    }
+
+    const operationId =
+      match !== undefined
+        ? match.route.byMethod.get(method)
+        : extra?.byMethod.has(method)
+          ? extra.operationId
+          : undefined;
+    entry.operationId = operationId ?? null;
+    if (match !== undefined) entry.path = match.route.template;
+    const action = faults.empty
+      ? undefined
+      : faults.take({
+          operationId,
+          method,
+          template: match?.route.template,
+          pathname,
+          about: () => {
+            const template = match?.route.template ?? '';
+            const param = match?.params[0];
+            const sessionIds =
+              match === undefined
+                ? []
+                : match.route.cookieOnly
+                  ? cookieValues(req.headers.cookie, ['sid', 'idx'])
+                  : template.includes('{sessionId}') && param !== undefined
+                    ? [param]
+                    : [];
+            const userId = template.includes('{userId}')
+              ? param
+              : sessionIds.map((id) => deps.sessionOwner(id)).find((u) => u !== undefined);
+            return { userId, sessionIds };
+          },
+        });
+    if (action !== undefined) {
+      entry.fault = action.kind;
+      if (actOn(ex, action, bucket, pathname)) return;
     }
 
     if (concurrency.capped) {
@@ -168,6 +311,7 @@ export function createPipeline(
         req,
         res,
         now: clock(),
+        signedNow: deps.signedNow(),
         requestId: nextRequestId(),
         bucket: buckets.other,
         overConcurrency: false,

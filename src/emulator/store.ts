@@ -140,6 +140,17 @@ export class SessionStore {
     this.#serialize(record);
   }
 
+  /** Forgets every session and session token; the users who can sign in stay. */
+  reset(): void {
+    this.#sessions.clear();
+    this.#tokens.clear();
+  }
+
+  /** The user of a stored session (live or not yet swept), without touching it. */
+  userOf(id: string): string | undefined {
+    return this.#sessions.get(id)?.userId;
+  }
+
   /** Ends a session; true when it existed. */
   delete(id: string): boolean {
     return this.#sessions.delete(id);

@@ -19,11 +19,12 @@ export interface OktaErrorCause {
 /** What every {@link OktaApiError} is built from. */
 export interface OktaApiErrorInit {
   status: number;
-  errorCode: string | undefined;
-  errorSummary: string | undefined;
-  errorLink: string | undefined;
-  errorId: string | undefined;
-  errorCauses: OktaErrorCause[];
+  errorCode?: string | undefined;
+  errorSummary?: string | undefined;
+  errorLink?: string | undefined;
+  errorId?: string | undefined;
+  /** None when left out. */
+  errorCauses?: OktaErrorCause[];
   requestId: string | undefined;
   method: string;
   url: string;
@@ -91,7 +92,7 @@ export class OktaApiError extends OktaError {
     this.errorSummary = init.errorSummary;
     this.errorLink = init.errorLink;
     this.errorId = init.errorId;
-    this.errorCauses = init.errorCauses;
+    this.errorCauses = init.errorCauses ?? [];
     this.requestId = init.requestId;
     this.method = init.method;
     this.url = init.url;

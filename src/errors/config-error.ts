@@ -1,4 +1,5 @@
 import { OktaError } from './okta-error.js';
+import { printable } from '../text/printable.js';
 
 /**
  * The client was configured wrongly (bad `orgUrl`, missing or conflicting credentials), or an
@@ -16,6 +17,12 @@ import { OktaError } from './okta-error.js';
  */
 export class OktaConfigError extends OktaError {
   static override readonly kind: string = 'OktaConfigError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    // Messages name files, variables and paths that came from outside: a CR/LF or an escape
+    // sequence there must not forge a log line or drive a terminal.
+    super(printable(message), options);
+  }
 }
 
 /**

@@ -6,17 +6,15 @@ const DATE_TIME =
 
 /** The instant an RFC 3339 date-time string names, or undefined when it is not one. */
 export function parseDateTime(text: string): Date | undefined {
-  if (!DATE_TIME.test(text)) return undefined;
-  const year = +text.slice(0, 4);
-  const month = +text.slice(5, 7);
-  const day = +text.slice(8, 10);
-  // Days in the month by arithmetic, not a second Date (this runs for every date of every
-  // response): 30 or 31 alternating, switching at August, and February by the leap year rule.
-  const days =
-    month === 2
-      ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-        ? 29
-        : 28
-      : 30 + ((month + (month >> 3)) & 1);
-  return day >= 1 && day <= days ? new Date(text) : undefined;
+  const date = new Date(text);
+  // A day past the month's end (or 00): engines roll the date-only form over (`02-31` is
+  // March 3rd) or refuse it; either way it does not read back as the same day of the month.
+  // `date <= date` is false for an Invalid Date only.
+  if (
+    DATE_TIME.test(text) &&
+    new Date(text.slice(0, 10)).getUTCDate() === +text.slice(8, 10) &&
+    date <= date
+  )
+    return date;
+  return undefined;
 }

@@ -88,33 +88,18 @@ export type Checked<T> = T extends `${infer Base}|null`
                 [K in keyof T as K extends `${infer Name}?` ? Name : never]?: Checked<T[K]>;
               };
 
-/** Why a value failed its check: the field's path (built only on failure) and what it is not. */
-class Problem {
-  readonly path: (string | number)[];
-  /** `a string`, `a JSON object`...; empty for a missing field. */
-  readonly kind: string;
-  constructor(kind: string, path: (string | number)[] = []) {
-    this.kind = kind;
-    this.path = path;
-  }
-}
+/**
+ * Why a value failed its check: what it is not (`a string`, `a JSON object`...; empty for a
+ * missing field), then the field's path, outermost first, built only on failure.
+ */
+type Problem = [kind: string, ...path: (string | number)[]];
 
 /** Checks one value; returns it (a date-time as a Date) or throws a {@link Problem}. */
 type Check = (value: any) => unknown;
 
 const fail = (kind: string): never => {
-  throw new Problem(kind);
+  throw [kind] satisfies Problem;
 };
-
-/** `check(value)`, with `key` put in front of the path of any problem inside it. */
-function at(key: string | number, check: Check, value: unknown): unknown {
-  try {
-    return check(value);
-  } catch (problem) {
-    (problem as Problem).path.unshift(key);
-    throw problem;
-  }
-}
 
 /**
  * Turns a generated shape type into a function that checks a value against it: compiled once
@@ -123,37 +108,37 @@ function at(key: string | number, check: Check, value: unknown): unknown {
  * against any shape; `_links` is `{}`, an object whose links are taken as Session types them
  * (the generator leaves links undescribed; see UNDESCRIBED in scripts/generate-operations.mjs).
  * Unknown properties and enum values are left as they are; a problem never shows the value,
- * which may be a secret.
+ * which may be a secret. Terse, to fit the /me page's 5 kB budget.
  */
 function compile(type: Type): Check {
   if (typeof type === 'string') {
     const base = type.replace('|null', '');
-    const nullable = base !== type;
-    const kind = `a ${base}`;
-    return base === 'date-time'
-      ? (value) =>
-          (typeof value === 'string' && parseDateTime(value)) ||
-          (nullable && value === null ? value : fail(kind))
-      : (value) => (typeof value === base || (nullable && value === null) ? value : fail(kind));
+    // No value's typeof is 'date-time': a date-time passes only as a parsed string.
+    return (value) =>
+      (base === 'date-time' && typeof value === 'string' && parseDateTime(value)) ||
+      (typeof value === base || (value === null && base !== type) ? value : fail(`a ${base}`));
   }
-  if (Array.isArray(type)) {
-    const item = compile(type[0]);
-    return (value) => {
-      if (!Array.isArray(value)) fail('an array');
-      for (let i = 0; i < value.length; i++) value[i] = at(i, item, value[i]);
-      return value;
-    };
-  }
-  // (Array.isArray does not narrow a readonly tuple out of the union.)
-  const shape = type as { readonly [name: string]: Type };
-  const fields = Object.keys(shape).map(
-    (name) => [name.replace('?', ''), name.endsWith('?'), compile(shape[name]!)] as const,
+  const list = Array.isArray(type);
+  // An array is an object whose every property (each index) has the item's type.
+  const item = list ? compile(type[0]) : undefined;
+  const fields = Object.entries(list ? {} : type).map(
+    ([name, field]) => [name.replace('?', ''), name, compile(field)] as const,
   );
   return (value) => {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) fail('a JSON object');
-    for (const [key, optional, check] of fields) {
-      if (key in value) value[key] = at(key, check, value[key]);
-      else if (!optional) throw new Problem('', [key]);
+    if (!value || typeof value !== 'object' || list !== Array.isArray(value))
+      fail(list ? 'an array' : 'a JSON object');
+    let key: string | number = 0;
+    try {
+      if (item) for (; key < value.length; key++) value[key] = item(value[key]);
+      for (const [name, declared, check] of fields) {
+        key = name;
+        if (name in value) value[name] = check(value[name]);
+        // Declared without `?`: required.
+        else if (name === declared) throw [''] satisfies Problem;
+      }
+    } catch (problem) {
+      (problem as Problem).splice(1, 0, key);
+      throw problem;
     }
     return value;
   };
@@ -172,10 +157,10 @@ export function parseSession(text: string): Session | string {
   try {
     return checkSession(JSON.parse(text));
   } catch (problem) {
-    // checkSession throws Problems; JSON.parse, a SyntaxError (or a RangeError when too deep).
-    if (!(problem instanceof Problem))
+    // checkSession throws Problems (arrays); JSON.parse a SyntaxError (RangeError when deep).
+    if (!Array.isArray(problem))
       return text ? 'body is not JSON' : 'empty body where a Session was expected';
-    const { path, kind } = problem;
+    const [kind, ...path] = problem as Problem;
     const field = path.join('.');
     return kind
       ? `${field ? `"${field}"` : 'body'} is not ${kind}`

@@ -20,9 +20,19 @@ export function headerValueProblem(value: string): string | undefined {
     : 'contains characters that cannot be sent in an HTTP header (control or non-Latin-1)';
 }
 
+/** A value's kind for a message ("a number", "an object"), never its content. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /** A non-empty string of bounded length: what every argument below must at least be. */
 function assertText(argument: string, value: unknown, maxLength: number): asserts value is string {
-  if (typeof value !== 'string') throw new OktaValidationError(argument, 'expected a string');
+  if (value === undefined) throw new OktaValidationError(argument, 'is missing');
+  if (typeof value !== 'string') {
+    throw new OktaValidationError(argument, `expected a string, got ${kindOf(value)}`);
+  }
   if (value.trim().length === 0) throw new OktaValidationError(argument, 'must not be empty');
   if (value.length > maxLength) {
     throw new OktaValidationError(argument, `longer than ${maxLength} characters`);
@@ -70,8 +80,22 @@ export function assertOptionalBoolean(argument: string, value: unknown): void {
   }
 }
 
+/**
+ * createSession's one argument, `{ sessionToken }`. The token passed bare is a common slip;
+ * the message says so instead of calling the string "not a string".
+ */
+export function assertCreateSessionArgs(args: unknown): asserts args is { sessionToken: string } {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new OktaValidationError(
+      'sessionToken',
+      `createSession takes an object, got ${kindOf(args)}; call createSession({ sessionToken })`,
+    );
+  }
+  assertSessionToken((args as { sessionToken?: unknown }).sessionToken);
+}
+
 /** A session token is a secret: the message never includes it. */
-export function assertSessionToken(value: unknown): asserts value is string {
+function assertSessionToken(value: unknown): asserts value is string {
   assertText('sessionToken', value, MAX_TOKEN_LENGTH);
   if (CONTROL.test(value)) {
     throw new OktaValidationError('sessionToken', 'contains control characters');

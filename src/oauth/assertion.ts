@@ -3,7 +3,7 @@ import type { Jose } from './jose.js';
 import type { SigningAlg } from './keys.js';
 
 /** Okta accepts assertions up to an hour ahead; short-lived ones limit the damage of a leak. */
-const LIFETIME_S = 300;
+export const LIFETIME_S = 300;
 
 export interface AssertionSigner {
   readonly clientId: string;

@@ -4,10 +4,18 @@
 // require(esm), and API-token users never load it.
 export type Jose = typeof import('jose');
 
-let loading: Promise<Jose> | undefined;
-
-/** The jose module, loaded once. */
-export function loadJose(): Promise<Jose> {
-  loading ??= import('jose');
-  return loading;
+/**
+ * A loader of jose that keeps the module once it has loaded and forgets a failed load, so that
+ * the next call tries again (a failed import is not cached for the client's life).
+ */
+export function joseLoader(load: () => Promise<Jose>): () => Promise<Jose> {
+  let loading: Promise<Jose> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
 }
+
+/** The jose module, loaded once it is first needed. */
+export const loadJose = joseLoader(() => import('jose'));

@@ -1,5 +1,6 @@
 // Reads the service app's private key. node:crypto parses every format Okta's docs and SDKs hand
-// out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor.
+// out (PEM PKCS#8, PKCS#1, SEC1, JWK), synchronously, so a bad key fails in the constructor. A
+// key that never leaves a KMS or an HSM comes as a signer instead, checked here just as early.
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { fail } from '../errors/config-error.js';
 import { nodeCrypto, type NodeCrypto } from './node-crypto.js';
@@ -7,7 +8,21 @@ import { nodeCrypto, type NodeCrypto } from './node-crypto.js';
 /** The signing algorithms Okta accepts for client assertions. */
 export type SigningAlg = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
 
+/** What an external signer may sign with: Okta's algorithms, and RSASSA-PSS. */
+export type SignerAlg = SigningAlg | 'PS256' | 'PS384' | 'PS512';
+
 const ALGS: ReadonlySet<string> = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512']);
+const SIGNER_ALGS: readonly SignerAlg[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+];
 const ALG_OF_CURVE: Readonly<Record<string, SigningAlg>> = {
   prime256v1: 'ES256',
   secp384r1: 'ES384',
@@ -16,7 +31,16 @@ const ALG_OF_CURVE: Readonly<Record<string, SigningAlg>> = {
 // Every message is "privateKey <what is wrong>. <EXPECTED>": never the key text itself, nor a
 // parser's message (JSON.parse quotes its input).
 const EXPECTED =
-  'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), or as a private KeyObject';
+  'Pass the private key as PEM ("-----BEGIN PRIVATE KEY-----", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY"), as a private JWK (object or JSON string, with "d"), as a private KeyObject, or a signer ({ alg, keyId, sign(data) }) for a key in a KMS or HSM';
+const SIGNER_EXPECTED = `Give the signer the algorithm of its key: one of ${SIGNER_ALGS.join(', ')}`;
+
+/** A signer whose key stays in a KMS or an HSM: it signs the bytes it is given. */
+export interface ExternalKey {
+  readonly alg: SignerAlg;
+  readonly kid: string | undefined;
+  /** The caller's object, called as `signer.sign(data)` (a method may need its `this`). */
+  readonly signer: { sign(data: Uint8Array): Promise<Uint8Array> };
+}
 
 /** A parsed private key: what the client assertion is signed with. */
 export interface SigningKey {
@@ -136,4 +160,39 @@ export function readPrivateKey(input: unknown, keyId: string | undefined): Signi
   const kid = keyId ?? (typeof jwk?.['kid'] === 'string' ? jwk['kid'] : undefined);
   const exported = key.export({ format: 'jwk' }) as Record<string, unknown>;
   return Object.freeze({ jwk: Object.freeze({ ...exported, alg }), alg, kid });
+}
+
+/** True for a signer: an object with a `sign` function (a JWK has no such member). */
+export function isSigner(input: unknown): input is { sign(data: Uint8Array): Promise<Uint8Array> } {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    typeof (input as { sign?: unknown }).sign === 'function'
+  );
+}
+
+/**
+ * Checks a signer's `alg` and `keyId` before any I/O. Its key is out of reach: the first token
+ * request shows whether it fits the algorithm.
+ *
+ * @throws {OktaConfigError} for an algorithm outside the list or a `keyId` that is no string.
+ */
+export function readSigner(
+  signer: { sign(data: Uint8Array): Promise<Uint8Array> },
+  keyId: string | undefined,
+): ExternalKey {
+  const { alg, keyId: own } = signer as { alg?: unknown; keyId?: unknown };
+  if (typeof alg !== 'string' || !(SIGNER_ALGS as readonly string[]).includes(alg)) {
+    fail(
+      `privateKey is a signer whose "alg" ${JSON.stringify(alg) ?? 'undefined'} is not one it may have`,
+      SIGNER_EXPECTED,
+    );
+  }
+  if (own !== undefined && (typeof own !== 'string' || own === '')) {
+    fail(
+      'privateKey is a signer whose "keyId" is not a non-empty string',
+      'Give it the kid registered with the app, or leave it out',
+    );
+  }
+  return Object.freeze({ alg: alg as SignerAlg, kid: keyId ?? own, signer });
 }

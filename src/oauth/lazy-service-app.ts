@@ -5,8 +5,9 @@
 import type { CredentialHeaders, FailureJudge } from '../model/credential.js';
 import type { Clock } from '../time/clock.js';
 import { isOktaError } from '../errors/okta-error.js';
-import type { RepeatState, ServiceApp, ServiceAppConfig } from './service-app.js';
+import type { RepeatState, ServiceApp, ServiceAppConfig, Warn } from './service-app.js';
 import type { SendToken } from './token-request.js';
+import type { Jose } from './jose.js';
 
 /** What a client's authorizer needs of a {@link ServiceApp}. */
 export interface ServiceAppHandle {
@@ -20,17 +21,29 @@ export interface ServiceAppHandle {
   failures(): FailureJudge;
 }
 
+/**
+ * The modules a service app loads on first use. The client takes the real ones; tests hand in
+ * loaders that fail, to check that a failed load is tried again by the next call.
+ */
+export interface ServiceAppImports {
+  readonly app?: (() => Promise<typeof import('./service-app.js')>) | undefined;
+  readonly jose?: (() => Promise<Jose>) | undefined;
+}
+
 export function lazyServiceApp(
   config: ServiceAppConfig,
   send: SendToken,
   tokenUrl: string,
   clock: Clock,
+  warn: Warn,
+  imports: ServiceAppImports = {},
 ): ServiceAppHandle {
   let app: ServiceApp | undefined;
   let loading: Promise<ServiceApp> | undefined;
+  const importApp = imports.app ?? (() => import('./service-app.js'));
   const load = () =>
-    (loading ??= import('./service-app.js').then(
-      ({ ServiceApp }) => (app = new ServiceApp(config, send, tokenUrl, clock)),
+    (loading ??= importApp().then(
+      ({ ServiceApp }) => (app = new ServiceApp(config, send, tokenUrl, clock, warn, imports.jose)),
       (error: unknown) => {
         // A failed load (a chunk that did not arrive) is tried again by the next call.
         loading = undefined;

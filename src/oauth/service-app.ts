@@ -7,18 +7,20 @@ import { OktaApiError } from '../errors/api-error.js';
 import { OktaConfigError } from '../errors/config-error.js';
 import { dpopNonceOf } from '../errors/oauth-factory.js';
 import { OktaOAuthError } from '../errors/oauth-error.js';
-import { clientAssertion, type AssertionSigner } from './assertion.js';
+import { clientAssertion } from './assertion.js';
 import { DpopKey } from './dpop.js';
 import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
 import { loadJose, type Jose } from './jose.js';
-import type { SigningKey } from './keys.js';
+import type { ExternalKey, SigningKey } from './keys.js';
+import { signerAssertion } from './signer.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
-import { parseToken, tokenForm, type SendToken } from './token-request.js';
+import { parseToken, tokenForm, type SendToken, type TokenRequest } from './token-request.js';
 
 /** A service app's settings, validated. */
 export interface ServiceAppConfig {
   readonly clientId: string;
-  readonly key: SigningKey;
+  /** A key the client holds, or a signer whose key stays in a KMS or an HSM. */
+  readonly key: SigningKey | ExternalKey;
   readonly scopes: readonly string[];
   /**
    * The operations whose scopes are not asked for by default and that `scopes` leaves out,
@@ -28,12 +30,15 @@ export interface ServiceAppConfig {
   readonly dpop: boolean;
 }
 
+/** Reports something that degraded without failing a call (the client's `onWarning`). */
+export type Warn = (warning: { code: string; message: string }) => void;
+
 /** What a failed call should do before its one repeat. */
 export type RepeatReason = 'refetch-token' | 'dpop-nonce';
 
 interface Ready {
-  readonly jose: Jose;
-  readonly signer: AssertionSigner;
+  /** Signs a fresh client assertion for the token endpoint `audience` at `nowMs`. */
+  readonly assertion: (audience: string, nowMs: number) => Promise<string>;
   readonly dpop: DpopKey | undefined;
 }
 
@@ -48,6 +53,8 @@ export class ServiceApp {
   readonly #tokenUrl: string;
   readonly #send: SendToken;
   readonly #clock: Clock;
+  readonly #warn: Warn;
+  readonly #loadJose: () => Promise<Jose>;
   readonly #cache: TokenCache;
   #ready: Promise<Ready> | undefined;
   /** What #ready resolved to, for the synchronous per-call path. */
@@ -56,12 +63,23 @@ export class ServiceApp {
   // Nonces of the authorization server and of the resource server (RFC 9449 §8, §9).
   #tokenNonce: string | undefined;
   #resourceNonce: string | undefined;
+  /** Whether a Bearer token answered to a proof has been reported (once per client). */
+  #warnedUnbound = false;
 
-  constructor(config: ServiceAppConfig, send: SendToken, tokenUrl: string, clock: Clock) {
+  constructor(
+    config: ServiceAppConfig,
+    send: SendToken,
+    tokenUrl: string,
+    clock: Clock,
+    warn: Warn,
+    load: () => Promise<Jose> = loadJose,
+  ) {
     this.#config = config;
     this.#tokenUrl = tokenUrl;
     this.#send = send;
     this.#clock = clock;
+    this.#warn = warn;
+    this.#loadJose = load;
     // One token request at a time, under its own deadline and no caller's signal: a call
     // that gives up stops waiting for it without failing the others that wait too.
     this.#cache = new TokenCache(
@@ -85,10 +103,9 @@ export class ServiceApp {
   #withProof(method: string, url: string, authorization: string): CredentialHeaders {
     if (!authorization.startsWith('DPoP ')) return { authorization };
     const target = { method, url, nonce: this.#resourceNonce, accessToken: authorization.slice(5) };
-    // A token in hand means the app is set up (#readyNow); a DPoP token sent to a client
-    // without a DPoP key goes without a proof, and the resource server refuses it.
-    const proof = this.#readyNow?.dpop?.proof(target);
-    return proof === undefined ? { authorization } : { authorization, dpop: proof };
+    // A token in hand means the app is set up (#readyNow), and a DPoP token comes only to a
+    // client with a DPoP key (#tokenOf refuses it otherwise): it always goes with its proof.
+    return { authorization, dpop: this.#readyNow!.dpop!.proof(target) };
   }
 
   #headerOf(token: CachedToken): string {
@@ -129,22 +146,46 @@ export class ServiceApp {
 
   #prepare(): Promise<Ready> {
     this.#ready ??= (async () => {
-      const jose = await loadJose().catch((cause: unknown) => {
-        if (isMissingPackage(cause, 'jose')) throw missingPeer('Private-key auth', 'jose');
+      const { clientId, key } = this.#config;
+      // A signer needs no JWT library: its assertion is written by hand (./signer.ts).
+      const assertion =
+        'signer' in key
+          ? (audience: string, nowMs: number) => signerAssertion(key, clientId, audience, nowMs)
+          : await this.#joseAssertion(key);
+      const dpop = this.#config.dpop ? DpopKey.generate() : undefined;
+      this.#readyNow = { assertion, dpop };
+      return this.#readyNow;
+    })();
+    // Nothing of a failed setup is kept: the next call sets up again from scratch.
+    this.#ready.catch(() => (this.#ready = undefined));
+    return this.#ready;
+  }
+
+  /** Loads jose and imports `key` into WebCrypto, once: what signs the assertions of a held key. */
+  async #joseAssertion(key: SigningKey): Promise<Ready['assertion']> {
+    const jose = await this.#loadJose().catch((cause: unknown) => {
+      if (isMissingPackage(cause, 'jose')) throw missingPeer('Private-key auth', 'jose');
+      throw new OktaConfigError(
+        'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
+        { cause },
+      );
+    });
+    const { jwk, alg, kid } = key;
+    const imported = await jose.importJWK({ ...jwk }, alg).catch((cause: unknown) => {
+      // The key was read in the constructor: what fails here is WebCrypto's import of it.
+      throw new OktaConfigError(
+        `Private-key auth could not import its ${alg} key into WebCrypto; its error is in \`cause\``,
+        { cause },
+      );
+    });
+    const signer = { clientId: this.#config.clientId, alg, kid, key: imported as CryptoKey };
+    return (audience, nowMs) =>
+      clientAssertion(jose, signer, audience, nowMs).catch((cause: unknown) => {
         throw new OktaConfigError(
-          'Private-key auth could not load its JWT library (jose); check that the jose package is installed',
+          `Private-key auth could not sign its client assertion with its ${alg} key; its error is in \`cause\``,
           { cause },
         );
       });
-      const { jwk, alg, kid } = this.#config.key;
-      const key = (await jose.importJWK({ ...jwk }, alg)) as CryptoKey;
-      const dpop = this.#config.dpop ? DpopKey.generate() : undefined;
-      this.#readyNow = { jose, signer: { clientId: this.#config.clientId, alg, kid, key }, dpop };
-      return this.#readyNow;
-    })();
-    // A failure (e.g. a broken WebCrypto) is retried on the next call, not cached.
-    this.#ready.catch(() => (this.#ready = undefined));
-    return this.#ready;
   }
 
   /**
@@ -153,27 +194,52 @@ export class ServiceApp {
    * on the budget of the call that needed the token.
    */
   async #fetchToken(): Promise<CachedToken> {
-    const ready = await this.#prepare();
     for (let nonced = false; ; nonced = true) {
       try {
-        return await this.#requestOnce(ready);
+        return await this.#requestOnce();
       } catch (error) {
         const nonce = error instanceof OktaOAuthError ? dpopNonceOf(error) : undefined;
         const wantsNonce = error instanceof OktaOAuthError && error.error === 'use_dpop_nonce';
-        if (!wantsNonce || !nonce || nonced || !ready.dpop) throw error;
+        if (!wantsNonce || !nonce || nonced || !this.#readyNow?.dpop) throw error;
         this.#tokenNonce = nonce;
       }
     }
   }
 
-  async #requestOnce(ready: Ready): Promise<CachedToken> {
+  #requestOnce(): Promise<CachedToken> {
     const url = this.#tokenUrl;
-    const [assertion, proof] = await Promise.all([
-      clientAssertion(ready.jose, ready.signer, url, this.#clock.now()),
-      ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
-    ]);
-    const form = tokenForm(this.#config.scopes, assertion);
-    return this.#send(form, proof, (text) => parseToken(text, this.#clock.now()));
+    let proved = false;
+    // Set up and signed as the request leaves (see Call.build): after the throttle's wait and
+    // under the attempt's deadline, so the assertion's iat and exp are fresh.
+    const build = async (): Promise<TokenRequest> => {
+      const ready = await this.#prepare();
+      const [assertion, proof] = await Promise.all([
+        ready.assertion(url, this.#clock.now()),
+        ready.dpop?.proof({ method: 'POST', url, nonce: this.#tokenNonce }),
+      ]);
+      proved = proof !== undefined;
+      return { body: tokenForm(this.#config.scopes, assertion), proof };
+    };
+    return this.#send(build, (text) => this.#tokenOf(text, proved));
+  }
+
+  /** The token of a token response, as this client may use it, or the problem with it. */
+  #tokenOf(text: string, proved: boolean): CachedToken | string {
+    const token = parseToken(text, this.#clock.now());
+    if (typeof token === 'string') return token;
+    if (token.tokenType === 'DPoP' && !proved) {
+      // Sent without a proof, every call would fail at the resource server.
+      return 'the token endpoint issued a DPoP token to a token request without a DPoP proof, and a DPoP token needs one on every request: enable dpop (leave it out or set dpop: true), as the app requires DPoP';
+    }
+    if (token.tokenType === 'Bearer' && proved && !this.#warnedUnbound) {
+      this.#warnedUnbound = true;
+      this.#warn({
+        code: 'OKTA_SESSIONS_DPOP_NOT_BOUND',
+        message:
+          'The token endpoint answered a token request carrying a DPoP proof with a Bearer token: the app does not require DPoP, so its tokens are not bound to this client. The client uses them as Bearer tokens. Turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests" for the app in Okta, or set dpop: false to stop sending proofs',
+      });
+    }
+    return token;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -6,13 +6,19 @@ import { expiresAtOf, type CachedToken } from './token-cache.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
+/** One token request as it leaves: the form, and the DPoP proof when there is one. */
+export interface TokenRequest {
+  readonly body: string;
+  readonly proof: string | undefined;
+}
+
 /**
- * Sends one token request (the form `body`, with a DPoP `proof` when there is one) through the
- * pipeline and reads its answer with `parse`. Rejects with the pipeline's typed errors.
+ * Sends one token request through the pipeline and reads its answer with `parse`. `build` signs
+ * the request when it leaves (after the throttle's wait, under the attempt's deadline). Rejects
+ * with the pipeline's typed errors.
  */
 export type SendToken = (
-  body: string,
-  proof: string | undefined,
+  build: () => Promise<TokenRequest>,
   parse: (text: string) => CachedToken | string,
 ) => Promise<CachedToken>;
 

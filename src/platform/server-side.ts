@@ -1,10 +1,11 @@
 // What every server-side platform shares (Node, Deno, Bun, edge workers): private-key auth,
 // proxies, and settings from the environment.
-import { ENV_NAMES, optionsFromEnv, optionsOfSources } from '../config/layers.js';
+import { LAYER_NAMES, optionsFromEnv, optionsOfSources } from '../config/layers.js';
 import { proxyOf } from '../config/proxy.js';
 import { checkServiceApp } from '../config/service-app.js';
 import { lazyServiceApp } from '../oauth/lazy-service-app.js';
 import { neverSent } from '../transport/never-sent.js';
+import { explainFailure } from '../transport/not-tls.js';
 import type { Platform } from './types.js';
 import type { OtelApi } from './otel-api.js';
 import { telemetry } from './telemetry.js';
@@ -17,7 +18,13 @@ let otel: Promise<OtelApi | undefined> | undefined;
 
 export const serverSide: Pick<
   Platform,
-  'serviceAppConfig' | 'startServiceApp' | 'proxyOf' | 'layers' | 'neverSent' | 'telemetry'
+  | 'serviceAppConfig'
+  | 'startServiceApp'
+  | 'proxyOf'
+  | 'layers'
+  | 'neverSent'
+  | 'explainFailure'
+  | 'telemetry'
 > = {
   telemetry: (orgUrl, options, rateLimits) =>
     telemetry(
@@ -33,5 +40,6 @@ export const serverSide: Pick<
   startServiceApp: lazyServiceApp,
   proxyOf,
   neverSent,
-  layers: { fromEnv: optionsFromEnv, optionsOf: optionsOfSources, names: ENV_NAMES },
+  explainFailure,
+  layers: { fromEnv: optionsFromEnv, optionsOf: optionsOfSources, names: LAYER_NAMES },
 };

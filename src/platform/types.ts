@@ -23,6 +23,8 @@ export interface Platform extends ConfigRuntime {
   proxyFetch?: (proxy: ResolvedProxy) => FetchFunction;
   /** Tells a failure that never reached the server (transport/never-sent.ts); not in browsers. */
   neverSent?: (cause: unknown) => boolean;
+  /** Puts a failure's cause in plain words where the transport's are cryptic (transport/not-tls.ts); not in browsers. */
+  explainFailure?: (url: string, cause: unknown) => unknown;
   /** Browsers forbid the Cookie header and set User-Agent themselves. */
   isBrowser: boolean;
   /** Runtime part of the User-Agent, e.g. `node/20.20.2 linux/x64`; empty where not ours to set. */
@@ -54,6 +56,9 @@ export interface ConfigLayering {
   fromEnv(env: Record<string, string | undefined>): ConfigLayer;
   /** The options of the layers (later ones win), with the proxy of `env` unless one is set. */
   optionsOf(env: Record<string, string | undefined>, layers: ConfigLayer[]): OktaSessionsOptions;
-  /** How configuration errors name settings: variables and okta.yaml keys. */
-  names: ConfigNames;
+  /**
+   * How configuration errors name settings: variables for fromEnv; variables and okta.yaml
+   * keys for fromConfig.
+   */
+  names: { env: ConfigNames; config: ConfigNames };
 }

@@ -24,6 +24,8 @@ export interface RawOptions {
   events?: Emitter | undefined;
   /** The client's rate-limit board, for `okta.rateLimit()`. */
   rateLimits?: RateLimitBoard | undefined;
+  /** The platform's plain words for a cryptic failure, as the façade's calls use them. */
+  explainFailure?: ((url: string, cause: unknown) => unknown) | undefined;
 }
 
 const byRoute = new Map<string, OperationId>();
@@ -39,7 +41,7 @@ interface Watched {
 
 /** The façade's rules as openapi-fetch middleware. */
 function wireMiddleware(options: RawOptions): Middleware {
-  const { authorizer, refine, events, rateLimits } = options;
+  const { authorizer, refine, events, rateLimits, explainFailure } = options;
   // A body is spent once sent: a copy is kept in case the server echoes its session token.
   const bodies = new WeakMap<Request, string>();
   const watched = new WeakMap<Request, Watched>();
@@ -139,7 +141,8 @@ function wireMiddleware(options: RawOptions): Middleware {
         if (!isOktaError(error)) failed(request, error, false);
         return undefined;
       }
-      const network = new OktaNetworkError(request.method, request.url, error);
+      const cause = explainFailure?.(request.url, error) ?? error;
+      const network = new OktaNetworkError(request.method, request.url, cause);
       failed(request, network, false);
       return network;
     },

@@ -21,7 +21,15 @@ export interface CliBinary {
   remove(): void;
 }
 
-export async function buildCli(entry = 'src/cli/main.ts'): Promise<CliBinary> {
+/**
+ * `external`: packages left out of the bundle and so missing when it runs (it lives in a temp
+ * folder with no node_modules), as an optional peer is missing from a project that did not
+ * install it.
+ */
+export async function buildCli(
+  entry = 'src/cli/main.ts',
+  { external = [] }: { external?: string[] } = {},
+): Promise<CliBinary> {
   const dir = mkdtempSync(join(tmpdir(), 'okta-cli-'));
   const file = join(dir, 'okta-sessions.cjs');
   const { build } = await import('esbuild');
@@ -33,6 +41,7 @@ export async function buildCli(entry = 'src/cli/main.ts'): Promise<CliBinary> {
     target: 'node20',
     outfile: file,
     logLevel: 'warning',
+    external,
     plugins: [packageSources('node')],
   });
   const home = join(dir, 'home');

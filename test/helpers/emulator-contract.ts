@@ -1,5 +1,5 @@
-// Reads a spec (spec/okta-sessions.yaml, or spec/okta-authn.yaml for the emulator's
-// Authentication API endpoints) and checks responses against it: status declared for the
+// Reads a spec (spec/okta-sessions.yaml; for the emulator's own endpoints spec/okta-authn.yaml
+// and spec/okta-emulator-admin.yaml) and checks responses against it: status declared for the
 // operation, required headers present and well-typed, body valid against the schema (ajv with
 // ajv-formats, $refs resolved inside the spec's own component schemas).
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -87,7 +87,7 @@ export function specContract(file: string): SpecContract {
     }
   }
 
-  const requiredComponentHeaders = Object.entries<Json>(spec.components.headers)
+  const requiredComponentHeaders = Object.entries<Json>(spec.components.headers ?? {})
     .filter(([, h]) => h.required === true)
     .map(([name]) => name);
 

@@ -1,4 +1,5 @@
-// Small fetch helpers for the emulator tests.
+// Small fetch helpers for the emulator tests, and one on node:http for headers fetch will not send.
+import { request } from 'node:http';
 import type { Emulator } from '../../src/emulator/index.js';
 
 /** A response, read completely. */
@@ -77,4 +78,39 @@ export function testClock(start = Date.parse('2026-11-29T10:00:00.000Z')) {
       t += seconds * 1000;
     },
   };
+}
+/** A node:http response, read completely. */
+export interface RawReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  json: any;
+}
+
+/** One request with node:http, which sends any header as given (a forged `Host`, say). */
+export function sendRaw(
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body?: string,
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -7,7 +7,8 @@ import type { OrgUrlProblem } from '../../src/config/org-url.js';
 export interface OrgUrlCase {
   orgUrl: string;
   origin?: string;
-  problem?: OrgUrlProblem;
+  /** `syntax`: not an org URL at all (current-session's word; the client says more). */
+  problem?: OrgUrlProblem | 'syntax';
 }
 
 export const ORG_URL_CASES: OrgUrlCase[] = [
@@ -16,6 +17,11 @@ export const ORG_URL_CASES: OrgUrlCase[] = [
   { orgUrl: 'http://localhost.evil.com', problem: 'scheme' },
   { orgUrl: 'http://127.0.0.1.evil.com', problem: 'scheme' },
   { orgUrl: 'https://user:secret@acme.okta.com', problem: 'credentials' },
+  // A tab, CR or LF inside: the URL parser drops it, joining the host into another one
+  // (acme.okta.com.evil.example), which nobody reading the setting would see.
+  { orgUrl: 'https://acme.okta.com.ev\nil.example', problem: 'syntax' },
+  { orgUrl: 'https://acme.okta.com.ev\r\nil.example', problem: 'syntax' },
+  { orgUrl: 'https://acme.okta.com\t.evil.example', problem: 'syntax' },
   { orgUrl: 'https://acme.okta.com', origin: 'https://acme.okta.com' },
   { orgUrl: 'http://127.0.0.1:8080', origin: 'http://127.0.0.1:8080' },
   { orgUrl: 'http://localhost:3000', origin: 'http://localhost:3000' },

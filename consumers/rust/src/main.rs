@@ -1,6 +1,7 @@
 //! Smoke test of the Rust client generated from spec/okta-sessions.yaml.
 //! Run by scripts/consumers.mjs against a fresh emulator with OKTA_URL, OKTA_API_TOKEN,
-//! OKTA_USERNAME, OKTA_PASSWORD and (optionally) UNKNOWN_VALUES=1.
+//! OKTA_USERNAME, OKTA_PASSWORD, OKTA_EMULATOR_URL, OKTA_EMULATOR_ADMIN_TOKEN (the fault API)
+//! and (optionally) UNKNOWN_VALUES=1.
 use okta_sessions_client::apis::configuration::{ApiKey, Configuration};
 use okta_sessions_client::apis::{session_api as api, user_sessions_api, Error};
 use okta_sessions_client::models::{CreateSessionRequest, Session};
@@ -53,6 +54,22 @@ async fn session_token(url: &str) -> String {
     json["sessionToken"].as_str().expect("sessionToken").to_string()
 }
 
+/// Makes the next getSession answer 429, through the emulator's HTTP fault API.
+async fn script_rate_limit() {
+    let fault = serde_json::json!({
+        "operationId": "getSession",
+        "action": { "kind": "status", "status": 429, "resetSeconds": 0 },
+    });
+    let res = reqwest::Client::new()
+        .post(format!("{}/__emulator/faults", var("OKTA_EMULATOR_URL")))
+        .header("Authorization", format!("Bearer {}", var("OKTA_EMULATOR_ADMIN_TOKEN")))
+        .json(&fault)
+        .send()
+        .await
+        .expect("scripting a fault");
+    check(res.status() == 200, "scripting a fault answers 200");
+}
+
 fn check_session(s: &Session, unknown: bool, what: &str) {
     check(date(&s.created_at).is_some(), &format!("{what}: createdAt parsed (chrono)"));
     check(date(&s.expires_at).is_some(), &format!("{what}: expiresAt parsed (chrono)"));
@@ -93,8 +110,20 @@ async fn main() {
     let second_id = text(&second.id).to_string();
     let third_id = text(&third.id).to_string();
 
-    let got = api::get_session(&config, &first_id).await.expect("getSession");
-    check(text(&got.id) == first_id, "getSession returns the session");
+    script_rate_limit().await;
+    let mut attempt = 0;
+    let got = loop {
+        match api::get_session(&config, &first_id).await {
+            Err(Error::ResponseError(content)) if content.status == 429 && attempt < 2 => {
+                attempt += 1;
+                // The generated client keeps no headers; the scripted reset is the Date's second,
+                // so Okta's rule (reset - Date + 1 s) waits 1 s. Blocking is fine in this smoke.
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            other => break other.expect("getSession"),
+        }
+    };
+    check(text(&got.id) == first_id, "getSession returns the session (after a scripted 429)");
     check_session(&got, unknown, "getSession");
 
     let refreshed = api::refresh_session(&config, &first_id).await.expect("refreshSession");
@@ -135,7 +164,7 @@ async fn main() {
         }
     }
     println!(
-        "rust smoke: 8 operations, 404 E0000007, dates and nulls: ok{}",
+        "rust smoke: 8 operations, 404 E0000007, dates and nulls, 429 then success: ok{}",
         if unknown { " (unknown values)" } else { "" }
     );
 }

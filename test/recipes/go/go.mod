@@ -1,0 +1,3 @@
+module example.com/emulatorrecipe
+
+go 1.21
