@@ -79,7 +79,8 @@ export interface Call {
 export interface Observer {
   /** Runs a whole call (its OpenTelemetry span), when telemetry is on. */
   around?: (<T>(call: Call, run: () => Promise<T>) => Promise<T>) | undefined;
-  watch(call: Call, tried: Tried | undefined): Watch | undefined;
+  /** A watch, when someone listens; a promise of one while its module loads. */
+  watch(call: Call, tried: Tried | undefined): Watch | Promise<Watch | undefined> | undefined;
   answered(
     id: RouteId,
     response: TransportResponse,
@@ -101,6 +102,19 @@ export function attempt<T>(
 ): Promise<T> {
   // Undefined unless someone watches (a listener, a logger): then the attempt is as before.
   const watch = wire.observer?.watch(call, tried);
+  return watch instanceof Promise
+    ? watch.then((loaded) => watched(wire, call, parse, retryHeaders, tried, loaded))
+    : watched(wire, call, parse, retryHeaders, tried, watch);
+}
+
+function watched<T>(
+  wire: Wire,
+  call: Call,
+  parse: Parse<T>,
+  retryHeaders: Record<string, string> | undefined,
+  tried: Tried | undefined,
+  watch: Watch | undefined,
+): Promise<T> {
   const done = run(wire, call, parse, retryHeaders, tried, watch);
   return watch
     ? done.then(

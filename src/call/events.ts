@@ -164,30 +164,3 @@ export class Emitter {
     for (const listener of [...list]) notify(listener, event as never);
   }
 }
-
-/** The kind of an error for `errorType`: an OktaError's kind, an Error's name, or `_OTHER`. */
-export function errorTypeOf(error: unknown): string {
-  return error instanceof Error && error.name ? error.name : '_OTHER';
-}
-
-/**
- * The values a filled path has where its template has `{name}`, as sent and decoded: what an
- * event or a log line must not show (a session id is a bearer credential of sorts).
- */
-export function pathIds(template: string, path: string): string[] {
-  if (!template.includes('{')) return [];
-  const names = template.split('/');
-  const values = path.split('?')[0]!.split('/');
-  const ids: string[] = [];
-  names.forEach((name, i) => {
-    const value = values[i];
-    if (!name.startsWith('{') || !value) return;
-    ids.push(value);
-    try {
-      ids.push(decodeURIComponent(value));
-    } catch {
-      // Not valid percent-encoding: the value as sent is all there is.
-    }
-  });
-  return ids;
-}

@@ -1,120 +1,17 @@
 // What the client sees of each attempt, for its events (call/events.ts), `okta.rateLimit()`
 // (call/rate-limits.ts) and its log (call/log.ts). The pipeline asks for a watch per attempt;
 // with nobody listening it gets none and builds nothing. The /me page has no observer, so
-// none of this is in its bundle.
-import type { Call, Observer } from './attempt.js';
+// none of this is in its bundle, and the watch itself (call/watch.ts) loads with the first
+// attempt someone watches.
+import type { Observer } from './attempt.js';
 import type { Clock } from '../time/clock.js';
-import type { RetryInfo } from '../config/options.js';
-import { TOKEN_ROUTE } from '../model/operations.js';
-import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
-import { requestScrubber } from '../text/redact.js';
-import type { TransportResponse } from '../transport/transport.js';
-import { errorTypeOf, pathIds, type Emitter, type OktaCallEvent } from './events.js';
+import { readRateLimit } from '../rate-limit/headers.js';
+import type { Emitter } from './events.js';
 import type { RateLimitBoard } from './rate-limits.js';
-import type { AttemptTrace, Telemetry } from '../platform/telemetry.js';
-import type { Watch } from './retry.js';
+import type { Telemetry } from '../platform/telemetry.js';
+import type { AttemptWatch } from './watch.js';
 
-/** The rate-limit fields of an event; undefined when the response said nothing of its bucket. */
-function snapshotOf(state: RateLimitState): OktaCallEvent['rateLimit'] {
-  const { limit, remaining, resetAt } = state;
-  return limit === undefined && remaining === undefined && resetAt === undefined
-    ? undefined
-    : { limit, remaining, resetAt };
-}
-
-class AttemptWatch implements Watch {
-  readonly event: OktaCallEvent;
-  /** Undefined when only telemetry watches. */
-  readonly #events: Emitter | undefined;
-  readonly #trace: AttemptTrace | undefined;
-  readonly #call: Call;
-  readonly #clock: Clock;
-  readonly #startedAt: number;
-  #headers: Record<string, string> | undefined;
-
-  constructor(
-    events: Emitter | undefined,
-    trace: AttemptTrace | undefined,
-    call: Call,
-    attempt: number,
-    clock: Clock,
-  ) {
-    this.#events = events;
-    this.#trace = trace;
-    this.#call = call;
-    this.#clock = clock;
-    this.#startedAt = clock.now();
-    this.event = {
-      operationId: call.id,
-      method: call.method,
-      urlTemplate: call.template ?? call.path,
-      attempt,
-      elapsedMs: 0,
-    };
-  }
-
-  #elapsed(): void {
-    this.event.elapsedMs = this.#clock.now() - this.#startedAt;
-  }
-
-  sending(headers: Record<string, string>): Record<string, string> {
-    const sent = this.#trace?.headers(headers) ?? headers;
-    this.#headers = sent;
-    this.#elapsed();
-    this.#events?.emit('request', { ...this.event });
-    return sent;
-  }
-
-  answered(response: TransportResponse, state: RateLimitState): void {
-    const { event } = this;
-    const call = this.#call;
-    const requestId = response.headers.get('x-okta-request-id');
-    this.#elapsed();
-    event.status = response.status;
-    // A server can echo the token, cookie or session id in its request id: scrubbed like an
-    // error body, and of the ids in the path too (an error's URL shows them; an event never).
-    event.requestId =
-      requestId === null
-        ? undefined
-        : requestScrubber(
-            this.#headers ?? {},
-            call.body,
-            pathIds(call.template ?? call.path, call.path),
-          )(requestId);
-    event.rateLimit = snapshotOf(state);
-    this.#events?.emit('response', { ...event });
-  }
-
-  succeeded<T>(value: T): T {
-    this.#trace?.ended(this.event.status, this.event.requestId, undefined);
-    return value;
-  }
-
-  failed(error: unknown): never {
-    this.#elapsed();
-    this.event.errorType = errorTypeOf(error);
-    // Nothing left: a credential it could not get, a deadline spent before sending.
-    this.event.local = this.#headers === undefined;
-    this.#events?.emit('error', { ...this.event });
-    this.#trace?.ended(this.event.status, this.event.requestId, error ?? 'undefined');
-    throw error;
-  }
-
-  retrying(info: RetryInfo): void {
-    if (!this.#events?.active) return;
-    const { delayMs, reason } = info;
-    // Only a failed token request is retried under another operation: the token's route.
-    const route =
-      info.operationId !== this.event.operationId
-        ? {
-            operationId: info.operationId,
-            method: TOKEN_ROUTE.method,
-            urlTemplate: TOKEN_ROUTE.path,
-          }
-        : {};
-    this.#events.emit('retry', { ...this.event, ...route, delayMs, reason });
-  }
-}
+type WatchModule = typeof import('./watch.js');
 
 /** The observer of a client's pipeline; `telemetry` when OpenTelemetry is on. */
 export function observer(
@@ -123,6 +20,8 @@ export function observer(
   clock: Clock,
   telemetry?: Telemetry,
 ): Observer {
+  let loaded: WatchModule | undefined;
+  let loading: Promise<WatchModule | undefined> | undefined;
   return {
     // Its methods use no `this`: passed as they are.
     around: telemetry?.around,
@@ -130,15 +29,25 @@ export function observer(
       const attempt = tried?.attempt ?? 1;
       const trace = telemetry?.attempt(call, attempt);
       if (!events.active && !trace) return undefined;
-      const watch = new AttemptWatch(
-        events.active ? events : undefined,
-        trace,
-        call,
-        attempt,
-        clock,
+      const make = ({ AttemptWatch }: WatchModule) => {
+        const watch = new AttemptWatch(
+          events.active ? events : undefined,
+          trace,
+          call,
+          attempt,
+          clock,
+        );
+        if (tried) tried.watch = watch;
+        return watch;
+      };
+      if (loaded) return make(loaded);
+      // Should the module fail to load (a page left open across a deploy), the call goes on
+      // unwatched rather than failing for it.
+      loading ??= import('./watch.js').then(
+        (module) => (loaded = module),
+        () => (loading = undefined),
       );
-      if (tried) tried.watch = watch;
-      return watch;
+      return loading.then((module) => module && make(module));
     },
     answered(id, response, state, watch) {
       const read = watch && (state ?? readRateLimit(response.headers, clock.now()));

@@ -9,7 +9,8 @@ import { isOktaError } from '../errors/okta-error.js';
 import { fillPath, routes, type OperationId } from '../model/operations.js';
 import { scrubberOf, secretsOfRequest } from '../text/redact.js';
 import { fromFetchResponse, type FetchFunction } from '../transport/fetch.js';
-import { errorTypeOf, pathIds, type Emitter, type OktaCallEvent } from '../call/events.js';
+import type { Emitter, OktaCallEvent } from '../call/events.js';
+import { errorTypeOf, pathIds } from '../call/watch.js';
 import type { RateLimitBoard } from '../call/rate-limits.js';
 import { readRateLimit } from '../rate-limit/headers.js';
 
