@@ -30,13 +30,14 @@ const common = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
-    // jose is ESM-only; Jest's CommonJS runtime needs it transpiled (Node itself imports it as is).
-    '/node_modules/jose/.+\\.js$': [
+    // jose is ESM-only, and the OTLP exporter's transport loads node:http with import(): Jest's
+    // CommonJS runtime needs both transpiled (Node itself runs them as they are).
+    '/node_modules/(jose|@opentelemetry/otlp-exporter-base)/.+\\.js$': [
       'ts-jest',
       { tsconfig: { allowJs: true, module: 'CommonJS', isolatedModules: true } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!jose/|@opentelemetry/otlp-exporter-base/)'],
   moduleNameMapper: {
     // `#platform` and any other package.json `imports`, as Node picks them (the `node` condition).
     ...importsMapper('node'),

@@ -1,7 +1,9 @@
 // OpenTelemetry (src/call/telemetry.ts) with the real SDK: spans of calls, attempts and token
 // requests after the HTTP client conventions, the duration histogram and the rate-limit gauges,
 // against the emulator and scripted servers on 127.0.0.1.
-import { OktaNotFoundError, OktaSessions } from '../src/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { memoryRateLimitStore, OktaNotFoundError, OktaSessions } from '../src/index.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { otelSdk, trace, type Otel } from './helpers/otel.js';
 import { recordEvents, recordingLogger, secretsIn } from './helpers/observed.js';
@@ -295,4 +297,195 @@ test('a provider that throws changes no outcome: the calls succeed, untraced', a
   });
   await expect(other.getSession(id)).resolves.toMatchObject({ id });
   await expect(other.getSession('nope')).rejects.toBeInstanceOf(OktaNotFoundError);
+});
+
+test("a service app's getSession that meets a 429: the trace under the caller's span", async () => {
+  const id = await newSession();
+  const { tracerProvider, meterProvider } = otel;
+  // One store for two clients: the first, untraced, learns that the window is spent, so the
+  // traced call waits for a slot before it sends.
+  const store = memoryRateLimitStore();
+  const app = {
+    orgUrl: emu.url,
+    clientId: '0oaDpop',
+    privateKey: appKey.privateKey,
+    keyId: 'app-key',
+  };
+  const spend = new OktaSessions({
+    ...app,
+    throttle: { store },
+    retry: { maxRetries: 0 },
+    telemetry: false,
+  });
+  const fault = { kind: 'status', status: 429, resetSeconds: 1 } as const;
+  emu.faults.add({ operationId: 'getSession', times: 1, action: fault });
+  await expect(spend.getSession(id)).rejects.toMatchObject({ status: 429 });
+  emu.faults.add({ operationId: 'getSession', times: 1, action: fault });
+  const okta = new OktaSessions({
+    ...app,
+    throttle: { store },
+    telemetry: { tracerProvider, meterProvider },
+  });
+  const callerId = await otel.inSpan('caller', async (span) => {
+    await okta.getSession(id);
+    return span.spanContext().spanId;
+  });
+  const spans = otel
+    .spans()
+    .sort((a, b) => (a.startTime[0] - b.startTime[0]) * 1e9 + (a.startTime[1] - b.startTime[1]));
+  const call = spans.find((s) => s.name === 'okta.getSession')!;
+  expect(call.parentSpanContext?.spanId).toBe(callerId);
+  const under = spans.filter((s) => s.parentSpanContext?.spanId === call.spanContext().spanId);
+  expect(
+    under.map((s) => [
+      s.name,
+      s.attributes['http.response.status_code'],
+      s.attributes['http.request.resend_count'],
+    ]),
+  ).toEqual([
+    ['okta.throttle.wait', undefined, undefined],
+    ['POST /oauth2/v1/token', 400, undefined],
+    // The nonce repeat is a new request (a new assertion and proof), not a resend.
+    ['POST /oauth2/v1/token', 200, undefined],
+    ['GET /api/v1/sessions/{sessionId}', 429, undefined],
+    ['GET /api/v1/sessions/{sessionId}', 200, 1],
+  ]);
+  expect(under[0]!.kind).toBe(INTERNAL);
+  expect(under.slice(1).every((s) => s.kind === CLIENT)).toBe(true);
+  // The wait lasted until the spent window's reset, and ended before the token request began.
+  const ms = (t: [number, number]) => t[0] * 1e3 + t[1] / 1e6;
+  expect(ms(under[0]!.endTime) - ms(under[0]!.startTime)).toBeGreaterThan(100);
+  expect(ms(under[0]!.endTime)).toBeLessThanOrEqual(ms(under[1]!.startTime));
+});
+
+test('a call that waits for the token another call is fetching links to that token request', async () => {
+  const id = await newSession();
+  const { tracerProvider } = otel;
+  const okta = new OktaSessions({
+    orgUrl: emu.url,
+    clientId: '0oaDpop',
+    privateKey: appKey.privateKey,
+    keyId: 'app-key',
+    telemetry: { tracerProvider },
+  });
+  await Promise.all([
+    otel.inSpan('first', () => okta.getSession(id)),
+    otel.inSpan('second', () => okta.getSession(id)),
+  ]);
+  const spans = otel.spans();
+  const tokens = spans.filter((s) => s.name === 'POST /oauth2/v1/token');
+  // One token fetch for both calls (the nonce repeat included), under the first call.
+  expect(tokens.map((s) => s.attributes['http.response.status_code'])).toEqual([400, 200]);
+  const fetched = tokens[1]!;
+  const calls = spans.filter((s) => s.name === 'okta.getSession');
+  const owner = calls.find((c) => c.spanContext().spanId === fetched.parentSpanContext?.spanId)!;
+  const other = calls.find((c) => c !== owner)!;
+  const gets = spans.filter((s) => s.name === 'GET /api/v1/sessions/{sessionId}');
+  const attemptOf = (call: typeof owner) =>
+    gets.find((g) => g.parentSpanContext?.spanId === call.spanContext().spanId)!;
+  expect(attemptOf(other).links.map((l) => l.context.spanId)).toEqual([
+    fetched.spanContext().spanId,
+  ]);
+  // The call that fetched the token does not link to its own request.
+  expect(attemptOf(owner).links).toEqual([]);
+  // A later call, with the token cached, waited for no fetch: no link.
+  await okta.getSession(id);
+  expect(otel.spans().at(-2)!.links).toEqual([]);
+});
+
+test("other HTTP instrumentation (undici's) makes no span of our requests; outside them it still does", async () => {
+  const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
+  const { tracerProvider } = otel;
+  const id = await newSession();
+  const instrumentation = new UndiciInstrumentation();
+  instrumentation.setTracerProvider(tracerProvider);
+  instrumentation.enable();
+  try {
+    const okta = new OktaSessions({
+      orgUrl: emu.url,
+      apiToken: emu.apiToken,
+      telemetry: { tracerProvider },
+    });
+    await okta.getSession(id);
+    expect(otel.spans().map((s) => s.name)).toEqual([
+      'GET /api/v1/sessions/{sessionId}',
+      'okta.getSession',
+    ]);
+    // The instrumentation is live: a request of the test's own is traced by it.
+    await (await fetch(`${emu.url}/api/v1/sessions/${id}`)).arrayBuffer();
+    expect(otel.spans()).toHaveLength(3);
+    expect(otel.spans()[2]!.instrumentationScope.name).toMatch(/undici/);
+  } finally {
+    instrumentation.disable();
+  }
+});
+
+test('spans exported over OTLP/HTTP reach a collector as the trace of the call', async () => {
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const received: unknown[] = [];
+  const collector = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        path: request.url,
+        type: request.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  const { port } = collector.address() as AddressInfo;
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` })),
+    ],
+  });
+  try {
+    const id = await newSession();
+    const okta = new OktaSessions({
+      orgUrl: emu.url,
+      apiToken: emu.apiToken,
+      telemetry: { tracerProvider },
+    });
+    await expect(okta.getSession('missing-session-id')).rejects.toBeInstanceOf(OktaNotFoundError);
+    await okta.getSession(id);
+    await tracerProvider.forceFlush();
+  } finally {
+    await tracerProvider.shutdown();
+    await new Promise((resolve) => collector.close(resolve));
+  }
+  // What a collector stores: OTLP's JSON, spans with their kind, parent and attributes.
+  type Value = { stringValue?: string; intValue?: string | number };
+  type OtlpSpan = {
+    name: string;
+    kind: number;
+    spanId: string;
+    parentSpanId?: string;
+    attributes: Array<{ key: string; value: Value }>;
+  };
+  const spans = (received as Array<{ body: any }>).flatMap((r) =>
+    r.body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)),
+  ) as OtlpSpan[];
+  expect(received.map((r) => (r as { path: string }).path)).toContain('/v1/traces');
+  const attr = (s: OtlpSpan, key: string) => {
+    const v = s.attributes.find((a) => a.key === key)?.value;
+    return v?.stringValue ?? (v?.intValue === undefined ? undefined : Number(v.intValue));
+  };
+  const calls = spans.filter((s) => s.name === 'okta.getSession');
+  const attempts = spans.filter((s) => s.name === 'GET /api/v1/sessions/{sessionId}');
+  expect(calls).toHaveLength(2);
+  expect(attempts).toHaveLength(2);
+  // OTLP's SpanKind numbers INTERNAL 1 and CLIENT 3.
+  expect(calls.map((s) => s.kind)).toEqual([1, 1]);
+  expect(attempts.map((s) => s.kind)).toEqual([3, 3]);
+  for (const a of attempts) {
+    expect(calls.map((c) => c.spanId)).toContain(a.parentSpanId);
+    expect(attr(a, 'url.full')).toBe(`${emu.url}/api/v1/sessions/REDACTED`);
+  }
+  expect(attempts.map((a) => attr(a, 'http.response.status_code')).sort()).toEqual([200, 404]);
+  expect(JSON.stringify(received)).not.toContain('missing-session-id');
+  expect(secretsIn(received, [emu.apiToken])).toEqual([]);
 });

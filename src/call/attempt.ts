@@ -25,7 +25,7 @@ export interface Wire {
   orgUrl: string;
   transport: Transport;
   authorizer: Authorizer;
-  throttle?: Throttle | undefined;
+  throttle?: Gate | undefined;
   /**
    * Makes the scrubber of an attempt's secrets from the headers it sent and its body
    * (text/redact.ts requestScrubber); the identity where requests carry no secret a script can
@@ -74,6 +74,9 @@ export interface Call {
   /** The largest success body read; default 1 MiB (a Session is about 1 kB). */
   maxBodyBytes?: number | undefined;
 }
+
+/** What an attempt needs of the throttle (call/throttle.ts): a slot, and each response noted. */
+type Gate = Pick<Throttle, 'wait' | 'noteResponse'>;
 
 /** A client's observer (call/observe.ts): a watch per attempt, when someone listens, and every response noted. */
 export interface Observer {
@@ -167,7 +170,7 @@ async function exchange<T>(
   if (call.build) ({ body, headers } = await call.build(headers));
   if (credential !== undefined || retryHeaders)
     headers = { ...headers, ...retryHeaders, ...credential };
-  if (watch) headers = watch.sending(headers);
+  if (watch) headers = watch.sending(headers, pending !== credential);
   if (tried) tried.sent = headers;
   const response = await wire.transport.request({
     method: call.method,

@@ -136,6 +136,11 @@ export function clientParts(
   const tokenUrl = config.orgUrl + TOKEN_ROUTE.path;
   const serviceApp = app && platform.startServiceApp?.(app, sendToken, tokenUrl, clock, onWarning);
   const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
+  // On unless turned off, where the platform has it (server platforms: it finds the API).
+  const telemetry =
+    options.telemetry === false
+      ? undefined
+      : platform.telemetry?.(config.orgUrl, options.telemetry || {}, rateLimits);
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,
@@ -150,17 +155,12 @@ export function clientParts(
     maxDelayMs: config.maxDelayMs,
     onRetry: options.onRetry,
     neverSent: platform.neverSent,
-    observer: observer(
-      events,
-      rateLimits,
-      clock,
-      // On unless turned off, where the platform has it (server platforms: it finds the API).
-      options.telemetry === false
-        ? undefined
-        : platform.telemetry?.(config.orgUrl, options.telemetry || {}, rateLimits),
-    ),
+    observer: observer(events, rateLimits, clock, telemetry),
     explainFailure: platform.explainFailure,
   };
+  // Traced, a request runs with other HTTP instrumentation quiet, and a wait for a slot is a
+  // span of its own.
+  telemetry?.instrument(pipeline);
   // In a browser the cookie can only travel with credentials: 'include' (Cookie is forbidden).
   const credentials = options.credentials ?? (platform.isBrowser ? 'include' : undefined);
   return { pipeline, headers, credentials, fetch, authorizer, events, rateLimits };

@@ -43,8 +43,11 @@ interface Retried {
 
 /** One attempt being watched: the pipeline tells it each step. */
 export interface Watch {
-  /** The request is handed to the transport with these headers; sent as returned. */
-  sending(headers: Record<string, string>): Record<string, string>;
+  /**
+   * The request is handed to the transport with these headers (sent as returned); `joined`
+   * when its credential came from a token request it waited for.
+   */
+  sending(headers: Record<string, string>, joined: boolean): Record<string, string>;
   /** The attempt succeeded with `value`. */
   succeeded<T>(value: T): T;
   /** The attempt failed with `error`: reported, then rethrown. */

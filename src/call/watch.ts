@@ -81,8 +81,8 @@ export class AttemptWatch implements Watch {
     this.event.elapsedMs = this.#clock.now() - this.#startedAt;
   }
 
-  sending(headers: Record<string, string>): Record<string, string> {
-    const sent = this.#trace?.headers(headers) ?? headers;
+  sending(headers: Record<string, string>, joined: boolean): Record<string, string> {
+    const sent = this.#trace?.headers(headers, joined) ?? headers;
     this.#headers = sent;
     this.#elapsed();
     this.#events?.emit('request', { ...this.event });

@@ -5,10 +5,16 @@ export interface OtelApi {
   trace: {
     getTracerProvider(): OtelTracerProvider;
     setSpan(context: unknown, span: OtelSpan): unknown;
+    getSpan(context: unknown): OtelSpan | undefined;
   };
-  context: { active(): unknown; with<T>(context: unknown, run: () => T): T };
+  context: { active(): OtelContext; with<T>(context: unknown, run: () => T): T };
   metrics: { getMeterProvider(): OtelMeterProvider };
   propagation: { inject(context: unknown, carrier: Record<string, string>): void };
+}
+
+/** A Context (immutable: setValue returns a new one). */
+export interface OtelContext {
+  setValue(key: symbol, value: unknown): OtelContext;
 }
 
 /** A TracerProvider, structurally. */
@@ -21,7 +27,12 @@ export interface OtelTracerProvider {
 export interface OtelTracer {
   startSpan(
     name: string,
-    options: { kind: number; attributes: Record<string, string | number> },
+    options: {
+      kind: number;
+      attributes: Record<string, string | number>;
+      links?: Array<{ context: unknown }>;
+      startTime?: number;
+    },
     context: unknown,
   ): OtelSpan;
 }
@@ -30,7 +41,9 @@ export interface OtelSpan {
   isRecording(): boolean;
   setAttribute(name: string, value: string | number): unknown;
   setStatus(status: { code: number }): unknown;
-  end(): void;
+  spanContext(): unknown;
+  /** `endTime` as `performance.now()` gives it, as the SDK's own clock reads. */
+  end(endTime?: number): void;
 }
 
 /** A MeterProvider, structurally. */

@@ -6,6 +6,7 @@
 // Everything recorded is scrubbed: path templates, ids replaced by REDACTED. The pipeline's
 // types are restated structurally here, as the platform sits below the pipeline (call/).
 import type { OktaTelemetryOptions } from '../config/options.js';
+import type { Transport } from '../transport/transport.js';
 import type {
   OtelApi,
   OtelMeter,
@@ -35,13 +36,31 @@ const INTERNAL = 0;
 const CLIENT = 2;
 const ERROR = 2;
 const NAME = 'okta-sessions';
+// @opentelemetry/core's key for "trace nothing in this context" (suppressTracing()), which
+// instrumentations honour. Context keys are global symbols (the API's createContextKey).
+const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 // The HTTP client conventions' advised buckets for http.client.request.duration, in seconds.
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-/** One attempt's CLIENT span and its duration measure. */
+/** The parts of a pipeline (call/attempt.ts Wire) that telemetry wraps. */
+export interface Instrumented {
+  transport: Transport;
+  throttle?:
+    | {
+        wait(...args: never[]): Promise<number>;
+        noteResponse(...args: never[]): unknown;
+      }
+    | undefined;
+}
+
+/** One attempt's CLIENT span and its duration measure, from the moment its request leaves. */
 export interface AttemptTrace {
-  /** Headers to send: `traceparent` added when `propagate` is on. */
-  headers(headers: Record<string, string>): Record<string, string>;
+  /**
+   * The request leaves now with these headers: its CLIENT span starts, linked to the token
+   * request of another call when `joined` (this attempt waited for a token that call fetched).
+   * Returns the headers to send: `traceparent` added when `propagate` is on.
+   */
+  headers(headers: Record<string, string>, joined: boolean): Record<string, string>;
   ended(status: number | undefined, requestId: string | undefined, error: unknown): void;
 }
 
@@ -49,8 +68,15 @@ export interface AttemptTrace {
 export interface Telemetry {
   /** Runs a call under its INTERNAL span, the caller's active span its parent. */
   around<T>(call: TracedCall, run: () => Promise<T>): Promise<T>;
-  /** Starts an attempt's CLIENT span under the active context (the call's span). */
+  /** The trace of an attempt about to start, under the active context (the call's span). */
   attempt(call: TracedCall, attempt: number): AttemptTrace | undefined;
+  /**
+   * Traces the pipeline's transport and throttle: a request runs with other HTTP
+   * instrumentation (undici's, fetch's) suppressed, since our CLIENT span is its span and
+   * theirs would double it; a wait for a slot of a millisecond or more is an
+   * `okta.throttle.wait` span under the call's (a slot at once is no event worth a span).
+   */
+  instrument(pipeline: Instrumented): void;
 }
 
 /**
@@ -184,47 +210,95 @@ export function telemetry(
       );
     },
     attempt: (call, attempt) => safely(() => attemptTrace(call, attempt)),
+    instrument(pipeline) {
+      const { transport, throttle } = pipeline;
+      pipeline.transport = {
+        request(request) {
+          const otel = api;
+          const quiet =
+            otel && safely(() => otel.context.active().setValue(SUPPRESS_TRACING, true));
+          return quiet
+            ? otel.context.with(quiet, () => transport.request(request))
+            : transport.request(request);
+        },
+      };
+      if (!throttle) return;
+      pipeline.throttle = {
+        wait(...args) {
+          const startedAt = performance.now();
+          return throttle.wait(...args).finally(() => {
+            const tracing = currentTracer();
+            const endedAt = performance.now();
+            if (!api || !tracing || endedAt - startedAt < 1) return;
+            const otel = api;
+            safely(() =>
+              tracing
+                .startSpan(
+                  'okta.throttle.wait',
+                  { kind: INTERNAL, attributes: {}, startTime: startedAt },
+                  otel.context.active(),
+                )
+                .end(endedAt),
+            );
+          });
+        },
+        noteResponse: (...args) => throttle.noteResponse(...args),
+      };
+    },
   };
+
+  /** The last token request that succeeded, and the call it was made under. */
+  let lastToken: { span: OtelSpan; call: OtelSpan | undefined } | undefined;
 
   function attemptTrace(call: TracedCall, attempt: number): AttemptTrace | undefined {
     const tracing = currentTracer();
     if (!api || (!tracing && !duration)) return undefined;
-    const startedAt = performance.now();
+    const otel = api;
     const template = call.template ?? call.path;
     const base: Record<string, string | number> = {
       'http.request.method': call.method,
       ...server,
       'url.template': template,
     };
-    const active = api.context.active();
-    const span = tracing?.startSpan(
-      `${call.method} ${template}`,
-      {
-        kind: CLIENT,
-        attributes: {
-          ...base,
-          'url.full': urlFull(orgUrl, call),
-          'okta.operation_id': call.id,
-          ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
-        },
-      },
-      active,
-    );
-    const recording = span?.isRecording() ? span : undefined;
-    if (!recording) {
-      span?.end();
-      if (!duration) return undefined;
-    }
-    const otel = api;
+    const active = otel.context.active();
+    // The call this attempt belongs to (its INTERNAL span), to tell our own token requests from
+    // another call's.
+    const owner = otel.trace.getSpan(active);
+    const token = call.id === 'getAccessToken';
+    let startedAt: number | undefined;
+    let recording: OtelSpan | undefined;
     return {
-      headers(headers) {
+      headers(headers, joined) {
+        startedAt = performance.now();
+        const from = joined && lastToken?.call !== owner ? lastToken?.span : undefined;
+        const span = safely(() =>
+          tracing?.startSpan(
+            `${call.method} ${template}`,
+            {
+              kind: CLIENT,
+              attributes: {
+                ...base,
+                'url.full': urlFull(orgUrl, call),
+                'okta.operation_id': call.id,
+                ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+              },
+              ...(from ? { links: [{ context: from.spanContext() }] } : {}),
+            },
+            active,
+          ),
+        );
+        if (span?.isRecording()) recording = span;
+        else span?.end();
         if (!options.propagate || !recording) return headers;
         const carrier = { ...headers };
-        safely(() => otel.propagation.inject(otel.trace.setSpan(active, recording), carrier));
+        const sending = recording;
+        safely(() => otel.propagation.inject(otel.trace.setSpan(active, sending), carrier));
         return carrier;
       },
       ended: (status, requestId, error) =>
         safely(() => {
+          // Nothing was sent (no credential, a deadline spent first): no request to trace.
+          if (startedAt === undefined) return;
           const attributes = { ...base };
           if (status !== undefined) attributes['http.response.status_code'] = status;
           // The conventions: an error status is its own error type; else the error's kind.
@@ -238,6 +312,8 @@ export function telemetry(
           if (errorType !== undefined) {
             recording.setAttribute('error.type', errorType);
             recording.setStatus({ code: ERROR });
+          } else if (token) {
+            lastToken = { span: recording, call: owner };
           }
           recording.end();
         }),
