@@ -9,7 +9,8 @@
 // Each dir is a checkout with dist/ built (npm run build). Variants of B's client: `none` (the
 // defaults: with @opentelemetry/api installed, as here, it finds the API and no provider),
 // `telemetry-off` (telemetry: false), `listener` (a no-op `response` listener), `logger` (a
-// logger at the default level, warn), `otel-sdk` (the SDK tracing to an in-memory exporter).
+// logger at the default level, warn), `otel-sdk` (the SDK tracing to an in-memory exporter through
+// a batch processor, as services run it), `otel-sdk-simple` (the same, exporting span by span).
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -50,31 +51,57 @@ const VARIANTS = {
   'telemetry-off': async () => ({ telemetry: false }),
   listener: async () => ({}),
   logger: async () => ({ logger: { debug() {}, info() {}, warn() {}, error() {} } }),
-  'otel-sdk': async () => {
-    const sdk = await import('@opentelemetry/sdk-trace-base');
-    // In memory, emptied as it goes: 100,000s of spans would otherwise pile up.
-    const exporter = new sdk.InMemorySpanExporter();
-    const processor = new sdk.SimpleSpanProcessor(exporter);
-    const onEnd = processor.onEnd.bind(processor);
-    processor.onEnd = (span) => {
-      onEnd(span);
-      if (exporter.getFinishedSpans().length > 1000) exporter.reset();
-    };
-    const tracerProvider = new sdk.BasicTracerProvider({ spanProcessors: [processor] });
-    return { telemetry: { tracerProvider } };
-  },
+  // The SDK as a Node service sets it up: the async-hooks context manager, a batch processor
+  // (export off the call's path), here to an exporter that keeps nothing.
+  'otel-sdk': async () => otelSdk('batch'),
+  // The same with the simple processor, which exports each span as it ends.
+  'otel-sdk-simple': async () => otelSdk('simple'),
 };
+/** @param {'batch' | 'simple'} kind */
+async function otelSdk(kind) {
+  const sdk = await import('@opentelemetry/sdk-trace-base');
+  const { context } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // In memory, emptied as it goes: 100,000s of spans would otherwise pile up.
+  const exporter = new sdk.InMemorySpanExporter();
+  const export_ = exporter.export.bind(exporter);
+  exporter.export = (spans, done) => {
+    export_(spans, done);
+    if (exporter.getFinishedSpans().length > 1000) exporter.reset();
+  };
+  const processor =
+    kind === 'batch' ? new sdk.BatchSpanProcessor(exporter) : new sdk.SimpleSpanProcessor(exporter);
+  const tracerProvider = new sdk.BasicTracerProvider({ spanProcessors: [processor] });
+  return { telemetry: { tracerProvider } };
+}
 const variant = VARIANTS[values.variant];
 if (!variant) throw new Error(`--variant: one of ${Object.keys(VARIANTS).join(', ')}`);
 const b = new modB.OktaSessions({ ...options, ...(await variant()) });
 if (values.variant === 'listener') b.on('response', () => undefined);
 
+/**
+ * Under an SDK, both clients' batches run inside an active context, as calls inside a traced
+ * service do: the context manager's async hooks are then on for A too, a cost of the service's
+ * tracing and not of the client's.
+ * @type {(<T>(run: () => Promise<T>) => Promise<T>) | undefined}
+ */
+let inContext;
+if (values.variant.startsWith('otel-sdk')) {
+  const { context, ROOT_CONTEXT, createContextKey } = await import('@opentelemetry/api');
+  const active = ROOT_CONTEXT.setValue(createContextKey('bench'), true);
+  inContext = (run) => context.with(active, run);
+}
+
 /** @param {any} client */
 async function batch(client) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < CALLS; i++) await client.getSession(EXAMPLE_SESSION_ID);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / CALLS;
+  const run = async () => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < CALLS; i++) await client.getSession(EXAMPLE_SESSION_ID);
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / CALLS;
+  };
+  return inContext ? inContext(run) : run();
 }
 
 // Warm-up: JIT, sockets, the first-call loads of both.

@@ -50,9 +50,11 @@ export function observer(
       return loading.then((module) => module && make(module));
     },
     answered(id, response, state, watch) {
-      const read = watch && (state ?? readRateLimit(response.headers, clock.now()));
-      rateLimits.note(id, response.status, response.headers, read ?? state);
-      if (read) (watch as AttemptWatch).answered(response, read);
+      // An event shows the bucket's state; a span does not, so tracing alone reads no header.
+      const read =
+        watch && events.active ? (state ?? readRateLimit(response.headers, clock.now())) : state;
+      rateLimits.note(id, response.status, response.headers, read);
+      if (watch) (watch as AttemptWatch).answered(response, read);
     },
   };
 }

@@ -89,7 +89,7 @@ export class AttemptWatch implements Watch {
     return sent;
   }
 
-  answered(response: TransportResponse, state: RateLimitState): void {
+  answered(response: TransportResponse, state: RateLimitState | undefined): void {
     const { event } = this;
     const call = this.#call;
     const requestId = response.headers.get('x-okta-request-id');
@@ -105,7 +105,7 @@ export class AttemptWatch implements Watch {
             call.body,
             pathIds(call.template ?? call.path, call.path),
           )(requestId);
-    event.rateLimit = snapshotOf(state);
+    event.rateLimit = state && snapshotOf(state);
     this.#events?.emit('response', { ...event });
   }
 

@@ -30,7 +30,7 @@ export interface OtelTracer {
     options: {
       kind: number;
       attributes: Record<string, string | number>;
-      links?: Array<{ context: unknown }>;
+      links?: Array<{ context: unknown }> | undefined;
       startTime?: number;
     },
     context: unknown,

@@ -87,7 +87,7 @@ const errorTypeOf = (error: unknown): string =>
   error instanceof Error && error.name ? error.name : '_OTHER';
 
 /** `url.full`: the org, the path template with every id REDACTED, the query as sent. */
-function urlFull(orgUrl: string, call: TracedCall): string {
+function fullUrlOf(orgUrl: string, call: TracedCall): string {
   const template = (call.template ?? call.path).replace(/\{[^}]*\}/g, 'REDACTED');
   const query = call.path.indexOf('?');
   return orgUrl + template + (query === -1 ? '' : call.path.slice(query));
@@ -104,9 +104,17 @@ export function telemetry(
   rateLimits: RateLimitStates,
 ): Telemetry {
   const url = new URL(orgUrl);
-  const server = {
-    'server.address': url.hostname,
-    'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+  const address = url.hostname;
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const server = { 'server.address': address, 'server.port': port };
+  // `url.full` of each route without a query, made once.
+  const fullUrls = new Map<string, string>();
+  const urlFull = (call: TracedCall): string => {
+    if (call.path.includes('?')) return fullUrlOf(orgUrl, call);
+    const template = call.template ?? call.path;
+    let full = fullUrls.get(template);
+    if (full === undefined) fullUrls.set(template, (full = fullUrlOf(orgUrl, call)));
+    return full;
   };
   let api: OtelApi | undefined;
   let tracer: OtelTracer | undefined;
@@ -255,11 +263,6 @@ export function telemetry(
     if (!api || (!tracing && !duration)) return undefined;
     const otel = api;
     const template = call.template ?? call.path;
-    const base: Record<string, string | number> = {
-      'http.request.method': call.method,
-      ...server,
-      'url.template': template,
-    };
     const active = otel.context.active();
     // The call this attempt belongs to (its INTERNAL span), to tell our own token requests from
     // another call's.
@@ -271,22 +274,24 @@ export function telemetry(
       headers(headers, joined) {
         startedAt = performance.now();
         const from = joined && lastToken?.call !== owner ? lastToken?.span : undefined;
-        const span = safely(() =>
-          tracing?.startSpan(
+        const span = safely(() => {
+          if (!tracing) return undefined;
+          const attributes: Record<string, string | number> = {
+            'http.request.method': call.method,
+            'server.address': address,
+            'server.port': port,
+            'url.template': template,
+            'url.full': urlFull(call),
+            'okta.operation_id': call.id,
+          };
+          if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1;
+          const links = from ? [{ context: from.spanContext() }] : undefined;
+          return tracing.startSpan(
             `${call.method} ${template}`,
-            {
-              kind: CLIENT,
-              attributes: {
-                ...base,
-                'url.full': urlFull(orgUrl, call),
-                'okta.operation_id': call.id,
-                ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
-              },
-              ...(from ? { links: [{ context: from.spanContext() }] } : {}),
-            },
+            { kind: CLIENT, attributes, links },
             active,
-          ),
-        );
+          );
+        });
         if (span?.isRecording()) recording = span;
         else span?.end();
         if (!options.propagate || !recording) return headers;
@@ -299,13 +304,20 @@ export function telemetry(
         safely(() => {
           // Nothing was sent (no credential, a deadline spent first): no request to trace.
           if (startedAt === undefined) return;
-          const attributes = { ...base };
-          if (status !== undefined) attributes['http.response.status_code'] = status;
           // The conventions: an error status is its own error type; else the error's kind.
           const errorType =
             error === undefined ? undefined : status! >= 400 ? String(status) : errorTypeOf(error);
-          if (errorType !== undefined) attributes['error.type'] = errorType;
-          duration?.record((performance.now() - startedAt) / 1000, attributes);
+          if (duration) {
+            const attributes: Record<string, string | number> = {
+              'http.request.method': call.method,
+              'server.address': address,
+              'server.port': port,
+              'url.template': template,
+            };
+            if (status !== undefined) attributes['http.response.status_code'] = status;
+            if (errorType !== undefined) attributes['error.type'] = errorType;
+            duration.record((performance.now() - startedAt) / 1000, attributes);
+          }
           if (!recording) return;
           if (status !== undefined) recording.setAttribute('http.response.status_code', status);
           if (requestId !== undefined) recording.setAttribute('okta.request_id', requestId);
