@@ -19,7 +19,7 @@ import {
   type Exchange,
 } from './helpers/chromium.js';
 import { startRecordingServer, type RecordingServer } from './helpers/recording-server.js';
-import type { CallSpec, Outcome } from './browser/page.js';
+import type { CallSpec, Outcome, SpanSeen } from './browser/page.js';
 
 const USER = { login: 'dana.lee@example.com', password: 'correct-horse-battery-staple' };
 const SCREENSHOT = join(__dirname, '..', 'test-results', 'browser', 'session.png');
@@ -185,6 +185,31 @@ function chromiumSuite(): void {
     expect(get!.headers.cookie).toBe(`sid=${sid}`);
     expect(get!.headers.authorization).toBeUndefined();
     expect(get!.headers['user-agent']).not.toMatch(/okta-sessions/);
+  });
+
+  test('OpenTelemetry in the page: with its own @opentelemetry/api passed in, a call and its attempt are spans', async () => {
+    const spans = await page.evaluate(
+      (orgUrl) => (globalThis as any).oktaPage.traced(orgUrl) as Promise<SpanSeen[]>,
+      org.url,
+    );
+    const calls = spans.filter((s) => s.name === 'okta.getCurrentSession');
+    const attempts = spans.filter((s) => s.name === 'GET /api/v1/sessions/me');
+    expect(calls).toHaveLength(2);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]).toMatchObject({
+      kind: 2,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': `${org.url}/api/v1/sessions/me`,
+        'http.response.status_code': 200,
+        'okta.operation_id': 'getCurrentSession',
+      },
+    });
+    // The web SDK's context manager keeps a context only within synchronous code: the second
+    // call, its tracing code already loaded, starts its attempt inside its call's span.
+    expect(attempts[1]!.parentSpanId).toBe(calls[1]!.spanId);
+    // The cookie never shows in a span.
+    expect(JSON.stringify(spans)).not.toContain(sid);
   });
 
   test('closeCurrentSession() passes the preflight a credentialed DELETE needs; afterwards getCurrentSession() rejects with OktaNotFoundError', async () => {

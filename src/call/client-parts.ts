@@ -7,6 +7,7 @@ import type {
   OktaLogger,
   OktaLogLevel,
   OktaSessionsOptions,
+  OktaTelemetryOptions,
   OktaWarning,
   ResolvedConfig,
 } from '../config/options.js';
@@ -18,6 +19,8 @@ import { observer } from './observe.js';
 import { TOKEN_ROUTE } from '../model/operations.js';
 import type { Pipeline } from './pipeline.js';
 import type { Platform } from '../platform/types.js';
+import type { OtelApi } from '../platform/otel-api.js';
+import type { Telemetry } from '../platform/telemetry.js';
 import { requestScrubber } from '../text/redact.js';
 import { attempt } from './attempt.js';
 import { Throttle } from './throttle.js';
@@ -30,6 +33,30 @@ export function lowercased(headers: Record<string, string> | undefined): Record<
   const out: Record<string, string> = {};
   for (const name in headers) out[name.toLowerCase()] = headers[name]!;
   return out;
+}
+
+/**
+ * OpenTelemetry in a browser: only with the API passed in (the page's own import), the tracing
+ * code loaded with the first call, so that a page without it carries none.
+ */
+function pageTelemetry(
+  orgUrl: string,
+  options: OktaTelemetryOptions,
+  rateLimits: RateLimitBoard,
+): Telemetry {
+  let loaded: Telemetry | undefined;
+  const ready = import('../platform/telemetry.js').then(
+    (m) =>
+      (loaded = m.telemetry(orgUrl, options, Promise.resolve(options.api as OtelApi), rateLimits)),
+    () => undefined,
+  );
+  return {
+    around: (call, run) => ready.then(() => (loaded ? loaded.around(call, run) : run())),
+    attempt: (call, attempt) => loaded?.attempt(call, attempt),
+    instrument(pipeline) {
+      void ready.then(() => loaded?.instrument(pipeline));
+    },
+  };
 }
 
 export interface ClientParts {
@@ -137,10 +164,13 @@ export function clientParts(
   const serviceApp = app && platform.startServiceApp?.(app, sendToken, tokenUrl, clock, onWarning);
   const authorizer = createAuthorizer(config.credential, serviceApp || undefined);
   // On unless turned off, where the platform has it (server platforms: it finds the API).
+  const traced = options.telemetry || undefined;
   const telemetry =
     options.telemetry === false
       ? undefined
-      : platform.telemetry?.(config.orgUrl, options.telemetry || {}, rateLimits);
+      : platform.telemetry
+        ? platform.telemetry(config.orgUrl, traced ?? {}, rateLimits)
+        : traced?.api && pageTelemetry(config.orgUrl, traced, rateLimits);
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,

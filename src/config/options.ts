@@ -228,18 +228,32 @@ export interface OktaLogger {
 }
 
 /**
- * The `telemetry` option: OpenTelemetry providers, and whether to send `traceparent` to Okta.
+ * The `telemetry` option: the OpenTelemetry API and providers, and whether to send
+ * `traceparent` to Okta.
  *
  * @example
  * ```ts
- * import { trace, metrics } from '@opentelemetry/api';
+ * import * as api from '@opentelemetry/api';
  * const telemetry: OktaTelemetryOptions = {
- *   tracerProvider: trace.getTracerProvider(),
- *   meterProvider: metrics.getMeterProvider(),
+ *   api,
+ *   tracerProvider: api.trace.getTracerProvider(),
+ *   meterProvider: api.metrics.getMeterProvider(),
  * };
  * ```
  */
 export interface OktaTelemetryOptions {
+  /**
+   * The `@opentelemetry/api` module (`import * as api from '@opentelemetry/api'`). Servers
+   * find it themselves when it is installed; a browser page, or a server bundle that leaves
+   * node_modules behind, passes it, since the client never imports it by a name a bundler
+   * would follow. Browsers trace only with it.
+   */
+  api?:
+    | {
+        trace: { getTracerProvider(): unknown };
+        context: { active(): unknown };
+      }
+    | undefined;
   /** Where spans go; default the global one of `@opentelemetry/api`. */
   tracerProvider?:
     | {

@@ -30,10 +30,12 @@ export const serverSide: Pick<
     telemetry(
       orgUrl,
       options,
-      (otel ??= import(OTEL_API).then(
-        (api: unknown) => api as OtelApi,
-        () => undefined,
-      )),
+      options.api
+        ? Promise.resolve(options.api as OtelApi)
+        : (otel ??= import(OTEL_API).then(
+            (api: unknown) => api as OtelApi,
+            () => undefined,
+          )),
       rateLimits,
     ),
   serviceAppConfig: checkServiceApp,

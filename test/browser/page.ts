@@ -13,6 +13,13 @@ import {
   type Session,
 } from '../../src/index.js';
 import * as light from '../../src/current-session.js';
+import * as otelApi from '@opentelemetry/api';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  StackContextManager,
+  WebTracerProvider,
+} from '@opentelemetry/sdk-trace-web';
 
 /** What a call gave the page, as data the test can read. */
 export type Outcome =
@@ -141,4 +148,36 @@ async function signIn(orgUrl: string, username: string, password: string): Promi
   location.assign(`${orgUrl}/login/sessionCookieRedirect?${query}`);
 }
 
-Object.assign(globalThis, { oktaPage: { call, signIn } });
+/** A span as the test reads it. */
+export interface SpanSeen {
+  name: string;
+  kind: number;
+  spanId: string;
+  parentSpanId: string | undefined;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * OpenTelemetry in the page: the web SDK's provider and context manager, the page's own
+ * `@opentelemetry/api` passed to the client. Two getCurrentSession calls (the first loads the
+ * tracing code); the spans of both.
+ */
+async function traced(orgUrl: string): Promise<SpanSeen[]> {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new WebTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  otelApi.context.setGlobalContextManager(new StackContextManager().enable());
+  const okta = new OktaSessions({ orgUrl, telemetry: { api: otelApi, tracerProvider } });
+  await okta.getCurrentSession();
+  await okta.getCurrentSession();
+  return exporter.getFinishedSpans().map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    spanId: s.spanContext().spanId,
+    parentSpanId: s.parentSpanContext?.spanId,
+    attributes: { ...s.attributes },
+  }));
+}
+
+Object.assign(globalThis, { oktaPage: { call, signIn, traced } });
