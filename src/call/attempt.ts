@@ -76,7 +76,11 @@ export interface Call {
 }
 
 /** What an attempt needs of the throttle (call/throttle.ts): a slot, and each response noted. */
-type Gate = Pick<Throttle, 'wait' | 'noteResponse'>;
+export interface Gate {
+  wait: Throttle['wait'];
+  /** What the response said of its bucket; undefined when the throttle could not be loaded. */
+  noteResponse(...args: Parameters<Throttle['noteResponse']>): RateLimitState | undefined;
+}
 
 /** A client's observer (call/observe.ts): a watch per attempt, when someone listens, and every response noted. */
 export interface Observer {

@@ -1,6 +1,6 @@
 // What a client is made of besides its operations: its own headers, its transport, its
 // credential (a service app's token machinery included) and the pipeline every call runs on.
-import type { Call } from './attempt.js';
+import type { Call, Gate } from './attempt.js';
 import { createAuthorizer, type Authorizer } from './auth.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type {
@@ -23,7 +23,6 @@ import type { OtelApi } from '../platform/otel-api.js';
 import type { Telemetry } from '../platform/telemetry.js';
 import { requestScrubber } from '../text/redact.js';
 import { attempt } from './attempt.js';
-import { Throttle } from './throttle.js';
 import { fetchTransport, type FetchFunction } from '../transport/fetch.js';
 import type { SendToken } from '../oauth/token-request.js';
 import { VERSION } from '../model/version.js';
@@ -56,6 +55,23 @@ function pageTelemetry(
     instrument(pipeline) {
       void ready.then(() => loaded?.instrument(pipeline));
     },
+  };
+}
+
+/**
+ * The throttle, loaded with the first attempt (it is off by default, and a page that leaves it
+ * off does not carry it). Should it fail to load (a page left open across a deploy), calls go
+ * unthrottled rather than failing for it.
+ */
+function lazyGate(load: () => Promise<Gate>): Gate {
+  let gate: Gate | undefined;
+  let loading: Promise<Gate | undefined> | undefined;
+  return {
+    async wait(...args) {
+      gate ??= await (loading ??= load().catch(() => (loading = undefined)));
+      return gate ? gate.wait(...args) : 0;
+    },
+    noteResponse: (...args) => gate?.noteResponse(...args),
   };
 }
 
@@ -171,12 +187,18 @@ export function clientParts(
       : platform.telemetry
         ? platform.telemetry(config.orgUrl, traced ?? {}, rateLimits)
         : traced?.api && pageTelemetry(config.orgUrl, traced, rateLimits);
+  const store = config.throttle;
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,
     authorizer,
-    throttle: config.throttle
-      ? new Throttle(config.orgUrl, config.throttle, config.maxDelayMs, clock, onWarning)
+    throttle: store
+      ? lazyGate(() =>
+          import('./throttle.js').then(
+            ({ Throttle }) =>
+              new Throttle(config.orgUrl, store, config.maxDelayMs, clock, onWarning),
+          ),
+        )
       : undefined,
     scrubber: requestScrubber,
     refine: oauthError,

@@ -5,7 +5,7 @@ import { readRateLimit, type RateLimitState } from '../rate-limit/headers.js';
 import type { RateLimitGroup } from '../rate-limit/store.js';
 import type { RouteId } from '../model/operations.js';
 import type { HeaderReader } from '../transport/transport.js';
-import { groupOf } from './throttle.js';
+import { groupOf } from './buckets.js';
 
 /**
  * The last rate-limit state seen for an operation's bucket; see {@link OktaSessions.rateLimit}.

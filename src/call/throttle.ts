@@ -10,35 +10,12 @@ import type { OktaWarning } from '../config/options.js';
 import { notify } from './notify.js';
 import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit/headers.js';
 import type { RouteId } from '../model/operations.js';
-import {
-  memoryStore,
-  type RateLimitBucket,
-  type RateLimitGroup,
-  type RateLimitStore,
-} from '../rate-limit/store.js';
-
-// Every route names its bucket here, as Okta's rate-limit tables group the endpoints. Typed by
-// route, so a new operation without a bucket does not compile.
-const BUCKETS: Readonly<Record<RouteId, RateLimitGroup>> = {
-  createSession: 'sessions',
-  getSession: 'sessions',
-  refreshSession: 'sessions',
-  revokeSession: 'sessions',
-  getCurrentSession: 'me',
-  refreshCurrentSession: 'me',
-  closeCurrentSession: 'me',
-  revokeUserSessions: 'users',
-  getAccessToken: 'oauth-token',
-};
-
-/** The rate-limit group (Okta's bucket) of a route. */
-export function groupOf(id: RouteId): RateLimitGroup {
-  return BUCKETS[id];
-}
+import { groupOf } from './buckets.js';
+import { memoryStore, type RateLimitBucket, type RateLimitStore } from '../rate-limit/store.js';
 
 /** The bucket of a route in an org. */
 function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
-  const group = BUCKETS[id];
+  const group = groupOf(id);
   return { orgUrl, group, key: `${orgUrl} ${group}` };
 }
 
