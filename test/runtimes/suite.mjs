@@ -98,6 +98,22 @@ export async function runSuite(config, only = '') {
     return { ...outcome, ms: Date.now() - start };
   };
   const reset = () => admin('POST', 'reset');
+  /** How long the delay faults hold an answer back. */
+  const HELD_MS = 1_500;
+  /**
+   * Once the held answers are due: none of them went out, because the client closed the
+   * connection when it gave up (a rejected promise alone would leave the request running).
+   */
+  const expectHungUp = async () => {
+    await fetch(`${recorderUrl}/__pause?ms=${HELD_MS}`);
+    const held = (await journal()).filter((r) => r.fault === 'delay');
+    equal(held.length, 2, 'held requests');
+    equal(
+      held.map((r) => r.status),
+      [null, null],
+      'the status of the held answers (null: the client hung up first)',
+    );
+  };
 
   // --- the platform ----------------------------------------------------------------------------
 
@@ -223,7 +239,7 @@ export async function runSuite(config, only = '') {
     const early = await rejection(okta.getSession(session.id, { signal: before.signal }));
     equal(early.message, 'stopped before', 'the signal reason');
     for (const phase of ['headers', 'body']) {
-      await fault({ operationId: 'getSession', action: { kind: 'delay', ms: 4_000, phase } });
+      await fault({ operationId: 'getSession', action: { kind: 'delay', ms: HELD_MS, phase } });
       const controller = new AbortController();
       const call = okta.getSession(session.id, { signal: controller.signal });
       // The recorder answers after 300 ms: by then the request is at the emulator (and, for
@@ -236,6 +252,7 @@ export async function runSuite(config, only = '') {
       assert(outcome.ms < 3_000, `${phase}: ended at once (${outcome.ms} ms)`);
       await admin('DELETE', 'faults');
     }
+    await expectHungUp();
   });
 
   test('timeoutMs: a silent server in each phase (headers, body) gives OktaTimeoutError', async () => {
@@ -243,7 +260,7 @@ export async function runSuite(config, only = '') {
     const okta = client({ retry: { maxRetries: 0 }, timeoutMs: 300 });
     const session = await newSession(client());
     for (const phase of ['headers', 'body']) {
-      await fault({ operationId: 'getSession', action: { kind: 'delay', ms: 5_000, phase } });
+      await fault({ operationId: 'getSession', action: { kind: 'delay', ms: HELD_MS, phase } });
       const outcome = await timed(() => okta.getSession(session.id));
       assert(!outcome.ok, `${phase}: rejected`);
       assert(outcome.error instanceof OktaTimeoutError, `${phase}: ${outcome.error?.name}`);
@@ -252,6 +269,7 @@ export async function runSuite(config, only = '') {
       noSecrets(outcome.error);
       await admin('DELETE', 'faults');
     }
+    await expectHungUp();
   });
 
   // --- rate limits -----------------------------------------------------------------------------
