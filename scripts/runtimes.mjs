@@ -1,14 +1,20 @@
 // The runtime conformance suite (test/runtimes/) in Node, Deno, Bun and workerd:
 //
-//   node scripts/runtimes.mjs [node] [deno] [bun] [workerd]   (default: all four)
+//   node scripts/runtimes.mjs [node] [node=/path/to/other/node ...] [deno] [bun] [workerd]
+//                             [--emulator=node,deno,bun]
+//
+// (default: node, deno, bun and workerd). `node=PATH` runs the suite under another Node binary
+// too. `--emulator=` lists where the emulator runs: `node` is this process; `deno` and `bun`
+// serve it with the package's CLI under that runtime (`okta-sessions emulator`). The first one
+// listed serves every runtime's suite; each further one serves this Node's suite.
 //
 // Packs the package (prepack builds it) and installs the tarball into a new project, as users
 // get it; starts the emulator from that install in this Node process on 127.0.0.1, with a
 // recorder beside it (it answers anything and tells what it received); then runs the same suite
 // in each runtime through the runtime's own resolver (`deno run --node-modules-dir=manual`,
 // `bun`), and for workerd in a Worker bundled as wrangler bundles (the `workerd`, `worker` and
-// `browser` conditions). The binaries come from the npm registry (.ci/run installs them into
-// .cache/runtimes/); OKTA_DENO, OKTA_BUN and OKTA_WORKERD name others. A missing binary is
+// `browser` conditions). The binaries come from the npm registry (PACKAGES below; .ci/run
+// installs them into .cache/runtimes/); OKTA_DENO, OKTA_BUN and OKTA_WORKERD name others. A missing binary is
 // reported as such (exit 2) unless CI=true, where it fails. Exit 1 when a case failed.
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -21,29 +27,28 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'runtimes');
 
-/** Where each runtime's binary is, and how it runs the suite. */
-export const RUNTIMES = {
-  node: { binary: () => process.execPath },
-  deno: {
-    binary: () =>
-      process.env.OKTA_DENO ?? join(cache, 'deno/node_modules/@deno/linux-x64-glibc/deno'),
-  },
-  bun: {
-    binary: () =>
-      process.env.OKTA_BUN ?? join(cache, 'bun/node_modules/@oven/bun-linux-x64/bin/bun'),
-  },
-  workerd: {
-    binary: () =>
-      process.env.OKTA_WORKERD ??
-      join(cache, 'workerd/node_modules/@cloudflare/workerd-linux-64/bin/workerd'),
-  },
+/**
+ * The runtimes' npm registry packages (plain binaries), as .ci/run installs them, each into
+ * .cache/runtimes/<name>-<version>: the package, and its binary's path inside it.
+ */
+export const PACKAGES = {
+  deno: { name: '@deno/linux-x64-glibc', version: '2.9.6', bin: 'deno' },
+  bun: { name: '@oven/bun-linux-x64', version: '1.4.4', bin: 'bin/bun' },
+  workerd: { name: '@cloudflare/workerd-linux-64', version: '1.20261117.1', bin: 'bin/workerd' },
 };
 
-/** The npm registry packages and versions .ci/run installs (one line each, for the shell). */
-export const PACKAGES = {
-  deno: '@deno/linux-x64-glibc@2.9.6',
-  bun: '@oven/bun-linux-x64@1.4.4',
-  workerd: '@cloudflare/workerd-linux-64@1.20261117.1',
+/** @param {keyof typeof PACKAGES} runtime */
+const cached = (runtime) => {
+  const { name, version, bin } = PACKAGES[runtime];
+  return join(cache, `${runtime}-${version}`, 'node_modules', name, bin);
+};
+
+/** Where each runtime's binary is (OKTA_DENO, OKTA_BUN, OKTA_WORKERD name others). */
+const RUNTIMES = {
+  node: { binary: () => process.execPath },
+  deno: { binary: () => process.env.OKTA_DENO ?? cached('deno') },
+  bun: { binary: () => process.env.OKTA_BUN ?? cached('bun') },
+  workerd: { binary: () => process.env.OKTA_WORKERD ?? cached('workerd') },
 };
 
 /** A new project with the packed package (and the optional peers the suite uses) installed. */
@@ -180,10 +185,10 @@ async function commandOf(runtime, binary, project) {
  * @param {keyof typeof RUNTIMES} runtime
  * @param {string} project
  * @param {object} config
+ * @param {string} [binary]
  * @returns {Promise<{ runtime: string, missing?: string, code?: number | null, seconds?: number }>}
  */
-async function runIn(runtime, project, config) {
-  const binary = RUNTIMES[runtime].binary();
+async function runIn(runtime, project, config, binary = RUNTIMES[runtime].binary()) {
   if (!existsSync(binary)) return { runtime, missing: binary };
   const [command, args] = await commandOf(runtime, binary, project);
   const started = Date.now();
@@ -200,19 +205,115 @@ async function runIn(runtime, project, config) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const code = await new Promise((done) => child.on('close', done));
-  return { runtime, code, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const label =
+    runtime === 'node'
+      ? `node ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()}`
+      : runtime;
+  return { runtime: label, code, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
-/** @param {string[]} wanted */
-async function main(wanted) {
-  const unknown = wanted.filter((r) => !(r in RUNTIMES));
+/**
+ * The emulator for the suite: in this process, or the package's CLI under `runtime`.
+ * @param {string} runtime
+ * @param {string} project
+ * @param {{ adminToken: string, apiToken: string, login: string, password: string, clientId: string }} config
+ * @param {Record<string, unknown>} publicJwk
+ * @returns {Promise<{ url: string, close: () => Promise<unknown> }>}
+ */
+async function startEmulatorIn(runtime, project, config, publicJwk) {
+  if (runtime === 'node') {
+    const emulatorModule = join(
+      project,
+      'node_modules/okta-sessions/dist/esm/src/emulator/index.js',
+    );
+    const { startEmulator } = await import(pathToFileURL(emulatorModule).href);
+    return startEmulator({
+      adminToken: config.adminToken,
+      apiToken: config.apiToken,
+      users: [{ login: config.login, password: config.password }],
+      clients: {
+        [config.clientId]: {
+          jwks: [publicJwk],
+          scopes: ['okta.sessions.read', 'okta.sessions.manage'],
+          dpop: true,
+        },
+      },
+    });
+  }
+  const binary = RUNTIMES[/** @type {'deno' | 'bun'} */ (runtime)]?.binary();
+  if (!binary || runtime === 'workerd') throw new Error(`the emulator does not run in ${runtime}`);
+  if (!existsSync(binary))
+    throw new Error(`${runtime} is missing (${binary}); .ci/run installs it`);
+  writeFileSync(join(project, 'suite.jwks.json'), JSON.stringify({ keys: [publicJwk] }));
+  const cli = [
+    'emulator',
+    '--json',
+    '--client-id',
+    config.clientId,
+    '--jwks-file',
+    'suite.jwks.json',
+  ];
+  // As users start it: `bunx okta-sessions emulator` (bun x), `deno run` on the package's bin.
+  const args =
+    runtime === 'bun'
+      ? ['x', 'okta-sessions', ...cli]
+      : [
+          'run',
+          '-A',
+          '--node-modules-dir=manual',
+          '--no-lock',
+          'node_modules/okta-sessions/dist/esm/src/cli/main.js',
+          ...cli,
+        ];
+  const child = spawn(binary, args, {
+    cwd: project,
+    env: {
+      ...process.env,
+      OKTA_EMULATOR_ADMIN_TOKEN: config.adminToken,
+      DENO_DIR: join(project, '.deno'),
+      DENO_NO_UPDATE_CHECK: '1',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) done(out.slice(0, out.indexOf('\n')));
+    });
+    child.on('close', (code) => fail(new Error(`the ${runtime} emulator exited (${code})`)));
+  });
+  const started = JSON.parse(/** @type {string} */ (line));
+  console.log(`emulator: okta-sessions emulator under ${runtime} at ${started.url}`);
+  // The CLI's own API token and demo user: the suite signs in as that user.
+  Object.assign(config, {
+    apiToken: started.apiToken,
+    login: started.demoUser.login,
+    password: started.demoUser.password,
+  });
+  return {
+    url: started.url,
+    close: () => {
+      child.kill();
+      return new Promise((done) => child.once('close', done));
+    },
+  };
+}
+
+/** @param {string[]} args */
+async function main(args) {
+  const emulatorsIn = (
+    args.find((a) => a.startsWith('--emulator='))?.slice('--emulator='.length) ?? 'node'
+  ).split(',');
+  const wanted = args.filter((a) => !a.startsWith('--'));
+  if (!wanted.length) wanted.push(...Object.keys(RUNTIMES));
+  const unknown = wanted.filter((r) => !((r.split('=')[0] ?? '') in RUNTIMES));
   if (unknown.length) throw new Error(`unknown runtime(s): ${unknown.join(', ')}`);
   const project = installProject();
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const privateJwk = { ...privateKey.export({ format: 'jwk' }), kid: 'runtime-suite' };
   const { d: _d, ...publicJwk } = privateJwk;
-  const emulatorModule = join(project, 'node_modules/okta-sessions/dist/esm/src/emulator/index.js');
-  const { startEmulator } = await import(pathToFileURL(emulatorModule).href);
   const config = {
     adminToken: randomBytes(16).toString('hex'),
     apiToken: `SECRET-${randomBytes(16).toString('hex')}`,
@@ -221,33 +322,32 @@ async function main(wanted) {
     clientId: '0oaRuntimeSuite',
     privateJwk,
   };
-  const emu = await startEmulator({
-    adminToken: config.adminToken,
-    apiToken: config.apiToken,
-    users: [{ login: config.login, password: config.password }],
-    clients: {
-      [config.clientId]: {
-        jwks: [publicJwk],
-        scopes: ['okta.sessions.read', 'okta.sessions.manage'],
-        dpop: true,
-      },
-    },
-  });
   const recorder = await startRecorder();
   const results = [];
   try {
-    for (const runtime of wanted) {
-      console.log(`\n=== runtime suite: ${runtime} ===`);
-      results.push(
-        await runIn(/** @type {keyof typeof RUNTIMES} */ (runtime), project, {
-          ...config,
-          url: emu.url,
-          recorderUrl: recorder.url,
-        }),
-      );
+    for (const [index, host] of emulatorsIn.entries()) {
+      // The first emulator serves every runtime's suite; the others (the CLI under Deno or Bun)
+      // serve this Node's, which proves the emulator there.
+      const runs = index === 0 ? wanted : ['node'];
+      const hostConfig = { ...config };
+      const emu = await startEmulatorIn(host, project, hostConfig, publicJwk);
+      try {
+        for (const spec of runs) {
+          const [runtime, binary] = /** @type {[keyof typeof RUNTIMES, string | undefined]} */ (
+            spec.split('=')
+          );
+          console.log(`\n=== runtime suite: ${spec} (emulator in ${host}) ===`);
+          const suiteConfig = { ...hostConfig, url: emu.url, recorderUrl: recorder.url };
+          // The suite runs from the project's folder: a relative binary is ours.
+          const result = await runIn(runtime, project, suiteConfig, binary && resolve(binary));
+          if (host !== 'node') result.runtime += ` against the emulator in ${host}`;
+          results.push(result);
+        }
+      } finally {
+        await emu.close();
+      }
     }
   } finally {
-    await emu.close();
     recorder.close();
     rmSync(project, { recursive: true, force: true });
   }
@@ -265,6 +365,5 @@ async function main(wanted) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const wanted = process.argv.slice(2);
-  process.exitCode = await main(wanted.length ? wanted : Object.keys(RUNTIMES));
+  process.exitCode = await main(process.argv.slice(2));
 }
