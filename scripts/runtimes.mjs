@@ -113,13 +113,20 @@ async function startRecorder() {
 }
 
 /**
- * The Worker bundle, built with wrangler's resolution settings, and a workerd config for it.
+ * The Worker bundle of `entry`, built with wrangler's resolution settings, and a workerd
+ * config for it whose bindings come from the environment variables of the same names.
  * @param {string} project
+ * @param {string} [entry]
+ * @param {string[]} [bindings]
  */
-async function workerdConfig(project) {
+async function workerdConfig(
+  project,
+  entry = 'suite/worker.mjs',
+  bindings = ['OKTA_RUNTIME_SUITE', 'OKTA_RUNTIME_ONLY'],
+) {
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints: [join(project, 'suite/worker.mjs')],
+    entryPoints: [join(project, entry)],
     outfile: join(project, 'worker-bundle.mjs'),
     absWorkingDir: project,
     bundle: true,
@@ -149,8 +156,7 @@ const suite :Workerd.Worker = (
   compatibilityDate = "2025-09-01",
   compatibilityFlags = ["nodejs_compat"],
   bindings = [
-    (name = "OKTA_RUNTIME_SUITE", fromEnvironment = "OKTA_RUNTIME_SUITE"),
-    (name = "OKTA_RUNTIME_ONLY", fromEnvironment = "OKTA_RUNTIME_ONLY"),
+${bindings.map((name) => `    (name = "${name}", fromEnvironment = "${name}"),`).join('\n')}
   ],
   globalOutbound = "loopback",
 );
@@ -210,6 +216,117 @@ async function runIn(runtime, project, config, binary = RUNTIMES[runtime].binary
       ? `node ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()}`
       : runtime;
   return { runtime: label, code, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+/**
+ * The Worker and Deno examples of docs/runtimes.md, run as written against the emulator: each
+ * must report an active session for a live id and none for a missing one.
+ * @param {string} project
+ * @param {string[]} wanted
+ * @param {{ url: string, apiToken: string, login: string, password: string }} config
+ * @returns {Promise<{ runtime: string, missing?: string, code: number | null, seconds: number }[]>}
+ */
+async function runExamples(project, wanted, config) {
+  const doc = readFileSync(join(root, 'docs/runtimes.md'), 'utf8');
+  /** @param {string} file */
+  const example = (file) => {
+    const found = new RegExp(
+      `\`\`\`js\\n// ${file.replace('.', '\\.')}[^\\n]*\\n([\\s\\S]*?)\`\`\``,
+    ).exec(doc);
+    if (!found) throw new Error(`docs/runtimes.md has no ${file} example`);
+    writeFileSync(join(project, file), `// ${file}\n${found[1]}`);
+  };
+  const authn = await fetch(`${config.url}/api/v1/authn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: config.login, password: config.password }),
+  });
+  const { sessionToken } = /** @type {{ sessionToken: string }} */ (await authn.json());
+  const created = await fetch(`${config.url}/api/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `SSWS ${config.apiToken}` },
+    body: JSON.stringify({ sessionToken }),
+  });
+  const { id } = /** @type {{ id: string }} */ (await created.json());
+  const env = {
+    ...process.env,
+    OKTA_ORG_URL: config.url,
+    OKTA_API_TOKEN: config.apiToken,
+    OKTA_CLIENT_ORGURL: config.url,
+    OKTA_CLIENT_TOKEN: config.apiToken,
+    EXAMPLE_SESSION_ID: id,
+    DENO_DIR: join(project, '.deno'),
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+  };
+  /** @param {string} command @param {string[]} args */
+  const output = (command, args) =>
+    new Promise((done) => {
+      const child = spawn(command, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk) => (text += chunk));
+      child.stderr.on('data', (chunk) => (text += chunk));
+      child.on('close', (code) => done({ code, text }));
+    });
+  const results = [];
+  if (wanted.includes('deno') && existsSync(RUNTIMES.deno.binary())) {
+    example('check-session.mjs');
+    const started = Date.now();
+    const deno = RUNTIMES.deno.binary();
+    const args = ['run', '--node-modules-dir=manual', '--no-lock', '--allow-net', '--allow-env'];
+    const live = /** @type {{ code: number, text: string }} */ (
+      await output(deno, [...args, 'check-session.mjs', id])
+    );
+    const missing = /** @type {{ code: number, text: string }} */ (
+      await output(deno, [...args, 'check-session.mjs', 'no-such-session'])
+    );
+    const ok =
+      live.code === 0 &&
+      /^active until \d{4}-/.test(live.text) &&
+      missing.code === 1 &&
+      missing.text.trim() === 'no such session';
+    console.log(`\n=== docs/runtimes.md Deno example ===\n${live.text}${missing.text}`);
+    results.push({
+      runtime: 'deno: the Deno example',
+      code: ok ? 0 : 1,
+      seconds: (Date.now() - started) / 1000,
+    });
+  }
+  if (wanted.includes('workerd') && existsSync(RUNTIMES.workerd.binary())) {
+    example('worker.mjs');
+    // The harness sends the example two requests, as a Worker gets them, and checks the answers.
+    writeFileSync(
+      join(project, 'example-harness.mjs'),
+      `import example from './worker.mjs';
+export default {
+  async test(controller, env) {
+    const live = await example.fetch(new Request('http://worker/?session=' + env.EXAMPLE_SESSION_ID), env);
+    const body = await live.json();
+    if (live.status !== 200 || body.active !== true || !/^\\d{4}-/.test(body.expiresAt)) throw new Error('live: ' + live.status + ' ' + JSON.stringify(body));
+    const missing = await example.fetch(new Request('http://worker/?session=no-such-session'), env);
+    if (missing.status !== 404) throw new Error('missing: ' + missing.status);
+    console.log('the Worker example: live ' + JSON.stringify(body) + ', missing ' + missing.status);
+  },
+};
+`,
+    );
+    const config = await workerdConfig(project, 'example-harness.mjs', [
+      'OKTA_ORG_URL',
+      'OKTA_API_TOKEN',
+      'EXAMPLE_SESSION_ID',
+    ]);
+    const started = Date.now();
+    const run = /** @type {{ code: number, text: string }} */ (
+      await output(RUNTIMES.workerd.binary(), ['test', config])
+    );
+    console.log(`\n=== docs/runtimes.md Worker example ===\n${run.text}`);
+    results.push({
+      runtime: 'workerd: the Worker example',
+      code: run.code,
+      seconds: (Date.now() - started) / 1000,
+    });
+  }
+  return results;
 }
 
 /**
@@ -343,6 +460,8 @@ async function main(args) {
           if (host !== 'node') result.runtime += ` against the emulator in ${host}`;
           results.push(result);
         }
+        if (index === 0)
+          results.push(...(await runExamples(project, runs, { ...hostConfig, url: emu.url })));
       } finally {
         await emu.close();
       }
