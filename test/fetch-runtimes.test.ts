@@ -3,6 +3,9 @@
 // browser build it keeps what servers use: the environment and private-key auth.
 import { generateKeyPairSync } from 'node:crypto';
 import type * as Index from '../src/index.js';
+import type * as CurrentSession from '../src/current-session.js';
+import type { Platform } from '../src/platform/types.js';
+import type { Transport, TransportRequest } from '../src/transport/transport.js';
 
 test('Deno, Bun and edge workers (the fetch-server platform) keep fromEnv and private-key auth', async () => {
   let mod: typeof Index | undefined;
@@ -101,3 +104,31 @@ test('edge workers refuse fromConfig before reading a file (no node:fs); Deno an
   );
   expect(okta.toJSON()).toEqual({ orgUrl: 'https://acme.okta.com', auth: 'apiToken' });
 });
+
+test.each([
+  ['a server (Deno, Bun, Workers)', false, undefined],
+  ['a browser', true, 'include'],
+] as const)(
+  'okta-sessions/current-session on %s: credentials %s',
+  async (_, isBrowser, expected) => {
+    const seen: TransportRequest[] = [];
+    const transport: Transport = {
+      request: async (request) => {
+        seen.push(request);
+        return { status: 204, headers: new Headers(), text: async () => '' };
+      },
+    };
+    let mod: typeof CurrentSession | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('#platform', () => {
+        const { platform } = jest.requireActual('../src/platform/fetch-server.ts') as {
+          platform: Platform;
+        };
+        return { platform: { ...platform, isBrowser, transport } };
+      });
+      mod = require('../src/current-session.ts') as typeof CurrentSession;
+    });
+    await mod!.closeCurrentSession({ orgUrl: 'https://acme.okta.com' });
+    expect(seen.map((r) => r.credentials)).toEqual([expected]);
+  },
+);
