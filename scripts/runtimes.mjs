@@ -49,6 +49,8 @@ const RUNTIMES = {
   deno: { binary: () => process.env.OKTA_DENO ?? cached('deno') },
   bun: { binary: () => process.env.OKTA_BUN ?? cached('bun') },
   workerd: { binary: () => process.env.OKTA_WORKERD ?? cached('workerd') },
+  // The same Worker without the nodejs_compat flag (no node:crypto, no process).
+  'workerd-nocompat': { binary: () => process.env.OKTA_WORKERD ?? cached('workerd') },
 };
 
 /** A new project with the packed package (and the optional peers the suite uses) installed. */
@@ -118,16 +120,20 @@ async function startRecorder() {
  * @param {string} project
  * @param {string} [entry]
  * @param {string[]} [bindings]
+ * @param {string[]} [flags] the compatibility flags
+ * @param {string} [tag] names the files, so that several runs can build at once
  */
 async function workerdConfig(
   project,
   entry = 'suite/worker.mjs',
   bindings = ['OKTA_RUNTIME_SUITE', 'OKTA_RUNTIME_ONLY'],
+  flags = ['nodejs_compat'],
+  tag = 'suite',
 ) {
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [join(project, entry)],
-    outfile: join(project, 'worker-bundle.mjs'),
+    outfile: join(project, `worker-${tag}.mjs`),
     absWorkingDir: project,
     bundle: true,
     format: 'esm',
@@ -140,7 +146,7 @@ async function workerdConfig(
     external: ['node:*', 'cloudflare:*'],
     logLevel: 'warning',
   });
-  const config = join(project, 'workerd.capnp');
+  const config = join(project, `workerd-${tag}.capnp`);
   writeFileSync(
     config,
     `using Workerd = import "/workerd/workerd.capnp";
@@ -152,9 +158,9 @@ const config :Workerd.Config = (
   ],
 );
 const suite :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker-bundle.mjs") ],
+  modules = [ (name = "worker", esModule = embed "worker-${tag}.mjs") ],
   compatibilityDate = "2025-09-01",
-  compatibilityFlags = ["nodejs_compat"],
+  compatibilityFlags = [${flags.map((f) => `"${f}"`).join(', ')}],
   bindings = [
 ${bindings.map((name) => `    (name = "${name}", fromEnvironment = "${name}"),`).join('\n')}
   ],
@@ -182,6 +188,8 @@ async function commandOf(runtime, binary, project) {
       return [binary, ['suite/main.mjs']];
     case 'workerd':
       return [binary, ['test', await workerdConfig(project)]];
+    case 'workerd-nocompat':
+      return [binary, ['test', await workerdConfig(project, undefined, undefined, [], 'nocompat')]];
   }
   throw new Error(`unknown runtime ${runtime}`);
 }
@@ -192,7 +200,7 @@ async function commandOf(runtime, binary, project) {
  * @param {string} project
  * @param {object} config
  * @param {string} [binary]
- * @returns {Promise<{ runtime: string, missing?: string, code?: number | null, seconds?: number }>}
+ * @returns {Promise<{ runtime: string, missing?: string, code?: number | null, output?: string, seconds?: number }>}
  */
 async function runIn(runtime, project, config, binary = RUNTIMES[runtime].binary()) {
   if (!existsSync(binary)) return { runtime, missing: binary };
@@ -208,14 +216,17 @@ async function runIn(runtime, project, config, binary = RUNTIMES[runtime].binary
       DENO_NO_UPDATE_CHECK: '1',
       NO_COLOR: '1',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const code = await new Promise((done) => child.on('close', done));
   const label =
     runtime === 'node'
       ? `node ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()}`
       : runtime;
-  return { runtime: label, code, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  return { runtime: label, code, output, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
 /**
@@ -310,11 +321,13 @@ export default {
 };
 `,
     );
-    const config = await workerdConfig(project, 'example-harness.mjs', [
-      'OKTA_ORG_URL',
-      'OKTA_API_TOKEN',
-      'EXAMPLE_SESSION_ID',
-    ]);
+    const config = await workerdConfig(
+      project,
+      'example-harness.mjs',
+      ['OKTA_ORG_URL', 'OKTA_API_TOKEN', 'EXAMPLE_SESSION_ID'],
+      undefined,
+      'example',
+    );
     const started = Date.now();
     const run = /** @type {{ code: number, text: string }} */ (
       await output(RUNTIMES.workerd.binary(), ['test', config])
@@ -439,35 +452,52 @@ async function main(args) {
     clientId: '0oaRuntimeSuite',
     privateJwk,
   };
-  const recorder = await startRecorder();
+  /**
+   * One suite run against an emulator (in `host`) and a recorder of its own, its output printed
+   * whole when it ends.
+   * @param {string} spec
+   * @param {string} host
+   */
+  const suiteRun = async (spec, host) => {
+    const [runtime, binary] = /** @type {[keyof typeof RUNTIMES, string | undefined]} */ (
+      spec.split('=')
+    );
+    const hostConfig = { ...config };
+    const emu = await startEmulatorIn(host, project, hostConfig, publicJwk);
+    const recorder = await startRecorder();
+    try {
+      const suiteConfig = { ...hostConfig, url: emu.url, recorderUrl: recorder.url };
+      // The suite runs from the project's folder: a relative binary is ours.
+      const result = await runIn(runtime, project, suiteConfig, binary && resolve(binary));
+      console.log(`\n=== runtime suite: ${spec} (emulator in ${host}) ===\n${result.output ?? ''}`);
+      if (host !== 'node') result.runtime += ` against the emulator in ${host}`;
+      return result;
+    } finally {
+      await emu.close();
+      recorder.close();
+    }
+  };
+  /** @type {{ runtime: string, missing?: string, code?: number | null, seconds?: number }[]} */
   const results = [];
   try {
-    for (const [index, host] of emulatorsIn.entries()) {
-      // The first emulator serves every runtime's suite; the others (the CLI under Deno or Bun)
-      // serve this Node's, which proves the emulator there.
-      const runs = index === 0 ? wanted : ['node'];
-      const hostConfig = { ...config };
-      const emu = await startEmulatorIn(host, project, hostConfig, publicJwk);
-      try {
-        for (const spec of runs) {
-          const [runtime, binary] = /** @type {[keyof typeof RUNTIMES, string | undefined]} */ (
-            spec.split('=')
-          );
-          console.log(`\n=== runtime suite: ${spec} (emulator in ${host}) ===`);
-          const suiteConfig = { ...hostConfig, url: emu.url, recorderUrl: recorder.url };
-          // The suite runs from the project's folder: a relative binary is ours.
-          const result = await runIn(runtime, project, suiteConfig, binary && resolve(binary));
-          if (host !== 'node') result.runtime += ` against the emulator in ${host}`;
-          results.push(result);
-        }
-        if (index === 0)
-          results.push(...(await runExamples(project, runs, { ...hostConfig, url: emu.url })));
-      } finally {
-        await emu.close();
+    // Three runtimes at once, each with its own emulator: the suite mostly waits on I/O.
+    const queue = [...wanted.entries()];
+    const lane = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        results[next[0]] = await suiteRun(next[1], emulatorsIn[0] ?? 'node');
       }
+    };
+    await Promise.all([lane(), lane(), lane()]);
+    const hostConfig = { ...config };
+    const emu = await startEmulatorIn(emulatorsIn[0] ?? 'node', project, hostConfig, publicJwk);
+    try {
+      results.push(...(await runExamples(project, wanted, { ...hostConfig, url: emu.url })));
+    } finally {
+      await emu.close();
     }
+    // The emulator's CLI under Deno and Bun serves this Node's suite.
+    for (const host of emulatorsIn.slice(1)) results.push(await suiteRun('node', host));
   } finally {
-    recorder.close();
     rmSync(project, { recursive: true, force: true });
   }
   console.log('');

@@ -26,8 +26,20 @@ const CAN = {
   deno: { agent: /^deno\/2\./, proxyOption: false, configFiles: true },
   bun: { agent: /^bun\/1\./, proxyOption: false, configFiles: true },
   workerd: { agent: /^workerd$/, proxyOption: false, configFiles: false },
+  // A Worker without the nodejs_compat flag: no node:crypto, so no private-key auth.
+  'workerd-nocompat': {
+    agent: /^workerd$/,
+    proxyOption: false,
+    configFiles: false,
+    serviceApps: false,
+  },
 };
-const NAMES = { deno: 'Deno', bun: 'Bun', workerd: 'Cloudflare Workers \\(workerd\\)' };
+const NAMES = {
+  deno: 'Deno',
+  bun: 'Bun',
+  workerd: 'Cloudflare Workers \\(workerd\\)',
+  'workerd-nocompat': 'Cloudflare Workers \\(workerd\\)',
+};
 
 /**
  * The suite's cases for `config.runtime` ('node', 'deno', 'bun' or 'workerd'); resolves to
@@ -242,9 +254,14 @@ export async function runSuite(config, only = '') {
       await fault({ operationId: 'getSession', action: { kind: 'delay', ms: HELD_MS, phase } });
       const controller = new AbortController();
       const call = okta.getSession(session.id, { signal: controller.signal });
-      // The recorder answers after 300 ms: by then the request is at the emulator (and, for
-      // 'body', its headers and half its body are back). Time passes across I/O on every runtime.
-      await fetch(`${recorderUrl}/__pause?ms=300`);
+      // Aborted once the emulator holds the request (its journal lists a request on arrival),
+      // and, for 'body', a moment later, when its headers and half its body are back.
+      for (let i = 0; i < 100; i++) {
+        const held = (await journal()).filter((r) => r.fault === 'delay');
+        if (held.length === (phase === 'headers' ? 1 : 2)) break;
+        await fetch(`${recorderUrl}/__pause?ms=20`);
+      }
+      await fetch(`${recorderUrl}/__pause?ms=${phase === 'body' ? 200 : 0}`);
       controller.abort(new Error(`stopped in ${phase}`));
       const outcome = await timed(() => call);
       assert(!outcome.ok, `${phase}: rejected`);
@@ -364,6 +381,20 @@ export async function runSuite(config, only = '') {
   });
 
   test('service app: private JWK, client assertion and DPoP-bound token, then a call', async () => {
+    if (can.serviceApps === false) {
+      const refused = thrown(
+        () =>
+          new OktaSessions({
+            orgUrl: url,
+            clientId: config.clientId,
+            privateKey: config.privateJwk,
+          }),
+      );
+      assert(refused instanceof OktaConfigError, `OktaConfigError, got ${refused?.name}`);
+      assert(/needs node:crypto.*nodejs_compat/.test(refused.message), refused.message);
+      noSecrets(refused);
+      return;
+    }
     await reset();
     const okta = new OktaSessions({
       orgUrl: url,
