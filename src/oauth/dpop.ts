@@ -21,7 +21,7 @@ type SignKey = ({ key: KeyObject } | JsonWebKeyInput) & { dsaEncoding: 'ieee-p13
  * KeyObjects but its `sign` refuses them as `options.key`; it signs with the private JWK. A test
  * signature, once per key, tells which; a runtime that signs neither way refuses DPoP.
  */
-function signKeyOf(crypto: NodeCrypto, privateKey: KeyObject): SignKey {
+export function signKeyOf(crypto: NodeCrypto, privateKey: KeyObject): SignKey {
   const data = Buffer.alloc(1);
   const direct: SignKey = { key: privateKey, dsaEncoding: 'ieee-p1363' };
   try {
