@@ -508,6 +508,8 @@ async function main(args) {
         : `${r.runtime}: ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${r.seconds} s`,
     );
   }
+  const failed = results.filter((r) => r.missing || r.code !== 0).length;
+  console.log(`runtimes: ${results.length - failed} passed, ${failed} failed`);
   if (results.some((r) => !r.missing && r.code !== 0)) return 1;
   if (results.some((r) => r.missing)) return process.env.CI === 'true' ? 1 : 2;
   return 0;
