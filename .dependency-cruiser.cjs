@@ -10,7 +10,7 @@ const LAYERS = [
   'model', // the spec's operations, Session, dates, argument checks, credential headers
   'oauth', // service apps: keys, assertions, DPoP, the token cache and request
   'config', // options, their checks, okta.yaml, environment, proxies
-  'platform', // node, fetch-server, web
+  'platform', // node, fetch-server, edge, web
   'call', // the pipeline: attempt, retry, throttle, authorizer, a client's parts
   'raw', // okta.raw
 ];

@@ -210,7 +210,7 @@ export class OktaSessions {
     const layers = platform.layers;
     if (!platform.readConfigFiles || !layers) {
       throw new OktaConfigError(
-        'fromConfig reads okta.yaml files and works in Node only. Pass options to new OktaSessions() instead',
+        'fromConfig reads okta.yaml files and works on servers only (Node, Deno, Bun). Pass options to new OktaSessions() instead',
       );
     }
     const env = sources.env ?? processEnv();

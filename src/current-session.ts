@@ -95,8 +95,9 @@ async function run<T>(
     method: route.method,
     path: route.path,
     headers: { accept: 'application/json' },
-    // What sends the browser's Okta cookie along to the org's origin.
-    credentials: 'include',
+    // What sends the browser's Okta cookie along to the org's origin. Servers have no cookie
+    // jar, and workerd has refused the field ("not implemented").
+    credentials: platform.isBrowser ? 'include' : undefined,
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 30_000,
   };

@@ -216,7 +216,7 @@ test('the browser build leaves out what only servers use, each with a clear Okta
   const env = { OKTA_CLIENT_ORGURL: 'https://acme.okta.com', OKTA_CLIENT_TOKEN: 'token' };
   expect(() => OktaSessions.fromEnv(env)).toThrow(OktaConfigError);
   expect(() => OktaSessions.fromEnv(env)).toThrow(/browsers do not have/);
-  await expect(OktaSessions.fromConfig()).rejects.toThrow(/works in Node only/);
+  await expect(OktaSessions.fromConfig()).rejects.toThrow(/works on servers only/);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const withKey = () =>

@@ -150,10 +150,11 @@ test("require() picks the platform by the runtime's conditions, as import does (
       ...conditions.flatMap((c) => ['-C', c]),
       '-e',
       `require('okta-sessions');
-       console.log(Object.keys(require.cache).map((f) => /platform[\\\\/](node|fetch-server|web)\\.js$/.exec(f)?.[1]).filter(Boolean).join());`,
+       console.log(Object.keys(require.cache).map((f) => /platform[\\\\/](node|fetch-server|edge|web)\\.js$/.exec(f)?.[1]).filter(Boolean).join());`,
     ]).trim();
   expect(platformOf([])).toBe('node');
-  expect(platformOf(['worker'])).toBe('fetch-server');
+  expect(platformOf(['worker'])).toBe('edge');
+  expect(platformOf(['workerd'])).toBe('edge');
   expect(platformOf(['deno'])).toBe('fetch-server');
   expect(platformOf(['browser'])).toBe('web');
 });

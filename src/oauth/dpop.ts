@@ -1,6 +1,7 @@
 // DPoP proofs (RFC 9449). The proof key is generated once per client and is never the client's
 // own key (Okta: "The JWK that's used for DPoP authentication is separate"). Its private half
-// never leaves this module: it is held as the KeyObject that signs.
+// never leaves this module: it is held as the KeyObject that signs (or, where node:crypto's sign
+// refuses KeyObjects, as its JWK).
 //
 // A proof is signed for every API request, so this is the one JWT the client writes itself
 // instead of through jose: the header is encoded once, and the whole proof is synchronous
@@ -8,8 +9,38 @@
 // its own. jose's path goes through WebCrypto's asynchronous `subtle.sign`, which measured 4.3x
 // our Bearer per-call CPU against a target of 1.8x (bench/oauth.mjs). DPoP comes only with a
 // service app, and a service app only runs where node:crypto does (./node-crypto.ts).
-import type { KeyObject } from 'node:crypto';
+import type { JsonWebKeyInput, KeyObject } from 'node:crypto';
+import { OktaConfigError } from '../errors/config-error.js';
 import { nodeCrypto, type NodeCrypto } from './node-crypto.js';
+
+/** What node:crypto's `sign` is given: the KeyObject, or its JWK where KeyObjects are refused. */
+type SignKey = ({ key: KeyObject } | JsonWebKeyInput) & { dsaEncoding: 'ieee-p1363' };
+
+/**
+ * How this runtime's node:crypto signs with `privateKey`. workerd's (`nodejs_compat`) makes
+ * KeyObjects but its `sign` refuses them as `options.key`; it signs with the private JWK. A test
+ * signature, once per key, tells which; a runtime that signs neither way refuses DPoP.
+ */
+export function signKeyOf(crypto: NodeCrypto, privateKey: KeyObject): SignKey {
+  const data = Buffer.alloc(1);
+  const direct: SignKey = { key: privateKey, dsaEncoding: 'ieee-p1363' };
+  try {
+    crypto.sign('sha256', data, direct);
+    return direct;
+  } catch {
+    const jwk = privateKey.export({ format: 'jwk' });
+    const viaJwk: SignKey = { key: jwk, format: 'jwk', dsaEncoding: 'ieee-p1363' };
+    try {
+      crypto.sign('sha256', data, viaJwk);
+      return viaJwk;
+    } catch (cause) {
+      throw new OktaConfigError(
+        "DPoP proofs need node:crypto's sign with a P-256 key, which this runtime's node:crypto does not do. Pass dpop: false if your service app does not require DPoP",
+        { cause },
+      );
+    }
+  }
+}
 
 /** What one proof covers. */
 export interface ProofTarget {
@@ -45,7 +76,7 @@ function htmOf(method: string): string {
 /** One client's proof key; signs a fresh proof per request. */
 export class DpopKey {
   readonly #crypto: NodeCrypto;
-  readonly #sign: { key: KeyObject; dsaEncoding: 'ieee-p1363' };
+  readonly #sign: SignKey;
   readonly #publicJwk: Readonly<Record<string, string>>;
   /** base64url of the protected header and the dot after it, the same for every proof. */
   readonly #header: string;
@@ -58,7 +89,7 @@ export class DpopKey {
     publicJwk: Record<string, string>,
   ) {
     this.#crypto = crypto;
-    this.#sign = { key: privateKey, dsaEncoding: 'ieee-p1363' };
+    this.#sign = signKeyOf(crypto, privateKey);
     this.#publicJwk = publicJwk;
     this.#header = `${encode(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk }))}.`;
   }

@@ -14,7 +14,7 @@ export function nodeCrypto(): NodeCrypto {
     typeof get === 'function' ? (get('node:crypto') as NodeCrypto | undefined) : undefined;
   if (!crypto) {
     throw new OktaConfigError(
-      'Private-key auth needs node:crypto, which this runtime does not offer. Use it from a server (Node.js 20.18+), or pass an accessToken instead',
+      'Private-key auth needs node:crypto (through process.getBuiltinModule), which this runtime does not offer. Use it from a server (Node.js 20.18+, Deno, Bun; on Cloudflare Workers, the nodejs_compat compatibility flag), or pass an accessToken instead',
     );
   }
   return crypto;
