@@ -205,6 +205,38 @@ export async function runSuite(config, only = '') {
     noSecrets(missing);
   });
 
+  test('events and okta.rateLimit(): each attempt seen, its URL template, no secret or session id', async () => {
+    const okta = client();
+    const session = await newSession(okta);
+    const seen = [];
+    okta.on('request', (e) => seen.push(['request', e]));
+    okta.on('response', (e) => seen.push(['response', e]));
+    okta.on('error', (e) => seen.push(['error', e]));
+    await okta.getSession(session.id);
+    await rejection(okta.getSession('no-such-session'));
+    equal(
+      JSON.stringify(
+        seen.map(([name, e]) => [name, e.operationId, e.urlTemplate, e.status ?? null]),
+      ),
+      JSON.stringify([
+        ['request', 'getSession', '/api/v1/sessions/{sessionId}', null],
+        ['response', 'getSession', '/api/v1/sessions/{sessionId}', 200],
+        ['request', 'getSession', '/api/v1/sessions/{sessionId}', null],
+        ['response', 'getSession', '/api/v1/sessions/{sessionId}', 404],
+        ['error', 'getSession', '/api/v1/sessions/{sessionId}', 404],
+      ]),
+      'events',
+    );
+    const text = JSON.stringify(seen);
+    for (const secret of [...secrets, session.id])
+      assert(!text.includes(secret), 'a secret in an event');
+    const state = okta.rateLimit('getSession');
+    assert(
+      state && typeof state.limit === 'number' && state.resetAt instanceof Date,
+      'rateLimit()',
+    );
+  });
+
   test('okta-sessions/current-session: the /me functions answer (no cookie on a server: 404)', async () => {
     for (const call of [current.getCurrentSession, current.refreshCurrentSession]) {
       const error = await rejection(call({ orgUrl: url, timeoutMs: 5_000 }));
