@@ -22,12 +22,20 @@ export type {
   ProxyEnv,
 } from './config/options.js';
 export type { ConfigSources } from './config/file.js';
-export type { RetryOptions, RetryInfo } from './config/options.js';
+export type { RetryOptions, RetryInfo, ThrottleOptions } from './config/options.js';
 export type { OktaWarning } from './config/options.js';
 export type { Session, Open } from './model/session.js';
 export type { OperationId } from './model/operations.js';
 export { memoryRateLimitStore } from './rate-limit/store.js';
-export type { RateLimitStore, RateLimitBucket, RateLimitGroup } from './rate-limit/store.js';
+export type {
+  RateLimitStore,
+  RateLimitBucket,
+  RateLimitGroup,
+  RateLimitRequest,
+  RateLimitReservation,
+  RateLimitSlot,
+  RateLimitRefusal,
+} from './rate-limit/store.js';
 export type { RateLimitState } from './rate-limit/headers.js';
 export { OktaError, isOktaError } from './errors/okta-error.js';
 export { OktaApiError, isOktaApiError } from './errors/api-error.js';
@@ -40,6 +48,8 @@ export {
   OktaServerError,
 } from './errors/status-errors.js';
 export { OktaRateLimitError } from './errors/rate-limit-error.js';
+export { OktaThrottleError, isOktaThrottleError } from './errors/throttle-error.js';
+export type { OktaThrottleErrorInit } from './errors/throttle-error.js';
 export { OktaOAuthError } from './errors/oauth-error.js';
 export { OktaNetworkError } from './errors/network-error.js';
 export { OktaTimeoutError } from './errors/timeout-error.js';

@@ -98,7 +98,13 @@ export function clientParts(
     transport,
     authorizer,
     throttle: config.throttle
-      ? new Throttle(config.orgUrl, config.throttle, config.maxDelayMs, clock, onWarning)
+      ? new Throttle(
+          config.orgUrl,
+          config.throttle.store,
+          config.throttle.maxWaitMs,
+          clock,
+          onWarning,
+        )
       : undefined,
     scrubber: requestScrubber,
     refine: oauthError,

@@ -142,16 +142,13 @@ export interface OktaSessionsOptions {
   /** Retry settings. */
   retry?: RetryOptions;
   /**
-   * Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default
-   * false. `true` keeps the windows in this process's memory; `{ store }` keeps them in a store
-   * shared by many clients or processes, e.g. `redisRateLimitStore()` from `okta-sessions/redis`.
+   * Hold requests back to Okta's rate limits: each request takes a slot of its bucket's window,
+   * first come first served, and waits for it; a call whose slot would be later than
+   * `maxWaitMs` fails at once with `OktaThrottleError`, unsent. Default false. `true` keeps the
+   * windows in this process's memory; `{ store }` keeps them in a store shared by many clients
+   * or processes, e.g. `redisRateLimitStore()` from `okta-sessions/redis`.
    */
-  throttle?:
-    | boolean
-    | {
-        /** Where the windows live, e.g. `redisRateLimitStore()` from `okta-sessions/redis`. */
-        store: RateLimitStore;
-      };
+  throttle?: boolean | ThrottleOptions;
   /**
    * Called before each retry, e.g. for logging or metrics. It may be async; whatever it throws
    * or rejects with is ignored, so it never changes the outcome of the call.
@@ -183,6 +180,27 @@ export interface OktaSessionsOptions {
 }
 
 /**
+ * The `throttle` option as an object; see docs/rate-limits.md.
+ *
+ * @example
+ * ```ts
+ * // A web request handler: shed load after 5 s rather than hold the user for a minute.
+ * new OktaSessions({ orgUrl, apiToken, throttle: { store: redisRateLimitStore({ url }), maxWaitMs: 5_000 } });
+ * ```
+ */
+export interface ThrottleOptions {
+  /** Where the windows live. Default: this process's memory (`memoryRateLimitStore()`). */
+  store?: RateLimitStore | undefined;
+  /**
+   * The longest a call waits for a rate-limit slot, in milliseconds; a call whose slot would
+   * be later fails at once with `OktaThrottleError`, without sending. Default 61 000: one of
+   * Okta's 60 s windows plus its documented 1 s margin, so a call waits for the next window
+   * but never for the one after. Not capped by `retry.maxDelayMs`.
+   */
+  maxWaitMs?: number | undefined;
+}
+
+/**
  * Proxy settings as the `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` variables give them.
  *
  * @example
@@ -210,8 +228,8 @@ export interface ResolvedConfig {
   timeoutMs: number;
   maxRetries: number;
   maxDelayMs: number;
-  /** The store behind the `throttle` option; undefined when it is off. */
-  throttle: RateLimitStore | undefined;
+  /** The `throttle` option's store and cap; undefined when it is off. */
+  throttle: { store: RateLimitStore; maxWaitMs: number } | undefined;
   /** The Node transport's proxy; undefined for none. */
   proxy: ResolvedProxy | undefined;
 }
@@ -391,25 +409,33 @@ export function resolveConfig(
     timeoutMs: checkPositive(names.timeoutMs, options.timeoutMs, 30_000, 1),
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
-    throttle: throttleStore(options.throttle),
+    throttle: throttleOf(options.throttle),
     // Browsers use their own proxy settings; the option is for the Node transport.
     proxy: runtime.proxyOf?.(options.proxy, runtime.isBrowser),
   };
 }
 
-function throttleStore(option: OktaSessionsOptions['throttle']): RateLimitStore | undefined {
+/** The default `throttle.maxWaitMs`: Okta's 60 s window plus its documented 1 s margin. */
+export const DEFAULT_MAX_WAIT_MS = 61_000;
+
+function throttleOf(option: OktaSessionsOptions['throttle']): ResolvedConfig['throttle'] {
   if (option === undefined || option === false) return undefined;
-  if (option === true) return memoryRateLimitStore();
-  const store: unknown = typeof option === 'object' && option !== null ? option.store : undefined;
-  const s = store as Partial<RateLimitStore> | undefined;
-  if (typeof s?.reserve !== 'function' || typeof s.record !== 'function') {
-    fail(
-      'throttle must be true, false or { store }',
-      'Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis',
-    );
+  if (option === true) return { store: memoryRateLimitStore(), maxWaitMs: DEFAULT_MAX_WAIT_MS };
+  if (typeof option !== 'object' || option === null) {
+    fail('throttle must be true, false or { store, maxWaitMs }', THROTTLE_FIX);
   }
-  return store as RateLimitStore;
+  const s = option.store as Partial<RateLimitStore> | undefined;
+  if (s !== undefined && (typeof s?.reserve !== 'function' || typeof s.record !== 'function')) {
+    fail('throttle.store must be a RateLimitStore', THROTTLE_FIX);
+  }
+  return {
+    store: option.store ?? memoryRateLimitStore(),
+    maxWaitMs: checkPositive('throttle.maxWaitMs', option.maxWaitMs, DEFAULT_MAX_WAIT_MS, 0),
+  };
 }
+
+const THROTTLE_FIX =
+  'Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis';
 
 /**
  * What {@link OktaSessions} reports before each retry. Contains no secrets.
@@ -446,7 +472,10 @@ export interface RetryInfo {
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */
   maxRetries?: number;
-  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
+  /**
+   * Upper bound on any single wait before a retry, in milliseconds. Default 60 000. The
+   * throttle's wait for a slot has its own cap, `throttle.maxWaitMs`.
+   */
   maxDelayMs?: number;
 }
 

@@ -1,7 +1,7 @@
 // Where the throttle keeps what it knows about Okta's rate-limit windows. The default store is
 // the process's own memory; a shared store (okta-sessions/redis) lets a fleet share one budget.
 import { systemClock, type Clock } from '../time/clock.js';
-import { nextThrottleUntil, type RateLimitState } from './headers.js';
+import { resetWaitMs, type RateLimitState } from './headers.js';
 
 /**
  * An endpoint group that Okta counts as one rate-limit bucket: the cookie (`/me`) operations;
@@ -28,30 +28,96 @@ export interface RateLimitBucket {
 }
 
 /**
+ * What the throttle asks a {@link RateLimitStore} for one request.
+ *
+ * @example
+ * ```ts
+ * const reservation = await store.reserve(bucket, { maxWaitMs: 5_000 });
+ * ```
+ */
+export interface RateLimitRequest {
+  /** The longest this caller may wait for a slot (ms). A slot later than this must not be taken. */
+  readonly maxWaitMs: number;
+}
+
+/**
+ * A slot for one request: send after `waitMs` (0 = now).
+ *
+ * @example
+ * ```ts
+ * const slot: RateLimitSlot = { granted: true, waitMs: 0, release: () => undefined };
+ * ```
+ */
+export interface RateLimitSlot {
+  readonly granted: true;
+  /** How long to wait before sending, in milliseconds; 0 to send now. */
+  readonly waitMs: number;
+  /**
+   * Gives the slot back (the caller was cancelled or gave up before sending), so a later
+   * caller may take it. Idempotent; never throws into the caller.
+   */
+  release(): void | Promise<void>;
+}
+
+/**
+ * No slot within the caller's `maxWaitMs`: the request must not be sent.
+ *
+ * @example
+ * ```ts
+ * const refusal: RateLimitRefusal = { granted: false, retryAfterMs: 42_000, resetAt: Date.now() + 41_000 };
+ * ```
+ */
+export interface RateLimitRefusal {
+  readonly granted: false;
+  /** When a slot could next be had, in milliseconds from now. */
+  readonly retryAfterMs: number;
+  /** When the bucket's known window resets (epoch ms). */
+  readonly resetAt: number;
+}
+
+/** What {@link RateLimitStore.reserve} answers: a slot, or a refusal. */
+export type RateLimitReservation = RateLimitSlot | RateLimitRefusal;
+
+/**
  * Where the `throttle` option keeps rate-limit windows. The client calls `reserve` before each
  * attempt and `record` with what each response's `X-Rate-Limit-*` and `Date` headers said.
  * A store may be shared by many clients, even in many processes (see `okta-sessions/redis`).
  *
+ * Semantics: tickets per window, first come first served. Each window of a bucket has `limit`
+ * slots (the last `X-Rate-Limit-Limit`); until the store has seen a response of the bucket,
+ * slots are granted at once. A reservation takes the next free slot: in the current window if
+ * one is left (the known `remaining` less the slots reserved and not yet answered), else in
+ * the next window that has one, unless that is later than `maxWaitMs` (a refusal). A
+ * concurrency refusal (a 429 with `X-Rate-Limit-Limit: 0`) does not spend a window.
+ *
  * @example
  * ```ts
  * // A store that never waits: the same as `throttle: false`, spelled as a store.
- * const never: RateLimitStore = { reserve: () => 0, record: () => undefined };
+ * const never: RateLimitStore = {
+ *   reserve: () => ({ granted: true, waitMs: 0, release: () => undefined }),
+ *   record: () => undefined,
+ * };
  * const okta = new OktaSessions({ orgUrl, apiToken, throttle: { store: never } });
  * ```
  */
 export interface RateLimitStore {
   /**
-   * Claims one request of the bucket's current window. Resolves to 0 to send now, or to the
-   * milliseconds to wait before asking again (the window is spent).
+   * Takes the next free slot of the bucket that the caller can have within
+   * `request.maxWaitMs`, or refuses. A granted slot is either sent (its answer is then
+   * recorded) or released.
    */
-  reserve(bucket: RateLimitBucket): number | Promise<number>;
+  reserve(
+    bucket: RateLimitBucket,
+    request: RateLimitRequest,
+  ): RateLimitReservation | Promise<RateLimitReservation>;
   /** Takes note of what a response (success or error) said about the bucket's window. */
   record(bucket: RateLimitBucket, state: RateLimitState): void | Promise<void>;
 }
 
 /**
- * The default store: this process's memory, one wait per bucket. Once a response says a
- * window is spent (`X-Rate-Limit-Remaining: 0`), calls to that bucket wait for its reset.
+ * The default store: this process's memory, tickets per window in the order calls ask. Once
+ * the window's slots are taken, calls get slots in the next windows, or a refusal when that is
+ * later than they may wait.
  *
  * @example
  * ```ts
@@ -62,18 +128,131 @@ export function memoryRateLimitStore(): RateLimitStore {
   return memoryStore(systemClock);
 }
 
-/** {@link memoryRateLimitStore} on a given clock. */
-export function memoryStore(clock: Clock): RateLimitStore {
-  const until = new Map<string, number>();
+/** Okta's windows are a minute; a bucket's is measured once two of its windows were seen. */
+const DEFAULT_WINDOW_MS = 60_000;
+/** Up to this share of a wait for a later window is added at random (at most MAX_JITTER_MS). */
+const JITTER_SHARE = 0.1;
+const MAX_JITTER_MS = 1000;
+
+/** A granted slot, neither answered nor released: when its request may go (clock ms). */
+interface Ticket {
+  readonly sendAt: number;
+}
+
+/** What the memory store knows of one bucket's current window. */
+interface Window {
+  /** The last nonzero `X-Rate-Limit-Limit`. */
+  limit: number;
+  /** The fewest `remaining` any response of the window reported. */
+  remaining: number;
+  /** The reset of the last window a response showed (epoch ms, as the header gave it). */
+  seen: number;
+  /** The current window's reset (epoch ms): `seen`, or later once our clock passed it. */
+  serverReset: number;
+  /** When the window is over by our clock (reset − Date + 1 s, from when it was read). */
+  end: number;
+  /** Length of a window: Okta's minute until two windows of this bucket were seen. */
+  length: number;
+}
+
+interface Bucket {
+  window: Window | undefined;
+  /** Slots granted and neither answered nor released, in the order they may be sent. */
+  tickets: Ticket[];
+}
+
+/** {@link memoryRateLimitStore} on a given clock; `random` spreads the waiters of a window. */
+export function memoryStore(clock: Clock, random: () => number = Math.random): RateLimitStore {
+  const buckets = new Map<string, Bucket>();
+  const bucketOf = (key: string): Bucket => {
+    let bucket = buckets.get(key);
+    if (bucket === undefined) buckets.set(key, (bucket = { window: undefined, tickets: [] }));
+    return bucket;
+  };
+  const grant = (bucket: Bucket, now: number, waitMs: number): RateLimitSlot => {
+    const ticket: Ticket = { sendAt: now + waitMs };
+    bucket.tickets.push(ticket);
+    bucket.tickets.sort((a, b) => a.sendAt - b.sendAt);
+    return {
+      granted: true,
+      waitMs,
+      release() {
+        const i = bucket.tickets.indexOf(ticket);
+        if (i >= 0) bucket.tickets.splice(i, 1);
+      },
+    };
+  };
   return {
-    reserve(bucket) {
-      return Math.max(0, (until.get(bucket.key) ?? 0) - clock.now());
-    },
-    record(bucket, state) {
+    reserve(key, request) {
       const now = clock.now();
-      const next = nextThrottleUntil(until.get(bucket.key), state, now);
-      if (next === undefined) until.delete(bucket.key);
-      else until.set(bucket.key, next);
+      const bucket = bucketOf(key.key);
+      const w = bucket.window;
+      // Nothing known yet: send, and count the slot until its answer tells the window.
+      if (w === undefined) return grant(bucket, now, 0);
+      // A request sent whose answer never came (a timeout, a lost connection) stops counting
+      // a window after it went: Okta has counted it, or never will.
+      const lapse = Math.max(w.length, DEFAULT_WINDOW_MS);
+      bucket.tickets = bucket.tickets.filter((t) => t.sendAt + lapse > now);
+      // Our clock passed the reset and no response has shown the new window yet: its slots
+      // are free but for the tickets taken for it.
+      if (now >= w.end) {
+        const behind = Math.floor((now - w.end) / w.length) + 1;
+        w.end += behind * w.length;
+        w.serverReset += behind * w.length;
+        w.remaining = w.limit;
+      }
+      // The window a ticket's request lands in, 0 the current one (where tickets sent and not
+      // yet answered count too), k the k-th after it.
+      const windowOf = (t: Ticket): number =>
+        t.sendAt < w.end ? 0 : Math.floor((t.sendAt - w.end) / w.length) + 1;
+      const taken = (k: number): number => bucket.tickets.filter((t) => windowOf(t) === k).length;
+      if (w.remaining - taken(0) > 0) return grant(bucket, now, 0);
+      // The later windows, each with `limit` slots, first come first served.
+      for (let k = 1; ; k++) {
+        if (taken(k) >= w.limit) continue;
+        const base = w.end + (k - 1) * w.length - now;
+        if (base > request.maxWaitMs) {
+          return { granted: false, retryAfterMs: base, resetAt: w.serverReset };
+        }
+        // Spread the window's waiters a little, never past what they may wait or into the next.
+        const jitter = random() * Math.min(base * JITTER_SHARE, MAX_JITTER_MS, w.length / 2);
+        return grant(bucket, now, Math.min(base + jitter, request.maxWaitMs));
+      }
+    },
+    record(key, state) {
+      const now = clock.now();
+      const bucket = bucketOf(key.key);
+      // Every response answers one ticket: the first to have been sent.
+      const first = bucket.tickets[0];
+      if (first !== undefined && first.sendAt <= now) bucket.tickets.shift();
+      const { limit, remaining, resetAt } = state;
+      // A concurrency refusal (limit 0) says nothing of the window.
+      if (!limit || remaining === undefined || resetAt === undefined) return;
+      const wait = resetWaitMs(state, now);
+      if (wait === undefined) return;
+      const serverReset = resetAt.getTime();
+      const w = bucket.window;
+      if (w === undefined || serverReset > w.seen) {
+        // A window we did not see open. Its remaining is the server's count, and the tickets
+        // taken for it (and those of the window before, still in flight) stay counted on top:
+        // only their answers take them off.
+        const measured = w === undefined ? DEFAULT_WINDOW_MS : serverReset - w.seen;
+        const length = Math.max(1000, Math.min(w?.length ?? DEFAULT_WINDOW_MS, measured));
+        bucket.window = {
+          limit,
+          remaining,
+          seen: serverReset,
+          serverReset,
+          end: now + wait,
+          length,
+        };
+        return;
+      }
+      // An older window's answer arriving late says nothing of the current one.
+      if (serverReset < w.seen) return;
+      w.limit = limit;
+      w.remaining = Math.min(w.remaining, remaining);
+      w.end = Math.max(w.end, now + wait);
     },
   };
 }
