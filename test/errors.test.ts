@@ -41,6 +41,7 @@ import {
 } from './helpers/live-server.js';
 import { API_TOKEN, T, harness, rateLimited, rejection } from './helpers/fetch-harness.js';
 import { REDACTED } from '../src/text/redact.js';
+import { slot } from './helpers/slots.js';
 
 afterEach(closeAllScriptedServers);
 
@@ -351,7 +352,7 @@ describe('the error factory', () => {
   test('the rate-limit store hears refused: true from a 429 and not from a 503', async () => {
     const states: Array<boolean | undefined> = [];
     const store: RateLimitStore = {
-      reserve: () => 0,
+      reserve: () => slot(),
       record: (_, state) => {
         states.push(state.refused);
       },

@@ -130,6 +130,8 @@ export function memoryRateLimitStore(): RateLimitStore {
 
 /** Okta's windows are a minute; a bucket's is measured once two of its windows were seen. */
 const DEFAULT_WINDOW_MS = 60_000;
+/** A reset further off than this is not believed beyond it: a bogus one must not hold a bucket. */
+const MAX_RESET_WAIT_MS = 2 * DEFAULT_WINDOW_MS + 1000;
 /** Up to this share of a wait for a later window is added at random (at most MAX_JITTER_MS). */
 const JITTER_SHARE = 0.1;
 const MAX_JITTER_MS = 1000;
@@ -228,8 +230,9 @@ export function memoryStore(clock: Clock, random: () => number = Math.random): R
       const { limit, remaining, resetAt } = state;
       // A concurrency refusal (limit 0) says nothing of the window.
       if (!limit || remaining === undefined || resetAt === undefined) return;
-      const wait = resetWaitMs(state, now);
-      if (wait === undefined) return;
+      const reported = resetWaitMs(state, now);
+      if (reported === undefined) return;
+      const wait = Math.min(reported, MAX_RESET_WAIT_MS);
       const serverReset = resetAt.getTime();
       const w = bucket.window;
       if (w === undefined || serverReset > w.seen) {
