@@ -252,13 +252,13 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       // A concurrency refusal (Limit 0) or an answer without the headers says nothing of the
       // window: only its ticket is answered.
       if (!limit || remaining === undefined || !resetAt || !serverDate) {
-        if (ticket >= 0) await run(scripts.record, bucket, [0, 0, 0, 0, 0, ticket]);
+        if (ticket >= 0) await run(scripts.record, bucket, [0, 0, 0, 0, 0, ticket, marginMs]);
         return;
       }
       const wait = Math.max(0, resetAt.getTime() - serverDate.getTime()) + marginMs;
       const reset = Math.round(resetAt.getTime() / 1000);
       const refused = state.refused ? 1 : 0;
-      await run(scripts.record, bucket, [limit, remaining, reset, wait, refused, ticket]);
+      await run(scripts.record, bucket, [limit, remaining, reset, wait, refused, ticket, marginMs]);
     },
     async close() {
       connected = undefined;

@@ -104,20 +104,23 @@ return {1, wait, gen + k, limit, 0, wend - now, reset}
 /**
  * KEYS[1] the bucket; ARGV limit, remaining, reset (epoch s), wait (ms until the reset by the
  * server's clock: reset − Date, plus the store's margin), refused ('1' for a 429), the window of
- * the ticket answered (-1 unknown). A limit of 0 (a concurrency refusal, or no headers) counts
+ * the ticket answered (-1 unknown), the margin. A limit of 0 (a concurrency refusal, or no headers) counts
  * the answer only: it says nothing of the window.
  */
 export const RECORD = `${PRELUDE}
 local l = tonumber(ARGV[1])
 local s = math.max(l - tonumber(ARGV[2]), 0)
 local r = tonumber(ARGV[3])
-local e = now + tonumber(ARGV[4])
 local ticket = tonumber(ARGV[6])
+-- Any answer proves its window had begun before now, so it ends by now + len (+ margin): a
+-- tighter bound than the headers' for whole-second windows, whose Date is rounded down.
+local function bound() return math.min(now + tonumber(ARGV[4]), now + len + tonumber(ARGV[7])) end
 -- The answer takes its ticket off (only the current window's and the one before's count).
 if ticket == gen or ticket == gen - 1 then
   if field('a' .. ticket) < field('t' .. ticket) then redis.call('HINCRBY', key, 'a' .. ticket, 1) end
 end
 if l <= 0 then return 0 end
+-- A window lasts at most the gap between two resets (whole seconds, as Okta's windows are).
 local function measure(older)
   if older > 0 and r > older then len = math.min(len, (r - older) * 1000) end
 end
@@ -125,16 +128,16 @@ if not limit then
   -- The first answer of the bucket: its window is current, with the tickets sent so far.
   reset = r
   spent = s
-  wend = e
+  wend = bound()
 elseif reset > 0 and r == reset then
   spent = math.max(spent, s)
-  wend = math.min(wend, e)
+  wend = math.min(wend, bound())
 elseif reset == 0 and r > prev then
   -- The first answer from a window our reckoning opened: its headers replace the reckoning.
   measure(prev)
   reset = r
   spent = math.max(spent, s)
-  wend = e
+  wend = bound()
 elseif reset == 0 and r == prev and ARGV[5] == '1' then
   -- A 429 from the window before: the server's window is still running (its reset came later
   -- than its headers said), so it is current again, spent; the tickets given out for the next
@@ -142,7 +145,7 @@ elseif reset == 0 and r == prev and ARGV[5] == '1' then
   gen = gen - 1
   reset = prev
   spent = l
-  wend = e
+  wend = bound()
   redis.call('HSET', key, 'limit', l)
   save(2)
   return 1
@@ -152,7 +155,7 @@ elseif reset > 0 and r > reset then
   -- window before's unanswered ones still count, as they may have landed in it: only their
   -- answers take them off (a reset overwriting the count dropped them: 429s at the boundary).
   measure(reset)
-  advance(e)
+  advance(bound())
   reset = r
   spent = s
 else
