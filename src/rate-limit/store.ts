@@ -209,7 +209,8 @@ export function memoryStore(clock: Clock, random: () => number = Math.random): R
         t.sendAt < w.end ? 0 : Math.floor((t.sendAt - w.end) / w.length) + 1;
       const taken = (k: number): number => bucket.tickets.filter((t) => windowOf(t) === k).length;
       if (w.remaining - taken(0) > 0) return grant(bucket, now, 0);
-      // The later windows, each with `limit` slots, first come first served.
+      // The later windows, each with `limit` (at least 1) slots, first come first served: one
+      // of the next `tickets + 1` has a free slot.
       for (let k = 1; ; k++) {
         if (taken(k) >= w.limit) continue;
         const base = w.end + (k - 1) * w.length - now;
