@@ -185,7 +185,8 @@ export interface OktaSessionsOptions {
  * @example
  * ```ts
  * // A web request handler: shed load after 5 s rather than hold the user for a minute.
- * new OktaSessions({ orgUrl, apiToken, throttle: { store: redisRateLimitStore({ url }), maxWaitMs: 5_000 } });
+ * const throttle: ThrottleOptions = { maxWaitMs: 5_000 };
+ * new OktaSessions({ orgUrl, apiToken, throttle });
  * ```
  */
 export interface ThrottleOptions {

@@ -23,7 +23,7 @@ export interface OktaThrottleErrorInit {
  * try {
  *   await okta.getSession(id);
  * } catch (err) {
- *   if (err instanceof OktaThrottleError) res.setHeader('Retry-After', Math.ceil(err.retryAfterMs / 1000));
+ *   if (err instanceof OktaThrottleError) logger.warn({ retryAfterMs: err.retryAfterMs }, 'shed');
  * }
  * ```
  */
@@ -54,7 +54,8 @@ export class OktaThrottleError extends OktaError {
  *
  * @example
  * ```ts
- * if (isOktaThrottleError(err)) console.warn(`shed: retry in ${err.retryAfterMs} ms`);
+ * const error: unknown = new Error('not ours');
+ * if (isOktaThrottleError(error)) console.warn(`shed: retry in ${error.retryAfterMs} ms`);
  * ```
  */
 export function isOktaThrottleError(value: unknown): value is OktaThrottleError {

@@ -32,7 +32,7 @@ export interface RateLimitBucket {
  *
  * @example
  * ```ts
- * const reservation = await store.reserve(bucket, { maxWaitMs: 5_000 });
+ * const request: RateLimitRequest = { maxWaitMs: 5_000 };
  * ```
  */
 export interface RateLimitRequest {
