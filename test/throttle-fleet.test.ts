@@ -47,7 +47,7 @@ async function fleet(
   let answered = 0;
   const fetch: typeof globalThis.fetch = (input, init) => {
     sent++;
-    return globalThis.fetch(input, init);
+    return globalThis.fetch(input, init).finally(() => answered++);
   };
   // The memory store on the client's clock (and, for the boundary tests, a chosen jitter).
   let inner: RateLimitStore | undefined;
@@ -86,20 +86,24 @@ async function fleet(
   };
   const settle = async (): Promise<void> => {
     const until = Date.now() + 10_000;
-    // Real I/O: a few turns of the event loop until every request sent has its answer.
+    // Real I/O: turns of the event loop until every request sent has its answer, and then a
+    // few more for the calls to read the (tiny) bodies and settle.
     do await new Promise((resolve) => setTimeout(resolve, 5));
     while (answered < sent && Date.now() < until);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   };
   // A second at a time, answering what was sent before the clock goes on: one jump would run
   // the attempts' 30 s deadlines before the emulator's answers come in.
   const advance = async (ms: number): Promise<void> => {
     for (let left = ms; left > 0; left -= 1_000) {
+      const before = sent;
       await client.advance(Math.min(left, 1_000));
-      await settle();
+      // A step that sent nothing has nothing to wait for.
+      if (sent !== before || answered < sent) await settle();
     }
+    await settle();
   };
-  return { client, ask, settle, advance, outcomes, errors, sent: () => sent };
+  return { client, emu, ask, settle, advance, outcomes, errors, sent: () => sent };
 }
 
 describe('finding 1: never send what the store knows will be refused', () => {
@@ -264,5 +268,27 @@ describe('finding 5: a concurrency 429 is not a spent window', () => {
     const second = await h.run((okta) => okta.getSession(SESSION_ID));
     expect(second.outcome.ok).toBe(true);
     expect(second.sentAt).toEqual([0]);
+  });
+
+  test("the emulator's concurrency refusal: the call is served after the backoff, the next at once", async () => {
+    const retries: Array<{ delayMs: number; status?: number }> = [];
+    const f = await fleet(
+      { limit: 100, windowSeconds: 60 },
+      { retry: { maxRetries: 1 }, onRetry: (info) => retries.push(info) },
+    );
+    f.emu.faults.add({ operationId: 'getSession', action: { kind: 'concurrency' } });
+    f.ask();
+    await f.settle();
+    expect(f.outcomes).toEqual(['pending']);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.status).toBe(429);
+    // The emulator's refusal carries the window's reset, a minute off, as Okta's does.
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(1_000);
+    expect(retries[0]!.delayMs).toBeLessThanOrEqual(2_000);
+    await f.advance(2_000);
+    f.ask();
+    await f.settle();
+    expect(f.outcomes).toEqual(['served', 'served']);
+    expect(f.sent()).toBe(3);
   });
 });
