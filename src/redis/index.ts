@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { notify } from '../call/notify.js';
 import { OktaConfigError } from '../errors/config-error.js';
+import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
 import type { RateLimitState } from '../rate-limit/headers.js';
 import {
   memoryRateLimitStore,
@@ -107,10 +108,21 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
   let connected: Promise<RedisCommandClient> | undefined;
   let skipUntil = 0;
   let down = false;
+  let closed = false;
 
   const connect = async (): Promise<RedisCommandClient> => {
     if (client) return client;
-    owned = await openClient(url!, timeoutMs);
+    // ioredis is an optional peer dependency, loaded on first use, so the main entry never
+    // pulls it in; without it, the first call fails with an OktaConfigError that says what to
+    // install (a configuration error, not an outage to ride out in memory).
+    let Redis: typeof import('ioredis').Redis;
+    try {
+      ({ Redis } = await import('ioredis'));
+    } catch (error) {
+      if (isMissingPackage(error, 'ioredis')) throw missingPeer('okta-sessions/redis', 'ioredis');
+      throw error;
+    }
+    owned = await openClient(Redis, url!, timeoutMs);
     return owned;
   };
 
@@ -150,7 +162,8 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
 
   /** Runs a script on the bucket's key; undefined when Redis failed (and memory stands in). */
   const run = async (s: Script, bucket: RateLimitBucket, args: (string | number)[]) => {
-    if (Date.now() < skipUntil) return undefined;
+    // A closed store does not open its client again (a response recorded after close()).
+    if (closed || Date.now() < skipUntil) return undefined;
     let redis: RedisCommandClient;
     try {
       connected ??= connect();
@@ -167,7 +180,8 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       down = false;
       return result;
     } catch (error) {
-      fallBack(error);
+      // A command cut off by close() (a slot released as the process shuts down) is no outage.
+      if (!closed) fallBack(error);
       return undefined;
     }
   };
@@ -252,15 +266,18 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       // A concurrency refusal (Limit 0) or an answer without the headers says nothing of the
       // window: only its ticket is answered.
       if (!limit || remaining === undefined || !resetAt || !serverDate) {
-        if (ticket >= 0) await run(scripts.record, bucket, [0, 0, 0, 0, 0, ticket, marginMs]);
+        if (ticket >= 0) await run(scripts.record, bucket, [0, 0, 0, 0, 0, ticket, marginMs, 0]);
         return;
       }
       const wait = Math.max(0, resetAt.getTime() - serverDate.getTime()) + marginMs;
       const reset = Math.round(resetAt.getTime() / 1000);
       const refused = state.refused ? 1 : 0;
-      await run(scripts.record, bucket, [limit, remaining, reset, wait, refused, ticket, marginMs]);
+      const date = serverDate.getTime();
+      const args = [limit, remaining, reset, wait, refused, ticket, marginMs, date];
+      await run(scripts.record, bucket, args);
     },
     async close() {
+      closed = true;
       connected = undefined;
       const redis = owned;
       owned = undefined;

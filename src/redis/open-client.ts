@@ -1,7 +1,5 @@
-// The ioredis client the store opens from `url`. ioredis is an optional peer dependency, loaded
-// here on first use, so the main entry never pulls it in; without it, the first call fails with
-// an OktaConfigError that says what to install (a configuration error, not an outage).
-import { isMissingPackage, missingPeer } from '../errors/optional-peer.js';
+// The ioredis client the store opens from `url`, with ioredis as index.ts loads it (on first
+// use: scripts/build.mjs keeps that import() a real one in the CommonJS build).
 import { answerWithin } from './answer-within.js';
 import type { RedisCommandClient } from './types.js';
 
@@ -11,15 +9,12 @@ export interface OwnedClient extends RedisCommandClient {
   disconnect(): void;
 }
 
-/** Opens an ioredis client on `url`, giving its first connection `connectMs`. */
-export async function openClient(url: string, timeoutMs: number): Promise<OwnedClient> {
-  let Redis: typeof import('ioredis').Redis;
-  try {
-    ({ Redis } = await import('ioredis'));
-  } catch (error) {
-    if (isMissingPackage(error, 'ioredis')) throw missingPeer('okta-sessions/redis', 'ioredis');
-    throw error;
-  }
+/** Opens an ioredis client on `url`; its first connection gets 4 × timeoutMs (at least 2 s). */
+export async function openClient(
+  Redis: typeof import('ioredis').Redis,
+  url: string,
+  timeoutMs: number,
+): Promise<OwnedClient> {
   const connectMs = Math.max(timeoutMs * 4, 2000);
   const redis = new Redis(url, {
     lazyConnect: true,

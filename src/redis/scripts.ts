@@ -15,6 +15,7 @@
 //   prev    the reset of the window before
 //   spent   the most requests the server said it counted in the current window
 //   len     the shortest gap between two resets seen (Okta's 60 s until then)
+//   skew    the server's clock less Redis's, as closely as the answers' Date showed it
 //   t<g>    tickets granted in window g (the current one, the one before, and later ones)
 //   a<g>    answers to window g's tickets (a process passes the window of its oldest sent ticket)
 // A window's free slots: limit − spent − (t − a of this window) − (t − a of the one before): a
@@ -104,7 +105,7 @@ return {1, wait, gen + k, limit, 0, wend - now, reset}
 /**
  * KEYS[1] the bucket; ARGV limit, remaining, reset (epoch s), wait (ms until the reset by the
  * server's clock: reset − Date, plus the store's margin), refused ('1' for a 429), the window of
- * the ticket answered (-1 unknown), the margin. A limit of 0 (a concurrency refusal, or no headers) counts
+ * the ticket answered (-1 unknown), the margin, the answer's Date (epoch ms). A limit of 0 (a concurrency refusal, or no headers) counts
  * the answer only: it says nothing of the window.
  */
 export const RECORD = `${PRELUDE}
@@ -112,9 +113,25 @@ local l = tonumber(ARGV[1])
 local s = math.max(l - tonumber(ARGV[2]), 0)
 local r = tonumber(ARGV[3])
 local ticket = tonumber(ARGV[6])
--- Any answer proves its window had begun before now, so it ends by now + len (+ margin): a
--- tighter bound than the headers' for whole-second windows, whose Date is rounded down.
-local function bound() return math.min(now + tonumber(ARGV[4]), now + len + tonumber(ARGV[7])) end
+local margin = tonumber(ARGV[7])
+-- The server's clock less Redis's, from below: Date (rounded down to the second) was stamped
+-- before the answer got here, so Date − now never exceeds it, and the largest such value over
+-- the fleet's answers is the closest. It may fall by 1 ms a second, so a clock that was
+-- stepped back is believed in time. reset − skew is then the reset on Redis's clock, up to a
+-- second sooner than reset − Date from when the answer arrived.
+local date = tonumber(ARGV[8])
+local sk = redis.call('HMGET', key, 'skew', 'skewAt')
+local skew = tonumber(sk[1])
+if skew then skew = skew - math.floor((now - (tonumber(sk[2]) or now)) / 1000) end
+if l > 0 and (not skew or date - now > skew) then skew = date - now end
+if skew then redis.call('HSET', key, 'skew', skew, 'skewAt', now) end
+-- When the window ends, on Redis's clock: the reset less the skew, and (as any answer proves
+-- its window had begun before now) no later than now + len; plus the margin.
+local function bound()
+  local e = math.min(now + tonumber(ARGV[4]), now + len + margin)
+  if skew then e = math.min(e, r * 1000 - skew + margin) end
+  return e
+end
 -- The answer takes its ticket off (only the current window's and the one before's count).
 if ticket == gen or ticket == gen - 1 then
   if field('a' .. ticket) < field('t' .. ticket) then redis.call('HINCRBY', key, 'a' .. ticket, 1) end
@@ -141,11 +158,12 @@ elseif reset == 0 and r > prev then
 elseif reset == 0 and r == prev and ARGV[5] == '1' then
   -- A 429 from the window before: the server's window is still running (its reset came later
   -- than its headers said), so it is current again, spent; the tickets given out for the next
-  -- one stay counted there.
+  -- one stay counted there. Our bounds proved wrong for it: the 429's own reset − Date, at
+  -- least a second (Okta's advice), decides.
   gen = gen - 1
   reset = prev
   spent = l
-  wend = bound()
+  wend = now + math.max(tonumber(ARGV[4]), 1000)
   redis.call('HSET', key, 'limit', l)
   save(2)
   return 1

@@ -59,8 +59,10 @@ async function main(): Promise<void> {
         if (isOktaApiError(error) && error.status === 429) counts.limited++;
         else if (isOktaThrottleError(error)) {
           counts.refused++;
-          // Shed, as a server would: this loop comes back when a slot may be free.
-          await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs));
+          // Shed, as a server would: this loop asks again once the next free slot is within
+          // its cap (retryAfterMs is when that slot starts).
+          const backOff = Math.max(50, error.retryAfterMs - error.maxWaitMs);
+          await new Promise((resolve) => setTimeout(resolve, backOff));
         } else counts.other++;
       }
     }
