@@ -195,7 +195,7 @@ try {
     for (const cap of MODES.includes('per-process') ? CAPS : []) {
       rows.push(await runOnce(kind, 'per-process', cap, ''));
     }
-    const redisUrl = redis && MODES.includes('redis') ? redis.url : undefined;
+    const redisUrl = redis && MODES.includes('redis') ? redis.url : '';
     for (const cap of redisUrl ? CAPS : []) rows.push(await runOnce(kind, 'redis', cap, redisUrl));
   }
 } finally {
