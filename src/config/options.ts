@@ -417,7 +417,7 @@ export function resolveConfig(
 }
 
 /** The default `throttle.maxWaitMs`: Okta's 60 s window plus its documented 1 s margin. */
-export const DEFAULT_MAX_WAIT_MS = 61_000;
+const DEFAULT_MAX_WAIT_MS = 61_000;
 
 function throttleOf(option: OktaSessionsOptions['throttle']): ResolvedConfig['throttle'] {
   if (option === undefined || option === false) return undefined;
