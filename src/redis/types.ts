@@ -9,6 +9,8 @@ import type { RedisFallbackReason, RedisStoreError } from './failure.js';
  * @example
  * ```ts
  * import { Cluster } from 'ioredis';
+ * import type { RedisCommandClient } from 'okta-sessions/redis';
+ *
  * const client: RedisCommandClient = new Cluster([{ host: 'redis.internal', port: 6379 }]);
  * ```
  */
@@ -22,6 +24,8 @@ export interface RedisCommandClient {
  *
  * @example
  * ```ts
+ * import type { RedisFallbackInfo } from 'okta-sessions/redis';
+ *
  * const onFallback = ({ reason }: RedisFallbackInfo) => console.warn(`rate limits per process: ${reason}`);
  * ```
  */
@@ -37,6 +41,8 @@ export interface RedisFallbackInfo {
  *
  * @example
  * ```ts
+ * import type { RedisRateLimitStoreOptions } from 'okta-sessions/redis';
+ *
  * const options: RedisRateLimitStoreOptions = { url: 'redis://127.0.0.1:6379', timeoutMs: 500 };
  * ```
  */
@@ -71,6 +77,9 @@ export interface RedisRateLimitStoreOptions {
  *
  * @example
  * ```ts
+ * import { redisRateLimitStore } from 'okta-sessions/redis';
+ *
+ * const store = redisRateLimitStore({ url: 'redis://127.0.0.1:6379' });
  * process.on('SIGTERM', () => void store.close());
  * ```
  */
