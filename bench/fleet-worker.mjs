@@ -1,43 +1,50 @@
-// One process of bench/fleet.mjs: its own client, getSession as fast as `lanes` concurrent
-// loops allow until the deadline; prints one JSON line (counts and every call's duration).
-import { OktaSessions, isOktaApiError } from 'okta-sessions';
+// One process of bench/fleet.mjs: its own client, getSession in `lanes` concurrent loops from
+// the start time to the deadline (both from the parent, on stdin); prints one JSON line: its
+// counts and the duration of every accepted call.
+import { OktaSessions, isOktaApiError, isOktaThrottleError } from 'okta-sessions';
 
-/** @type {{ orgUrl: string, apiToken: string, sessionId: string, mode: string, redisUrl: string, lanes: number }} */
+/** @type {{ orgUrl: string, sessionId: string, mode: string, redisUrl: string, lanes: number, maxWaitMs: number }} */
 const job = JSON.parse(process.argv[2] ?? '{}');
 
+let fallbacks = 0;
 const store =
   job.mode === 'redis'
     ? (await import('okta-sessions/redis')).redisRateLimitStore({
         url: job.redisUrl,
-        keyPrefix: 'bench:',
-        onFallback: ({ error }) => process.stderr.write(`redis fallback: ${error.message}\n`),
+        keyPrefix: `bench:${process.ppid}:`,
+        onFallback: ({ reason }) => {
+          fallbacks++;
+          process.stderr.write(`redis fallback: ${reason}\n`);
+        },
       })
     : undefined;
 const okta = new OktaSessions({
   orgUrl: job.orgUrl,
-  apiToken: job.apiToken,
+  apiToken: 'bench-token',
   // One call, one request: a 429 is counted, not retried.
-  retry: { maxRetries: 0, maxDelayMs: 60_000 },
-  throttle: job.mode === 'none' ? false : store ? { store } : true,
+  retry: { maxRetries: 0 },
+  throttle: job.mode === 'none' ? false : { ...(store ? { store } : {}), maxWaitMs: job.maxWaitMs },
 });
 
 // Ready: the parent starts the clock once every process has started (Node's start-up is not
-// part of the run), and sends the deadline on stdin.
+// part of the run), and sends "start deadline" (epoch ms) on stdin.
 process.stdout.write('ready\n');
-const deadline = await new Promise((resolve) => {
+const [start, deadline] = await new Promise((resolve) => {
   let input = '';
   process.stdin.setEncoding('utf8').on('data', (/** @type {string} */ d) => {
     input += d;
     if (input.includes('\n')) {
       process.stdin.pause();
-      resolve(Number(input.trim()));
+      resolve(input.trim().split(' ').map(Number));
     }
   });
 });
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, start - Date.now())));
 const stop = new AbortController();
 setTimeout(() => stop.abort(), Math.max(0, deadline - Date.now())).unref();
 let ok = 0;
 let limited = 0;
+let refused = 0;
 let other = 0;
 /** @type {number[]} */
 const durations = [];
@@ -48,15 +55,26 @@ async function lane() {
     try {
       await okta.getSession(job.sessionId, { signal: stop.signal });
       ok++;
+      durations.push(Math.round(performance.now() - started));
     } catch (error) {
       if (stop.signal.aborted) break;
       if (isOktaApiError(error) && error.status === 429) limited++;
-      else other++;
+      else if (isOktaThrottleError(error)) {
+        refused++;
+        // Shed, as a server would: this loop asks again once the next free slot is within
+        // its cap (retryAfterMs is when that slot starts).
+        const backOff = Math.max(50, error.retryAfterMs - job.maxWaitMs);
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(backOff, deadline - Date.now())),
+        );
+      } else {
+        other++;
+        process.stderr.write(`${error}\n`);
+      }
     }
-    durations.push(Math.round(performance.now() - started));
   }
 }
 
 await Promise.all(Array.from({ length: job.lanes }, lane));
 await store?.close();
-process.stdout.write(`${JSON.stringify({ ok, limited, other, durations })}\n`);
+process.stdout.write(`${JSON.stringify({ ok, limited, refused, other, fallbacks, durations })}\n`);

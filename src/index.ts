@@ -22,7 +22,7 @@ export type {
   ProxyEnv,
 } from './config/options.js';
 export type { ConfigSources } from './config/file.js';
-export type { RetryOptions, RetryInfo } from './config/options.js';
+export type { RetryOptions, RetryInfo, ThrottleOptions } from './config/options.js';
 export type {
   OktaWarning,
   OktaLogger,
@@ -40,7 +40,15 @@ export type { OktaRateLimitStatus } from './call/rate-limits.js';
 export type { Session, Open } from './model/session.js';
 export type { OperationId } from './model/operations.js';
 export { memoryRateLimitStore } from './rate-limit/store.js';
-export type { RateLimitStore, RateLimitBucket, RateLimitGroup } from './rate-limit/store.js';
+export type {
+  RateLimitStore,
+  RateLimitBucket,
+  RateLimitGroup,
+  RateLimitRequest,
+  RateLimitReservation,
+  RateLimitSlot,
+  RateLimitRefusal,
+} from './rate-limit/store.js';
 export type { RateLimitState } from './rate-limit/headers.js';
 export { OktaError, isOktaError } from './errors/okta-error.js';
 export { OktaApiError, isOktaApiError } from './errors/api-error.js';
@@ -53,6 +61,8 @@ export {
   OktaServerError,
 } from './errors/status-errors.js';
 export { OktaRateLimitError } from './errors/rate-limit-error.js';
+export { OktaThrottleError, isOktaThrottleError } from './errors/throttle-error.js';
+export type { OktaThrottleErrorInit } from './errors/throttle-error.js';
 export { OktaOAuthError } from './errors/oauth-error.js';
 export { OktaNetworkError } from './errors/network-error.js';
 export { OktaTimeoutError } from './errors/timeout-error.js';

@@ -35,6 +35,7 @@ import { expectNoSecrets } from './helpers/faults-expect.js';
 import { nowSeconds, rateLimited } from './helpers/scripted-server.js';
 import { API_TOKEN, ORG, harness, json, ok, rejection } from './helpers/fetch-harness.js';
 import { clockedClient, clockedHarness } from './helpers/clocked-client.js';
+import { slot } from './helpers/slots.js';
 
 // The Node transport's connections per origin (src/transport/undici.ts).
 const CONNECTIONS = 128;
@@ -519,7 +520,7 @@ describe('the caller signal: one listener, removed when done', () => {
     const store: RateLimitStore = {
       reserve: () => {
         controller.abort(reason);
-        return 0;
+        return slot();
       },
       record: () => undefined,
     };

@@ -28,6 +28,7 @@ import {
   type Reply,
 } from './helpers/recording-server.js';
 import { runNodeScript } from './helpers/node-script.js';
+import { slot } from './helpers/slots.js';
 
 const API_TOKEN = 'SECRET-api-token-00abc';
 const ACCESS_TOKEN = 'SECRET-access-token-00xyz';
@@ -931,7 +932,7 @@ describe('throttle', () => {
     const store: RateLimitStore = {
       reserve: (bucket) => {
         seen.push(`reserve ${bucket.group} ${bucket.key}`);
-        return 0;
+        return slot();
       },
       record: (bucket, state) => {
         seen.push(`record ${bucket.group} ${String(state.remaining)}`);
@@ -968,7 +969,8 @@ describe('throttle', () => {
       const outcomes: string[] = [];
       let recorded = 0;
       for (const [how, fail] of Object.entries(failures)) {
-        const store = { reserve: () => 0, record: () => (recorded++, fail()) };
+        const slot = { granted: true as const, waitMs: 0, release: () => undefined };
+        const store = { reserve: () => slot, record: () => (recorded++, fail()) };
         const okta = new OktaSessions({
           orgUrl: process.env.ORG_URL!,
           apiToken: 'tok',

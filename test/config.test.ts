@@ -42,6 +42,7 @@ import {
   ok,
   rejection,
 } from './helpers/fetch-harness.js';
+import { slot } from './helpers/slots.js';
 
 const HOME_TOKEN = 'SECRET-home-token-1';
 const CWD_TOKEN = 'SECRET-cwd-token-2';
@@ -879,21 +880,45 @@ describe('the constructor: a service app', () => {
 });
 
 describe('the constructor: throttle', () => {
-  const reserve = () => 0;
+  const reserve = () => slot();
   const record = () => undefined;
 
+  const fix =
+    'Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis';
   test.each([
-    ['null', null],
-    ['a string', 'yes'],
-    ['an object without a store', {}],
-    ['a store without record', { store: { reserve } }],
-    ['a store without reserve', { store: { record } }],
-    ['a store whose record is not a function', { store: { reserve, record: true } }],
-    ['a function carrying a store', Object.assign(() => undefined, { store: { reserve, record } })],
-  ])('throttle as %s is refused with what to pass', (_what, throttle) => {
+    ['null', null, 'throttle must be true, false or { store, maxWaitMs }'],
+    ['a string', 'yes', 'throttle must be true, false or { store, maxWaitMs }'],
+    ['a store without record', { store: { reserve } }, 'throttle.store must be a RateLimitStore'],
+    ['a store without reserve', { store: { record } }, 'throttle.store must be a RateLimitStore'],
+    [
+      'a store whose record is not a function',
+      { store: { reserve, record: true } },
+      'throttle.store must be a RateLimitStore',
+    ],
+    [
+      'a function carrying a store',
+      Object.assign(() => undefined, { store: { reserve, record } }),
+      'throttle must be true, false or { store, maxWaitMs }',
+    ],
+  ])('throttle as %s is refused with what to pass', (_what, throttle, problem) => {
     expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, throttle })).toBe(
-      'throttle must be true, false or { store }. Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis',
+      `${problem}. ${fix}`,
     );
+  });
+
+  test.each([-1, Number.NaN, '5000'])(
+    'throttle.maxWaitMs %p is refused, naming no value but a number',
+    (maxWaitMs) => {
+      expect(configMessage({ orgUrl: ORG, apiToken: ENV_TOKEN, throttle: { maxWaitMs } })).toMatch(
+        /^throttle\.maxWaitMs must be a number from 0 to \d+\. Got /,
+      );
+    },
+  );
+
+  test('throttle: {} is the memory store with the default cap', () => {
+    expect(
+      () => new OktaSessions({ orgUrl: ORG, apiToken: ENV_TOKEN, throttle: {} }),
+    ).not.toThrow();
   });
 
   test('throttle: false is no throttle: a request whose window is spent is sent at once', async () => {
@@ -911,7 +936,7 @@ describe('the constructor: throttle', () => {
   test('a store of your own is asked before each request and told what the response said', async () => {
     const calls: string[] = [];
     const store = {
-      reserve: (bucket: { key: string }) => (calls.push(`reserve ${bucket.key}`), 0),
+      reserve: (bucket: { key: string }) => (calls.push(`reserve ${bucket.key}`), slot()),
       record: (bucket: { key: string }) => void calls.push(`record ${bucket.key}`),
     };
     const okta = new OktaSessions({ orgUrl: server.url, apiToken: ENV_TOKEN, throttle: { store } });

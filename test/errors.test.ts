@@ -15,6 +15,9 @@ import {
   OktaRateLimitError,
   OktaServerError,
   OktaSessions,
+  OktaThrottleError,
+  isOktaError,
+  isOktaThrottleError,
   type RateLimitStore,
 } from '../src/index.js';
 import { startEmulator } from '../src/emulator/index.js';
@@ -41,6 +44,7 @@ import {
 } from './helpers/live-server.js';
 import { API_TOKEN, T, harness, rateLimited, rejection } from './helpers/fetch-harness.js';
 import { REDACTED } from '../src/text/redact.js';
+import { refusal, slot } from './helpers/slots.js';
 
 afterEach(closeAllScriptedServers);
 
@@ -351,7 +355,7 @@ describe('the error factory', () => {
   test('the rate-limit store hears refused: true from a 429 and not from a 503', async () => {
     const states: Array<boolean | undefined> = [];
     const store: RateLimitStore = {
-      reserve: () => 0,
+      reserve: () => slot(),
       record: (_, state) => {
         states.push(state.refused);
       },
@@ -552,5 +556,64 @@ describe('network failures in plain words', () => {
     const looping = new Error('loop') as Error & { cause?: unknown };
     looping.cause = looping;
     expect(explainFailure(url, looping)).toBe(looping);
+  });
+});
+
+describe('OktaThrottleError: the store refused a slot, nothing was sent', () => {
+  const resetAt = Date.parse('2026-01-01T00:01:00Z');
+  const refusing: RateLimitStore = {
+    reserve: () => refusal(42_000, resetAt),
+    record: () => undefined,
+  };
+
+  test('thrown before any I/O, not retried, carrying retryAfterMs and resetAt', async () => {
+    const retries: unknown[] = [];
+    const h = harness([], {
+      throttle: { store: refusing, maxWaitMs: 5_000 },
+      retry: { maxRetries: 3 },
+      onRetry: (info) => retries.push(info),
+    });
+    const err = await rejection(h.okta.getSession(SESSION_ID));
+    expect(h.requests).toHaveLength(0);
+    expect(retries).toEqual([]);
+    expect(err).toBeInstanceOf(OktaThrottleError);
+    expect(err).toBeInstanceOf(OktaError);
+    expect(err).not.toBeInstanceOf(OktaApiError);
+    expect(err).not.toBeInstanceOf(OktaRateLimitError);
+    const e = err as OktaThrottleError;
+    expect([e.name, e.operationId, e.maxWaitMs, e.retryAfterMs]).toEqual([
+      'OktaThrottleError',
+      'getSession',
+      5_000,
+      42_000,
+    ]);
+    expect(e.resetAt).toEqual(new Date(resetAt));
+    expect(e.message).toBe(
+      'Not sent: no rate-limit slot for getSession within 5000 ms (next slot in 42000 ms)',
+    );
+    expect(inspect(e)).not.toContain(API_TOKEN);
+  });
+
+  test('its guard and instanceof go by the brand: an error from another copy of the package passes', () => {
+    const other = new Error('from the CommonJS build');
+    Object.defineProperty(other, Symbol.for('okta-sessions.error.kinds'), {
+      value: ['OktaError', 'OktaThrottleError'],
+    });
+    expect(isOktaThrottleError(other)).toBe(true);
+    expect(other instanceof OktaThrottleError).toBe(true);
+    expect(isOktaError(other)).toBe(true);
+    expect(
+      isOktaThrottleError(
+        new OktaRateLimitError({
+          status: 429,
+          requestId: undefined,
+          method: 'GET',
+          url: 'https://acme.okta.com/x',
+          limit: 1,
+          remaining: 0,
+          resetAt: undefined,
+        }),
+      ),
+    ).toBe(false);
   });
 });

@@ -166,8 +166,8 @@ test('okta-sessions/redis loads without ioredis (an optional peer); without it, 
       url: 'redis://127.0.0.1:1',
       onFallback: ({ error }) => console.log('fallback', /ioredis/.test(error.message)),
     });
-    store.reserve({ orgUrl: 'https://acme.okta.com', group: 'sessions', key: 'k' })
-      .then((wait) => console.log('wait', wait));`;
+    store.reserve({ orgUrl: 'https://acme.okta.com', group: 'sessions', key: 'k' }, { maxWaitMs: 1000 })
+      .then((slot) => console.log('wait', slot.granted && slot.waitMs));`;
   const cjs = node(['-e', script("require('okta-sessions/redis')")]);
   const esm = node(['--input-type=module', '-e', script("await import('okta-sessions/redis')")]);
   expect(cjs.trim().split('\n')).toEqual(['fallback true', 'wait 0']);

@@ -4,7 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { OktaSessions, type RetryInfo } from '../src/index.js';
 import type { OktaWarning } from '../src/index.js';
-import type { RateLimitStore } from '../src/rate-limit/store.js';
+import type { RateLimitSlot, RateLimitStore } from '../src/rate-limit/store.js';
 import { redisRateLimitStore } from '../src/redis/index.js';
 import { OktaConfigError } from '../src/errors/config-error.js';
 import { OktaServerError } from '../src/errors/status-errors.js';
@@ -19,6 +19,7 @@ import {
   startScriptedServer,
   type ScriptStep,
 } from './helpers/scripted-server.js';
+import { slot } from './helpers/slots.js';
 
 afterEach(closeAllScriptedServers);
 
@@ -139,7 +140,7 @@ describe('what never left is not counted as sent', () => {
     const server = await startScriptedServer([sessionOk()]);
     let asked = 0;
     const store: RateLimitStore = {
-      reserve: () => (++asked === 1 ? new Promise<number>(() => undefined) : 0),
+      reserve: () => (++asked === 1 ? new Promise<RateLimitSlot>(() => undefined) : slot()),
       record: () => undefined,
     };
     const okta = new OktaSessions({
@@ -161,7 +162,7 @@ describe('what never left is not counted as sent', () => {
 
 describe('the rate-limit store runs under the attempt deadline', () => {
   const hangs: RateLimitStore = {
-    reserve: () => new Promise<number>(() => undefined),
+    reserve: () => new Promise<RateLimitSlot>(() => undefined),
     record: () => undefined,
   };
 
@@ -305,7 +306,7 @@ describe('a token request is signed as it leaves', () => {
     // The token endpoint's window is spent for two minutes; the API's is free.
     let asked = 0;
     const store: RateLimitStore = {
-      reserve: (bucket) => (bucket.group === 'oauth-token' && asked++ === 0 ? 120_000 : 0),
+      reserve: (bucket) => slot(bucket.group === 'oauth-token' && asked++ === 0 ? 120_000 : 0),
       record: () => undefined,
     };
     const T0 = Date.parse('2026-01-01T00:00:00Z');

@@ -1,7 +1,8 @@
 // Rate-limit headers: how their numbers are read, a reset exactly at the boundary, how long the
 // throttle makes a call wait, and how it recovers from a bogus reset.
 
-import { OktaRateLimitError, type RateLimitStore } from '../src/index.js';
+import { OktaRateLimitError, OktaThrottleError, type RateLimitStore } from '../src/index.js';
+import { slot } from './helpers/slots.js';
 import {
   SESSION_ID,
   T,
@@ -12,7 +13,6 @@ import {
   rateLimited,
   rejection,
 } from './helpers/fetch-harness.js';
-import { type RateLimitState, nextThrottleUntil } from '../src/rate-limit/headers.js';
 import {
   closeAllScriptedServers,
   httpDate,
@@ -118,121 +118,57 @@ describe('reset exactly at the boundary', () => {
 });
 
 describe('throttle waits', () => {
-  /** A store whose reserve answers `waits` in order, then 0 (send now); it counts the calls. */
-  function scriptedStore(waits: number[]): RateLimitStore & { reserved: number } {
-    const store = {
-      reserved: 0,
-      reserve: () => {
-        store.reserved++;
-        return waits.shift() ?? 0;
-      },
+  test('the call waits what its slot says, asking the store once', async () => {
+    let reserved = 0;
+    const store: RateLimitStore = {
+      reserve: () => (reserved++, slot(500)),
       record: () => undefined,
     };
-    return store;
-  }
-
-  test('the wait is at least what the store asked: jitter only adds to it', async () => {
-    const store = scriptedStore([500, 500, 500]);
-    const h = harness([ok()], { throttle: { store }, retry: { maxDelayMs: 60_000 } });
+    const h = harness([ok()], { throttle: { store } });
 
     const started = Date.now();
     await h.okta.getSession(SESSION_ID);
-    const waited = Date.now() - started;
 
-    expect(store.reserved).toBe(4);
-    // 10 ms of slack for timer rounding; jitter taken off instead would be 0–50 ms per wait.
-    expect(waited).toBeGreaterThanOrEqual(1490);
+    expect(reserved).toBe(1);
+    // 10 ms of slack for timer rounding.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
   });
 
-  test('jitter adds at most a tenth of a short wait, not up to a second', async () => {
-    const store = scriptedStore(Array<number>(8).fill(100));
-    const h = harness([ok()], { throttle: { store }, retry: { maxDelayMs: 60_000 } });
-
-    const started = Date.now();
-    await h.okta.getSession(SESSION_ID);
-    const waited = Date.now() - started;
-
-    expect(store.reserved).toBe(9);
-    // 8 waits of 100–110 ms; with up to a second of jitter each they would sum to ~4 s.
-    expect(waited).toBeGreaterThanOrEqual(800);
-    expect(waited).toBeLessThan(2000);
-  });
-
-  test('jitter scales with the wait: five waits of a microsecond take milliseconds, not seconds', async () => {
-    const store = scriptedStore(Array<number>(5).fill(0.001));
-    const h = harness([ok()], { throttle: { store }, retry: { maxDelayMs: 60_000 } });
-
-    const started = Date.now();
-    await h.okta.getSession(SESSION_ID);
-    const waited = Date.now() - started;
-
-    expect(store.reserved).toBe(6);
-    // Each wait is a 1 ms timer; jitter not in proportion would add seconds.
-    expect(waited).toBeLessThan(2000);
-  });
-
-  test('with maxDelayMs 0 the store is asked once per call and the request goes at once', async () => {
-    const store: RateLimitStore & { reserved: number } = {
-      reserved: 0,
-      reserve: () => {
-        store.reserved++;
-        return 1000;
-      },
-      record: () => undefined,
-    };
-    const h = harness([ok(), ok(), ok(), ok(), ok()], {
-      throttle: { store },
-      retry: { maxDelayMs: 0 },
-    });
-
-    for (let i = 0; i < 5; i++) await h.okta.getSession(SESSION_ID);
-
-    expect(store.reserved).toBe(5);
-    expect(h.requests).toHaveLength(5);
-  });
+  test.each([
+    ['throttle: { store }', {}, 61_000],
+    ['throttle: { store, maxWaitMs: 5000 }', { maxWaitMs: 5_000 }, 5_000],
+  ] as const)(
+    '%s asks the store for a slot within %d ms: its own cap, not retry.maxDelayMs',
+    async (_how, option, expected) => {
+      const asked: number[] = [];
+      const store: RateLimitStore = {
+        reserve: (_bucket, request) => (asked.push(request.maxWaitMs), slot()),
+        record: () => undefined,
+      };
+      const h = harness([ok()], { throttle: { ...option, store }, retry: { maxDelayMs: 1_000 } });
+      await h.okta.getSession(SESSION_ID);
+      expect(asked).toEqual([expected]);
+    },
+  );
 });
 
-describe('throttle recovers from one bogus reset', () => {
-  const state = (remaining: number | undefined, resetInS: number, now: number): RateLimitState => ({
-    limit: 100,
-    remaining,
-    resetAt: new Date(Math.floor(now / 1000) * 1000 + resetInS * 1000),
-    serverDate: new Date(Math.floor(now / 1000) * 1000),
-    retryAfterMs: undefined,
-  });
-
-  test('the rule: budget left clears the wait, a new window replaces it, no headers keep it', () => {
-    const now = 1_800_000_000_000;
-    const bogus = nextThrottleUntil(undefined, state(0, 86_400, now), now);
-    expect(bogus).toBeGreaterThan(now + 86_000_000);
-    expect(nextThrottleUntil(bogus, state(99, 60, now), now)).toBeUndefined();
-    const renewed = nextThrottleUntil(bogus, state(0, 2, now), now);
-    expect(renewed).toBeLessThanOrEqual(now + 3_000);
-    expect(nextThrottleUntil(bogus, state(undefined, 60, now), now)).toBe(bogus);
-    expect(nextThrottleUntil(bogus, undefined, now)).toBe(bogus);
-  });
-
-  test('after one far-future reset, a response with budget left lets the next call go at once', async () => {
+describe('a bogus reset', () => {
+  test('a reset an hour off holds the bucket two minutes at most, refusing (not holding) calls meanwhile', async () => {
     const now = nowSeconds();
     const far = {
       Date: httpDate(now),
+      'X-Rate-Limit-Limit': '100',
       'X-Rate-Limit-Remaining': '0',
       'X-Rate-Limit-Reset': String(now + 3_600),
     };
-    const server = await serve(
-      sessionOk('abc', { headers: far }),
-      sessionOk('abc', { headers: { 'X-Rate-Limit-Remaining': '99' } }),
-      sessionOk('abc', { headers: { 'X-Rate-Limit-Remaining': '98' } }),
-    );
-    const maxDelayMs = 1_500;
-    const okta = client(server, { throttle: true, retry: { maxRetries: 0, maxDelayMs } });
+    const server = await serve(sessionOk('abc', { headers: far }), sessionOk('abc'));
+    const okta = client(server, { throttle: { maxWaitMs: 1_000 }, retry: { maxRetries: 0 } });
     await okta.getSession('abc');
-    let started = performance.now();
-    await okta.getSession('abc'); // waits maxDelayMs: the only sign of the bogus reset
-    expect(performance.now() - started).toBeGreaterThanOrEqual(maxDelayMs - 50);
-    started = performance.now();
-    await okta.getSession('abc');
-    expect(performance.now() - started).toBeLessThan(maxDelayMs / 2);
-    expect(server.attempts).toBe(3);
+    const started = performance.now();
+    const err = await okta.getSession('abc').catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(err).toBeInstanceOf(OktaThrottleError);
+    expect((err as OktaThrottleError).retryAfterMs).toBeLessThanOrEqual(121_000);
+    expect(server.attempts).toBe(1);
   });
 });

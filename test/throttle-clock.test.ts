@@ -6,16 +6,21 @@ import { Throttle } from '../src/call/throttle.js';
 import type { OktaWarning } from '../src/index.js';
 import { routes, type OperationId } from '../src/model/operations.js';
 import { OktaTimeoutError } from '../src/errors/timeout-error.js';
-import type { RateLimitStore } from '../src/rate-limit/store.js';
+import type { RateLimitReservation, RateLimitStore } from '../src/rate-limit/store.js';
+import { slot } from './helpers/slots.js';
 import type { Clock } from '../src/time/clock.js';
 import { flush, manualClock } from './helpers/manual-clock.js';
 import type { Transport } from '../src/transport/transport.js';
 
 /** A store whose answers the test gives by hand, in order. */
 function scriptedStore() {
-  const pending: Array<{ resolve: (wait: number) => void; reject: (e: unknown) => void }> = [];
+  const pending: Array<{
+    resolve: (reservation: RateLimitReservation) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   const store: RateLimitStore = {
-    reserve: () => new Promise<number>((resolve, reject) => pending.push({ resolve, reject })),
+    reserve: () =>
+      new Promise<RateLimitReservation>((resolve, reject) => pending.push({ resolve, reject })),
     record: () => undefined,
   };
   return { store, pending };
@@ -24,11 +29,11 @@ function scriptedStore() {
 const timeout = () => new OktaTimeoutError('GET', 'https://acme.okta.com/api/v1/sessions/x', 1000);
 
 function throttleOf(store: RateLimitStore, clock: Clock, warnings: OktaWarning[] = []) {
-  return new Throttle('https://acme.okta.com', store, 60_000, clock, (w) => warnings.push(w));
+  return new Throttle('https://acme.okta.com', store, 61_000, clock, (w) => warnings.push(w));
 }
 
 describe('the store round trips share the attempt budget', () => {
-  test('a second round trip gets what the first left: 1000 ms less 600 ms', async () => {
+  test('the round trip runs under the attempt budget; the wait for the slot does not', async () => {
     const { clock, advance } = manualClock();
     const { store, pending } = scriptedStore();
     let outcome: unknown = 'pending';
@@ -36,19 +41,28 @@ describe('the store round trips share the attempt budget', () => {
     void throttleOf(store, clock, warnings)
       .wait('getSession', undefined, 1000, timeout)
       .then(
-        (spent) => (outcome = spent),
+        (got) => (outcome = got.spent),
         (error: unknown) => (outcome = error),
       );
     await advance(600);
-    pending[0]!.resolve(100); // the window is spent: wait 100 ms (plus jitter) and ask again
-    await advance(200); // t = 800: the second round trip started at 700 to 710 (jitter)
-    expect(pending).toHaveLength(2);
-    await advance(290); // t = 1090: under 400 ms into it
+    pending[0]!.resolve(slot(5_000)); // a slot in 5 s, longer than the attempt's 1 s
+    await advance(4_999);
     expect(outcome).toBe('pending');
-    await advance(30); // t = 1120: over 400 ms into it
-    expect(outcome).toBeInstanceOf(OktaTimeoutError);
-    // A store that answered in time once is not declared down for running out the rest.
+    await advance(1);
+    // Only the 600 ms round trip comes off the attempt's time.
+    expect(outcome).toBe(600);
+    expect(pending).toHaveLength(1);
     expect(warnings).toEqual([]);
+  });
+
+  test('a round trip that outlasts the budget ends the attempt with its timeout', async () => {
+    const { clock, advance } = manualClock();
+    const { store } = scriptedStore();
+    const outcome = throttleOf(store, clock)
+      .wait('getSession', undefined, 1000, timeout)
+      .catch((error: unknown) => error);
+    await advance(1000);
+    expect(await outcome).toBeInstanceOf(OktaTimeoutError);
   });
 
   test('what the store took comes off the attempt: the request gets 1000 ms less 400 ms', async () => {
@@ -88,7 +102,7 @@ describe('the store round trips share the attempt budget', () => {
       (error: unknown) => (outcome = error),
     );
     await advance(400);
-    pending[0]!.resolve(0);
+    pending[0]!.resolve(slot());
     await advance(599);
     expect(outcome).toBe('pending');
     await advance(1);
@@ -104,7 +118,7 @@ describe('a failing store is reported once per outage', () => {
     const store: RateLimitStore = {
       reserve: () => {
         if (mode === 'throw') throw new Error('down');
-        return mode === 'answer' ? 0 : new Promise<number>(() => undefined);
+        return mode === 'answer' ? slot() : new Promise<RateLimitReservation>(() => undefined);
       },
       record: () => undefined,
     };
@@ -140,7 +154,7 @@ describe('a failing store is reported once per outage', () => {
     async (_how, record) => {
       const { clock } = manualClock();
       const warnings: OktaWarning[] = [];
-      const store: RateLimitStore = { reserve: () => 0, record };
+      const store: RateLimitStore = { reserve: () => slot(), record };
       const throttle = throttleOf(store, clock, warnings);
       throttle.note('getSession', {
         limit: 10,
@@ -169,7 +183,7 @@ test('every route of the spec and the token endpoint names its Okta bucket', asy
   const seen = ids.map((id) => {
     let group: string | undefined;
     const each = throttleOf(
-      { reserve: () => 0, record: (bucket) => void (group = bucket.group) },
+      { reserve: () => slot(), record: (bucket) => void (group = bucket.group) },
       clock,
     );
     each.note(id, state);

@@ -15,6 +15,7 @@ import { clockedHarness } from './helpers/clocked-client.js';
 import { valueOf } from './helpers/faults-expect.js';
 import { rsaKey } from './helpers/oauth-jwt.js';
 import { twoUsersSignedIn } from './helpers/two-users.js';
+import { slot } from './helpers/slots.js';
 
 const USER_ID = '00u1abcdEFGHijklm0h7';
 const noContent = () => new Response(null, { status: 204 });
@@ -143,7 +144,7 @@ describe('before any I/O', () => {
     const store: RateLimitStore = {
       reserve: (bucket) => {
         asked.push(bucket.group);
-        return 0;
+        return slot();
       },
       record: () => undefined,
     };
@@ -220,7 +221,7 @@ describe('retries and rate limits', () => {
     const store: RateLimitStore = {
       reserve: (bucket) => {
         seen.push(`reserve ${bucket.group}`);
-        return 0;
+        return slot();
       },
       record: (bucket) => void seen.push(`record ${bucket.group}`),
     };

@@ -141,15 +141,23 @@ async function run<T>(
 ): Promise<T> {
   const url = wire.orgUrl + call.path;
   const timeout = () => new OktaTimeoutError(call.method, url, call.timeoutMs);
-  // The store's round trips count against the attempt's time; the wait for a slot does not.
-  const spent = wire.throttle
+  // The store's round trip counts against the attempt's time; the wait for a slot does not.
+  const slot = wire.throttle
     ? await wire.throttle.wait(call.id, call.signal, call.timeoutMs, timeout)
-    : 0;
-  const deadline = new Deadline(call.signal, call.timeoutMs - spent, timeout, wire.clock);
+    : undefined;
+  const deadline = new Deadline(
+    call.signal,
+    call.timeoutMs - (slot?.spent ?? 0),
+    timeout,
+    wire.clock,
+  );
+  const sent: Tried = tried ?? {};
   try {
     // A token fetch that hangs is covered too: the race ends at the deadline.
-    return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, tried, watch));
+    return await deadline.race(exchange(wire, call, parse, retryHeaders, deadline, sent, watch));
   } catch (error) {
+    // An attempt that ends before its request left gives its slot back to the next caller.
+    if (sent.sent === undefined) slot?.release();
     if (deadline.ended || isOktaError(error)) throw error;
     throw new OktaNetworkError(call.method, url, wire.explainFailure?.(url, error) ?? error);
   } finally {

@@ -69,7 +69,7 @@ function lazyGate(load: () => Promise<Gate>): Gate {
   return {
     async wait(...args) {
       gate ??= await (loading ??= load().catch(() => (loading = undefined)));
-      return gate ? gate.wait(...args) : 0;
+      return gate ? gate.wait(...args) : { spent: 0, release: () => undefined };
     },
     noteResponse: (...args) => gate?.noteResponse(...args),
   };
@@ -187,16 +187,16 @@ export function clientParts(
       : platform.telemetry
         ? platform.telemetry(config.orgUrl, traced ?? {}, rateLimits)
         : traced?.api && pageTelemetry(config.orgUrl, traced, rateLimits);
-  const store = config.throttle;
+  const { throttle } = config;
   const pipeline: Pipeline = {
     orgUrl: config.orgUrl,
     transport,
     authorizer,
-    throttle: store
+    throttle: throttle
       ? lazyGate(() =>
           import('./throttle.js').then(
             ({ Throttle }) =>
-              new Throttle(config.orgUrl, store, config.maxDelayMs, clock, onWarning),
+              new Throttle(config.orgUrl, throttle.store, throttle.maxWaitMs, clock, onWarning),
           ),
         )
       : undefined,

@@ -11,6 +11,10 @@ import type { RetryInfo } from '../config/options.js';
 import { sleep } from '../time/deadline.js';
 
 const BACKOFF_BASE_MS = 250;
+// Okta's concurrency refusals (429, X-Rate-Limit-Limit: 0) end when a request in flight does:
+// their reset "is not a guarantee" and waiting it out stalls a call for up to a minute.
+// The first backoff is 1–2 s, then doubles.
+const CONCURRENCY_BASE_MS = 2000;
 // Statuses where the server (or a gateway in front of it) did not do the work.
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
@@ -67,8 +71,8 @@ export interface Tried {
 }
 
 /** Exponential backoff with jitter: half fixed, half random, so clients spread out. */
-function backoffMs(retry: number): number {
-  const ceiling = BACKOFF_BASE_MS * 2 ** (retry - 1);
+function backoffMs(retry: number, base = BACKOFF_BASE_MS): number {
+  const ceiling = base * 2 ** (retry - 1);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
@@ -85,9 +89,13 @@ function decide(
     if (!rateLimited && (!repeatable || !TRANSIENT_STATUSES.has(error.status))) {
       return undefined;
     }
+    // A window's 429 waits Okta's reset, read off its headers when the error was made; a
+    // concurrency refusal backs off from a second, the caller's cap bounding it.
+    const concurrency = rateLimited && error.limit === 0;
     return {
-      // A 429's wait is Okta's, read off its headers when the error was made.
-      delayMs: (rateLimited ? error.waitMs : undefined) ?? backoffMs(retry),
+      delayMs: concurrency
+        ? backoffMs(retry, CONCURRENCY_BASE_MS)
+        : ((rateLimited ? error.waitMs : undefined) ?? backoffMs(retry)),
       status: error.status,
       ...(error.requestId ? { requestId: error.requestId } : {}),
       reason: rateLimited ? 'rate-limit' : 'server-error',

@@ -1,17 +1,26 @@
-// The `throttle` option: before each attempt the bucket's store is asked for a slot; when the
-// window is spent the attempt waits for its reset (its timer stopped, the caller's signal in
-// force), at most maxDelayMs in all, and then goes anyway (a 429 is still retried by the retry
-// policy). The store's round trips count against the attempt's deadline: a store that fails or
-// does not answer in time is replaced by this process's memory for a while, and said so once.
+// The `throttle` option: before each attempt the bucket's store is asked for a slot no later
+// than maxWaitMs; the attempt waits for it (its timer stopped, the caller's signal in force)
+// and gives it back if it ends before sending. A store that has no such slot is believed: the
+// call fails with OktaThrottleError without sending, as Okta would only refuse it. The store's
+// round trips count against the attempt's deadline: a store that fails or does not answer in
+// time is replaced by this process's memory for a while, and said so once.
 import { Deadline, sleep } from '../time/deadline.js';
 import type { Clock } from '../time/clock.js';
 import { OktaConfigError } from '../errors/config-error.js';
+import { OktaThrottleError } from '../errors/throttle-error.js';
 import type { OktaWarning } from '../config/options.js';
 import { notify } from './notify.js';
 import { readRateLimit, type HeaderReader, type RateLimitState } from '../rate-limit/headers.js';
 import type { RouteId } from '../model/operations.js';
 import { groupOf } from './buckets.js';
-import { memoryStore, type RateLimitBucket, type RateLimitStore } from '../rate-limit/store.js';
+import { memoryStore } from '../rate-limit/memory-store.js';
+import {
+  type RateLimitBucket,
+  type RateLimitRequest,
+  type RateLimitReservation,
+  type RateLimitSlot,
+  type RateLimitStore,
+} from '../rate-limit/store.js';
 
 /** The bucket of a route in an org. */
 function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
@@ -19,9 +28,6 @@ function bucketOf(orgUrl: string, id: RouteId): RateLimitBucket {
   return { orgUrl, group, key: `${orgUrl} ${group}` };
 }
 
-/** Up to this share of a wait is added at random, so waiting clients do not all wake at once. */
-const JITTER_SHARE = 0.1;
-const MAX_JITTER_MS = 1000;
 /** How long a failed store is left alone before the next call asks it again. */
 const STORE_RETRY_MS = 5_000;
 
@@ -29,7 +35,7 @@ export class Throttle {
   readonly #orgUrl: string;
   readonly #store: RateLimitStore;
   readonly #memory: RateLimitStore;
-  readonly #maxDelayMs: number;
+  readonly #maxWaitMs: number;
   readonly #clock: Clock;
   readonly #onWarning: ((warning: OktaWarning) => void) | undefined;
   /** Until when the store is bypassed after a failure (clock ms); 0 while it works. */
@@ -39,77 +45,93 @@ export class Throttle {
 
   constructor(
     orgUrl: string,
-    store: RateLimitStore,
-    maxDelayMs: number,
+    /** The `throttle` option's store; this process's memory when none was given. */
+    store: RateLimitStore | undefined,
+    maxWaitMs: number,
     clock: Clock,
     onWarning: ((warning: OktaWarning) => void) | undefined,
   ) {
     this.#orgUrl = orgUrl;
-    this.#store = store;
-    this.#maxDelayMs = maxDelayMs;
+    this.#store = store ?? memoryStore(clock);
+    this.#maxWaitMs = maxWaitMs;
     this.#clock = clock;
     this.#onWarning = onWarning;
     this.#memory = memoryStore(clock);
   }
 
   /**
-   * Waits until the bucket has a slot for one request (at most maxDelayMs of waiting), and
-   * resolves to the time the store's round trips took. They run under the attempt's `budget`
-   * (rejecting with `timeout()` when it runs out) and the caller's signal; the waits between
-   * them only under the signal.
+   * Takes a slot of the bucket's window for one request and waits for it, and resolves to the
+   * time the store's round trip took and the slot's release (for an attempt that ends before
+   * sending). The round trip runs under the attempt's `budget` (rejecting with `timeout()` when
+   * it runs out) and the caller's signal; the wait for the slot only under the signal, giving
+   * the slot back when it aborts. No slot within maxWaitMs: rejects with OktaThrottleError.
    */
   async wait(
     id: RouteId,
     signal: AbortSignal | undefined,
     budget: number,
     timeout: () => Error,
-  ): Promise<number> {
+  ): Promise<{ spent: number; release: () => void }> {
     const clock = this.#clock;
     const bucket = bucketOf(this.#orgUrl, id);
-    const giveUpAt = clock.now() + this.#maxDelayMs;
-    let spent = 0;
-    for (;;) {
-      const askedAt = clock.now();
-      const deadline = new Deadline(signal, budget - spent, timeout, clock);
-      let wait: number;
-      try {
-        // Only a round trip that had the attempt's whole time can prove the store too slow.
-        wait = await this.#reserve(bucket, deadline, signal, spent === 0);
-      } finally {
-        deadline.release();
-      }
-      spent += clock.now() - askedAt;
-      const left = giveUpAt - clock.now();
-      if (!(wait > 0) || left <= 0) return spent;
-      const jitter = Math.random() * Math.min(wait * JITTER_SHARE, MAX_JITTER_MS);
-      await sleep(Math.min(wait + jitter, left), signal, clock);
+    const request: RateLimitRequest = { maxWaitMs: this.#maxWaitMs };
+    const askedAt = clock.now();
+    const deadline = new Deadline(signal, budget, timeout, clock);
+    let reservation: RateLimitReservation;
+    try {
+      reservation = await this.#reserve(bucket, request, deadline, signal);
+    } finally {
+      deadline.release();
     }
+    const spent = clock.now() - askedAt;
+    if (!reservation.granted) {
+      throw new OktaThrottleError({
+        operationId: id,
+        maxWaitMs: request.maxWaitMs,
+        retryAfterMs: reservation.retryAfterMs,
+        resetAt: reservation.resetAt,
+      });
+    }
+    const release = releaseOf(reservation);
+    if (reservation.waitMs > 0) {
+      try {
+        await sleep(reservation.waitMs, signal, clock);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    }
+    return { spent, release };
   }
 
   async #reserve(
     bucket: RateLimitBucket,
+    request: RateLimitRequest,
     deadline: Deadline,
     signal: AbortSignal | undefined,
-    whole: boolean,
-  ): Promise<number> {
-    if (this.#clock.now() < this.#downUntil) return this.#memory.reserve(bucket);
+  ): Promise<RateLimitReservation> {
+    if (this.#clock.now() < this.#downUntil) return this.#memory.reserve(bucket, request);
     try {
-      const wait = await deadline.race(
-        new Promise<number>((resolve) => resolve(this.#store.reserve(bucket))),
+      const reservation = await deadline.race(
+        new Promise<RateLimitReservation>((resolve) =>
+          resolve(this.#store.reserve(bucket, request)),
+        ),
       );
+      // A store written for the old interface (a number) would otherwise send into any window.
+      if (!isReservation(reservation)) throw new TypeError('not a RateLimitReservation');
       this.#warned = false;
-      return wait;
+      return reservation;
     } catch (error) {
       // A configuration error is the caller's to fix, and an abort the caller's own choice:
       // neither is an outage to ride out.
       if (error instanceof OktaConfigError || signal?.aborted) throw error;
       // The attempt's time is up: it ends, and the next one goes on memory.
       if (deadline.ended) {
-        if (whole) this.#failed('did not answer in time');
+        this.#failed('did not answer in time');
         throw error;
       }
       this.#failed('failed');
-      return this.#memory.reserve(bucket);
+      return this.#memory.reserve(bucket, request);
     }
   }
 
@@ -151,4 +173,27 @@ export class Throttle {
       this.#failed('failed to record a response');
     }
   }
+}
+
+function isReservation(value: unknown): value is RateLimitReservation {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<Record<keyof RateLimitSlot | 'retryAfterMs', unknown>>;
+  return r.granted === true
+    ? typeof r.waitMs === 'number' && typeof r.release === 'function'
+    : r.granted === false && typeof r.retryAfterMs === 'number';
+}
+
+/** The slot's release as the attempt calls it: once, and never throwing into the call. */
+function releaseOf(slot: RateLimitSlot): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    try {
+      const pending = slot.release();
+      if (pending) pending.catch(() => undefined);
+    } catch {
+      // The slot lapses with its window.
+    }
+  };
 }

@@ -8,7 +8,7 @@ import type { ServiceAppConfig } from '../oauth/service-app.js';
 import { checkOrgUrl } from './org-url.js';
 import type { RouteId } from '../model/operations.js';
 import { assertHeaders, headerNotAllowed, MAX_TIMER_MS, tokenProblem } from '../model/validate.js';
-import { memoryRateLimitStore, type RateLimitStore } from '../rate-limit/store.js';
+import type { RateLimitStore } from '../rate-limit/store.js';
 
 /**
  * A bearer access token, or a function that returns a fresh one for each request.
@@ -142,16 +142,13 @@ export interface OktaSessionsOptions {
   /** Retry settings. */
   retry?: RetryOptions;
   /**
-   * Wait for the rate-limit window to reset once `X-Rate-Limit-Remaining` reaches 0. Default
-   * false. `true` keeps the windows in this process's memory; `{ store }` keeps them in a store
-   * shared by many clients or processes, e.g. `redisRateLimitStore()` from `okta-sessions/redis`.
+   * Hold requests back to Okta's rate limits: each request takes a slot of its bucket's window,
+   * first come first served, and waits for it; a call whose slot would be later than
+   * `maxWaitMs` fails at once with `OktaThrottleError`, unsent. Default false. `true` keeps the
+   * windows in this process's memory; `{ store }` keeps them in a store shared by many clients
+   * or processes, e.g. `redisRateLimitStore()` from `okta-sessions/redis`.
    */
-  throttle?:
-    | boolean
-    | {
-        /** Where the windows live, e.g. `redisRateLimitStore()` from `okta-sessions/redis`. */
-        store: RateLimitStore;
-      };
+  throttle?: boolean | ThrottleOptions;
   /**
    * Called before each retry, e.g. for logging or metrics. It may be async; whatever it throws
    * or rejects with is ignored, so it never changes the outcome of the call.
@@ -286,6 +283,28 @@ export interface OktaTelemetryOptions {
 export type OktaLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /**
+ * The `throttle` option as an object; see docs/rate-limits.md.
+ *
+ * @example
+ * ```ts
+ * // A web request handler: shed load after 5 s rather than hold the user for a minute.
+ * const throttle: ThrottleOptions = { maxWaitMs: 5_000 };
+ * new OktaSessions({ orgUrl, apiToken, throttle });
+ * ```
+ */
+export interface ThrottleOptions {
+  /** Where the windows live. Default: this process's memory (`memoryRateLimitStore()`). */
+  store?: RateLimitStore | undefined;
+  /**
+   * The longest a call waits for a rate-limit slot, in milliseconds; a call whose slot would
+   * be later fails at once with `OktaThrottleError`, without sending. Default 61 000: one of
+   * Okta's 60 s windows plus its documented 1 s margin, so a call waits for the next window
+   * but never for the one after. Not capped by `retry.maxDelayMs`.
+   */
+  maxWaitMs?: number | undefined;
+}
+
+/**
  * Proxy settings as the `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` variables give them.
  *
  * @example
@@ -313,8 +332,8 @@ export interface ResolvedConfig {
   timeoutMs: number;
   maxRetries: number;
   maxDelayMs: number;
-  /** The store behind the `throttle` option; undefined when it is off. */
-  throttle: RateLimitStore | undefined;
+  /** The `throttle` option's store and cap; undefined when it is off. */
+  throttle: { store: RateLimitStore | undefined; maxWaitMs: number } | undefined;
   /** The Node transport's proxy; undefined for none. */
   proxy: ResolvedProxy | undefined;
 }
@@ -511,25 +530,34 @@ export function resolveConfig(
     timeoutMs: checkPositive(names.timeoutMs, options.timeoutMs, 30_000, 1),
     maxRetries: Math.floor(checkPositive('retry.maxRetries', options.retry?.maxRetries, 2, 0)),
     maxDelayMs: checkPositive('retry.maxDelayMs', options.retry?.maxDelayMs, 60_000, 0),
-    throttle: throttleStore(options.throttle),
+    throttle: throttleOf(options.throttle),
     // Browsers use their own proxy settings; the option is for the Node transport.
     proxy: runtime.proxyOf?.(options.proxy, runtime.isBrowser),
   };
 }
 
-function throttleStore(option: OktaSessionsOptions['throttle']): RateLimitStore | undefined {
+/** The default `throttle.maxWaitMs`: Okta's 60 s window plus its documented 1 s margin. */
+const DEFAULT_MAX_WAIT_MS = 61_000;
+
+function throttleOf(option: OktaSessionsOptions['throttle']): ResolvedConfig['throttle'] {
   if (option === undefined || option === false) return undefined;
-  if (option === true) return memoryRateLimitStore();
-  const store: unknown = typeof option === 'object' && option !== null ? option.store : undefined;
-  const s = store as Partial<RateLimitStore> | undefined;
-  if (typeof s?.reserve !== 'function' || typeof s.record !== 'function') {
-    fail(
-      'throttle must be true, false or { store }',
-      'Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis',
-    );
+  // No store: the throttle keeps the windows in memory (it loads on demand; see client-parts).
+  if (option === true) return { store: undefined, maxWaitMs: DEFAULT_MAX_WAIT_MS };
+  if (typeof option !== 'object' || option === null) {
+    fail('throttle must be true, false or { store, maxWaitMs }', THROTTLE_FIX);
   }
-  return store as RateLimitStore;
+  const s = option.store as Partial<RateLimitStore> | undefined;
+  if (s !== undefined && (typeof s?.reserve !== 'function' || typeof s.record !== 'function')) {
+    fail('throttle.store must be a RateLimitStore', THROTTLE_FIX);
+  }
+  return {
+    store: option.store,
+    maxWaitMs: checkPositive('throttle.maxWaitMs', option.maxWaitMs, DEFAULT_MAX_WAIT_MS, 0),
+  };
 }
+
+const THROTTLE_FIX =
+  'Pass a RateLimitStore (with reserve and record), e.g. redisRateLimitStore() from okta-sessions/redis';
 
 /**
  * What {@link OktaSessions} reports before each retry. Contains no secrets.
@@ -566,7 +594,10 @@ export interface RetryInfo {
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */
   maxRetries?: number;
-  /** Upper bound on any single wait, in milliseconds. Default 60 000. */
+  /**
+   * Upper bound on any single wait before a retry, in milliseconds. Default 60 000. The
+   * throttle's wait for a slot has its own cap, `throttle.maxWaitMs`.
+   */
   maxDelayMs?: number;
 }
 

@@ -58,7 +58,9 @@ export class Responder {
       'X-Rate-Limit-Remaining',
       overConcurrency ? '0' : bucket.remaining,
       'X-Rate-Limit-Reset',
-      overConcurrency ? String(Math.floor(now / 1000) + 1) : bucket.reset,
+      // Okta's concurrency refusal carries its bucket's window reset, which "is not a
+      // guarantee": a client that waits for it stalls up to a minute for nothing.
+      bucket.reset,
       'Cache-Control',
       'no-cache, no-store',
     ];

@@ -65,6 +65,12 @@ export interface EmulatorRateLimit {
    * Default: no cap.
    */
   readonly concurrency?: number | undefined;
+  /**
+   * When windows start: `'first-request'` (the default, as Okta's do: a bucket's window starts
+   * with its first request after the last one ended) or `'aligned'` (every boundary a multiple
+   * of `windowSeconds` since the epoch, as some gateways count), to test a client at both.
+   */
+  readonly windows?: 'first-request' | 'aligned' | undefined;
 }
 
 /**
@@ -331,7 +337,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw new RangeError('users: each user needs a non-empty login and a password');
     store.addUser(user);
   }
-  const buckets = createBuckets(rate.limit, rate.windowSeconds);
+  const buckets = createBuckets(rate.limit, rate.windowSeconds, rate.windows === 'aligned');
   const revocations: UserSessionsRevocation[] = [];
   const responder = new (options.unknownValues === true ? UnknownValuesResponder : Responder)(
     new HttpDateCache(),

@@ -1,6 +1,8 @@
 // Rate limits the way Okta applies them: one bucket per endpoint group, each a window that
-// starts at the bucket's first request (not aligned to the minute) and lasts `windowSeconds`;
-// plus an optional cap on requests in flight, whose 429s carry `X-Rate-Limit-Limit: 0`.
+// starts at the bucket's first request (not aligned to the minute) and lasts `windowSeconds`,
+// or, optionally, windows aligned to the epoch (every boundary a multiple of `windowSeconds`);
+// plus an optional cap on requests in flight, whose 429s carry `X-Rate-Limit-Limit: 0` and
+// spend nothing of the window.
 
 /** One endpoint group's request counter; read `limitText`, `remaining` and `reset` after `take`/`peek`. */
 export class RateLimitBucket {
@@ -16,7 +18,9 @@ export class RateLimitBucket {
   /** End of the current window in epoch seconds, as a header value. */
   reset = '';
 
-  constructor(limit: number, windowSeconds: number) {
+  readonly #aligned: boolean;
+
+  constructor(limit: number, windowSeconds: number, aligned = false) {
     if (!Number.isInteger(limit) || limit < 0)
       throw new RangeError('rateLimit.limit must be an integer >= 0');
     if (!Number.isInteger(windowSeconds) || windowSeconds < 1) {
@@ -25,6 +29,7 @@ export class RateLimitBucket {
     this.limit = limit;
     this.limitText = String(limit);
     this.#windowMs = windowSeconds * 1000;
+    this.#aligned = aligned;
   }
 
   /** Counts one request at `nowMs`; false when the window's budget is already used up. */
@@ -52,7 +57,10 @@ export class RateLimitBucket {
     // A new window starts with the first request after the last one ended (or when the injected
     // clock went back before the current window began).
     if (nowMs >= this.#windowEnd || nowMs < this.#windowEnd - this.#windowMs) {
-      this.#windowEnd = nowMs + this.#windowMs;
+      // Aligned windows end at the next multiple of the window after now, whoever came first.
+      this.#windowEnd = this.#aligned
+        ? (Math.floor(nowMs / this.#windowMs) + 1) * this.#windowMs
+        : nowMs + this.#windowMs;
       this.#used = 0;
       // Rounded up, so the reset is always later than the second in the `Date` header.
       this.reset = String(Math.ceil(this.#windowEnd / 1000));
@@ -67,14 +75,16 @@ export type BucketName = 'sessions' | 'me' | 'users' | 'authn' | 'login' | 'othe
 export function createBuckets(
   limit: number,
   windowSeconds: number,
+  aligned = false,
 ): Readonly<Record<BucketName, RateLimitBucket>> {
+  const bucket = () => new RateLimitBucket(limit, windowSeconds, aligned);
   return {
-    sessions: new RateLimitBucket(limit, windowSeconds),
-    me: new RateLimitBucket(limit, windowSeconds),
-    users: new RateLimitBucket(limit, windowSeconds),
-    authn: new RateLimitBucket(limit, windowSeconds),
-    login: new RateLimitBucket(limit, windowSeconds),
-    other: new RateLimitBucket(limit, windowSeconds),
+    sessions: bucket(),
+    me: bucket(),
+    users: bucket(),
+    authn: bucket(),
+    login: bucket(),
+    other: bucket(),
   };
 }
 

@@ -47,7 +47,7 @@ export interface Instrumented {
   transport: Transport;
   throttle?:
     | {
-        wait(...args: never[]): Promise<number>;
+        wait(...args: never[]): Promise<unknown>;
         noteResponse(...args: never[]): unknown;
       }
     | undefined;

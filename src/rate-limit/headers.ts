@@ -86,21 +86,3 @@ export function resetWaitMs(state: RateLimitState, nowMs: number): number | unde
   // Okta's reset is whole seconds, so a reset equal to the Date's second still means "soon".
   return wait > 0 ? wait : undefined;
 }
-
-/**
- * The throttle's rule: until when an operation waits after a response, given the wait before
- * it (`previousUntil`, epoch ms) and what the response's headers say. The latest response wins:
- * a spent window (`remaining` 0) waits for its own reset, whatever an earlier response said;
- * budget left means no wait, so one bogus far-future reset is forgotten at the next response.
- * A response without the headers, or a spent window without a usable reset, changes nothing.
- */
-export function nextThrottleUntil(
-  previousUntil: number | undefined,
-  state: RateLimitState | undefined,
-  now: number,
-): number | undefined {
-  if (state?.remaining === undefined) return previousUntil;
-  if (state.remaining > 0) return undefined;
-  const wait = resetWaitMs(state, now);
-  return wait === undefined ? previousUntil : now + wait;
-}

@@ -1,7 +1,7 @@
 // Where the throttle keeps what it knows about Okta's rate-limit windows. The default store is
 // the process's own memory; a shared store (okta-sessions/redis) lets a fleet share one budget.
-import { systemClock, type Clock } from '../time/clock.js';
-import { nextThrottleUntil, type RateLimitState } from './headers.js';
+import { systemClock } from '../time/clock.js';
+import type { RateLimitState } from './headers.js';
 
 /**
  * An endpoint group that Okta counts as one rate-limit bucket: the cookie (`/me`) operations;
@@ -28,30 +28,96 @@ export interface RateLimitBucket {
 }
 
 /**
+ * What the throttle asks a {@link RateLimitStore} for one request.
+ *
+ * @example
+ * ```ts
+ * const request: RateLimitRequest = { maxWaitMs: 5_000 };
+ * ```
+ */
+export interface RateLimitRequest {
+  /** The longest this caller may wait for a slot (ms). A slot later than this must not be taken. */
+  readonly maxWaitMs: number;
+}
+
+/**
+ * A slot for one request: send after `waitMs` (0 = now).
+ *
+ * @example
+ * ```ts
+ * const slot: RateLimitSlot = { granted: true, waitMs: 0, release: () => undefined };
+ * ```
+ */
+export interface RateLimitSlot {
+  readonly granted: true;
+  /** How long to wait before sending, in milliseconds; 0 to send now. */
+  readonly waitMs: number;
+  /**
+   * Gives the slot back (the caller was cancelled or gave up before sending), so a later
+   * caller may take it. Idempotent; never throws into the caller.
+   */
+  release(): void | Promise<void>;
+}
+
+/**
+ * No slot within the caller's `maxWaitMs`: the request must not be sent.
+ *
+ * @example
+ * ```ts
+ * const refusal: RateLimitRefusal = { granted: false, retryAfterMs: 42_000, resetAt: Date.now() + 41_000 };
+ * ```
+ */
+export interface RateLimitRefusal {
+  readonly granted: false;
+  /** When a slot could next be had, in milliseconds from now. */
+  readonly retryAfterMs: number;
+  /** When the bucket's known window resets (epoch ms). */
+  readonly resetAt: number;
+}
+
+/** What {@link RateLimitStore.reserve} answers: a slot, or a refusal. */
+export type RateLimitReservation = RateLimitSlot | RateLimitRefusal;
+
+/**
  * Where the `throttle` option keeps rate-limit windows. The client calls `reserve` before each
  * attempt and `record` with what each response's `X-Rate-Limit-*` and `Date` headers said.
  * A store may be shared by many clients, even in many processes (see `okta-sessions/redis`).
  *
+ * Semantics: tickets per window, first come first served. Each window of a bucket has `limit`
+ * slots (the last `X-Rate-Limit-Limit`); until the store has seen a response of the bucket,
+ * slots are granted at once. A reservation takes the next free slot: in the current window if
+ * one is left (the known `remaining` less the slots reserved and not yet answered), else in
+ * the next window that has one, unless that is later than `maxWaitMs` (a refusal). A
+ * concurrency refusal (a 429 with `X-Rate-Limit-Limit: 0`) does not spend a window.
+ *
  * @example
  * ```ts
  * // A store that never waits: the same as `throttle: false`, spelled as a store.
- * const never: RateLimitStore = { reserve: () => 0, record: () => undefined };
+ * const never: RateLimitStore = {
+ *   reserve: () => ({ granted: true, waitMs: 0, release: () => undefined }),
+ *   record: () => undefined,
+ * };
  * const okta = new OktaSessions({ orgUrl, apiToken, throttle: { store: never } });
  * ```
  */
 export interface RateLimitStore {
   /**
-   * Claims one request of the bucket's current window. Resolves to 0 to send now, or to the
-   * milliseconds to wait before asking again (the window is spent).
+   * Takes the next free slot of the bucket that the caller can have within
+   * `request.maxWaitMs`, or refuses. A granted slot is either sent (its answer is then
+   * recorded) or released.
    */
-  reserve(bucket: RateLimitBucket): number | Promise<number>;
+  reserve(
+    bucket: RateLimitBucket,
+    request: RateLimitRequest,
+  ): RateLimitReservation | Promise<RateLimitReservation>;
   /** Takes note of what a response (success or error) said about the bucket's window. */
   record(bucket: RateLimitBucket, state: RateLimitState): void | Promise<void>;
 }
 
 /**
- * The default store: this process's memory, one wait per bucket. Once a response says a
- * window is spent (`X-Rate-Limit-Remaining: 0`), calls to that bucket wait for its reset.
+ * The default store: this process's memory, tickets per window in the order calls ask. Once
+ * the window's slots are taken, calls get slots in the next windows, or a refusal when that is
+ * later than they may wait.
  *
  * @example
  * ```ts
@@ -59,21 +125,24 @@ export interface RateLimitStore {
  * ```
  */
 export function memoryRateLimitStore(): RateLimitStore {
-  return memoryStore(systemClock);
-}
-
-/** {@link memoryRateLimitStore} on a given clock. */
-export function memoryStore(clock: Clock): RateLimitStore {
-  const until = new Map<string, number>();
+  // The tickets (memory-store.ts) load with the first use, so that a page that never throttles
+  // does not carry them: bundlers put what the entry re-exports up front whenever a lazy chunk
+  // (the throttle) uses it too.
+  let store: RateLimitStore | Promise<RateLimitStore> | undefined;
+  const ready = () =>
+    (store ??= import('./memory-store.js').then((m) => (store = m.memoryStore(systemClock))));
   return {
-    reserve(bucket) {
-      return Math.max(0, (until.get(bucket.key) ?? 0) - clock.now());
+    reserve(bucket, request) {
+      const s = ready();
+      return s instanceof Promise
+        ? s.then((t) => t.reserve(bucket, request))
+        : s.reserve(bucket, request);
     },
     record(bucket, state) {
-      const now = clock.now();
-      const next = nextThrottleUntil(until.get(bucket.key), state, now);
-      if (next === undefined) until.delete(bucket.key);
-      else until.set(bucket.key, next);
+      const s = ready();
+      return s instanceof Promise
+        ? s.then((t) => t.record(bucket, state))
+        : s.record(bucket, state);
     },
   };
 }
