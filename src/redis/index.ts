@@ -120,8 +120,13 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       if (isMissingPackage(error, 'ioredis')) throw missingPeer('okta-sessions/redis', 'ioredis');
       throw error;
     }
-    owned = await openClient(Redis, url!, timeoutMs);
-    return owned;
+    // Owned at once: a store closed while it connects closes it (ioredis would otherwise keep
+    // reconnecting, and the process alive, for ever).
+    const { client: opened, ready } = openClient(Redis, url!, timeoutMs);
+    owned = opened;
+    await ready;
+    if (closed) throw new Error('the store was closed');
+    return opened;
   };
 
   const evaluate = async (redis: RedisCommandClient, s: Script, args: (string | number)[]) => {
@@ -170,7 +175,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       // A missing ioredis is the caller's to fix: it is not an outage to ride out.
       if (error instanceof OktaConfigError) throw error;
       connected = undefined;
-      fallBack(error);
+      if (!closed) fallBack(error);
       return undefined;
     }
     try {

@@ -9,12 +9,16 @@ export interface OwnedClient extends RedisCommandClient {
   disconnect(): void;
 }
 
-/** Opens an ioredis client on `url`; its first connection gets 4 × timeoutMs (at least 2 s). */
-export async function openClient(
+/**
+ * An ioredis client on `url`, connecting: `ready` settles when its first connection is up or
+ * has had 4 × timeoutMs (at least 2 s). The client is handed over at once, so that a store
+ * closed meanwhile can close it.
+ */
+export function openClient(
   Redis: typeof import('ioredis').Redis,
   url: string,
   timeoutMs: number,
-): Promise<OwnedClient> {
+): { client: OwnedClient; ready: Promise<void> } {
   const connectMs = Math.max(timeoutMs * 4, 2000);
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -29,6 +33,9 @@ export async function openClient(
   redis.on('error', () => undefined);
   // A fresh connection gets longer than a command (a process's first call pays for it); if it
   // fails, commands fail at once and the store falls back until ioredis reconnects.
-  await answerWithin(redis.connect(), connectMs).catch(() => undefined);
-  return redis;
+  const ready = answerWithin(redis.connect(), connectMs).then(
+    () => undefined,
+    () => undefined,
+  );
+  return { client: redis, ready };
 }
