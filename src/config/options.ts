@@ -247,8 +247,16 @@ export interface OktaTelemetryOptions {
    */
   api?:
     | {
-        trace: { getTracerProvider(): unknown };
-        context: { active(): unknown };
+        /** The API's `trace`. */
+        trace: {
+          /** The global tracer provider. */
+          getTracerProvider(): unknown;
+        };
+        /** The API's `context`. */
+        context: {
+          /** The active context. */
+          active(): unknown;
+        };
       }
     | undefined;
   /** Where spans go; default the global one of `@opentelemetry/api`. */

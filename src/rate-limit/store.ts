@@ -48,6 +48,7 @@ export interface RateLimitRequest {
  * ```
  */
 export interface RateLimitSlot {
+  /** A slot: the call may send after `waitMs`. */
   readonly granted: true;
   /** How long to wait before sending, in milliseconds; 0 to send now. */
   readonly waitMs: number;
@@ -67,6 +68,7 @@ export interface RateLimitSlot {
  * ```
  */
 export interface RateLimitRefusal {
+  /** No slot: the call must not send. */
   readonly granted: false;
   /** When a slot could next be had, in milliseconds from now. */
   readonly retryAfterMs: number;
