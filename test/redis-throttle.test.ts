@@ -175,12 +175,15 @@ test('cap = one window, demand far above the limit: no 429 after the first windo
   // (76–79 × 429 in the issue's check) and the waiters woken first took every slot.
   const mock = await startMock({ limit: 10, windowMs: 2000, windows: 'first-request' });
   try {
+    // Every process starts at one instant, so that one spawned late on a busy machine does
+    // not miss a window of its share (what the fairness check below measures is the store).
+    const startAt = Date.now() + 3000;
     const results = await fleet(
       mock.url,
       'tok-fleet',
       's1',
       4,
-      { until: Date.now() + 9000, parallel: 2, maxWaitMs: 2000 },
+      { startAt, until: startAt + 9000, parallel: 2, maxWaitMs: 2000 },
       redis.url,
       prefix(),
     );
